@@ -1,0 +1,59 @@
+"""The ``stratstab`` command: one Typer application with a group per pillar."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from stratstab import __version__
+from stratstab.cli import assess, calc, dialogue, forces, history, serve
+from stratstab.cli.common import error_console
+from stratstab.errors import StratstabError
+
+app = typer.Typer(
+    name="stratstab",
+    help="Workbench for strategic stability dialogues: assess, negotiate scope, learn.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("assess")(assess.assess)
+app.add_typer(forces.app, name="forces")
+app.add_typer(calc.app, name="calc")
+app.add_typer(dialogue.app, name="dialogue")
+app.add_typer(history.app, name="history")
+app.command("serve")(serve.serve)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        print(f"stratstab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Workbench for strategic stability dialogues."""
+
+
+def main() -> None:
+    """Entry point: run the app and turn user errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        error_console.print("aborted")
+        sys.exit(130)
+    except StratstabError as exc:
+        error_console.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,73 @@
+"""Typed errors that every layer raises for input a user can get wrong.
+
+The command line turns any :class:`StratstabError` into one line on standard error
+and exit code 2; the web layer turns it into a 4xx answer.  Messages therefore name
+the place (file, field path) and what was expected, and never carry a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class StratstabError(Exception):
+    """Base class for errors caused by the user's input or environment."""
+
+    exit_code = 2
+
+
+class InputError(StratstabError):
+    """A file, field or argument is malformed or inconsistent.
+
+    Parameters
+    ----------
+    message:
+        What was wrong and what was expected.
+    source:
+        File name (or other origin such as ``"--vary"``) the input came from.
+    field:
+        Dotted path of the offending field, e.g. ``"forces.CN.overrides.DF-41.launchers"``.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None):
+        self.message = message
+        self.source = source
+        self.field = field
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, self.field) if p]
+        prefix = ": ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class NotFoundError(StratstabError):
+    """A named thing (dataset, scenario, dialogue, statement ...) does not exist."""
+
+
+class StoreError(StratstabError):
+    """The database cannot be opened or a write was refused; nothing was changed."""
+
+
+def field_path(location: Sequence[object]) -> str:
+    """Join a pydantic error location into a dotted field path (``a.b[2].c``)."""
+    out = ""
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def from_validation_error(exc: object, *, source: str, prefix: str = "") -> InputError:
+    """Turn the first error of a ``pydantic.ValidationError`` into an :class:`InputError`."""
+    errors = exc.errors()  # type: ignore[attr-defined]
+    first = errors[0]
+    location = [prefix] if prefix else []
+    location += list(first.get("loc", ()))
+    message = first.get("msg", "invalid value")
+    if first.get("type") == "extra_forbidden":
+        message = "unknown key (not part of the schema; check the spelling)"
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return InputError(message + more, source=source, field=field_path(location))
