@@ -1,0 +1,176 @@
+"""Account operations on a SQLAlchemy session: users, login sessions, audit log.
+
+Functions take an open :class:`sqlalchemy.orm.Session` and leave committing to the
+caller, so that a change and its audit record land in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
+from stratstab.accounts.passwords import hash_password, needs_rehash, verify_password
+from stratstab.accounts.roles import Role
+from stratstab.errors import InputError, NotFoundError
+
+SUPPORTED_LOCALES = ("en", "zh")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+_DELEGATION = re.compile(r"^[A-Z]{2,16}$")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes even for timezone-aware columns; they are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str | None = None,
+    delegation_code: str | None = None,
+    locale: str = "en",
+) -> User:
+    """Add a user; delegates must name their delegation, other roles must not."""
+    if not _USERNAME.match(username):
+        raise InputError(
+            "expected 2-64 characters: lower-case letters, digits, '_', '.', '-'",
+            field="username",
+        )
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InputError(
+            f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}",
+            field="role",
+        ) from None
+    if role is Role.DELEGATE:
+        if not delegation_code or not _DELEGATION.match(delegation_code):
+            raise InputError(
+                "a delegate needs a delegation code of 2-16 capital letters, e.g. CN",
+                field="delegation_code",
+            )
+    elif delegation_code:
+        raise InputError("only delegates belong to a delegation", field="delegation_code")
+    if locale not in SUPPORTED_LOCALES:
+        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InputError(f"user {username!r} exists already", field="username")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role.value,
+        delegation_code=delegation_code if role is Role.DELEGATE else None,
+        locale=locale,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost either way)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if not verify_password(password, user.password_hash if user else None):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def start_session(session: Session, *, user: User, max_age_s: int) -> tuple[str, LoginSession]:
+    """Open a login session; return the secret cookie token (stored only hashed)."""
+    token = secrets.token_urlsafe(32)
+    login = LoginSession(
+        token_hash=_token_hash(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        expires_at=utcnow() + timedelta(seconds=max_age_s),
+    )
+    session.add(login)
+    session.flush()
+    return token, login
+
+
+def resolve_session(session: Session, *, token: str) -> LoginSession | None:
+    """The live login session for a cookie token, or None if unknown or expired."""
+    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if login is None or _aware(login.expires_at) <= utcnow() or not login.user.is_active:
+        return None
+    return login
+
+
+def end_session(session: Session, *, token: str) -> None:
+    """Forget a login session (logout); unknown tokens are ignored."""
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+
+
+def purge_expired_sessions(session: Session) -> int:
+    """Delete expired login sessions; return how many were removed."""
+    result = session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow()))
+    return int(result.rowcount or 0)
+
+
+def get_user(session: Session, *, username: str) -> User:
+    """The user with this name, or NotFoundError."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """All users, ordered by role then name."""
+    return list(session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def set_locale(session: Session, *, user: User, locale: str) -> None:
+    """Store the user's interface language."""
+    if locale not in SUPPORTED_LOCALES:
+        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale")
+    user.locale = locale
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append an audit event for a change made by ``actor`` (None: the system)."""
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        actor_name=actor.username if actor else "system",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        detail=dict(detail or {}),
+        at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def audit_log(session: Session, *, limit: int = 200, offset: int = 0) -> list[AuditEvent]:
+    """Most recent audit events first."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(query))
