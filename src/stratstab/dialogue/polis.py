@@ -1,0 +1,310 @@
+"""Read and write the Pol.is export format (``comments.csv``, ``votes.csv``).
+
+The layout follows the public exports of compdemocracy.org: ``votes.csv`` has
+``timestamp,datetime,comment-id,voter-id,vote`` (1 agree, -1 disagree, 0 pass) and may hold
+several votes of one voter on one comment, of which the latest counts; ``comments.csv`` has
+``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body`` with
+``moderated`` -1 (moderated out), 0 (not yet moderated) or 1 (accepted).  An optional
+``participants-votes.csv`` carries the ``group-id`` Pol.is itself assigned; it is read only so
+that an analysis can be *compared* with Pol.is, never as an input to one.
+
+References: compdemocracy/openData (export format of public Pol.is conversations).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from stratstab.dialogue.consensus import VoteMatrix
+from stratstab.errors import InputError
+
+COMMENTS_FILE, VOTES_FILE, PARTICIPANTS_FILE = "comments.csv", "votes.csv", "participants-votes.csv"
+COMMENT_COLUMNS = (
+    "timestamp",
+    "datetime",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "comment-body",
+)
+VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+
+
+@dataclass(frozen=True)
+class PolisComment:
+    """One statement of a Pol.is conversation (timestamp in milliseconds since 1970 UTC)."""
+
+    comment_id: int
+    author_id: int
+    text: str
+    moderated: int
+    agrees: int = 0
+    disagrees: int = 0
+    timestamp: int = 0
+
+
+@dataclass(frozen=True)
+class PolisVote:
+    """One vote: 1 agree, -1 disagree, 0 pass (timestamp in milliseconds since 1970 UTC)."""
+
+    timestamp: int
+    comment_id: int
+    voter_id: int
+    vote: int
+
+
+@dataclass(frozen=True)
+class PolisExport:
+    """A Pol.is conversation as read from an export directory."""
+
+    comments: list[PolisComment]
+    votes: list[PolisVote]
+    #: voter id -> opinion group Pol.is assigned (None: not grouped); comparison only.
+    participants_group_ids: dict[int, int | None] = field(default_factory=dict)
+    directory: str = ""
+
+
+def read_export(directory: str | os.PathLike[str]) -> PolisExport:
+    """Read ``comments.csv``, ``votes.csv`` and (if present) ``participants-votes.csv``.
+
+    Raises :class:`~stratstab.errors.InputError` naming the file, line and column of the
+    first problem: a missing file or column, a malformed number, a vote outside
+    {-1, 0, 1}, a vote on an unknown comment or a duplicate comment id.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError("not a directory with a Pol.is export", source=str(root))
+    comments = _read_comments(root / COMMENTS_FILE)
+    known = {comment.comment_id for comment in comments}
+    votes = _read_votes(root / VOTES_FILE, known_comment_ids=known)
+    groups_path = root / PARTICIPANTS_FILE
+    groups = _read_group_ids(groups_path) if groups_path.exists() else {}
+    return PolisExport(
+        comments=comments, votes=votes, participants_group_ids=groups, directory=str(root)
+    )
+
+
+def vote_matrix(export: PolisExport) -> VoteMatrix:
+    """Build the participant × statement matrix of latest votes from an export.
+
+    Rows are voter ids in ascending numeric order, columns comment ids in ascending order
+    (every comment of ``comments.csv``, voted on or not).  For each (voter, comment) the
+    vote with the largest timestamp counts; on equal timestamps the later line wins.
+    Comments with ``moderated == -1`` are flagged as moderated out.
+    """
+    comments = sorted(export.comments, key=lambda comment: comment.comment_id)
+    voter_ids = sorted({vote.voter_id for vote in export.votes})
+    row_of = {voter: row for row, voter in enumerate(voter_ids)}
+    column_of = {comment.comment_id: column for column, comment in enumerate(comments)}
+    values = np.full((len(voter_ids), len(comments)), np.nan)
+    latest: dict[tuple[int, int], int] = {}
+    for vote in export.votes:
+        key = (vote.voter_id, vote.comment_id)
+        if key in latest and latest[key] > vote.timestamp:
+            continue
+        latest[key] = vote.timestamp
+        values[row_of[vote.voter_id], column_of[vote.comment_id]] = float(vote.vote)
+    return VoteMatrix(
+        participant_ids=[str(voter) for voter in voter_ids],
+        statement_ids=[str(comment.comment_id) for comment in comments],
+        values=values,
+        moderated_out=np.array([comment.moderated == -1 for comment in comments], dtype=bool),
+        delegations=[None] * len(voter_ids),
+        statement_texts=[comment.text for comment in comments],
+    )
+
+
+def write_export(
+    directory: str | os.PathLike[str],
+    comments: Sequence[PolisComment],
+    votes: Sequence[PolisVote],
+) -> list[Path]:
+    """Write ``comments.csv`` and ``votes.csv`` with Pol.is's headers; return their paths.
+
+    Each file is written to a temporary name and renamed into place, so a failure never
+    leaves a half-written export behind.  ``datetime`` is rendered in UTC.
+    """
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    comment_rows = (
+        [
+            c.timestamp,
+            _format_datetime(c.timestamp),
+            c.comment_id,
+            c.author_id,
+            c.agrees,
+            c.disagrees,
+            c.moderated,
+            c.text,
+        ]
+        for c in comments
+    )
+    vote_rows = (
+        [v.timestamp, _format_datetime(v.timestamp), v.comment_id, v.voter_id, v.vote]
+        for v in votes
+    )
+    return [
+        _write_csv_atomically(root / COMMENTS_FILE, COMMENT_COLUMNS, comment_rows),
+        _write_csv_atomically(root / VOTES_FILE, VOTE_COLUMNS, vote_rows),
+    ]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _records(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number where the record starts, row) after checking the header."""
+    if not path.is_file():
+        raise InputError("file is missing from the Pol.is export", source=str(path))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError("file is empty; expected a CSV header", source=str(path))
+            header = [name.strip() for name in header]
+            for name in required:
+                if name not in header:
+                    raise InputError(
+                        f"missing column {name!r} (expected columns: {', '.join(required)})",
+                        source=str(path),
+                        field="line 1",
+                    )
+            start = reader.line_num + 1
+            for row in reader:
+                if row:
+                    if len(row) != len(header):
+                        raise InputError(
+                            f"expected {len(header)} fields, found {len(row)}",
+                            source=str(path),
+                            field=f"line {start}",
+                        )
+                    yield start, dict(zip(header, row, strict=True))
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", source=str(path)) from exc
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", source=str(path)) from exc
+
+
+def _integer(row: dict[str, str], column: str, *, path: Path, line: int) -> int:
+    text = row[column].strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(
+            f"expected an integer, found {text!r}",
+            source=str(path),
+            field=f"line {line}, column {column!r}",
+        ) from None
+
+
+def _read_comments(path: Path) -> list[PolisComment]:
+    comments: list[PolisComment] = []
+    seen: dict[int, int] = {}
+    for line, row in _records(path, COMMENT_COLUMNS):
+        number = {
+            name: _integer(row, name, path=path, line=line)
+            for name in ("timestamp", "comment-id", "agrees", "disagrees", "moderated")
+        }
+        where = f"line {line}, column "
+        if number["moderated"] not in (-1, 0, 1):
+            raise InputError(
+                f"moderated must be -1, 0 or 1, found {number['moderated']}",
+                source=str(path),
+                field=where + "'moderated'",
+            )
+        comment_id = number["comment-id"]
+        if comment_id in seen:
+            raise InputError(
+                f"duplicate comment id {comment_id} (first on line {seen[comment_id]})",
+                source=str(path),
+                field=where + "'comment-id'",
+            )
+        seen[comment_id] = line
+        author = row["author-id"].strip()
+        comments.append(
+            PolisComment(
+                comment_id=comment_id,
+                author_id=_integer(row, "author-id", path=path, line=line) if author else -1,
+                text=row["comment-body"],
+                moderated=number["moderated"],
+                agrees=number["agrees"],
+                disagrees=number["disagrees"],
+                timestamp=number["timestamp"],
+            )
+        )
+    return comments
+
+
+def _read_votes(path: Path, *, known_comment_ids: set[int]) -> list[PolisVote]:
+    votes: list[PolisVote] = []
+    for line, row in _records(path, VOTE_COLUMNS):
+        number = {
+            name: _integer(row, name, path=path, line=line)
+            for name in ("timestamp", "comment-id", "voter-id", "vote")
+        }
+        if number["vote"] not in (-1, 0, 1):
+            raise InputError(
+                f"vote must be 1 (agree), -1 (disagree) or 0 (pass), found {number['vote']}",
+                source=str(path),
+                field=f"line {line}, column 'vote'",
+            )
+        if number["comment-id"] not in known_comment_ids:
+            raise InputError(
+                f"vote on unknown comment {number['comment-id']} (not in {COMMENTS_FILE})",
+                source=str(path),
+                field=f"line {line}, column 'comment-id'",
+            )
+        votes.append(
+            PolisVote(
+                timestamp=number["timestamp"],
+                comment_id=number["comment-id"],
+                voter_id=number["voter-id"],
+                vote=number["vote"],
+            )
+        )
+    return votes
+
+
+def _read_group_ids(path: Path) -> dict[int, int | None]:
+    groups: dict[int, int | None] = {}
+    for line, row in _records(path, ("participant", "group-id")):
+        participant = _integer(row, "participant", path=path, line=line)
+        text = row["group-id"].strip()
+        groups[participant] = _integer(row, "group-id", path=path, line=line) if text else None
+    return groups
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _format_datetime(timestamp_ms: int) -> str:
+    moment = datetime.fromtimestamp(timestamp_ms / 1000.0, tz=UTC)
+    return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def _write_csv_atomically(path: Path, header: Sequence[str], rows: Iterable[list]) -> Path:
+    handle = tempfile.NamedTemporaryFile(
+        "w", newline="", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    )
+    try:
+        with handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return path
