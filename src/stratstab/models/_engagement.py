@@ -1,0 +1,127 @@
+"""Whole-number engagement arithmetic behind :func:`stratstab.models.defense.engage`.
+
+Works on broadcast float arrays whose RV and decoy counts are whole numbers; the public
+function interpolates between such results for real-valued counts.  Pure NumPy/SciPy.
+
+References: Wilkening (2000), *Science & Global Security* 8(2); REFERENCES §2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.stats import hypergeom as _hypergeom
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Inputs of one whole-number engagement (all arrays of one shape)."""
+
+    rvs: np.ndarray
+    decoys: np.ndarray  # unrejected decoys, whole number
+    interceptors: np.ndarray  # may be +inf
+    pk: np.ndarray
+    first: np.ndarray
+    q: np.ndarray
+    rho: np.ndarray
+    second: np.ndarray
+    ka: np.ndarray
+
+
+def _spread(
+    interceptors: np.ndarray, objects: np.ndarray, per_object: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Even spread of an inventory: (k shots each, fraction with k+1, interceptors used).
+
+    ``objects`` may be real (expected counts) - the fraction is then a share, not a count.
+    """
+    enough = interceptors >= per_object * objects
+    safe_objects = np.where(objects > 0, objects, 1.0)
+    finite_inv = np.where(enough, 0.0, interceptors)
+    k = np.where(enough, per_object, np.floor(finite_inv / safe_objects))
+    frac = np.where(enough, 0.0, finite_inv / safe_objects - k)
+    used = np.where(enough, per_object * objects, finite_inv)
+    return k, frac, used
+
+
+def _leak_barrage(a: Allocation, shots: Any) -> Any:
+    return 1.0 - a.q * (1.0 - (1.0 - a.pk) ** shots)
+
+
+def _p0_mixture(
+    a: Allocation, hit: np.ndarray, miss: np.ndarray, extra: np.ndarray, objects: np.ndarray
+) -> np.ndarray:
+    """P(no leakers | defense works) when ``extra`` of ``objects`` get one more shot.
+
+    ``hit``/``miss``: P(RV stopped) with k+1 / k shots.  RVs are placed at random among
+    the objects, so the number of them in the k+1 group is hypergeometric.
+    """
+    n = a.rvs
+    p0 = hit**extra * miss ** (n - extra)  # exact when there are no decoys (all objects are RVs)
+    mixed = (a.decoys > 0) & (extra > 0) & (n > 0)
+    if mixed.any():
+        n_m, extra_m, obj_m = n[mixed], extra[mixed], objects[mixed]
+        j = np.arange(int(np.minimum(n_m, extra_m).max()) + 1, dtype=np.float64)
+        jj = j[None, :]
+        pmf = _hypergeom.pmf(jj, obj_m[:, None], extra_m[:, None], n_m[:, None])
+        rv_left = np.maximum(n_m[:, None] - jj, 0.0)
+        terms = pmf * hit[mixed][:, None] ** jj * miss[mixed][:, None] ** rv_left
+        p0 = p0.copy()
+        p0[mixed] = np.nansum(terms, axis=1)
+    return p0
+
+
+def _barrage(a: Allocation) -> dict[str, np.ndarray]:
+    objects = a.rvs + a.decoys
+    k, frac, used = _spread(a.interceptors, objects, a.first)
+    extra = np.round(frac * objects)  # whole number of objects with k+1 shots
+    leak_more, leak_k = _leak_barrage(a, k + 1.0), _leak_barrage(a, k)
+    leak = frac * leak_more + (1.0 - frac) * leak_k
+    p0 = _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, extra, objects)
+    return {"leak": leak, "p0": p0, "used_works": used, "used_fails": used, "objects": objects}
+
+
+def _sls_leak(a: Allocation, first: Any, second: Any) -> Any:
+    stopped_later = a.ka * (1.0 - (1.0 - a.pk) ** second)
+    return a.q * (1.0 - a.pk) ** first * (1.0 - stopped_later) + (1.0 - a.q)
+
+
+def _shoot_look_shoot(a: Allocation) -> dict[str, np.ndarray]:
+    objects = a.rvs + a.decoys
+    k1, f1, used1 = _spread(a.interceptors, objects, a.first)
+    left = np.where(np.isinf(a.interceptors), np.inf, a.interceptors - used1)
+
+    def alive(shots: np.ndarray) -> np.ndarray:
+        return a.q * (1.0 - a.pk) ** shots + (1.0 - a.q)
+
+    seen_alive = objects * a.ka * (f1 * alive(k1 + 1.0) + (1.0 - f1) * alive(k1))
+    k2, f2, used2 = _spread(left, seen_alive, a.second)
+    leak = sum(
+        w1 * w2 * _sls_leak(a, k1 + s1, k2 + s2)
+        for s1, w1 in ((1.0, f1), (0.0, 1.0 - f1))
+        for s2, w2 in ((1.0, f2), (0.0, 1.0 - f2))
+    )
+    used_fails = used1 + np.minimum(left, a.second * objects * a.ka)
+    return {
+        "leak": leak,
+        "p0": (1.0 - leak) ** a.rvs,
+        "used_works": used1 + used2,
+        "used_fails": used_fails,
+        "objects": objects,
+    }
+
+
+def engage_counts(a: Allocation, *, shoot_look_shoot: bool) -> dict[str, np.ndarray]:
+    """Engagement outputs for whole-number RV and decoy counts (see ``defense.engage``)."""
+    core = _shoot_look_shoot(a) if shoot_look_shoot else _barrage(a)
+    fails = 1.0 - a.rho
+    no_rvs = (a.rvs == 0).astype(np.float64)
+    return {
+        "p_no_leakers": np.clip(a.rho * core["p0"] + fails * no_rvs, 0.0, 1.0),
+        "expected_leakers": a.rho * a.rvs * core["leak"] + fails * a.rvs,
+        "interceptors_used": a.rho * core["used_works"] + fails * core["used_fails"],
+        "leakage_per_rv": a.rho * core["leak"] + fails,
+        "engaged_objects": core["objects"],
+    }
