@@ -110,7 +110,9 @@ def start_session(session: Session, *, user: User, max_age_s: int) -> tuple[str,
 
 def resolve_session(session: Session, *, token: str) -> LoginSession | None:
     """The live login session for a cookie token, or None if unknown or expired."""
-    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    login = session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
     if login is None or _aware(login.expires_at) <= utcnow() or not login.user.is_active:
         return None
     return login

@@ -1,0 +1,114 @@
+"""The application factory: ``create_app(settings)`` builds one independent workbench.
+
+Tests build an app per temporary database; ``stratstab serve`` builds one from the
+command line options.  Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request, Response
+
+from stratstab import __version__
+from stratstab.db import make_session_factory
+from stratstab.web.database import open_database
+from stratstab.web.deps import csrf_protect, get_login, get_translator
+from stratstab.web.errors import install_error_handlers
+from stratstab.web.security import CSRF_COOKIE, new_token, set_cookie, sign, unsign
+from stratstab.web.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Scripts only from our own origin; no inline script; Plotly draws with inline styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def anonymous_csrf_and_headers(request: Request, call_next) -> Response:
+        secret = app.state.settings.secret
+        token = unsign(secret, "csrf", request.cookies.get(CSRF_COOKIE))
+        fresh = token is None
+        request.state.anon_csrf = token or new_token()
+        response = await call_next(request)
+        if fresh:
+            value = sign(secret, "csrf", request.state.anon_csrf)
+            set_cookie(response, request, name=CSRF_COOKIE, value=value, max_age_s=None)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def _include_routers(app: FastAPI) -> None:
+    from fastapi.staticfiles import StaticFiles
+
+    from stratstab.web.admin.router import api as admin_api
+    from stratstab.web.admin.router import pages as admin_pages
+    from stratstab.web.auth.router import api as auth_api
+    from stratstab.web.auth.router import pages as auth_pages
+    from stratstab.web.system.router import router as system_router
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(system_router)
+    app.include_router(auth_pages)
+    app.include_router(admin_pages)
+    app.include_router(auth_api, prefix="/api/v1")
+    app.include_router(admin_api, prefix="/api/v1")
+    for extra in _optional_routers():
+        app.include_router(extra.pages)
+        app.include_router(extra.api, prefix="/api/v1")
+
+
+def _optional_routers() -> list:
+    """Domain routers whose library layer exists in this installation."""
+    found = []
+    for name in ("dialogues", "assessment"):
+        try:
+            module = __import__(f"stratstab.web.{name}.router", fromlist=["pages", "api"])
+        except ModuleNotFoundError:
+            continue
+        found.append(module)
+    return found
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the workbench for ``settings`` (default: read from the environment)."""
+    settings = settings or Settings()
+    engine = open_database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.jobs.shutdown()
+        engine.dispose()
+
+    app = FastAPI(
+        title="stratstab workbench",
+        version=__version__,
+        description="JSON API of the stratstab web workbench. Unsafe methods need the "
+        "X-CSRF-Token header (GET /api/v1/auth/csrf gives it).",
+        docs_url=None,  # the default pages load Swagger UI from a CDN; ours is local
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+        dependencies=[Depends(get_login), Depends(get_translator), Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    from stratstab.web.jobs import JobRunner
+
+    app.state.jobs = JobRunner(max_workers=settings.assessment_workers)
+    _install_middleware(app)
+    install_error_handlers(app)
+    _include_routers(app)
+    return app

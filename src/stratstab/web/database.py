@@ -1,0 +1,20 @@
+"""Open the workbench's database and bring its schema up to date."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from stratstab import db
+from stratstab.errors import StoreError
+from stratstab.migrations import upgrade_database
+
+
+def open_database(url: str) -> Engine:
+    """An engine on ``url`` whose schema has been migrated to the newest revision."""
+    try:
+        engine = db.make_engine(url)
+        upgrade_database(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the database {url!r}: {exc.__class__.__name__}") from exc
+    return engine

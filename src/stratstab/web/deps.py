@@ -1,0 +1,142 @@
+"""Request dependencies shared by every router, as ``Annotated`` aliases.
+
+``SessionDep`` is the database session of the request; ``CurrentUser`` the logged-in
+user (401 otherwise); ``FacilitatorUser``/``AdminUser``/``DelegateUser`` add a role
+check (403).  ``csrf_protect`` runs on every route and refuses unsafe methods that do
+not carry the request's CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from stratstab.accounts.models import LoginSession, User
+from stratstab.accounts.roles import Role
+from stratstab.accounts.service import resolve_session
+from stratstab.web.i18n import Translator, negotiate_locale
+from stratstab.web.security import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    LOCALE_COOKIE,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    tokens_match,
+    unsign,
+)
+
+
+class NotAuthenticated(HTTPException):
+    """Raised when a route needs a login; pages redirect, the API answers 401."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=401, detail="login required")
+
+
+class CsrfRefused(HTTPException):
+    """Raised when an unsafe request lacks the right CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One database session per request, closed (rolled back if uncommitted) at the end."""
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_login(request: Request, db: SessionDep) -> LoginSession | None:
+    """The login session named by the signed cookie, cached on the request."""
+    if getattr(request.state, "login_resolved", False):
+        return request.state.login
+    secret = request.app.state.settings.secret
+    token = unsign(secret, "session", request.cookies.get(SESSION_COOKIE))
+    login = resolve_session(db, token=token) if token else None
+    request.state.login = login
+    request.state.login_resolved = True
+    return login
+
+
+LoginDep = Annotated[LoginSession | None, Depends(get_login)]
+
+
+def get_optional_user(login: LoginDep) -> User | None:
+    """The logged-in user, or None for an anonymous visitor."""
+    return login.user if login else None
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    """The logged-in user; anonymous visitors get 401 (pages: a redirect to login)."""
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role):
+    """A dependency that admits only users holding one of ``roles`` (403 otherwise)."""
+    allowed = {role.value for role in roles}
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise HTTPException(status_code=403, detail="your role does not allow this")
+        return user
+
+    return dependency
+
+
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+FacilitatorUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.FACILITATOR))]
+DelegateUser = Annotated[User, Depends(require_roles(Role.DELEGATE))]
+
+
+def expected_csrf_token(request: Request) -> str:
+    """The token this request must echo: the login session's, else the anonymous cookie's."""
+    login = getattr(request.state, "login", None)
+    return login.csrf_token if login else request.state.anon_csrf
+
+
+async def csrf_protect(request: Request, login: LoginDep) -> None:
+    """Refuse POST/PUT/PATCH/DELETE without the right token in header or form field."""
+    if request.method in SAFE_METHODS:
+        return
+    given = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if not given and (
+        content_type.startswith("application/x-www-form-urlencoded")
+        or content_type.startswith("multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FORM_FIELD)
+        given = value if isinstance(value, str) else None
+    expected = login.csrf_token if login else request.state.anon_csrf
+    if not tokens_match(expected, given):
+        raise CsrfRefused()
+
+
+def get_translator(request: Request, user: OptionalUser) -> Translator:
+    """The translator for this request's interface language."""
+    locale = negotiate_locale(
+        user_locale=user.locale if user else None,
+        cookie_locale=request.cookies.get(LOCALE_COOKIE),
+        accept_language=request.headers.get("accept-language", ""),
+        default=request.app.state.settings.default_locale,
+    )
+    translator = Translator(locale)
+    request.state.translator = translator
+    return translator
+
+
+TranslatorDep = Annotated[Translator, Depends(get_translator)]

@@ -1,0 +1,97 @@
+"""Settings of the web workbench, read from ``STRATSTAB_*`` environment variables.
+
+The secret key signs cookies.  In production it must be given (and not be a
+well-known placeholder); on the embedded local SQLite database a random key is
+generated once and kept in a file beside the database so that restarts keep users
+logged in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from stratstab import db
+from stratstab.errors import InputError
+
+_PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "stratstab", "dev", "test"}
+MIN_SECRET_LENGTH = 32
+SECRET_FILE_NAME = "stratstab-secret.key"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1]
+    if not path or path == ":memory:":
+        return None
+    return Path(path).expanduser()
+
+
+def local_secret_key(database_file: Path) -> str:
+    """Read, or create with mode 0600, the random key kept beside the SQLite file."""
+    key_file = database_file.parent / SECRET_FILE_NAME
+    if key_file.exists():
+        key = key_file.read_text(encoding="utf-8").strip()
+        if len(key) >= MIN_SECRET_LENGTH:
+            return key
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL-free but mode-restricted write: the key must not be world-readable.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+class Settings(BaseSettings):
+    """Every knob of ``stratstab serve``; environment variables use the prefix STRATSTAB_."""
+
+    model_config = SettingsConfigDict(env_prefix="STRATSTAB_", extra="ignore")
+
+    environment: Literal["local", "production"] = "local"
+    database_url: str = Field(default_factory=lambda: db.database_url())
+    secret_key: SecretStr | None = None
+    demo: bool = False
+    session_max_age_s: int = Field(default=12 * 3600, ge=60)
+    assessment_workers: int = Field(default=2, ge=1, le=32)
+    default_locale: Literal["en", "zh"] = "en"
+
+    @model_validator(mode="after")
+    def _resolve_secret(self) -> Settings:
+        given = self.secret_key.get_secret_value() if self.secret_key else None
+        if given is not None:
+            if given.strip().lower() in _PLACEHOLDER_SECRETS or len(given) < MIN_SECRET_LENGTH:
+                if self.environment == "production":
+                    raise InputError(
+                        f"refusing a placeholder or short secret key in production: "
+                        f"give at least {MIN_SECRET_LENGTH} random characters",
+                        source="STRATSTAB_SECRET_KEY",
+                    )
+            return self
+        if self.environment == "production":
+            raise InputError(
+                "a secret key is required in production (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)",
+                source="STRATSTAB_SECRET_KEY",
+            )
+        database_file = _sqlite_path(self.database_url)
+        if database_file is not None:
+            self.secret_key = SecretStr(local_secret_key(database_file))
+        else:
+            # A server database without a configured key: a per-process key keeps the
+            # workbench usable; logins end when the process restarts.
+            self.secret_key = SecretStr(secrets.token_urlsafe(48))
+        return self
+
+    @property
+    def secret(self) -> str:
+        """The resolved secret key as text."""
+        assert self.secret_key is not None  # set by the validator
+        return self.secret_key.get_secret_value()
