@@ -1,6 +1,66 @@
-"""``stratstab serve``: the web workbench (being built)."""
+"""``stratstab serve``: run the web workbench with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stratstab import db
+from stratstab.cli.common import console
+
+DEMO_DATABASE_NAME = "demo.sqlite"
 
 
-def serve() -> None:
-    """Start the web workbench."""
-    raise SystemExit("stratstab serve is not available yet")
+def _demo_database_url() -> str:
+    """The demo workspace lives in its own file, beside (never in) the real database."""
+    return f"sqlite:///{Path(db.default_database_path()).parent / DEMO_DATABASE_NAME}"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = 8000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="SQLAlchemy URL (default: STRATSTAB_DATABASE_URL, then the embedded SQLite "
+            "file; with --demo, a separate demo.sqlite).",
+        ),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Seed a demo workspace (users, dialogue, votes) and start."),
+    ] = False,
+) -> None:
+    """Start the web workbench (assessment explorer, dialogue rooms, JSON API)."""
+    import uvicorn
+
+    from stratstab.web.app import create_app
+    from stratstab.web.demo import seed_demo
+    from stratstab.web.settings import Settings
+
+    overrides: dict[str, object] = {"demo": demo}
+    if database_url:
+        overrides["database_url"] = database_url
+    elif demo:
+        overrides["database_url"] = _demo_database_url()
+    settings = Settings(**overrides)
+    app = create_app(settings)
+    if demo:
+        credentials = seed_demo(app.state.session_factory, store=app.state.store)
+        _print_credentials(credentials)
+    console.print(f"stratstab workbench on http://{host}:{port}/  (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def _print_credentials(credentials: list[tuple[str, str, str]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Demo accounts (demo workspace only)")
+    for column in ("user name", "password", "role"):
+        table.add_column(column)
+    for username, password, role in credentials:
+        table.add_row(username, password, role)
+    console.print(table)

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:
+        if self.demo and self.environment == "production":
+            raise InputError("the demo workspace is not for production", source="--demo")
         given = self.secret_key.get_secret_value() if self.secret_key else None
         if given is not None:
             if given.strip().lower() in _PLACEHOLDER_SECRETS or len(given) < MIN_SECRET_LENGTH:

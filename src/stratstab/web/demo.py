@@ -1,0 +1,67 @@
+"""The demo workspace of ``stratstab serve --demo``: accounts, a dialogue, votes, scope.
+
+Seeding is idempotent: a workspace that already has the demo users is left as it is,
+so restarting the demo keeps what visitors did.  The passwords are fixed and printed
+on start; they protect nothing but a throwaway demo database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from stratstab.accounts import service as accounts
+from stratstab.accounts.models import User
+from stratstab.db import transaction
+
+# (user name, display name, role, delegation)
+DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("admin", "Workbench administrator", "admin", None),
+    ("facilitator", "Dialogue facilitator", "facilitator", None),
+    ("cn1", "Li Wei (CN)", "delegate", "CN"),
+    ("cn2", "Zhang Min (CN)", "delegate", "CN"),
+    ("us1", "Alex Carter (US)", "delegate", "US"),
+    ("us2", "Jordan Reyes (US)", "delegate", "US"),
+    ("observer", "Observer", "observer", None),
+)
+
+
+def demo_password(username: str) -> str:
+    """The fixed demo password of a demo account."""
+    return f"{username}-demo-2024"
+
+
+def seed_accounts(factory: sessionmaker[Session]) -> list[tuple[str, str, str]]:
+    """Create the demo accounts that are missing; return (user, password, role) rows."""
+    rows = []
+    with transaction(factory) as session:
+        existing = set(session.scalars(select(User.username)))
+        for username, display, role, delegation in DEMO_USERS:
+            if username not in existing:
+                accounts.create_user(
+                    session,
+                    username=username,
+                    password=demo_password(username),
+                    role=role,
+                    display_name=display,
+                    delegation_code=delegation,
+                    locale="zh" if delegation == "CN" else "en",
+                )
+                accounts.record(
+                    session, actor=None, action="demo.seed", target_type="user", target_id=username
+                )
+            label = f"{role} ({delegation})" if delegation else role
+            rows.append((username, demo_password(username), label))
+    return rows
+
+
+def seed_demo(
+    factory: sessionmaker[Session], *, store: object | None
+) -> list[tuple[str, str, str]]:
+    """Seed accounts and, when the dialogue store is available, the demo dialogue."""
+    credentials = seed_accounts(factory)
+    if store is not None:
+        from stratstab.web.demo_dialogue import seed_dialogue
+
+        seed_dialogue(store)
+    return credentials
