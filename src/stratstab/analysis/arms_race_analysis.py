@@ -1,0 +1,163 @@
+"""Assured retaliation and reaction functions computed with the full exchange model.
+
+``required_arsenal(X)`` is the number of deployed strategic warheads side X needs
+(same force mix, scaled) so that, after the other side's largest counterforce strike
+and through its missile defense, at least X's retaliation requirement arrives.  The
+reaction slopes are finite differences of that requirement with respect to the other
+side's arsenal and interceptors; arms-race stability asks that the product of the
+two sides' arsenal slopes be below 1 (REFERENCES §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from stratstab.analysis.exchange_curves import arriving, launched_warheads, maximum_strike, strike_setup
+from stratstab.analysis.inputs import Resolved
+from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
+from stratstab.models.exchange import counterforce_strike
+
+MAX_SCALE = 1000.0
+BISECTION_STEPS = 60
+
+
+def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, float]:
+    """(warheads of ``victim`` arriving in retaliation, share of its warheads destroyed)."""
+    striker = resolved.scenario.other(victim)
+    targets, weapons = strike_setup(resolved, striker)
+    level = maximum_strike(targets, weapons)
+    outcome = counterforce_strike(
+        targets=targets,
+        weapons=weapons,
+        warheads_used=[level],
+        fratricide=resolved.strike(striker).fratricide,
+        lethal_radius_method=resolved.scenario.lethal_radius_method,
+        launch_under_attack=resolved.launch_under_attack(victim),
+    )
+    forces = resolved.forces[victim]
+    launched = launched_warheads(forces, outcome.surviving_warheads, resolved.scenario.use)
+    landed = float(arriving(launched, resolved.defense(striker))[0])
+    destroyed = 1.0 - float(outcome.total_surviving_warheads[0]) / max(forces.total_warheads, 1e-12)
+    return landed, destroyed
+
+
+def _with_side_scaled(resolved: Resolved, side: str, factor: float) -> Resolved:
+    forces = dict(resolved.forces)
+    forces[side] = resolved.forces[side].scaled(factor)
+    return replace(resolved, forces=forces)
+
+
+def _with_interceptors(resolved: Resolved, side: str, interceptors: int) -> Resolved:
+    defense = resolved.defense(side).model_copy(update={"interceptors": int(max(interceptors, 0))})
+    defenses = {**resolved.scenario.defenses, side: defense}
+    return replace(resolved, scenario=resolved.scenario.model_copy(update={"defenses": defenses}))
+
+
+def required_scale(resolved: Resolved, side: str) -> float:
+    """Smallest factor on ``side``'s forces that meets its retaliation requirement (inf if none)."""
+    need = resolved.retaliation_requirement(side)
+
+    def enough(factor: float) -> bool:
+        return arriving_after_full_strike(_with_side_scaled(resolved, side, factor), side)[0] >= need
+
+    low, high = 0.0, 1.0
+    while not enough(high):
+        low, high = high, high * 2.0
+        if high > MAX_SCALE:
+            return float("inf")
+    for _ in range(BISECTION_STEPS):
+        middle = 0.5 * (low + high)
+        low, high = (low, middle) if enough(middle) else (middle, high)
+        if high - low < 1e-6 * high:
+            break
+    return high
+
+
+def required_warheads(resolved: Resolved, side: str) -> float:
+    """Deployed strategic warheads ``side`` needs for assured retaliation."""
+    return required_scale(resolved, side) * resolved.forces[side].total_warheads
+
+
+@dataclass(frozen=True)
+class ReactionFunction:
+    """One side's assured-retaliation requirement and how it reacts to the other side."""
+
+    side: str
+    retaliation_requirement: float
+    arriving_after_full_strike: float
+    share_destroyed_by_full_strike: float
+    assured_retaliation: bool
+    required_arsenal: float
+    required_launchers: float
+    reaction_slope_arsenal: float
+    reaction_slope_interceptors: float
+    reaction_slope_interceptors_closed_form: float
+
+
+def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
+    """Requirement of ``side`` and its finite-difference slopes against the other side."""
+    other = resolved.scenario.other(side)
+    forces = resolved.forces[side]
+    landed, destroyed = arriving_after_full_strike(resolved, side)
+    need = resolved.retaliation_requirement(side)
+    scale = required_scale(resolved, side)
+    required = scale * forces.total_warheads
+
+    step = 0.1
+    other_total = resolved.forces[other].total_warheads
+    up = required_warheads(_with_side_scaled(resolved, other, 1 + step), side)
+    down = required_warheads(_with_side_scaled(resolved, other, 1 - step), side)
+    slope_arsenal = (up - down) / (2 * step * other_total) if other_total > 0 else 0.0
+
+    interceptors = resolved.defense(other).interceptors
+    delta = max(10, int(round(0.1 * interceptors)))
+    high_i = required_warheads(_with_interceptors(resolved, other, interceptors + delta), side)
+    low_n = max(interceptors - delta, 0)
+    low_i = required_warheads(_with_interceptors(resolved, other, low_n), side)
+    slope_interceptors = (high_i - low_i) / (interceptors + delta - low_n)
+
+    defense = resolved.defense(other)
+    launchers = float(forces.launchers.sum())
+    per_missile = forces.total_warheads / launchers if launchers > 0 else 1.0
+    closed = closed_form_required_arsenal(
+        retaliation=need,
+        p_kill=min(destroyed, 0.999999),
+        warheads_per_missile=per_missile,
+        interceptors=interceptors,
+        shots_per_rv=defense.shots_per_rv,
+        interceptor_pk=defense.interceptor_pk,
+    )
+    return ReactionFunction(
+        side=side,
+        retaliation_requirement=need,
+        arriving_after_full_strike=landed,
+        share_destroyed_by_full_strike=destroyed,
+        assured_retaliation=bool(landed >= need),
+        required_arsenal=required,
+        required_launchers=scale * launchers,
+        reaction_slope_arsenal=float(slope_arsenal),
+        reaction_slope_interceptors=float(slope_interceptors),
+        reaction_slope_interceptors_closed_form=float(closed.slope) * per_missile,
+    )
+
+
+def slope_product(first: ReactionFunction, second: ReactionFunction) -> tuple[float, bool]:
+    """Product of the arsenal reaction slopes and whether it is below 1 (stable)."""
+    product = abs(first.reaction_slope_arsenal * second.reaction_slope_arsenal)
+    return float(product), bool(np.isfinite(product) and product < 1.0)
+
+
+def reaction_curve(resolved: Resolved, side: str, other_scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``side``'s required arsenal as the other side's arsenal is scaled.
+
+    Returns (other side's deployed warheads, required warheads of ``side``), one
+    entry per scale factor: the assured-retaliation reaction function.
+    """
+    other = resolved.scenario.other(side)
+    base = resolved.forces[other].total_warheads
+    required = np.array(
+        [required_warheads(_with_side_scaled(resolved, other, float(s)), side) for s in other_scales]
+    )
+    return base * np.asarray(other_scales, dtype=float), required

@@ -1,0 +1,224 @@
+"""Scenario files: which forces, defenses, postures and assumptions to assess.
+
+A scenario is a YAML file validated by the pydantic models below.  Two sides face
+each other; each side's forces come from a cited dataset (with optional overrides),
+and everything else has documented defaults.  ``levers`` and the named views in
+``assumptions`` use one syntax (see :mod:`stratstab.analysis.levers`), so a web form,
+a sweep and a delegation's view all change a scenario the same way.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stratstab.errors import InputError, NotFoundError, from_validation_error
+from stratstab.forces.loader import parse_yaml
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Posture = Literal["day-to-day", "generated"]
+Basing = Literal["silo", "road-mobile", "rail-mobile", "ssbn", "bomber"]
+BUILTIN_PACKAGE = "stratstab.analysis.scenarios"
+DEFAULT_SCENARIO = "us-china-2024-baseline"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ForceSpec(_Strict):
+    """A side's forces: a dataset id (or path) plus overrides ``"SYSTEM.field": value``."""
+
+    dataset: str
+    estimate: Literal["low", "central", "high"] = "central"
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+
+class DefenseSpec(_Strict):
+    """Ballistic missile defense protecting a side's value (Wilkening's parameters)."""
+
+    interceptors: Annotated[int, Field(ge=0)] = 0
+    interceptor_pk: Probability = 0.5
+    shots_per_rv: Annotated[int, Field(ge=1)] = 4
+    discrimination: Probability = 1.0
+    common_mode: Probability = 1.0
+    decoys_per_rv: NonNegative = 0.0
+    decoy_rejection: Probability = 0.0
+    shoot_look_shoot: bool = False
+    second_shots: Annotated[int, Field(ge=0)] = 0
+    kill_assessment: Probability = 0.9
+
+
+class StrikeSpec(_Strict):
+    """How this side runs a counterforce strike.
+
+    ``targets``: names of the other side's systems to attack (default: every
+    strategic system).  ``weapons``: names of this side's systems whose warheads are
+    used (default: strategic ICBMs and SLBMs).  ``warheads_per_aim_point`` by basing.
+    """
+
+    warheads_per_aim_point: dict[Basing, Annotated[int, Field(ge=1, le=10)]] = Field(
+        default_factory=lambda: {"silo": 2, "road-mobile": 1, "rail-mobile": 1, "ssbn": 1, "bomber": 1}
+    )
+    targets: list[str] | None = None
+    weapons: list[str] | None = None
+    fratricide: Probability = 0.0
+
+
+class ValueSpec(_Strict):
+    """A side's value target base: ``w80`` arriving warheads destroy 80 % of it."""
+
+    w80: Annotated[float, Field(gt=0)] = 300.0
+
+
+class RetaliationSpec(_Strict):
+    """What assured retaliation means for a side: arriving warheads, or a damage fraction."""
+
+    arriving_warheads: Annotated[float, Field(gt=0)] | None = None
+    damage: Annotated[float, Field(gt=0, lt=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> RetaliationSpec:
+        if (self.arriving_warheads is None) == (self.damage is None):
+            raise ValueError("give exactly one of arriving_warheads or damage")
+        return self
+
+
+class CostSpec(_Strict):
+    """Kent–Thaler cost weights (REFERENCES §3)."""
+
+    own_weight_exponent: Annotated[float, Field(gt=0)] = 0.75
+    enemy_weight: NonNegative = 0.3
+
+
+class UseSpec(_Strict):
+    """Share of surviving forces each side actually launches in a major exchange."""
+
+    fixed: Probability = 1.0
+    survivable: Probability = 0.9
+
+
+class Scenario(_Strict):
+    """A validated scenario.  See ``docs/scenarios.md`` for every field."""
+
+    name: str
+    description: str = ""
+    forces: dict[str, ForceSpec]
+    defenses: dict[str, DefenseSpec] = Field(default_factory=dict)
+    posture: dict[str, Posture] = Field(default_factory=dict)
+    launch_under_attack: dict[str, Probability] = Field(default_factory=dict)
+    value_targets: dict[str, ValueSpec] = Field(default_factory=dict)
+    assured_retaliation: dict[str, RetaliationSpec] = Field(default_factory=dict)
+    strike: dict[str, StrikeSpec] = Field(default_factory=dict)
+    cost: CostSpec = CostSpec()
+    use: UseSpec = UseSpec()
+    lethal_radius_method: Literal["rule-2.62", "brode"] = "rule-2.62"
+    counterforce_levels: Annotated[int, Field(ge=3, le=2001)] = 201
+    levers: dict[str, Any] = Field(default_factory=dict)
+    assumptions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> Scenario:
+        sides = list(self.forces)
+        if len(sides) != 2:
+            raise ValueError(f"forces must name exactly two sides, got {len(sides)}: {sides}")
+        for block in ("defenses", "posture", "launch_under_attack", "value_targets",
+                      "assured_retaliation", "strike"):
+            unknown = sorted(set(getattr(self, block)) - set(sides))
+            if unknown:
+                raise ValueError(f"{block} names unknown side(s) {unknown}; sides are {sides}")
+        return self
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """The two side codes in file order."""
+        first, second = list(self.forces)
+        return first, second
+
+    def other(self, side: str) -> str:
+        """The side facing ``side``."""
+        first, second = self.sides
+        return second if side == first else first
+
+    def with_levers(self, levers: dict[str, Any]) -> Scenario:
+        """A copy with extra levers applied after the file's own (later wins)."""
+        from stratstab.analysis.levers import validate_levers
+
+        validate_levers(self, levers, source=self.source or "<levers>")
+        merged = {**self.levers, **levers}
+        return self.model_copy(update={"levers": merged})
+
+    def view_levers(self, view: str | None) -> dict[str, Any]:
+        """The levers of a named assumption set (``None``: the scenario as written)."""
+        if view is None:
+            return {}
+        if view not in self.assumptions:
+            raise NotFoundError(
+                f"scenario {self.name!r} has no assumption set {view!r}; "
+                f"available: {', '.join(self.assumptions) or 'none'}"
+            )
+        return self.assumptions[view]
+
+
+def scenario_from_dict(data: Any, *, source: str) -> Scenario:
+    """Validate a mapping as a scenario; errors name ``source`` and the field path."""
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of scenario fields at the top level", source=source)
+    try:
+        scenario = Scenario.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise from_validation_error(exc, source=source) from None
+    from stratstab.analysis.levers import validate_levers
+
+    validate_levers(scenario, scenario.levers, source=source, prefix="levers")
+    for view, levers in scenario.assumptions.items():
+        validate_levers(scenario, levers, source=source, prefix=f"assumptions.{view}")
+    return scenario
+
+
+def scenario_from_yaml_text(text: str, *, source: str = "<text>") -> Scenario:
+    """Parse and validate scenario YAML given as text (e.g. an upload)."""
+    return scenario_from_dict(parse_yaml(text, source=source), source=source)
+
+
+def _builtin_files() -> dict[str, Any]:
+    folder = resources.files(BUILTIN_PACKAGE)
+    return {
+        entry.name.removesuffix(".yaml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    }
+
+
+def list_builtin_scenarios() -> list[dict[str, str]]:
+    """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id."""
+    out = []
+    for scenario_id, entry in sorted(_builtin_files().items()):
+        scenario = scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=entry.name)
+        out.append({"id": scenario_id, "name": scenario.name, "description": scenario.description})
+    return out
+
+
+def load_scenario(path_or_id: str | Path | None = None) -> Scenario:
+    """Load a built-in scenario by id, or a scenario file by path (default: the baseline)."""
+    key = str(path_or_id) if path_or_id is not None else DEFAULT_SCENARIO
+    builtins = _builtin_files()
+    if key in builtins:
+        entry = builtins[key]
+        return scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=f"{key} (built-in)")
+    path = Path(key)
+    if not path.exists():
+        raise NotFoundError(
+            f"{key}: no such scenario file, and not a built-in scenario "
+            f"(built-in: {', '.join(sorted(builtins))})"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read scenario file: {exc}", source=str(path)) from None
+    return scenario_from_yaml_text(text, source=str(path))

@@ -1,0 +1,1 @@
+"""Built-in scenario files (YAML); the examples are linked here from ``examples/``."""
