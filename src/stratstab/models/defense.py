@@ -152,8 +152,16 @@ def engage(
         second=v.count(second_shots, name="second_shots") if shoot_look_shoot else np.float64(0.0),
         ka=v.probability(kill_assessment, name="kill_assessment"),
     )
-    arrays = dict(zip(args, np.broadcast_arrays(*args.values()), strict=True))
+    broadcast = np.broadcast_arrays(*args.values())
+    shape = broadcast[0].shape
+    # Work on flat 1-d copies (0-d arrays decay to NumPy scalars under arithmetic,
+    # which cannot be indexed); the results are reshaped back at the end.
+    arrays = {
+        k: np.array(a, dtype=np.float64).ravel() for k, a in zip(args, broadcast, strict=True)
+    }
     total = _interpolated(arrays, shoot_look_shoot=shoot_look_shoot)
+    total = {k: np.reshape(value, shape) for k, value in total.items()}
+    arrays = {"rvs": np.reshape(arrays["rvs"], shape)}
     # Per-RV leakage is the share of RVs expected through; at zero RVs keep the
     # interpolated per-RV value (what a single RV would face).
     with np.errstate(divide="ignore", invalid="ignore"):

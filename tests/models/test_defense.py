@@ -1,0 +1,177 @@
+"""Missile defense: hand-worked engagements and properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stratstab.errors import InputError
+from stratstab.models.defense import (
+    barrage_leakage,
+    engage,
+    expected_penetrators,
+    interceptors_for_p0,
+    shoot_look_shoot_leakage,
+)
+
+probs = st.floats(min_value=0.0, max_value=1.0)
+
+
+def test_barrage_leakage_hand_worked():
+    # L = 1 - 0.9 * (1 - 0.5^4) = 1 - 0.9 * 0.9375 = 0.15625
+    assert barrage_leakage(interceptor_pk=0.5, shots_per_rv=4, discrimination=0.9) == pytest.approx(
+        0.15625
+    )
+
+
+@given(probs)
+def test_barrage_single_shot_perfect_discrimination_is_one_minus_pk(p):
+    assert barrage_leakage(interceptor_pk=p, shots_per_rv=1) == pytest.approx(1 - p)
+
+
+def test_shoot_look_shoot_hand_worked():
+    # L = 0.5^2 * (1 - 0.9 * (1 - 0.5^2)) = 0.25 * 0.325 = 0.08125
+    # per RV = 2 + 0.9 * 2 * 0.25 = 2.45
+    leak, used = shoot_look_shoot_leakage(
+        interceptor_pk=0.5, first_shots=2, second_shots=2, kill_assessment=0.9
+    )
+    assert leak == pytest.approx(0.08125) and used == pytest.approx(2.45)
+
+
+def test_engage_full_inventory_hand_worked():
+    # 10 RVs, 4 shots each, 44 interceptors: L = 0.5^4 = 0.0625
+    # E = 0.625, P0 = 0.9375^10 = 0.52446, 40 interceptors fired
+    e = engage(rvs=10, interceptors=44, interceptor_pk=0.5, shots_per_rv=4)
+    assert e.expected_leakers == pytest.approx(0.625)
+    assert e.p_no_leakers == pytest.approx(0.9375**10)
+    assert e.interceptors_used == 40 and e.engaged_objects == 10
+    assert e.leakage_per_rv == pytest.approx(0.0625)
+
+
+def test_engage_inventory_exhaustion_hand_worked():
+    # 25 interceptors over 10 RVs: 5 RVs get 3 shots (L=0.125), 5 get 2 (L=0.25)
+    # E = 5*0.125 + 5*0.25 = 1.875 ; P0 = 0.875^5 * 0.75^5 = 0.121716
+    e = engage(rvs=10, interceptors=25, interceptor_pk=0.5, shots_per_rv=4)
+    assert e.expected_leakers == pytest.approx(1.875)
+    assert e.p_no_leakers == pytest.approx(0.875**5 * 0.75**5)
+    assert e.interceptors_used == 25
+
+
+def test_engage_unengaged_objects_leak():
+    # 4 interceptors, 10 RVs: 4 RVs get one shot, 6 are not engaged at all
+    e = engage(rvs=10, interceptors=4, interceptor_pk=0.5, shots_per_rv=4)
+    assert e.expected_leakers == pytest.approx(6 + 4 * 0.5)
+    assert e.p_no_leakers == 0.0
+
+
+def test_engage_decoys_hypergeometric_hand_worked():
+    # 10 RVs + 5 decoys (none rejected), 10 interceptors: 10 of 15 objects get one shot.
+    # P0 needs all 10 RVs among the 10 shot at: 1 / C(15,10) = 1/3003, times 0.5^10.
+    e = engage(rvs=10, interceptors=10, interceptor_pk=0.5, shots_per_rv=4, decoys=5)
+    assert e.engaged_objects == 15
+    assert e.p_no_leakers == pytest.approx(0.5**10 / math.comb(15, 10))
+    # each RV is shot at with probability 10/15: E = 10 * (2/3 * 0.5 + 1/3 * 1)
+    assert e.expected_leakers == pytest.approx(10 * (2 / 3 * 0.5 + 1 / 3))
+
+
+def test_decoy_rejection_removes_engagements():
+    e = engage(rvs=10, interceptors=100, interceptor_pk=0.5, shots_per_rv=4, decoys=20,
+               decoy_rejection=0.75)  # fmt: skip
+    assert e.engaged_objects == 15 and e.interceptors_used == 60
+
+
+def test_common_mode_caps_p0_and_adds_leakers():
+    e = engage(rvs=10, interceptors=44, interceptor_pk=0.5, shots_per_rv=4, common_mode=0.8)
+    assert e.p_no_leakers == pytest.approx(0.8 * 0.9375**10)
+    assert e.expected_leakers == pytest.approx(0.8 * 0.625 + 0.2 * 10)
+
+
+def test_shoot_look_shoot_engagement_matches_formula_with_ample_inventory():
+    e = engage(rvs=10, interceptors=np.inf, interceptor_pk=0.5, shots_per_rv=2,
+               shoot_look_shoot=True, second_shots=2, kill_assessment=0.9)  # fmt: skip
+    assert e.expected_leakers == pytest.approx(0.8125)
+    assert e.p_no_leakers == pytest.approx((1 - 0.08125) ** 10)
+    assert e.interceptors_used == pytest.approx(24.5)
+
+
+def test_non_integer_rvs_interpolate_and_agree_with_integers():
+    e = engage(rvs=[10.0, 10.5, 11.0], interceptors=25, interceptor_pk=0.5, shots_per_rv=4)
+    ten = engage(rvs=10, interceptors=25, interceptor_pk=0.5, shots_per_rv=4)
+    eleven = engage(rvs=11, interceptors=25, interceptor_pk=0.5, shots_per_rv=4)
+    assert e.expected_leakers[0] == ten.expected_leakers
+    assert e.expected_leakers[2] == eleven.expected_leakers
+    assert e.p_no_leakers[1] == pytest.approx((ten.p_no_leakers + eleven.p_no_leakers) / 2)
+    nearly = engage(rvs=10 + 1e-9, interceptors=25, interceptor_pk=0.5, shots_per_rv=4)
+    assert nearly.p_no_leakers == pytest.approx(ten.p_no_leakers, abs=1e-8)
+
+
+def test_expected_penetrators_is_engage_expected_leakers():
+    kw = {"rvs": 30, "interceptors": 44, "interceptor_pk": 0.6, "shots_per_rv": 3}
+    assert expected_penetrators(**kw) == engage(**kw).expected_leakers
+
+
+def test_arrays_of_attack_sizes_broadcast():
+    sizes = np.linspace(0, 200, 41)
+    e = engage(rvs=sizes, interceptors=44, interceptor_pk=0.5, shots_per_rv=4, discrimination=0.9)
+    assert e.expected_leakers.shape == sizes.shape
+    assert np.all(np.diff(e.expected_leakers) >= -1e-12)
+    assert e.p_no_leakers[0] == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rvs=st.floats(0, 60), extra=st.integers(1, 40), base=st.integers(0, 200), p=probs,
+    n=st.integers(1, 5), q=probs, rho=probs, decoys=st.floats(0, 20), d=probs,
+)  # fmt: skip
+def test_more_interceptors_never_hurt(rvs, extra, base, p, n, q, rho, decoys, d):
+    kw = {"rvs": rvs, "interceptor_pk": p, "shots_per_rv": n, "discrimination": q,
+          "common_mode": rho, "decoys": decoys, "decoy_rejection": d}  # fmt: skip
+    few, more = engage(interceptors=base, **kw), engage(interceptors=base + extra, **kw)
+    assert more.expected_leakers <= few.expected_leakers + 1e-9
+    assert more.p_no_leakers >= few.p_no_leakers - 1e-9
+    for e in (few, more):
+        assert 0 <= e.p_no_leakers <= rho + (1 - rho) * (rvs < 1) + 1e-12
+        assert 0 <= e.leakage_per_rv <= 1 + 1e-12
+        assert 0 <= e.expected_leakers <= rvs + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(rvs=st.integers(0, 40), inv=st.integers(0, 150), p=probs, n1=st.integers(1, 3),
+       n2=st.integers(0, 3), ka=probs)  # fmt: skip
+def test_shoot_look_shoot_bounded_and_monotone(rvs, inv, p, n1, n2, ka):
+    kw = {"rvs": rvs, "interceptor_pk": p, "shots_per_rv": n1, "shoot_look_shoot": True,
+          "second_shots": n2, "kill_assessment": ka}  # fmt: skip
+    few, more = engage(interceptors=inv, **kw), engage(interceptors=inv + 7, **kw)
+    assert 0 <= few.p_no_leakers <= 1 and few.interceptors_used <= inv + 1e-9
+    assert more.expected_leakers <= few.expected_leakers + 1e-9
+
+
+def test_interceptors_for_p0_round_trip():
+    # n = ln(1 - 0.9^(1/10) / 0.999) / ln(0.5) = 6.7193 -> 7 whole shots, 70 interceptors
+    need = interceptors_for_p0(rvs=10, p0=0.9, interceptor_pk=0.5, discrimination=0.999)
+    assert need.shots_per_rv == pytest.approx(6.71934, rel=1e-5)
+    assert need.whole_shots_per_rv == 7 and need.interceptors == 70
+    leak = 1 - 0.999 * (1 - 0.5**need.shots_per_rv)
+    assert (1 - leak) ** 10 == pytest.approx(0.9)
+    e = engage(rvs=10, interceptors=70, interceptor_pk=0.5, shots_per_rv=7, discrimination=0.999)
+    assert e.p_no_leakers >= 0.9
+
+
+def test_interceptors_for_p0_unattainable_is_a_clear_error():
+    with pytest.raises(InputError, match="cannot be reached"):
+        interceptors_for_p0(rvs=10, p0=0.95, interceptor_pk=0.5, discrimination=0.99)
+    with pytest.raises(InputError, match="p0"):
+        interceptors_for_p0(rvs=10, p0=0.9, interceptor_pk=0.5, common_mode=0.85)
+
+
+def test_engage_bad_input():
+    with pytest.raises(InputError, match="interceptor_pk"):
+        engage(rvs=10, interceptors=10, interceptor_pk=1.5, shots_per_rv=1)
+    with pytest.raises(InputError, match="interceptors"):
+        engage(rvs=10, interceptors=10.5, interceptor_pk=0.5, shots_per_rv=1)
+    with pytest.raises(InputError, match="rvs"):
+        engage(rvs=-1, interceptors=10, interceptor_pk=0.5, shots_per_rv=1)
