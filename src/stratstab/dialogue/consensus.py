@@ -13,10 +13,27 @@ Pure computation: nothing here reads or writes files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from stratstab.dialogue.clusters import (
+    BASE_CLUSTERS,
+    GroupChoice,
+    base_clusters,
+    in_conversation,
+    opinion_groups,
+    project_participants,
+)
+from stratstab.dialogue.repness import (
+    consensus_selection,
+    group_informed_consensus,
+    repness_stats,
+    select_representative,
+)
+from stratstab.dialogue.stats import GroupCounts, count_block, count_by_group, grouping_report
 from stratstab.errors import InputError
+from stratstab.provenance import provenance
 
 #: Vote codes of the input convention (Pol.is's export convention).
 AGREE, DISAGREE, PASS = 1.0, -1.0, 0.0
@@ -117,3 +134,243 @@ def _check_unique(ids: list, name: str) -> None:
                 f"duplicate id {key!r}", source="vote matrix", field=f"{name}[{position}]"
             )
         seen.add(key)
+
+
+@dataclass(frozen=True)
+class ConsensusResult:
+    """Everything :func:`analyze` found; :meth:`to_dict` gives the JSON-ready form.
+
+    ``groups`` holds the opinion group of each participant (-1: not grouped, i.e. too
+    few votes to be placed, as in Pol.is); ``coordinates`` (P × 2) the Pol.is projection
+    (NaN for a participant without votes).
+    """
+
+    participant_ids: list[str]
+    delegations: list[str | None]
+    groups: np.ndarray
+    coordinates: np.ndarray
+    in_conversation: np.ndarray
+    vote_counts: np.ndarray
+    statements: list[dict[str, Any]]
+    group_summaries: list[dict[str, Any]]
+    bridging: list[dict[str, Any]]
+    cruxes: list[dict[str, Any]]
+    n_groups: int
+    silhouette: float | None
+    silhouette_by_k: dict[int, float]
+    provenance: dict[str, Any]
+    notes: list[str]
+
+    def group_of(self, participant_id: str) -> int | None:
+        """Opinion group of one participant, ``None`` when not grouped."""
+        group = int(self.groups[self.participant_ids.index(str(participant_id))])
+        return None if group < 0 else group
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (plain ints, floats, strings, lists; no NaN)."""
+        participants = [
+            {
+                "participant": pid,
+                "delegation": delegation,
+                "group": None if group < 0 else int(group),
+                "x": _finite(x),
+                "y": _finite(y),
+                "in_conversation": bool(member),
+                "n_votes": int(count),
+            }
+            for pid, delegation, group, (x, y), member, count in zip(
+                self.participant_ids,
+                self.delegations,
+                self.groups,
+                self.coordinates,
+                self.in_conversation,
+                self.vote_counts,
+                strict=True,
+            )
+        ]
+        return {
+            "participants": participants,
+            "statements": self.statements,
+            "groups": self.group_summaries,
+            "bridging": self.bridging,
+            "cruxes": self.cruxes,
+            "n_groups": self.n_groups,
+            "silhouette": self.silhouette,
+            "silhouette_by_k": {str(k): v for k, v in self.silhouette_by_k.items()},
+            "notes": self.notes,
+            "provenance": self.provenance,
+        }
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def analyze(
+    *, votes: VoteMatrix, seed: int = 0, max_groups: int = 5, confidence: float = 0.95
+) -> ConsensusResult:
+    """Find opinion groups, representative, consensus, bridging and crux statements.
+
+    Parameters
+    ----------
+    votes:
+        Latest vote of each participant on each statement.
+    seed:
+        Seed of the k-means restarts and of Monte Carlo permutation tests.
+    max_groups:
+        Largest number of opinion groups tried (Pol.is: 5); at least 2.
+    confidence:
+        Level of the exact (Clopper–Pearson) intervals on agree rates, in (0, 1).
+
+    References: compdemocracy/polis ``math/src/polismath/math/`` (conversation, pca,
+    clusters, repness); see :mod:`~stratstab.dialogue.clusters`,
+    :mod:`~stratstab.dialogue.repness` and :mod:`~stratstab.dialogue.stats`.
+    """
+    if max_groups < 2:
+        raise InputError(f"must be at least 2, got {max_groups}", field="max_groups")
+    if not 0.0 < confidence < 1.0:
+        raise InputError(f"must lie strictly between 0 and 1, got {confidence}", field="confidence")
+    values = votes.values
+    projection = project_participants(values=values, moderated_out=votes.moderated_out)
+    member = in_conversation(
+        vote_counts=projection.vote_counts, n_statements=int(projection.columns.size)
+    )
+    labels = np.full(votes.n_participants, -1)
+    choice = GroupChoice(np.zeros(0, dtype=int), 0, None, {})
+    if member.any():
+        centers, base_labels = base_clusters(points=projection.coordinates[member], seed=seed)
+        weights = np.bincount(base_labels, minlength=centers.shape[0]).astype(float)
+        choice = opinion_groups(centers=centers, weights=weights, seed=seed, max_groups=max_groups)
+        labels[member] = choice.labels[base_labels]
+    voted = ~np.isnan(values).all(axis=0)
+    eligible = voted & ~votes.moderated_out
+    group_counts = count_by_group(values=values, labels=labels, n_groups=choice.n_groups)
+    delegation_names = sorted({d for d in votes.delegations if d is not None})
+    delegation_index = np.array(
+        [-1 if d is None else delegation_names.index(d) for d in votes.delegations], dtype=int
+    )
+    by_delegation = grouping_report(
+        values=values,
+        labels=delegation_index,
+        names=delegation_names,
+        eligible=eligible,
+        seed=seed,
+        confidence=confidence,
+        kind="delegation",
+    )
+    by_group = grouping_report(
+        values=values,
+        labels=labels,
+        names=[str(g) for g in range(choice.n_groups)],
+        eligible=eligible,
+        seed=seed,
+        confidence=confidence,
+        kind="opinion_group",
+    )
+    statements = _statement_rows(
+        votes,
+        group_counts=group_counts,
+        eligible=eligible,
+        confidence=confidence,
+        by_group=by_group.blocks,
+        by_delegation=by_delegation.blocks,
+    )
+    summaries = _group_summaries(votes, group_counts=group_counts, labels=labels, eligible=eligible)
+    parameters = {
+        "max_groups": max_groups,
+        "confidence": confidence,
+        "base_clusters": BASE_CLUSTERS,
+    }
+    return ConsensusResult(
+        participant_ids=list(votes.participant_ids),
+        delegations=list(votes.delegations),
+        groups=labels,
+        coordinates=projection.coordinates,
+        in_conversation=member,
+        vote_counts=(~np.isnan(values)).sum(axis=1),
+        statements=statements,
+        group_summaries=summaries,
+        bridging=by_delegation.bridging + by_group.bridging,
+        cruxes=by_delegation.cruxes + by_group.cruxes,
+        n_groups=choice.n_groups,
+        silhouette=choice.silhouette,
+        silhouette_by_k=choice.silhouette_by_k,
+        provenance={"method": "polis-batch", **provenance(parameters=parameters, seed=seed)},
+        notes=list(NOTES),
+    )
+
+
+NOTES = (
+    "agree_rate = agree / (agree + disagree): passes are counted and shown but do not "
+    "change it; intervals are exact Clopper-Pearson.",
+    "Opinion groups are found from these same votes, so p-values comparing opinion groups "
+    "are descriptive (optimistic); p-values between delegations are valid tests.",
+    "Participants with fewer than min(7, statements) votes are not grouped (Pol.is rule).",
+)
+
+
+def _statement_rows(
+    votes: VoteMatrix,
+    *,
+    group_counts: GroupCounts,
+    eligible: np.ndarray,
+    confidence: float,
+    by_group: list[dict[str, Any]],
+    by_delegation: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    everyone = count_by_group(
+        values=votes.values, labels=np.zeros(votes.n_participants, dtype=int), n_groups=1
+    )
+    selected = consensus_selection(everyone, eligible=eligible)
+    direction_of = {c: d for d, columns in selected.items() for c in columns}
+    informed = group_informed_consensus(group_counts)
+    informed_disagree = group_informed_consensus(group_counts, agree=False)
+    rows = []
+    for column, statement_id in enumerate(votes.statement_ids):
+        agree, disagree, seen = (
+            int(c[0, column]) for c in (everyone.agree, everyone.disagree, everyone.seen)
+        )
+        row = {"statement": statement_id, "text": votes.statement_texts[column]}
+        row["moderated_out"] = bool(votes.moderated_out[column])
+        row.update(count_block(agree=agree, disagree=disagree, seen=seen, confidence=confidence))
+        row["consensus"] = (agree + 1) / (seen + 2)
+        row["consensus_disagree"] = (disagree + 1) / (seen + 2)
+        row["consensus_selected"] = direction_of.get(column)
+        has_groups = group_counts.agree.shape[0] > 0
+        row["group_informed_consensus"] = float(informed[column]) if has_groups else None
+        row["group_informed_consensus_disagree"] = (
+            float(informed_disagree[column]) if has_groups else None
+        )
+        row["by_group"] = by_group[column]
+        row["by_delegation"] = by_delegation[column]
+        rows.append(row)
+    return rows
+
+
+def _group_summaries(
+    votes: VoteMatrix, *, group_counts: GroupCounts, labels: np.ndarray, eligible: np.ndarray
+) -> list[dict[str, Any]]:
+    summaries = []
+    for group, stats in enumerate(repness_stats(group_counts)):
+        representative = []
+        for pick in select_representative(stats, eligible=eligible):
+            column = int(pick.pop("column"))
+            agree, disagree, seen = (
+                int(c[group, column])
+                for c in (group_counts.agree, group_counts.disagree, group_counts.seen)
+            )
+            representative.append(
+                {
+                    "statement": votes.statement_ids[column],
+                    "text": votes.statement_texts[column],
+                    **pick,
+                    "agree": agree,
+                    "disagree": disagree,
+                    "pass": seen - agree - disagree,
+                    "n": seen,
+                }
+            )
+        summaries.append(
+            {"group": group, "size": int((labels == group).sum()), "representative": representative}
+        )
+    return summaries
