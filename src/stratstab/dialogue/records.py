@@ -1,0 +1,136 @@
+"""Plain, detached records that :class:`~stratstab.dialogue.store.DialogueStore` returns.
+
+The store never hands out ORM objects: callers (CLI, web, analysis) get frozen
+dataclasses that stay valid after the session closed and serialise with ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base class: ``to_dict`` renders dates as ISO 8601 strings and tuples as lists."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of the record's fields."""
+        return {key: _plain(value) for key, value in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class DialogueInfo(Record):
+    """A dialogue series; ``track`` is ``I``, ``1.5`` or ``II``."""
+
+    slug: str
+    title: str
+    track: str
+    parties: tuple[str, ...]
+    description: str
+    created_at: datetime
+    rounds: int = 0
+    statements: int = 0
+    participants: int = 0
+
+
+@dataclass(frozen=True)
+class RoundInfo(Record):
+    """One meeting of a dialogue."""
+
+    dialogue: str
+    number: int
+    date: date | None
+    place: str
+    agenda: tuple[str, ...]
+    participants: tuple[str, ...]
+    outcome: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DelegationInfo(Record):
+    """A delegation (``code`` such as ``CN`` or ``US``) with its bilingual names."""
+
+    dialogue: str
+    code: str
+    name_en: str
+    name_zh: str
+
+
+@dataclass(frozen=True)
+class ParticipantInfo(Record):
+    """A participant; ``external_id`` is e.g. the Pol.is voter id."""
+
+    dialogue: str
+    external_id: str
+    display_name: str
+    delegation: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class StatementInfo(Record):
+    """A statement; ``moderation`` is ``pending``, ``accepted`` or ``rejected``."""
+
+    dialogue: str
+    external_id: str
+    text_en: str
+    text_zh: str
+    author: str | None
+    topics: tuple[str, ...]
+    moderation: str
+    is_meta: bool
+    sealed: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class VoteRecord(Record):
+    """One row of the vote history (value 1 agree, -1 disagree, 0 pass)."""
+
+    participant: str
+    statement: str
+    value: int
+    importance: int | None
+    cast_at: datetime
+    round: int | None
+
+
+@dataclass(frozen=True)
+class LedgerRow(Record):
+    """A ledger item as it stands in one round.
+
+    ``history`` lists ``(round number, status, note, carried)`` in the order recorded,
+    up to and including the round asked for.
+    """
+
+    key: str
+    title_en: str
+    title_zh: str
+    topic: str | None
+    status: str
+    opened_in_round: int
+    round: int
+    carried: bool
+    history: tuple[tuple[int, str, str, bool], ...]
+
+
+@dataclass(frozen=True)
+class ImportSummary(Record):
+    """What an import of a Pol.is export added to a dialogue."""
+
+    dialogue: str
+    directory: str
+    participants: int
+    statements: int
+    votes: int

@@ -1,0 +1,475 @@
+"""The persistent dialogue store: SQLite by default, PostgreSQL by URL.
+
+:class:`DialogueStore` is the one way the CLI and the web layer read and write
+dialogues.  Each public write runs in exactly one transaction, so a failure (bad
+input, a killed process, a refused write) leaves the database as it was.  The schema
+is created and migrated by Alembic on first use.
+
+Errors: a database that cannot be opened or refuses a write raises
+:class:`~stratstab.errors.StoreError`; bad input (unknown statement, duplicate id,
+unknown topic, broken CSV) raises :class:`~stratstab.errors.InputError`; an unknown
+dialogue raises :class:`~stratstab.errors.NotFoundError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.orm import Session
+
+from stratstab.db import database_url, make_engine, make_session_factory, transaction
+from stratstab.dialogue import ledger as ledger_ops
+from stratstab.dialogue import polis_io, queries
+from stratstab.dialogue import scope_store as scope_ops
+from stratstab.dialogue.consensus import VoteMatrix
+from stratstab.dialogue.convert import (
+    delegation_info,
+    dialogue_info,
+    participant_info,
+    round_info,
+    statement_info,
+)
+from stratstab.dialogue.models import (
+    MODERATION_STATES,
+    ROUND_STATUSES,
+    TRACK_LEVELS,
+    Delegation,
+    Dialogue,
+    Participant,
+    Round,
+    Statement,
+    Vote,
+    utc_now,
+)
+from stratstab.dialogue.records import (
+    DelegationInfo,
+    DialogueInfo,
+    ImportSummary,
+    LedgerRow,
+    ParticipantInfo,
+    RoundInfo,
+    StatementInfo,
+    VoteRecord,
+)
+from stratstab.dialogue.scope import ScopePositionData
+from stratstab.dialogue.validate import choice, nonempty, slug_text, vote_fields
+from stratstab.errors import InputError, StoreError
+from stratstab.migrations import upgrade_database
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return " ".join(str(original).split()).split(" [SQL:")[0][:300]
+
+
+class DialogueStore:
+    """Dialogues, rounds, delegations, statements, votes, scope positions and ledger.
+
+    Parameters
+    ----------
+    url:
+        SQLAlchemy database URL; ``None`` resolves through
+        :func:`stratstab.db.database_url` (``STRATSTAB_DATABASE_URL``, then the
+        embedded SQLite file).
+    migrate:
+        Run Alembic migrations to the newest revision on opening (default ``True``).
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        self.url = database_url(url)
+        try:
+            self.engine = make_engine(self.url)
+        except (ArgumentError, NoSuchModuleError, ImportError, OSError, ValueError) as exc:
+            raise StoreError(f"cannot open database {_safe_url(self.url)}: {exc}") from exc
+        self._factory = make_session_factory(self.engine)
+        if migrate:
+            self.upgrade()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def upgrade(self) -> None:
+        """Create or migrate the schema to the newest Alembic revision."""
+        try:
+            upgrade_database(self.engine)
+        except (DBAPIError, OSError) as exc:
+            raise StoreError(f"cannot open database {_safe_url(self.url)}: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> DialogueStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction; database failures become :class:`StoreError`.
+
+        A unique-constraint violation that slipped past the explicit checks (two
+        writers racing) becomes an :class:`InputError` about a duplicate id.
+        """
+        try:
+            with transaction(self._factory) as session:
+                yield session
+        except IntegrityError as exc:
+            raise InputError(f"duplicate or inconsistent record: {_reason(exc)}") from exc
+        except DBAPIError as exc:
+            verb = "write refused, nothing was changed" if write else "read failed"
+            raise StoreError(f"database {_safe_url(self.url)}: {verb}: {_reason(exc)}") from exc
+
+    # ------------------------------------------------------------------ dialogues
+
+    def create_dialogue(
+        self,
+        *,
+        slug: str,
+        title: str,
+        track: str,
+        parties: Sequence[str] = (),
+        description: str = "",
+    ) -> DialogueInfo:
+        """Create a dialogue series with round 1 open and one delegation per party."""
+        slug = slug_text(slug, field="slug")
+        choice(track, TRACK_LEVELS, field="track")
+        codes = [nonempty(p, field="party").upper() for p in parties]
+        if len(set(codes)) != len(codes):
+            raise InputError(f"duplicate party in {codes}", field="parties")
+        with self.session(write=True) as session:
+            if session.scalar(select(Dialogue.id).where(Dialogue.slug == slug)) is not None:
+                raise InputError(f"a dialogue called {slug!r} already exists", field="slug")
+            dialogue = Dialogue(
+                slug=slug, title=nonempty(title, field="title"), track=track, parties=codes
+            )
+            dialogue.description = description
+            session.add(dialogue)
+            session.flush()
+            session.add(Round(dialogue_id=dialogue.id, number=1, status="open"))
+            for code in codes:
+                session.add(Delegation(dialogue_id=dialogue.id, code=code))
+            session.flush()
+            return dialogue_info(session, dialogue)
+
+    def list_dialogues(self) -> list[DialogueInfo]:
+        """Every dialogue, by slug."""
+        with self.session() as session:
+            found = session.scalars(select(Dialogue).order_by(Dialogue.slug)).all()
+            return [dialogue_info(session, d) for d in found]
+
+    def get_dialogue(self, slug: str) -> DialogueInfo:
+        """One dialogue with its counts."""
+        with self.session() as session:
+            return dialogue_info(session, queries.dialogue_by_slug(session, slug))
+
+    def rounds(self, dialogue: str) -> list[RoundInfo]:
+        """The rounds of a dialogue, by number."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return [round_info(found.slug, r) for r in found.rounds]
+
+    def add_round(
+        self,
+        dialogue: str,
+        *,
+        number: int | None = None,
+        on_date: date | None = None,
+        place: str = "",
+        agenda: Sequence[str] = (),
+        participants: Sequence[str] = (),
+        status: str = "planned",
+    ) -> RoundInfo:
+        """Add a round (default number: one after the last)."""
+        choice(status, ROUND_STATUSES, field="status")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            last = max((r.number for r in found.rounds), default=0)
+            number = last + 1 if number is None else number
+            if number < 1:
+                raise InputError(f"round number must be 1 or more, got {number}", field="number")
+            if any(r.number == number for r in found.rounds):
+                raise InputError(f"round {number} already exists in {dialogue!r}", field="number")
+            new = Round(dialogue_id=found.id, number=number, date=on_date, place=place)
+            new.agenda, new.participants, new.status = list(agenda), list(participants), status
+            session.add(new)
+            session.flush()
+            return round_info(found.slug, new)
+
+    def add_delegation(
+        self, dialogue: str, *, code: str, name_en: str = "", name_zh: str = ""
+    ) -> DelegationInfo:
+        """Add a delegation, or fill in the names of one created from the parties."""
+        code = nonempty(code, field="code").upper()
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            existing = session.scalar(
+                select(Delegation).where(
+                    Delegation.dialogue_id == found.id, Delegation.code == code
+                )
+            )
+            if existing is not None and (existing.name_en or existing.name_zh):
+                raise InputError(
+                    f"delegation {code!r} already exists in {dialogue!r}", field="code"
+                )
+            delegation = existing or Delegation(dialogue_id=found.id, code=code)
+            delegation.name_en, delegation.name_zh = name_en, name_zh
+            session.add(delegation)
+            session.flush()
+            return delegation_info(found.slug, delegation)
+
+    def delegations(self, dialogue: str) -> list[DelegationInfo]:
+        """The delegations of a dialogue, by code."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return [delegation_info(found.slug, d) for d in found.delegations]
+
+    def add_participant(
+        self,
+        dialogue: str,
+        *,
+        external_id: str,
+        display_name: str = "",
+        delegation: str | None = None,
+        role: str = "",
+    ) -> ParticipantInfo:
+        """Add a participant, optionally a member of a delegation."""
+        external_id = nonempty(external_id, field="participant")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            member_of = (
+                queries.delegation_by_code(session, found, delegation.upper())
+                if delegation
+                else None
+            )
+            duplicate = select(Participant.id).where(
+                Participant.dialogue_id == found.id, Participant.external_id == external_id
+            )
+            if session.scalar(duplicate) is not None:
+                raise InputError(f"participant {external_id!r} already exists", field="participant")
+            person = Participant(
+                dialogue_id=found.id, external_id=external_id, display_name=display_name, role=role
+            )
+            person.delegation = member_of
+            session.add(person)
+            session.flush()
+            return participant_info(found.slug, person)
+
+    def participants(self, dialogue: str) -> list[ParticipantInfo]:
+        """The participants of a dialogue, by external id."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            people = session.scalars(
+                select(Participant).where(Participant.dialogue_id == found.id)
+            ).all()
+            ordered = {p.external_id: p for p in people}
+            return [
+                participant_info(found.slug, ordered[i])
+                for i in queries.natural_order(list(ordered))
+            ]
+
+    # ------------------------------------------------------------------ statements and votes
+
+    def add_statement(
+        self,
+        dialogue: str,
+        *,
+        external_id: str | None = None,
+        text_en: str = "",
+        text_zh: str = "",
+        author: str | None = None,
+        topics: Sequence[str] = (),
+        moderation: str = "pending",
+        is_meta: bool = False,
+        sealed: bool = False,
+        created_at: datetime | None = None,
+    ) -> StatementInfo:
+        """Add a statement (id default: next integer); at least one text is required."""
+        if not (text_en.strip() or text_zh.strip()):
+            raise InputError("a statement needs text_en or text_zh", field="text")
+        choice(moderation, MODERATION_STATES, field="moderation")
+        topic_ids = scope_ops.check_topics(topics, field="topics")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            if external_id is None:
+                count = session.scalar(
+                    select(func.count(Statement.id)).where(Statement.dialogue_id == found.id)
+                )
+                external_id = str(count or 0)
+            duplicate = select(Statement.id).where(
+                Statement.dialogue_id == found.id, Statement.external_id == external_id
+            )
+            if session.scalar(duplicate) is not None:
+                raise InputError(f"statement {external_id!r} already exists", field="statement")
+            statement = Statement(dialogue_id=found.id, external_id=external_id)
+            statement.text_en, statement.text_zh, statement.topics = text_en, text_zh, topic_ids
+            statement.moderation, statement.is_meta, statement.sealed = moderation, is_meta, sealed
+            statement.created_at = created_at or utc_now()
+            statement.author = queries.participant_by_id(session, found, author) if author else None
+            session.add(statement)
+            session.flush()
+            return statement_info(found.slug, statement)
+
+    def statements(self, dialogue: str) -> list[StatementInfo]:
+        """The statements of a dialogue, by id."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            rows = session.scalars(select(Statement).where(Statement.dialogue_id == found.id)).all()
+            by_id = {s.external_id: s for s in rows}
+            return [
+                statement_info(found.slug, by_id[i]) for i in queries.natural_order(list(by_id))
+            ]
+
+    def moderate(self, dialogue: str, statement: str, *, state: str) -> StatementInfo:
+        """Set a statement's moderation state (pending / accepted / rejected)."""
+        choice(state, MODERATION_STATES, field="moderation")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.moderation = state
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def cast_vote(
+        self,
+        dialogue: str,
+        *,
+        participant: str,
+        statement: str,
+        value: int,
+        importance: int | None = None,
+        cast_at: datetime | None = None,
+        round_number: int | None = None,
+    ) -> VoteRecord:
+        """Append a vote (1 agree, -1 disagree, 0 pass; importance 1..3 or None).
+
+        Earlier votes of the participant on the statement stay in the history; the
+        latest one counts.
+        """
+        vote_fields(value=value, importance=importance)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            voter = queries.participant_by_id(session, found, participant)
+            target = queries.statement_by_id(session, found, statement)
+            if target.moderation == "rejected":
+                raise InputError(f"statement {statement!r} was moderated out", field="statement")
+            in_round = (
+                queries.round_by_number(session, found, round_number)
+                if round_number is not None
+                else queries.current_round(session, found)
+            )
+            vote = Vote(participant_id=voter.id, statement_id=target.id, value=value)
+            vote.importance, vote.cast_at = importance, cast_at or utc_now()
+            vote.round_id = in_round.id if in_round else None
+            session.add(vote)
+            session.flush()
+            number = in_round.number if in_round else None
+            return VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+
+    def vote_history(
+        self, dialogue: str, *, participant: str | None = None, statement: str | None = None
+    ) -> list[VoteRecord]:
+        """Every vote ever cast (oldest first), optionally for one participant/statement."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return queries.vote_history(
+                session, found, participant=participant, statement=statement
+            )
+
+    def current_votes(self, dialogue: str) -> list[VoteRecord]:
+        """The vote that counts for each (participant, statement) pair."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            rows = session.execute(queries.latest_votes_query(found.id)).all()
+            return sorted(
+                (VoteRecord(p, s, v, i, t, None) for p, s, v, i, t in rows),
+                key=lambda r: (r.participant, r.statement),
+            )
+
+    def vote_matrix(self, dialogue: str) -> VoteMatrix:
+        """The latest-vote matrix that :func:`stratstab.dialogue.consensus.analyze` takes."""
+        with self.session() as session:
+            return queries.build_vote_matrix(session, queries.dialogue_by_slug(session, dialogue))
+
+    # ------------------------------------------------------------------ scope and ledger
+
+    def set_scope_position(self, dialogue: str, **position: object) -> ScopePositionData:
+        """Record (or replace) a delegation's stance on a topic; see
+        :func:`stratstab.dialogue.scope_store.set_position` for the fields."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return scope_ops.set_position(session, found, **position)  # type: ignore[arg-type]
+
+    def scope_positions(
+        self, dialogue: str, *, round_number: int | None = None, viewer: str | None = None
+    ) -> list[ScopePositionData]:
+        """Scope positions; sealed, unrevealed ones are hidden from ``viewer``'s rivals."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return scope_ops.positions(session, found, round_number=round_number, viewer=viewer)
+
+    def reveal_scope(self, dialogue: str, *, round_number: int | None = None) -> int:
+        """Unseal every sealed position (of one round, or dialogue-wide); return how many."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return scope_ops.reveal(session, found, round_number=round_number)
+
+    def add_ledger_item(self, dialogue: str, **item: object) -> LedgerRow:
+        """Open a ledger item; see :func:`stratstab.dialogue.ledger.add_item`."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.add_item(session, found, **item)  # type: ignore[arg-type]
+
+    def set_ledger_status(
+        self, dialogue: str, *, key: str, status: str, note: str = ""
+    ) -> LedgerRow:
+        """Record a new status of a ledger item in the current round."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.set_status(session, found, key=key, status=status, note=note)
+
+    def close_round(self, dialogue: str, *, outcome: str = "") -> RoundInfo:
+        """Close the current round and open the next, carrying open and disputed items."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.close_round(session, found, outcome=outcome)
+
+    def ledger(self, dialogue: str, round_number: int | None = None) -> list[LedgerRow]:
+        """The ledger as it stands in a round (default: the latest round)."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.ledger(session, found, round_number=round_number)
+
+    # ------------------------------------------------------------------ Pol.is
+
+    def import_polis(
+        self, dialogue: str, directory: str | os.PathLike[str], *, create: bool = True
+    ) -> ImportSummary:
+        """Import a Pol.is export into ``dialogue`` in one transaction.
+
+        With ``create`` a missing dialogue is created (track II, no parties).
+        """
+        export = polis_io.read(directory)
+        with self.session(write=True) as session:
+            found = polis_io.target_dialogue(session, dialogue, create=create)
+            return polis_io.import_export(session, found, export)
+
+    def export_polis(self, dialogue: str, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write the dialogue's statements and full vote history as a Pol.is export."""
+        with self.session() as session:
+            comments, votes = polis_io.collect(session, queries.dialogue_by_slug(session, dialogue))
+        return polis_io.write(directory, comments, votes)
