@@ -290,8 +290,8 @@ def analyze(
         vote_counts=(~np.isnan(values)).sum(axis=1),
         statements=statements,
         group_summaries=summaries,
-        bridging=by_delegation.bridging + by_group.bridging,
-        cruxes=by_delegation.cruxes + by_group.cruxes,
+        bridging=_name_statements(by_delegation.bridging + by_group.bridging, votes),
+        cruxes=_name_statements(by_delegation.cruxes + by_group.cruxes, votes),
         n_groups=choice.n_groups,
         silhouette=choice.silhouette,
         silhouette_by_k=choice.silhouette_by_k,
@@ -307,6 +307,15 @@ NOTES = (
     "are descriptive (optimistic); p-values between delegations are valid tests.",
     "Participants with fewer than min(7, statements) votes are not grouped (Pol.is rule).",
 )
+
+
+def _name_statements(entries: list[dict[str, Any]], votes: VoteMatrix) -> list[dict[str, Any]]:
+    named = []
+    for entry in entries:
+        column = entry.pop("statement_index")
+        text = votes.statement_texts[column]
+        named.append({"statement": votes.statement_ids[column], "text": text, **entry})
+    return named
 
 
 def _statement_rows(
