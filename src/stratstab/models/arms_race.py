@@ -67,7 +67,10 @@ def richardson_equilibrium(
     y_star = np.where(degenerate, np.inf, (c["b"] * c["g"] + c["m"] * c["h"]) / safe)
     root = np.sqrt((c["m"] - c["n"]) ** 2 + 4.0 * c["a"] * c["b"])
     trace = -(c["m"] + c["n"])
-    eigenvalues = np.stack(np.broadcast_arrays((trace - root) / 2.0, (trace + root) / 2.0), axis=-1)
+    fast = (trace - root) / 2.0
+    # The slow eigenvalue from det / fast avoids cancellation when det is tiny.
+    slow = np.where(fast != 0, det / np.where(fast != 0, fast, 1.0), (trace + root) / 2.0)
+    eigenvalues = np.stack(np.broadcast_arrays(fast, slow), axis=-1)
     stable = (det > 0) & (trace < 0)
     stable_out = bool(stable) if np.ndim(stable) == 0 else stable
     return Richardson(v.result(x_star), v.result(y_star), stable_out, eigenvalues)
