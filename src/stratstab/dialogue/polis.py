@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
-from stratstab.dialogue.consensus import VoteMatrix
+from stratstab.dialogue.consensus import ConsensusResult, VoteMatrix
 from stratstab.errors import InputError
 
 COMMENTS_FILE, VOTES_FILE, PARTICIPANTS_FILE = "comments.csv", "votes.csv", "participants-votes.csv"
@@ -308,3 +309,33 @@ def _write_csv_atomically(path: Path, header: Sequence[str], rows: Iterable[list
         Path(handle.name).unlink(missing_ok=True)
         raise
     return path
+
+
+@dataclass(frozen=True)
+class PolisComparison:
+    """How an analysis's grouping compares with the ``group-id`` Pol.is assigned."""
+
+    adjusted_rand_index: float
+    n_compared: int
+    n_groups_polis: int
+    n_grouped_polis: int
+
+
+def compare_with_polis(*, export: PolisExport, result: ConsensusResult) -> PolisComparison:
+    """Adjusted Rand index between our groups and Pol.is's, over participants both grouped.
+
+    References: Hubert & Arabie (1985), J. Classification 2:193–218 (adjusted Rand index).
+    """
+    ours, theirs = [], []
+    for participant, group in zip(result.participant_ids, result.groups, strict=True):
+        polis_group = export.participants_group_ids.get(int(participant))
+        if group >= 0 and polis_group is not None:
+            ours.append(int(group))
+            theirs.append(polis_group)
+    known = {g for g in export.participants_group_ids.values() if g is not None}
+    return PolisComparison(
+        adjusted_rand_index=float(adjusted_rand_score(theirs, ours)) if ours else float("nan"),
+        n_compared=len(ours),
+        n_groups_polis=len(known),
+        n_grouped_polis=sum(g is not None for g in export.participants_group_ids.values()),
+    )
