@@ -80,6 +80,13 @@ def _optional_routers() -> list:
     return found
 
 
+def _open_store(url: str):
+    """The dialogue store on the same database (its tables are migrated already)."""
+    from stratstab.dialogue.store import DialogueStore
+
+    return DialogueStore(url, migrate=False)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the workbench for ``settings`` (default: read from the environment)."""
     settings = settings or Settings()
@@ -108,6 +115,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from stratstab.web.jobs import JobRunner
 
     app.state.jobs = JobRunner(max_workers=settings.assessment_workers)
+    from stratstab.web.assessment.service import UploadedScenarios
+
+    app.state.uploads = UploadedScenarios()
+    app.state.store = _open_store(settings.database_url)
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)

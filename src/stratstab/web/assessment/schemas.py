@@ -1,0 +1,70 @@
+"""Shapes of the assessment API: scenarios, runs, comparisons, jobs."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LeverValue = float | int | str
+
+
+class ScenarioSummary(BaseModel):
+    """A scenario the user can pick: built-in, or uploaded by this user."""
+
+    id: str
+    name: str
+    description: str = ""
+    origin: Literal["built-in", "uploaded"]
+
+
+class ScenarioDetail(ScenarioSummary):
+    """A scenario with its sides, assumption sets and file levers."""
+
+    sides: list[str]
+    assumptions: dict[str, dict[str, Any]]
+    levers: dict[str, Any]
+
+
+class ScenarioUpload(BaseModel):
+    """A scenario given as YAML text."""
+
+    model_config = ConfigDict(extra="forbid")
+    yaml: str = Field(min_length=1, max_length=1_000_000)
+    filename: str = Field(default="uploaded.yaml", max_length=200)
+
+
+class AssumptionSet(BaseModel):
+    """One set of assumptions: a named view of the scenario plus lever overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str | None = Field(default=None, max_length=80)
+    view: str | None = None
+    levers: dict[str, LeverValue] = Field(default_factory=dict)
+
+
+class RunRequest(AssumptionSet):
+    """Assess one scenario under one assumption set."""
+
+    scenario: str = "us-china-2024-baseline"
+
+
+class CompareRequest(BaseModel):
+    """Assess one scenario under two assumption sets, side by side."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = "us-china-2024-baseline"
+    left: AssumptionSet
+    right: AssumptionSet
+
+
+class JobPublic(BaseModel):
+    """A background run as pollers see it; ``result`` is set once ``state`` is done."""
+
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed"]
+    progress: float
+    note: str
+    error: str | None = None
+    result: dict[str, Any] | None = None
