@@ -28,6 +28,8 @@ from stratstab.db import database_url, make_engine, make_session_factory, transa
 from stratstab.dialogue import ledger as ledger_ops
 from stratstab.dialogue import polis_io, queries
 from stratstab.dialogue import scope_store as scope_ops
+from stratstab.dialogue.agenda import analyze_scope
+from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.dialogue.consensus import VoteMatrix
 from stratstab.dialogue.convert import (
     delegation_info,
@@ -36,6 +38,7 @@ from stratstab.dialogue.convert import (
     round_info,
     statement_info,
 )
+from stratstab.dialogue.memo import render_html, render_markdown
 from stratstab.dialogue.models import (
     MODERATION_STATES,
     ROUND_STATUSES,
@@ -58,7 +61,7 @@ from stratstab.dialogue.records import (
     StatementInfo,
     VoteRecord,
 )
-from stratstab.dialogue.scope import ScopePositionData
+from stratstab.dialogue.scope import ScopeAnalysis, ScopePositionData
 from stratstab.dialogue.validate import choice, nonempty, slug_text, vote_fields
 from stratstab.errors import InputError, StoreError
 from stratstab.migrations import upgrade_database
@@ -427,6 +430,29 @@ class DialogueStore:
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
             return scope_ops.reveal(session, found, round_number=round_number)
+
+    def scope_analysis(
+        self, dialogue: str, *, round_number: int | None = None, viewer: str | None = None
+    ) -> tuple[ScopeAnalysis, list[ScopePositionData]]:
+        """The scope analysis of the positions ``viewer`` may see, and those positions."""
+        visible = self.scope_positions(dialogue, round_number=round_number, viewer=viewer)
+        codes = [d.code for d in self.delegations(dialogue)]
+        return analyze_scope(load_catalogue(), visible, delegations=codes), visible
+
+    def scope_memo(
+        self,
+        dialogue: str,
+        *,
+        memo_format: str = "md",
+        round_number: int | None = None,
+        viewer: str | None = None,
+    ) -> str:
+        """The scope memo as Markdown (``md``) or standalone HTML (``html``)."""
+        choice(memo_format, ("md", "html"), field="format")
+        analysis, visible = self.scope_analysis(dialogue, round_number=round_number, viewer=viewer)
+        info = self.get_dialogue(dialogue)
+        render = render_markdown if memo_format == "md" else render_html
+        return render(load_catalogue(), analysis, visible, title=info.title)
 
     def add_ledger_item(self, dialogue: str, **item: object) -> LedgerRow:
         """Open a ledger item; see :func:`stratstab.dialogue.ledger.add_item`."""
