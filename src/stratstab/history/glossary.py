@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from stratstab.history.loader import _bundled, not_found, read_glossary_file
@@ -48,13 +47,15 @@ def _patterns(terms: tuple[GlossaryTerm, ...]) -> list[tuple[re.Pattern[str], st
     for item in terms:
         for name in [item.term_en, *item.aliases_en]:
             forms.append((name, item.id, False))
-        if item.abbreviation:
+        # Two-letter abbreviations (DE) are too ambiguous to detect in running text.
+        if item.abbreviation and len(item.abbreviation) >= 3:
             forms.append((item.abbreviation, item.id, True))
         for name in [item.term_zh, *item.aliases_zh]:
             forms.append((name, item.id, True))
     out = []
     for text, tid, exact_case in sorted(forms, key=lambda f: -len(f[0])):
-        escaped = re.escape(text).replace(r"\ ", r"[\s\-]+").replace(r"\-", r"[\s\-]+")
+        # A space or hyphen in a name matches either, so "first strike" finds "first-strike".
+        escaped = r"[\s\-]+".join(re.escape(part) for part in re.split(r"[\s\-]+", text))
         # Latin forms must stand as words; Chinese forms are matched as substrings.
         if re.search(r"[A-Za-z0-9]", text):
             escaped = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
@@ -63,9 +64,17 @@ def _patterns(terms: tuple[GlossaryTerm, ...]) -> list[tuple[re.Pattern[str], st
     return out
 
 
-@lru_cache(maxsize=4)
+_CACHE: dict[tuple[str, ...], list[tuple[re.Pattern[str], str, int]]] = {}
+
+
 def _compiled(terms: tuple[GlossaryTerm, ...]) -> list[tuple[re.Pattern[str], str, int]]:
-    return _patterns(terms)
+    # Glossary models hold lists and are unhashable; key the cache on their JSON instead.
+    key = tuple(t.model_dump_json() for t in terms)
+    if key not in _CACHE:
+        if len(_CACHE) > 4:
+            _CACHE.clear()
+        _CACHE[key] = _patterns(terms)
+    return _CACHE[key]
 
 
 def find_terms(text: str, *, terms: Sequence[GlossaryTerm] | None = None) -> list[str]:
