@@ -142,18 +142,20 @@ def apply_overrides(
     overrides: Mapping[str, Any],
     *,
     origin: str = "overrides",
-    field_prefix: str = "overrides",
+    field_prefix: str = "",
 ) -> Dataset:
     """Return a new, fully revalidated dataset with the overrides applied.
 
     ``origin`` names where the overrides came from (a scenario file, ``--set``) and
-    ``field_prefix`` the path of the overrides block inside it; both appear in errors.
+    ``field_prefix`` the path of the overrides block inside it (e.g.
+    ``"forces.CN.overrides"``); errors name ``origin`` as their source and
+    ``field_prefix.KEY`` (or just ``KEY``) as their field.
     Raises InputError for an unknown system or field, a non-numeric value, or a value
     the schema rejects (e.g. a probability above 1).
     """
     if not isinstance(dataset, Dataset):
         raise InputError(
-            "overrides apply to posture datasets only", source=origin, field=field_prefix
+            "overrides apply to posture datasets only", source=origin, field=field_prefix or None
         )
     if not overrides:
         return dataset
