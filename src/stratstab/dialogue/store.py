@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -308,11 +308,11 @@ class DialogueStore:
         topic_ids = scope_ops.check_topics(topics, field="topics")
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
-            if external_id is None:
-                count = session.scalar(
-                    select(func.count(Statement.id)).where(Statement.dialogue_id == found.id)
-                )
-                external_id = str(count or 0)
+            if external_id is None:  # next integer after the largest integer id
+                taken = session.scalars(
+                    select(Statement.external_id).where(Statement.dialogue_id == found.id)
+                ).all()
+                external_id = str(1 + max((int(i) for i in taken if i.isdigit()), default=-1))
             duplicate = select(Statement.id).where(
                 Statement.dialogue_id == found.id, Statement.external_id == external_id
             )
