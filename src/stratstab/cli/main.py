@@ -7,6 +7,16 @@ import sys
 import click
 import typer
 
+try:  # typer >= 0.2x ships its own copy of click; catch its exceptions as well
+    from typer._click import exceptions as _typer_click
+
+    _CLICK_ERRORS: tuple[type[Exception], ...] = (
+        click.ClickException,
+        _typer_click.ClickException,
+    )
+except ImportError:  # pragma: no cover - older typer uses click itself
+    _CLICK_ERRORS = (click.ClickException,)
+
 from stratstab import __version__
 from stratstab.cli import assess, calc, dialogue, forces, history, serve
 from stratstab.cli.common import error_console
@@ -46,12 +56,12 @@ def main() -> None:
     """Entry point: run the app and turn user errors into one line and exit code 2."""
     try:
         app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except _CLICK_ERRORS as exc:
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except (click.exceptions.Abort, typer.Abort):
         error_console.print("aborted")
         sys.exit(130)
     except StratstabError as exc:
