@@ -1,5 +1,242 @@
-"""``stratstab calc``: commands (being built)."""
+"""``stratstab calc``: teaching calculators over the models, each with ``--json``.
+
+Thin commands: parse options, call one model function, print either a table with units
+and a one-line explanation per number or a JSON object keyed by snake_case quantity names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.table import Table
 
-app = typer.Typer(help="calc commands.", no_args_is_help=True)
+from stratstab.cli.common import console, print_json
+from stratstab.errors import InputError
+from stratstab.models import _validate as v
+from stratstab.models import arms_race, crisis, defense, effects
+
+app = typer.Typer(
+    help="Teaching calculators: SSPK, missile defense, crisis cost, arms-race stability.",
+    no_args_is_help=True,
+)
+
+T = TypeVar("T")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of a table.")]
+
+
+@contextmanager
+def _options() -> Iterator[None]:
+    """Report a model's complaint about a parameter under the command-line option name."""
+    try:
+        yield
+    except InputError as exc:
+        option = "--" + exc.field.replace("_", "-") if exc.field else None
+        raise InputError(exc.message, field=option) from None
+
+
+def _run(compute: Callable[[], T]) -> T:
+    with _options():
+        return compute()
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    number = float(value)
+    if math.isinf(number):
+        return "unbounded"
+    return f"{number:,.{digits}g}" if abs(number) < 1e6 else f"{number:,.0f}"
+
+
+def _show(title: str, rows: list[tuple[str, Any, str, str]], note: str = "") -> None:
+    """Print rows of (quantity, value, unit, what it means)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    table.add_column("what it means")
+    for label, value, unit, meaning in rows:
+        table.add_row(label, _fmt(value), unit, meaning)
+    console.print(table)
+    if note:
+        console.print(note)
+
+
+@app.command("sspk")
+def sspk_command(
+    yield_kt: Annotated[float, typer.Option("--yield-kt", help="Warhead yield, kilotons.")],
+    cep_m: Annotated[float, typer.Option("--cep-m", help="Circular error probable, metres.")],
+    hardness_psi: Annotated[float, typer.Option("--hardness-psi", help="Target hardness, psi.")],
+    reliability: Annotated[float, typer.Option(help="Probability missile and warhead work.")] = 1.0,
+    bias_m: Annotated[float, typer.Option("--bias-m", help="Aim bias, metres.")] = 0.0,
+    shots: Annotated[int, typer.Option(help="Warheads on the target (separate boosters).")] = 1,
+    fratricide: Annotated[float, typer.Option(help="Chance a later warhead is negated.")] = 0.0,
+    method: Annotated[str, typer.Option(help="Lethal radius: rule-2.62 or brode.")] = "rule-2.62",
+    as_json: JsonOpt = False,
+) -> None:
+    """Kill probability of a warhead against a hardened target (silo, bunker)."""
+    kw = {"yield_kt": yield_kt, "hardness_psi": hardness_psi, "method": method}
+    radius = _run(lambda: effects.lethal_radius_m(**kw))
+    single = _run(lambda: effects.sspk(**kw, cep_m=cep_m, bias_m=bias_m))
+    tkp = _run(lambda: effects.kill_probability(sspk=single, reliability=reliability,
+                                                shots=shots, fratricide=fratricide))  # fmt: skip
+    k = _run(lambda: effects.lethality(yield_kt=yield_kt, cep_m=cep_m))
+    out = {"sspk": single, "tkp": tkp, "lethal_radius_m": radius, "lethality": k}
+    if as_json:
+        print_json(out)
+        return
+    _show(f"{yield_kt:g} kt, CEP {cep_m:g} m, against {hardness_psi:g} psi", [
+        ("lethal radius", radius, "m", "a burst this close destroys the target"),
+        ("SSPK", single, "probability", "one arriving warhead destroys the target"),
+        ("TKP", tkp, "probability", f"{shots} warhead(s) destroy it, reliability included"),
+        ("lethality K", out["lethality"], "Mt^(2/3)/nmi^2", "counter-military potential"),
+    ])  # fmt: skip
+
+
+@app.command("bmd")
+def bmd_command(
+    rvs: Annotated[float, typer.Option(help="Attacking reentry vehicles (warheads).")],
+    interceptor_pk: Annotated[float, typer.Option("--interceptor-pk", help="Interceptor SSPK.")],
+    shots_per_rv: Annotated[int, typer.Option("--shots-per-rv", help="Interceptors per RV.")],
+    discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
+    common_mode: Annotated[float, typer.Option(help="P(whole defense works).")] = 1.0,
+    decoys: Annotated[float, typer.Option(help="Decoys accompanying the RVs.")] = 0.0,
+    decoy_rejection: Annotated[float, typer.Option(help="P(a decoy is recognised).")] = 0.0,
+    inventory: Annotated[
+        int | None, typer.Option(help="Interceptors available (default: unlimited).")
+    ] = None,
+    shoot_look_shoot: Annotated[
+        bool, typer.Option(help="Fire a second salvo after a look.")
+    ] = False,
+    second_shots: Annotated[
+        int | None, typer.Option(help="Second-salvo interceptors (default: --shots-per-rv).")
+    ] = None,
+    kill_assessment: Annotated[
+        float, typer.Option(help="P(a surviving RV is seen as alive).")
+    ] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """How many warheads get through a missile defense (Wilkening's model)."""
+    e = _run(lambda: defense.engage(
+        rvs=rvs, interceptors=math.inf if inventory is None else inventory,
+        interceptor_pk=interceptor_pk, shots_per_rv=shots_per_rv, discrimination=discrimination,
+        common_mode=common_mode, decoys=decoys, decoy_rejection=decoy_rejection,
+        shoot_look_shoot=shoot_look_shoot, kill_assessment=kill_assessment,
+        second_shots=shots_per_rv if second_shots is None else second_shots,
+    ))  # fmt: skip
+    out = {"p_no_leakers": e.p_no_leakers, "expected_leakers": e.expected_leakers,
+           "interceptors_used": e.interceptors_used, "leakage_per_rv": e.leakage_per_rv,
+           "engaged_objects": e.engaged_objects}  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    _show(f"{rvs:g} RVs against a defense", [
+        ("P(no leakers)", e.p_no_leakers, "probability", "chance the defense stops every RV"),
+        ("expected leakers", e.expected_leakers, "warheads", "RVs expected to reach targets"),
+        ("interceptors used", e.interceptors_used, "interceptors", "expected number fired"),
+        ("leakage per RV", e.leakage_per_rv, "probability", "chance a given RV gets through"),
+        ("objects engaged", e.engaged_objects, "objects", "RVs plus decoys not rejected"),
+    ])  # fmt: skip
+
+
+@app.command("crisis-cost")
+def crisis_cost_command(
+    own_damage: Annotated[float, typer.Option(help="Fraction of own value destroyed, 0-1.")],
+    enemy_damage: Annotated[float, typer.Option(help="Fraction of enemy value destroyed, 0-1.")],
+    own_weight_exponent: Annotated[float, typer.Option(help="Damage exponent.")] = 0.75,
+    enemy_weight: Annotated[float, typer.Option(help="Weight of undamaged enemy value.")] = 0.3,
+    as_json: JsonOpt = False,
+) -> None:
+    """Kent-Thaler cost of a war outcome to one side (lower is better for it)."""
+    _run(lambda: (v.probability(own_damage, name="own_damage"),
+                  v.probability(enemy_damage, name="enemy_damage"),
+                  v.positive(own_weight_exponent, name="own_weight_exponent"),
+                  v.non_negative(enemy_weight, name="enemy_weight")))  # fmt: skip
+    value = float(crisis.cost(
+        own_damage=own_damage, enemy_damage=enemy_damage,
+        own_weight_exponent=own_weight_exponent, enemy_weight=enemy_weight,
+    ))  # fmt: skip
+    if as_json:
+        print_json({"cost": value})
+        return
+    _show("Kent-Thaler cost", [
+        ("cost", value, "dimensionless", f"0 = no loss; up to {1 + enemy_weight:g} = total loss"),
+    ], "Mostly one's own damage, plus a surcharge for enemy value left intact.")  # fmt: skip
+
+
+@app.command("richardson")
+def richardson_command(
+    a: Annotated[float, typer.Option("--a", help="X's reaction to Y's arms, per year.")],
+    b: Annotated[float, typer.Option("--b", help="Y's reaction to X's arms, per year.")],
+    m: Annotated[float, typer.Option("--m", help="X's fatigue/cost restraint, per year.")],
+    n: Annotated[float, typer.Option("--n", help="Y's fatigue/cost restraint, per year.")],
+    g: Annotated[float, typer.Option("--g", help="X's grievance, arms units per year.")],
+    h: Annotated[float, typer.Option("--h", help="Y's grievance, arms units per year.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Richardson arms race: equilibrium arms levels and whether the race settles."""
+    r = _run(lambda: arms_race.richardson_equilibrium(a=a, b=b, m=m, n=n, g=g, h=h))
+    out = {"x_star": r.x_star, "y_star": r.y_star, "stable": r.stable,
+           "eigenvalues": r.eigenvalues}  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    verdict = "settles at the equilibrium" if r.stable else "runs away (or never settles)"
+    _show("Richardson equilibrium", [
+        ("x*", r.x_star, "arms units", "X's level where both stop changing"),
+        ("y*", r.y_star, "arms units", "Y's level where both stop changing"),
+        ("stable", r.stable, "", f"m*n > a*b: the race {verdict}"),
+    ])  # fmt: skip
+
+
+@app.command("deterrence-cone")
+def deterrence_cone_command(
+    mbar_a: Annotated[float, typer.Option("--mbar-a", help="A missiles for unacceptable damage.")],
+    mbar_b: Annotated[float, typer.Option("--mbar-b", help="B missiles for unacceptable damage.")],
+    f_a: Annotated[float, typer.Option("--f-a", help="B missiles destroyed per A missile.")],
+    f_b: Annotated[float, typer.Option("--f-b", help="A missiles destroyed per B missile.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Intriligator-Brito cone: smallest forces at which each side deters the other."""
+    c = _run(lambda: arms_race.deterrence_cone(mbar_a=mbar_a, mbar_b=mbar_b, f_a=f_a, f_b=f_b))
+    if as_json:
+        print_json({"exists": c.exists, "vertex_a": c.vertex_a, "vertex_b": c.vertex_b})
+        return
+    _show("Cone of mutual deterrence", [
+        ("cone exists", c.exists, "", "f_a*f_b < 1: mutual deterrence is reachable"),
+        ("vertex A", c.vertex_a, "missiles", "fewest A missiles inside the cone"),
+        ("vertex B", c.vertex_b, "missiles", "fewest B missiles inside the cone"),
+    ])  # fmt: skip
+
+
+@app.command("required-arsenal")
+def required_arsenal_command(
+    retaliation: Annotated[float, typer.Option(help="Warheads that must arrive in retaliation.")],
+    p_kill: Annotated[float, typer.Option("--p-kill", help="P(a missile dies in a first strike).")],
+    warheads_per_missile: Annotated[float, typer.Option(help="Warheads per missile.")],
+    interceptors: Annotated[float, typer.Option(help="Opponent's interceptors.")],
+    shots_per_rv: Annotated[int, typer.Option("--shots-per-rv", help="Interceptors per RV.")],
+    interceptor_pk: Annotated[float, typer.Option("--interceptor-pk", help="Interceptor SSPK.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Missiles needed to retaliate after a counterforce strike and through a defense."""
+    r = _run(lambda: arms_race.required_arsenal(
+        retaliation=retaliation, p_kill=p_kill, warheads_per_missile=warheads_per_missile,
+        interceptors=interceptors, shots_per_rv=shots_per_rv, interceptor_pk=interceptor_pk,
+    ))  # fmt: skip
+    out = {"required_arsenal": r.required_arsenal, "required_missiles": r.required_missiles,
+           "slope": r.slope, "slope_counterforce": r.slope_counterforce,
+           "defense_exhausted": r.defense_exhausted}  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    _show("Assured-retaliation requirement", [
+        ("required arsenal", r.required_arsenal, "missiles", "fewest missiles that still retaliate"),
+        ("slope dN/dI", r.slope, "missiles/interceptor", "missiles added per extra interceptor"),
+        ("slope dN/dPk", r.slope_counterforce, "missiles", "per unit rise in enemy P(kill)"),
+        ("defense exhausted", r.defense_exhausted, "", "the interceptors run out before the RVs"),
+    ])  # fmt: skip
