@@ -120,6 +120,7 @@ class Scenario(_Strict):
     counterforce_levels: Annotated[int, Field(ge=3, le=2001)] = 201
     levers: dict[str, Any] = Field(default_factory=dict)
     assumptions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    beliefs: dict[str, dict[str, Any]] = Field(default_factory=dict)  # see analysis.beliefs
     source: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -178,6 +179,9 @@ def scenario_from_dict(data: Any, *, source: str) -> Scenario:
     validate_levers(scenario, scenario.levers, source=source, prefix="levers")
     for view, levers in scenario.assumptions.items():
         validate_levers(scenario, levers, source=source, prefix=f"assumptions.{view}")
+    from stratstab.analysis.beliefs import validate_beliefs
+
+    validate_beliefs(scenario, source=source)
     return scenario
 
 
