@@ -13,7 +13,11 @@ from stratstab.errors import InputError, NotFoundError, StoreError, StratstabErr
 from stratstab.web.i18n import Translator
 from stratstab.web.templating import render
 
-_STATUS_OF = {InputError: 400, NotFoundError: 404, StoreError: 503}
+
+def _status_of() -> dict[type, int]:
+    from stratstab.web.dialogues.access import Forbidden
+
+    return {InputError: 400, NotFoundError: 404, StoreError: 503, Forbidden: 403}
 
 
 def _is_api(request: Request) -> bool:
@@ -45,7 +49,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StratstabError)
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
-        status_code = next((s for cls, s in _STATUS_OF.items() if isinstance(exc, cls)), 400)
+        status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
         return _answer(request, status_code, str(exc), **extra)
 

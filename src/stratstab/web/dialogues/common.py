@@ -1,0 +1,42 @@
+"""Helpers shared by the dialogue pages and API: store access, audit, conversions."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from stratstab.accounts import service as accounts
+from stratstab.accounts.models import User
+from stratstab.dialogue.store import DialogueStore
+from stratstab.web.dialogues.schemas import StatementPublic
+from stratstab.web.dialogues.service import VisibleStatement
+
+
+def store_of(request: Request) -> DialogueStore:
+    """The app's dialogue store."""
+    return request.app.state.store
+
+
+def audit(db: Session, user: User, action: str, target: str, **detail: object) -> None:
+    """Record and commit an audit event about a dialogue object."""
+    accounts.record(
+        db, actor=user, action=action, target_type="dialogue", target_id=target, detail=dict(detail)
+    )
+    db.commit()
+
+
+def statement_public(item: VisibleStatement) -> StatementPublic:
+    """API form of a visible statement."""
+    info = item.info
+    return StatementPublic(
+        id=info.external_id,
+        text_en=info.text_en,
+        text_zh=info.text_zh,
+        author=info.author,
+        author_delegation=item.author_delegation,
+        topics=list(info.topics),
+        moderation=info.moderation,
+        sealed=info.sealed,
+        votable=item.votable,
+        created_at=info.created_at,
+    )

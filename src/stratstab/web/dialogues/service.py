@@ -1,0 +1,275 @@
+"""Dialogue rooms: statements, votes, moderation, consensus, on the dialogue store.
+
+Every function takes the :class:`~stratstab.dialogue.store.DialogueStore`, the
+:class:`~stratstab.web.dialogues.access.Viewer` and the dialogue slug, applies the
+rules of :mod:`stratstab.web.dialogues.access` and returns only what the viewer may
+see.  Scope and ledger operations live in :mod:`stratstab.web.dialogues.scope_service`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.models import Dialogue, Participant, Statement
+from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
+from stratstab.dialogue.store import DialogueStore
+from stratstab.errors import InputError, NotFoundError
+from stratstab.web.dialogues.access import (
+    Viewer,
+    can_enter,
+    require,
+    statement_visible,
+    statement_votable,
+)
+
+# Pol.is needs a few voters per statement before groups mean anything.
+MIN_PARTICIPANTS_FOR_ANALYSIS = 4
+
+
+@dataclass(frozen=True)
+class VisibleStatement:
+    """A statement the viewer may see, with the author's delegation."""
+
+    info: StatementInfo
+    author_delegation: str | None
+    votable: bool
+
+
+def enter(store: DialogueStore, viewer: Viewer, slug: str) -> tuple[DialogueInfo, list[str]]:
+    """The dialogue and its delegation codes; 404 for a dialogue the viewer may not enter."""
+    dialogue = store.get_dialogue(slug)
+    codes = [d.code for d in store.delegations(slug)]
+    if not can_enter(viewer, delegations=codes):
+        raise NotFoundError(f"no dialogue {slug!r}")  # do not reveal that it exists
+    return dialogue, codes
+
+
+def list_dialogues(store: DialogueStore, viewer: Viewer) -> list[DialogueInfo]:
+    """The dialogues this viewer may enter."""
+    found = []
+    for dialogue in store.list_dialogues():
+        codes = [d.code for d in store.delegations(dialogue.slug)]
+        if can_enter(viewer, delegations=codes):
+            found.append(dialogue)
+    return found
+
+
+def _authors(store: DialogueStore, slug: str) -> dict[str, ParticipantInfo]:
+    return {p.external_id: p for p in store.participants(slug)}
+
+
+def statements(store: DialogueStore, viewer: Viewer, slug: str) -> list[VisibleStatement]:
+    """The statements of the dialogue that the viewer may see."""
+    enter(store, viewer, slug)
+    people = _authors(store, slug)
+    out = []
+    for info in store.statements(slug):
+        author = people.get(info.author) if info.author else None
+        delegation = author.delegation if author else None
+        if statement_visible(viewer, info, author_delegation=delegation):
+            votable = statement_votable(viewer, info, author_delegation=delegation)
+            out.append(VisibleStatement(info, delegation, votable))
+    return out
+
+
+def my_votes(store: DialogueStore, viewer: Viewer, slug: str) -> dict[str, VoteRecord]:
+    """The viewer's current vote per statement id."""
+    if not _participant_exists(store, slug, viewer.participant_id):
+        return {}
+    history = store.vote_history(slug, participant=viewer.participant_id)
+    return {v.statement: v for v in history}  # oldest first, so the latest wins
+
+
+def next_statement(
+    store: DialogueStore, viewer: Viewer, slug: str
+) -> tuple[VisibleStatement | None, int, int]:
+    """The first votable statement the viewer has not voted on, and (voted, votable) counts."""
+    votable = [s for s in statements(store, viewer, slug) if s.votable]
+    voted = my_votes(store, viewer, slug)
+    remaining = [s for s in votable if s.info.external_id not in voted]
+    return (remaining[0] if remaining else None), len(votable) - len(remaining), len(votable)
+
+
+def _participant_exists(store: DialogueStore, slug: str, external_id: str) -> bool:
+    with store.session() as session:
+        query = (
+            select(Participant.id)
+            .join(Dialogue, Dialogue.id == Participant.dialogue_id)
+            .where(Dialogue.slug == slug, Participant.external_id == external_id)
+        )
+        return session.scalar(query) is not None
+
+
+def ensure_participant(store: DialogueStore, viewer: Viewer, slug: str) -> str:
+    """The viewer's participant id in this dialogue, created on first use."""
+    if not _participant_exists(store, slug, viewer.participant_id):
+        try:
+            store.add_participant(
+                slug,
+                external_id=viewer.participant_id,
+                display_name=viewer.username,
+                delegation=viewer.delegation,
+                role=viewer.role.value,
+            )
+        except InputError:
+            # Two first requests of the same user raced; the other one created it.
+            if not _participant_exists(store, slug, viewer.participant_id):
+                raise
+    return viewer.participant_id
+
+
+def _statement_row(store: DialogueStore, slug: str, statement_id: str) -> VisibleStatement:
+    for info in store.statements(slug):
+        if info.external_id == statement_id:
+            people = _authors(store, slug)
+            author = people.get(info.author) if info.author else None
+            return VisibleStatement(info, author.delegation if author else None, False)
+    raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+
+
+def find_statement(
+    store: DialogueStore, viewer: Viewer, slug: str, statement_id: str
+) -> VisibleStatement:
+    """The statement if the viewer may see it; 404 otherwise (existence not revealed)."""
+    with store.session() as session:
+        query = (
+            select(Statement, Participant)
+            .join(Dialogue, Dialogue.id == Statement.dialogue_id)
+            .outerjoin(Participant, Participant.id == Statement.author_id)
+            .where(Dialogue.slug == slug, Statement.external_id == statement_id)
+        )
+        row = session.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+        statement, author = row
+        delegation = author.delegation.code if author and author.delegation else None
+        info = StatementInfo(
+            slug,
+            statement.external_id,
+            statement.text_en,
+            statement.text_zh,
+            author.external_id if author else None,
+            tuple(statement.topics or ()),
+            statement.moderation,
+            bool(statement.is_meta),
+            bool(statement.sealed),
+            statement.created_at,
+        )
+    if not statement_visible(viewer, info, author_delegation=delegation):
+        raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+    return VisibleStatement(
+        info, delegation, statement_votable(viewer, info, author_delegation=delegation)
+    )
+
+
+def cast_vote(
+    store: DialogueStore,
+    viewer: Viewer,
+    slug: str,
+    *,
+    statement: str,
+    value: int,
+    importance: int | None,
+) -> VoteRecord:
+    """Append the viewer's vote (1 agree, -1 disagree, 0 pass; importance 1..3)."""
+    enter(store, viewer, slug)
+    require(viewer.is_delegate, "only delegates vote")
+    target = find_statement(store, viewer, slug, statement)
+    require(target.votable, "this statement is not open for voting")
+    participant = ensure_participant(store, viewer, slug)
+    return store.cast_vote(
+        slug, participant=participant, statement=statement, value=value, importance=importance
+    )
+
+
+def submit_statement(
+    store: DialogueStore,
+    viewer: Viewer,
+    slug: str,
+    *,
+    text_en: str,
+    text_zh: str,
+    topics: list[str],
+    sealed: bool = False,
+) -> StatementInfo:
+    """Delegates' statements wait for moderation; a facilitator's are accepted at once."""
+    enter(store, viewer, slug)
+    require(viewer.is_delegate or viewer.runs_dialogues, "only delegates and facilitators write")
+    if len(text_en) > 2000 or len(text_zh) > 2000:
+        raise InputError("at most 2000 characters per language", field="text")
+    author = ensure_participant(store, viewer, slug)
+    return store.add_statement(
+        slug,
+        text_en=text_en.strip(),
+        text_zh=text_zh.strip(),
+        author=author,
+        topics=topics,
+        moderation="accepted" if viewer.runs_dialogues else "pending",
+        sealed=sealed and viewer.runs_dialogues,
+        external_id=_next_statement_id(store, slug),
+    )
+
+
+def _next_statement_id(store: DialogueStore, slug: str) -> str:
+    numbers = [int(s.external_id) for s in store.statements(slug) if s.external_id.isdigit()]
+    return str(max(numbers, default=-1) + 1)
+
+
+def moderate(
+    store: DialogueStore,
+    viewer: Viewer,
+    slug: str,
+    statement_id: str,
+    *,
+    state: str | None = None,
+    sealed: bool | None = None,
+) -> StatementInfo:
+    """Facilitators accept or reject a statement, and seal or unseal it."""
+    enter(store, viewer, slug)
+    require(viewer.runs_dialogues, "only facilitators moderate")
+    info = store.moderate(slug, statement_id, state=state) if state else None
+    if sealed is not None:
+        with store.session(write=True) as session:
+            row = session.scalar(
+                select(Statement)
+                .join(Dialogue, Dialogue.id == Statement.dialogue_id)
+                .where(Dialogue.slug == slug, Statement.external_id == statement_id)
+            )
+            if row is None:
+                raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+            row.sealed = sealed
+    return (
+        _statement_row(store, slug, statement_id).info if sealed is not None or not info else info
+    )
+
+
+def consensus(
+    store: DialogueStore, viewer: Viewer, slug: str, *, seed: int = 0
+) -> dict[str, Any] | None:
+    """Consensus over the public (accepted, unsealed) statements; None if too few voters."""
+    enter(store, viewer, slug)
+    matrix = store.vote_matrix(slug)
+    public = {
+        s.external_id for s in store.statements(slug) if s.moderation == "accepted" and not s.sealed
+    }
+    keep = [j for j, sid in enumerate(matrix.statement_ids) if sid in public]
+    if not keep:
+        return None
+    values = np.asarray(matrix.values)[:, keep]
+    voters = [i for i in range(values.shape[0]) if np.isfinite(values[i]).any()]
+    if len(voters) < MIN_PARTICIPANTS_FOR_ANALYSIS:
+        return None
+    subset = VoteMatrix(
+        participant_ids=[matrix.participant_ids[i] for i in voters],
+        statement_ids=[matrix.statement_ids[j] for j in keep],
+        values=values[voters],
+        moderated_out=np.zeros(len(keep), dtype=bool),
+        delegations=[matrix.delegations[i] for i in voters],
+        statement_texts=[matrix.statement_texts[j] for j in keep],
+    )
+    return analyze(votes=subset, seed=seed).to_dict()
