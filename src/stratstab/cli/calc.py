@@ -235,7 +235,7 @@ def required_arsenal_command(
         print_json(out)
         return
     _show("Assured-retaliation requirement", [
-        ("required arsenal", r.required_arsenal, "missiles", "fewest missiles that still retaliate"),
+        ("required arsenal", r.required_arsenal, "missiles", "fewest missiles to still retaliate"),
         ("slope dN/dI", r.slope, "missiles/interceptor", "missiles added per extra interceptor"),
         ("slope dN/dPk", r.slope_counterforce, "missiles", "per unit rise in enemy P(kill)"),
         ("defense exhausted", r.defense_exhausted, "", "the interceptors run out before the RVs"),

@@ -1,0 +1,137 @@
+"""``stratstab calc``: JSON keys and values, readable output, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from stratstab.cli.calc import app
+from stratstab.errors import InputError
+
+runner = CliRunner()
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_sspk_json_hand_worked():
+    out = _json("sspk", "--yield-kt", "475", "--cep-m", "120", "--hardness-psi", "2000",
+                "--reliability", "0.9", "--shots", "2")  # fmt: skip
+    assert out["lethal_radius_m"] == pytest.approx(300.49, abs=0.05)
+    assert out["sspk"] == pytest.approx(0.98705, abs=2e-5)
+    assert out["tkp"] == pytest.approx(1 - (1 - 0.9 * out["sspk"]) ** 2)
+
+
+def test_bmd_json_inventory_exhaustion():
+    out = _json("bmd", "--rvs", "10", "--interceptor-pk", "0.5", "--shots-per-rv", "4",
+                "--inventory", "25")  # fmt: skip
+    assert out["expected_leakers"] == pytest.approx(1.875)
+    assert out["p_no_leakers"] == pytest.approx(0.875**5 * 0.75**5)
+    assert out["interceptors_used"] == 25
+
+
+def test_bmd_json_shoot_look_shoot_unlimited():
+    out = _json("bmd", "--rvs", "10", "--interceptor-pk", "0.5", "--shots-per-rv", "2",
+                "--shoot-look-shoot", "--kill-assessment", "0.9")  # fmt: skip
+    assert out["expected_leakers"] == pytest.approx(0.8125)
+    assert out["interceptors_used"] == pytest.approx(24.5)
+
+
+def test_crisis_cost_json():
+    # C = 0.5^0.75 + 0.3 * (1 - 0.9^0.75) = 0.594604 + 0.3 * 0.075930 = 0.617383
+    out = _json("crisis-cost", "--own-damage", "0.5", "--enemy-damage", "0.9")
+    assert out["cost"] == pytest.approx(0.5**0.75 + 0.3 * (1 - 0.9**0.75))
+
+
+def test_richardson_json():
+    out = _json("richardson", "--a", "0.5", "--b", "0.4", "--m", "1", "--n", "0.8",
+                "--g", "10", "--h", "5")  # fmt: skip
+    assert out["x_star"] == pytest.approx(17.5) and out["y_star"] == pytest.approx(15)
+    assert out["stable"] is True
+
+
+def test_richardson_degenerate_reports_inf():
+    out = _json("richardson", "--a", "1", "--b", "1", "--m", "1", "--n", "1", "--g", "1",
+                "--h", "1")  # fmt: skip
+    assert out["x_star"] == "inf" and out["stable"] is False
+
+
+def test_deterrence_cone_json():
+    out = _json("deterrence-cone", "--mbar-a", "100", "--mbar-b", "200", "--f-a", "0.5",
+                "--f-b", "0.8")  # fmt: skip
+    assert out["vertex_a"] == pytest.approx(433.3333) and out["vertex_b"] == pytest.approx(416.6667)
+    assert out["exists"] is True
+
+
+def test_required_arsenal_json():
+    out = _json("required-arsenal", "--retaliation", "100", "--p-kill", "0.5",
+                "--warheads-per-missile", "1", "--interceptors", "100", "--shots-per-rv", "4",
+                "--interceptor-pk", "0.5")  # fmt: skip
+    assert out["required_arsenal"] == pytest.approx(246.875)
+    assert out["slope"] == pytest.approx(0.46875)
+    assert out["defense_exhausted"] is True
+
+
+def test_readable_output_has_units_and_explanations():
+    result = runner.invoke(app, ["sspk", "--yield-kt", "475", "--cep-m", "120",
+                                 "--hardness-psi", "2000"])  # fmt: skip
+    assert result.exit_code == 0
+    assert "SSPK" in result.output and "probability" in result.output and "0.987" in result.output
+    assert "lethal radius" in result.output and "300.5" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["sspk", "--yield-kt", "-5", "--cep-m", "120", "--hardness-psi", "2000"], "--yield-kt"),
+        (
+            ["bmd", "--rvs", "10", "--interceptor-pk", "1.5", "--shots-per-rv", "2"],
+            "--interceptor-pk",
+        ),
+        (["crisis-cost", "--own-damage", "1.5", "--enemy-damage", "0.2"], "--own-damage"),
+        (
+            [
+                "required-arsenal",
+                "--retaliation",
+                "100",
+                "--p-kill",
+                "1",
+                "--warheads-per-missile",
+                "1",
+                "--interceptors",
+                "0",
+                "--shots-per-rv",
+                "1",
+                "--interceptor-pk",
+                "0.5",
+            ],
+            "--p-kill",
+        ),
+        (
+            ["deterrence-cone", "--mbar-a", "-1", "--mbar-b", "1", "--f-a", "0", "--f-b", "0"],
+            "--mbar-a",
+        ),
+    ],
+)
+def test_bad_values_raise_input_error_naming_the_option(args, option):
+    result = runner.invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert result.exception.field == option
+
+
+def test_bad_value_through_the_real_command_is_one_line_exit_2():
+    proc = subprocess.run(
+        [sys.executable, "-m", "stratstab", "calc", "sspk", "--yield-kt", "475", "--cep-m", "120",
+         "--hardness-psi", "2000", "--reliability", "1.5"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--reliability" in lines[0] and "Traceback" not in proc.stderr
