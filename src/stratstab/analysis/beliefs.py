@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.models.uncertainty import (
@@ -119,12 +119,11 @@ class DiscreteSpec(_Spec):
         return Discrete(tuple(self.values), tuple(weights))
 
 
-DistributionSpec = Annotated[
-    FixedSpec | UniformSpec | TriangularSpec | NormalSpec | LognormalSpec | DiscreteSpec,
-    Field(discriminator="dist"),
-]
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(DistributionSpec)
-DIST_NAMES = ("fixed", "uniform", "triangular", "normal", "lognormal", "discrete")
+SPECS: dict[str, type[Any]] = {
+    "fixed": FixedSpec, "uniform": UniformSpec, "triangular": TriangularSpec,
+    "normal": NormalSpec, "lognormal": LognormalSpec, "discrete": DiscreteSpec,
+}
+DIST_NAMES = tuple(SPECS)
 
 
 def parse_distribution(value: Any, *, source: str, field: str) -> Distribution:
@@ -138,7 +137,7 @@ def parse_distribution(value: Any, *, source: str, field: str) -> Distribution:
             "expected a number or a mapping with dist: one of " + ", ".join(DIST_NAMES),
             source=source, field=field)
     try:
-        spec = _ADAPTER.validate_python(value)
+        spec = SPECS[value["dist"]].model_validate(value)
     except ValidationError as exc:
         raise from_validation_error(exc, source=source, prefix=field) from None
     try:
