@@ -57,7 +57,7 @@ def test_scalar_in_float64_out_and_arrays_broadcast():
 def test_brode_radius_solves_the_fit():
     radius = lethal_radius_m(yield_kt=300, hardness_psi=[100, 1000, 10_000], method="brode")
     scaled_kft = radius / 304.8 / 300 ** (1 / 3)
-    assert brode_surface_overpressure_psi(scaled_kft) == pytest.approx(
+    assert brode_surface_overpressure_psi(scaled_range_kft=scaled_kft) == pytest.approx(
         [100, 1000, 10_000], rel=1e-9
     )
 

@@ -59,7 +59,10 @@ def _p0_mixture(
     the objects, so the number of them in the k+1 group is hypergeometric.
     """
     n = a.rvs
-    p0 = hit**extra * miss ** (n - extra)  # exact when there are no decoys (all objects are RVs)
+    # Exact when there are no decoys (every object is an RV, so ``extra <= n``); the
+    # clipped exponents keep 0 * inf out when decoys make ``extra`` exceed ``n``.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p0 = hit ** np.minimum(extra, n) * miss ** np.maximum(n - extra, 0.0)
     mixed = (a.decoys > 0) & (extra > 0) & (n > 0)
     if mixed.any():
         n_m, extra_m, obj_m = n[mixed], extra[mixed], objects[mixed]

@@ -37,7 +37,7 @@ _BRODE_R_MAX = 70.0
 BRODE_HARDNESS_RANGE_PSI = (0.1, 1.0e5)
 
 
-def brode_surface_overpressure_psi(scaled_range_kft: ArrayLike) -> Any:
+def brode_surface_overpressure_psi(*, scaled_range_kft: ArrayLike) -> Any:
     """Peak static overpressure (psi) of a 1 kt surface burst at a scaled ground range.
 
     ``scaled_range_kft`` is ground range in kilofeet divided by (yield in kt)^(1/3).
@@ -63,7 +63,7 @@ def _brode_scaled_radius_kft(hardness_psi: np.ndarray) -> np.ndarray:
     log_hi = np.full(hardness_psi.shape, np.log(_BRODE_R_MAX))
     for _ in range(60):  # 60 halvings of a ~11-wide log interval: below 1e-16 relative
         mid = 0.5 * (log_lo + log_hi)
-        too_close = brode_surface_overpressure_psi(np.exp(mid)) > hardness_psi
+        too_close = brode_surface_overpressure_psi(scaled_range_kft=np.exp(mid)) > hardness_psi
         log_lo = np.where(too_close, mid, log_lo)
         log_hi = np.where(too_close, log_hi, mid)
     return np.exp(0.5 * (log_lo + log_hi))
