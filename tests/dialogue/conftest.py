@@ -11,12 +11,17 @@ from stratstab.dialogue.store import DialogueStore
 POLIS_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "polis-open-data"
 
 
-def polis_folder(name: str) -> Path:
-    """A real Pol.is export shipped with the project's shared data."""
-    for root in (POLIS_DATA, Path("/work/shared/data/polis-open-data")):
-        if (root / name).is_dir():
-            return (root / name).resolve()
-    pytest.skip(f"Pol.is open data {name!r} not found")
+@pytest.fixture()
+def polis_folder():
+    """Finder of a real Pol.is export shipped with the project's shared data."""
+
+    def find(name: str) -> Path:
+        for root in (POLIS_DATA, Path("/work/shared/data/polis-open-data")):
+            if (root / name).is_dir():
+                return (root / name).resolve()
+        pytest.skip(f"Pol.is open data {name!r} not found")
+
+    return find
 
 
 @pytest.fixture()
