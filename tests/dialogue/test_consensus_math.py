@@ -84,6 +84,8 @@ def test_in_conversation_threshold_and_greedy_fill() -> None:
     member = in_conversation(vote_counts=counts, n_statements=20)
     # 14 meet the threshold; the most active other voter fills the 15th place
     assert member.tolist() == [True] * 15 + [False] * 3
+    tied = in_conversation(vote_counts=np.array([7] * 14 + [5, 5, 1]), n_statements=20)
+    assert tied.tolist() == [True] * 16 + [False]  # both tied for 15th place are taken
     small = in_conversation(vote_counts=np.array([3, 2, 0]), n_statements=3, greedy_count=0)
     assert small.tolist() == [True, False, False]
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
 
 #: Pol.is defaults (conversation.clj ``base-conv-update-graph``).
 BASE_CLUSTERS = 100
@@ -84,7 +83,10 @@ def _principal_components(centered: np.ndarray, *, n_components: int) -> np.ndar
         if singular_values[row] <= 1e-12 * max(singular_values[0], 1.0):
             break  # no variance left: Pol.is's power iteration would return a null vector
         vector = vt[row]
-        components[row] = vector if vector[np.argmax(np.abs(vector))] > 0 else -vector
+        # rounded so that loadings equal in size (common with ±1 votes) tie exactly and
+        # the first of them decides, whatever the round-off of the decomposition
+        leading = int(np.argmax(np.round(np.abs(vector), 9)))
+        components[row] = vector if vector[leading] > 0 else -vector
     return components
 
 
@@ -98,7 +100,7 @@ def in_conversation(
     """Participants Pol.is clusters: at least min(7, n_statements) votes (passes count).
 
     If that leaves fewer than 15, the most active remaining voters are added until 15
-    (ties broken by row order, participants without votes never).  Pol.is also keeps
+    (everyone tied with the last place too; participants without votes never).  Pol.is also keeps
     anyone who was *once* in the conversation; a snapshot of latest votes cannot see
     that history, so the rule is applied to the snapshot.
 
@@ -109,15 +111,23 @@ def in_conversation(
     missing = greedy_count - int(member.sum())
     if missing > 0:
         candidates = np.flatnonzero(~member & (counts > 0))
-        ranked = candidates[np.argsort(-counts[candidates], kind="stable")]
-        member[ranked[:missing]] = True
+        ranked = np.sort(counts[candidates])[::-1]
+        # Pol.is cuts ties at the 15th place in arbitrary order; taking everyone tied
+        # with the last place keeps the result independent of the participants' order
+        cutoff = ranked[min(missing, ranked.size) - 1] if ranked.size else 0
+        member[candidates[counts[candidates] >= cutoff]] = True
     return member & (counts > 0)
 
 
+def _settled(points: np.ndarray) -> np.ndarray:
+    """Coordinates rounded to 1e-9 so that round-off of the PCA (which depends on the row
+    order) cannot tip a k-means tie: equal inputs give bit-identical clusterings."""
+    return np.round(np.asarray(points, dtype=float), 9) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 def canonical_order(points: np.ndarray) -> np.ndarray:
-    """Row order sorted by rounded coordinates: the same set of points, the same order."""
-    rounded = np.round(points, 9)
-    return np.lexsort(rounded.T[::-1])
+    """Row order sorted by coordinates: the same set of points, the same order."""
+    return np.lexsort(np.asarray(points).T[::-1])
 
 
 def base_clusters(
@@ -130,19 +140,82 @@ def base_clusters(
 
     References: compdemocracy/polis ``clusters.clj`` (``kmeans``, ``init-clusters``).
     """
-    unique, inverse = np.unique(np.round(points, 9), axis=0, return_inverse=True)
+    points = _settled(points)
+    unique, inverse = np.unique(points, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     if unique.shape[0] <= max_clusters:
-        centers = np.array([points[inverse == index].mean(axis=0) for index in range(len(unique))])
-        return centers, inverse
+        return unique, inverse
     order = canonical_order(points)
-    model = KMeans(n_clusters=max_clusters, n_init=KMEANS_RESTARTS, random_state=seed)
     labels = np.empty(points.shape[0], dtype=int)
-    labels[order] = model.fit_predict(points[order])
+    labels[order] = weighted_kmeans(
+        points=points[order],
+        weights=np.ones(points.shape[0]),
+        n_clusters=max_clusters,
+        rng=np.random.default_rng(seed),
+    )
     used = np.unique(labels)  # k-means may leave a cluster empty; Pol.is drops those
     relabel = np.searchsorted(used, labels)
     centers = np.array([points[relabel == index].mean(axis=0) for index in range(used.size)])
     return centers, relabel
+
+
+def weighted_kmeans(
+    *,
+    points: np.ndarray,
+    weights: np.ndarray,
+    n_clusters: int,
+    rng: np.random.Generator,
+    restarts: int = KMEANS_RESTARTS,
+    max_iterations: int = 100,
+) -> np.ndarray:
+    """Weighted Lloyd k-means with k-means++ starts; the lowest weighted inertia wins.
+
+    Centres are weighted means of their members (Pol.is weights a base cluster by its
+    member count).  Returns a label per point; a cluster left empty simply disappears, as
+    in Pol.is's ``cluster-step``.
+
+    References: Lloyd (1982), IEEE Trans. Inf. Theory 28(2):129–137; Arthur &
+    Vassilvitskii (2007), Proc. SODA 1027–1035 (k-means++).
+    """
+    best_inertia, best_labels = np.inf, np.zeros(points.shape[0], dtype=int)
+    for _ in range(restarts):
+        centers = _plus_plus_start(points, weights, n_clusters, rng)
+        for _ in range(max_iterations):
+            squared = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+            labels = squared.argmin(axis=1)
+            mass = np.bincount(labels, weights=weights, minlength=n_clusters)
+            moved = centers.copy()
+            filled = mass > 0
+            for axis in range(points.shape[1]):
+                sums = np.bincount(labels, weights=weights * points[:, axis], minlength=n_clusters)
+                moved[filled, axis] = sums[filled] / mass[filled]
+            if np.array_equal(moved, centers):
+                break
+            centers = moved
+        inertia = float((weights * squared[np.arange(points.shape[0]), labels]).sum())
+        if inertia < best_inertia - 1e-12:
+            best_inertia, best_labels = inertia, labels
+    return best_labels
+
+
+def _plus_plus_start(
+    points: np.ndarray, weights: np.ndarray, n_clusters: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Greedy k-means++: each new centre is the best of 2 + ln k weighted D² candidates."""
+    trials = 2 + int(np.log(n_clusters))
+    chosen = [int(rng.choice(points.shape[0], p=weights / weights.sum()))]
+    nearest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, n_clusters):
+        mass = weights * nearest
+        # fewer distinct points than clusters: any point will do (the extra cluster empties)
+        mass = mass if mass.sum() > 0 else weights
+        candidates = rng.choice(points.shape[0], size=trials, p=mass / mass.sum())
+        distances = ((points[None, :, :] - points[candidates][:, None, :]) ** 2).sum(axis=2)
+        updated = np.minimum(nearest[None, :], distances)
+        pick = int(np.argmin((updated * weights).sum(axis=1)))
+        chosen.append(int(candidates[pick]))
+        nearest = updated[pick]
+    return points[chosen].astype(float)
 
 
 @dataclass(frozen=True)
@@ -168,17 +241,22 @@ def opinion_groups(
     References: compdemocracy/polis ``conversation.clj`` (``max-k-fn``,
     ``:group-clusterings``, ``:group-k-smoother``), ``clusters.clj`` (``silhouette``).
     """
+    centers = _settled(centers)
     n_base = centers.shape[0]
-    if n_base < 2 or np.unique(np.round(centers, 9), axis=0).shape[0] < 2:
+    if n_base < 2 or np.unique(centers, axis=0).shape[0] < 2:
         return GroupChoice(np.zeros(n_base, dtype=int), 1 if n_base else 0, None, {})
     max_k = min(max_groups, 2 + n_base // 12, n_base)
     order = canonical_order(centers)
     best: tuple[float, int, np.ndarray] | None = None
     scores: dict[int, float] = {}
     for k in range(2, max_k + 1):
-        model = KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=seed)
         labels = np.empty(n_base, dtype=int)
-        labels[order] = model.fit_predict(centers[order], sample_weight=weights[order])
+        labels[order] = weighted_kmeans(
+            points=centers[order],
+            weights=weights[order],
+            n_clusters=k,
+            rng=np.random.default_rng([seed, k]),
+        )
         scores[k] = silhouette(points=centers, labels=labels)
         if best is None or scores[k] > best[0] + 1e-12:
             best = (scores[k], k, labels)
