@@ -63,8 +63,9 @@ def richardson_equilibrium(
     det = c["m"] * c["n"] - c["a"] * c["b"]
     degenerate = det == 0
     safe = np.where(degenerate, 1.0, det)
-    x_star = np.where(degenerate, np.inf, (c["a"] * c["h"] + c["n"] * c["g"]) / safe)
-    y_star = np.where(degenerate, np.inf, (c["b"] * c["g"] + c["m"] * c["h"]) / safe)
+    with np.errstate(over="ignore"):  # a nearly parallel pair of lines: huge, then inf
+        x_star = np.where(degenerate, np.inf, (c["a"] * c["h"] + c["n"] * c["g"]) / safe)
+        y_star = np.where(degenerate, np.inf, (c["b"] * c["g"] + c["m"] * c["h"]) / safe)
     root = np.sqrt((c["m"] - c["n"]) ** 2 + 4.0 * c["a"] * c["b"])
     trace = -(c["m"] + c["n"])
     fast = (trace - root) / 2.0
