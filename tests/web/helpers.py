@@ -1,0 +1,37 @@
+"""Helpers of the web tests: app factory with a test secret, logged-in clients."""
+
+from __future__ import annotations
+
+import warnings
+
+warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from stratstab.web.app import create_app  # noqa: E402
+from stratstab.web.demo import DEMO_USERS, demo_password, seed_demo  # noqa: E402
+from stratstab.web.settings import Settings  # noqa: E402
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+SLUG = "us-china-track2"
+
+
+def build_app(database_url: str):
+    """A workbench on ``database_url`` with a fixed secret key."""
+    return create_app(Settings(database_url=database_url, secret_key=SECRET))
+
+
+def login(app, username: str, password: str | None = None) -> TestClient:
+    """A client logged in through the API, sending its CSRF token on every request."""
+    client = TestClient(app)
+    anonymous = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": password or demo_password(username)},
+        headers={"X-CSRF-Token": anonymous},
+    )
+    assert answer.status_code == 200, answer.text
+    client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+    return client
+
+

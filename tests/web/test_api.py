@@ -1,0 +1,217 @@
+"""API tests on a temporary database: auth, CSRF, sessions, dialogue flow, audit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stratstab.accounts import service as accounts
+from stratstab.web.security import SESSION_COOKIE
+from .helpers import SLUG, build_app, login
+
+
+def _user(app, username, role, delegation=None, password="password-123"):
+    with app.state.session_factory() as db:
+        accounts.create_user(db, username=username, password=password, role=role,
+                             delegation_code=delegation)
+        db.commit()
+
+
+def test_healthz_and_openapi(app):
+    client = TestClient(app)
+    assert client.get("/healthz").json()["status"] == "ok"
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/dialogues/{slug}/votes" in schema["paths"]
+    docs = client.get("/api/v1/docs").text
+    assert "/api/v1/auth/login" in docs and "cdn" not in docs.lower()
+    assert client.get("/docs").status_code == 404  # FastAPI's CDN-backed page is off
+
+
+def test_login_wrong_password_is_401_and_audited(app):
+    _user(app, "ann", "observer")
+    client = TestClient(app)
+    token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = client.post("/api/v1/auth/login", json={"username": "ann", "password": "nope-nope"},
+                         headers={"X-CSRF-Token": token})
+    assert answer.status_code == 401
+    _user(app, "root", "admin")
+    admin = login(app, "root", "password-123")
+    actions = [e["action"] for e in admin.get("/api/v1/audit").json()]
+    assert "login.failed" in actions and "login" in actions
+
+
+def test_session_cookie_flags(app):
+    _user(app, "ann", "observer")
+    client = TestClient(app)
+    token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = client.post("/api/v1/auth/login", json={"username": "ann", "password": "password-123"},
+                         headers={"X-CSRF-Token": token})
+    cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Secure" not in cookie
+    secure = TestClient(app, base_url="https://testserver")
+    token = secure.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = secure.post("/api/v1/auth/login", json={"username": "ann", "password": "password-123"},
+                         headers={"X-CSRF-Token": token})
+    cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
+    assert "Secure" in cookie
+
+
+def test_csrf_refused_without_or_with_wrong_token(app):
+    _user(app, "root", "admin")
+    client = login(app, "root", "password-123")
+    body = {"username": "bob", "password": "password-123", "role": "observer"}
+    assert client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": ""}).status_code == 403
+    assert client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    form = client.post("/admin/users", data=body, headers={"X-CSRF-Token": ""})
+    assert form.status_code == 403
+    assert client.post("/api/v1/users", json=body).status_code == 201
+
+
+def test_logout_ends_the_session(app):
+    _user(app, "ann", "observer")
+    client = login(app, "ann", "password-123")
+    assert client.get("/api/v1/auth/me").status_code == 200
+    assert client.post("/api/v1/auth/logout").status_code == 204
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_tampered_session_cookie_is_anonymous(app):
+    _user(app, "ann", "observer")
+    client = login(app, "ann", "password-123")
+    value = client.cookies.get(SESSION_COOKIE)
+    client.cookies.set(SESSION_COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_locale_preference_is_stored(app):
+    _user(app, "ann", "observer")
+    client = login(app, "ann", "password-123")
+    assert client.put("/api/v1/auth/me/locale", json={"locale": "zh"}).json()["locale"] == "zh"
+    assert "首页" in client.get("/").text
+    anonymous = TestClient(app)
+    assert "Home" in anonymous.get("/").text
+    assert "首页" in anonymous.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+
+
+def test_admin_creates_delegate_and_bad_input_is_400(app):
+    _user(app, "root", "admin")
+    admin = login(app, "root", "password-123")
+    bad = admin.post("/api/v1/users", json={"username": "d1", "password": "password-123",
+                                            "role": "delegate"})
+    assert bad.status_code == 400 and bad.json()["field"] == "delegation_code"
+    ok = admin.post("/api/v1/users", json={"username": "d1", "password": "password-123",
+                                           "role": "delegate", "delegation_code": "cn"})
+    assert ok.status_code == 201 and ok.json()["delegation_code"] == "CN"
+    assert "password" not in ok.text
+
+
+def test_production_refuses_default_secret(tmp_path):
+    from stratstab.errors import InputError
+    from stratstab.web.settings import Settings
+
+    with pytest.raises(InputError):
+        Settings(environment="production", database_url=f"sqlite:///{tmp_path}/x.sqlite")
+    with pytest.raises(InputError):
+        Settings(environment="production", secret_key="changethis",
+                 database_url=f"sqlite:///{tmp_path}/x.sqlite")
+    first = Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite").secret
+    assert first == Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite").secret
+    assert (tmp_path / "stratstab-secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_dialogue_flow_on_every_database(database_url):
+    """Vote, submit, moderate, seal, reveal, ledger — on SQLite and PostgreSQL."""
+    from stratstab.web.demo import seed_demo
+
+    app = build_app(database_url)
+    seed_demo(app.state.session_factory, store=app.state.store)
+    cn, us, fac = login(app, "cn1"), login(app, "us1"), login(app, "facilitator")
+    assert cn.post(f"/api/v1/dialogues/{SLUG}/votes",
+                   json={"statement": "3", "value": 1, "importance": 3}).status_code == 201
+    assert cn.post(f"/api/v1/dialogues/{SLUG}/votes",
+                   json={"statement": "3", "value": -1}).status_code == 201
+    nxt = cn.get(f"/api/v1/dialogues/{SLUG}/next-statement").json()
+    assert nxt["voted"] == 1 and nxt["statement"]["id"] == "0"
+    # US cannot read China's sealed positions; reveal refused until the US submits.
+    scope = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()
+    assert scope["positions"] == [] and len(scope["sealed"]) == 6
+    assert fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal").status_code == 400
+    us.put(f"/api/v1/dialogues/{SLUG}/scope/missile-defense", json={"stance": "exclude"})
+    assert len(cn.get(f"/api/v1/dialogues/{SLUG}/scope").json()["sealed"]) == 1
+    assert fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal").json()["revealed"] == 7
+    revealed = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()
+    assert len(revealed["positions"]) == 7 and revealed["analysis"]["stages"]
+    # A sealed statement by the facilitator is hidden from delegates until the reveal.
+    made = fac.post(f"/api/v1/dialogues/{SLUG}/statements",
+                    json={"text_en": "Sealed item", "sealed": True}).json()
+    assert made["id"] not in {s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()}
+    assert us.post(f"/api/v1/dialogues/{SLUG}/votes",
+                   json={"statement": made["id"], "value": 1}).status_code == 404
+    fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal")
+    assert made["id"] in {s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()}
+    ledger = fac.post(f"/api/v1/dialogues/{SLUG}/ledger",
+                      json={"key": "cbm", "title_en": "Launch notification", "status": "open"})
+    assert ledger.status_code == 201
+    closed = fac.post(f"/api/v1/dialogues/{SLUG}/rounds/close", json={"outcome": "done"}).json()
+    items = {i["key"]: i for i in us.get(f"/api/v1/dialogues/{SLUG}/ledger").json()["items"]}
+    assert closed["number"] == 2 and items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
+    consensus = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
+    assert consensus["n_groups"] >= 2 and consensus["cruxes"]
+    app.state.store.close()
+    app.state.engine.dispose()
+
+
+def test_assessment_run_and_compare(app):
+    _user(app, "ann", "observer")
+    client = login(app, "ann", "password-123")
+    job = client.post("/api/v1/assessments", json={"view": "US-view",
+                                                   "levers": {"US.interceptors": 200}})
+    assert job.status_code == 202
+    result = _wait(client, job.json()["id"])
+    assert 0 <= result["crisis_stability_index"] <= 1
+    assert result["per_side"]["US"]["interceptors"] == 200
+    comparison = client.post("/api/v1/comparisons", json={
+        "left": {"view": "US-view"}, "right": {"view": "CN-view"}})
+    compared = _wait(client, comparison.json()["id"])
+    assert compared["views"] == ["US-view", "CN-view"] and compared["differences"]["CN-view"]
+    page = client.get(f"/assess/jobs/{comparison.json()['id']}").text
+    assert 'class="changed"' in page
+    bad = client.post("/api/v1/assessments", json={"levers": {"US.warp_drive": 1}})
+    assert bad.status_code == 400 and "warp_drive" in bad.json()["detail"]
+    other = login_other(app)
+    assert other.get(f"/api/v1/jobs/{job.json()['id']}").status_code == 404
+
+
+def login_other(app):
+    _user(app, "eve", "observer")
+    return login(app, "eve", "password-123")
+
+
+def _wait(client, job_id, timeout_s=60.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/v1/jobs/{job_id}").json()
+        if state["state"] == "done":
+            return state["result"]
+        assert state["state"] != "failed", state["error"]
+        time.sleep(0.1)
+    raise AssertionError("job did not finish")
+
+
+def test_uploaded_scenario_is_private(app):
+    from pathlib import Path
+
+    import stratstab.analysis
+
+    _user(app, "ann", "observer")
+    ann, eve = login(app, "ann", "password-123"), login_other(app)
+    text = (Path(stratstab.analysis.__file__).parent / "scenarios" /
+            "us-china-2024-baseline.yaml").read_text(encoding="utf-8")
+    made = ann.post("/api/v1/scenarios", json={"yaml": text.replace("interceptors: 44", "interceptors: 10")})
+    assert made.status_code == 201
+    assert ann.get(f"/api/v1/scenarios/{made.json()['id']}").status_code == 200
+    assert eve.get(f"/api/v1/scenarios/{made.json()['id']}").status_code == 404
+    broken = ann.post("/api/v1/scenarios", json={"yaml": "forces: [1, 2"})
+    assert broken.status_code == 400
