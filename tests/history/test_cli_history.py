@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
-from stratstab.cli.main import app
+from stratstab.cli.main import app, main
 
 runner = CliRunner()
 
@@ -40,7 +40,11 @@ def test_show_both_languages_and_json():
     zh = run("show", "new-start", "--lang", "zh")
     assert "对中美对话的启示" in zh.stdout and "来源" in zh.stdout
     data = json.loads(run("show", "new-start", "--json").stdout)
-    assert data["dates"] == {"signed": "2010-04-08", "in_force": "2011-02-05", "ended": "2026-02-05"}
+    assert data["dates"] == {
+        "signed": "2010-04-08",
+        "in_force": "2011-02-05",
+        "ended": "2026-02-05",
+    }
 
 
 def test_timeline_text_and_json():
@@ -61,20 +65,24 @@ def test_glossary_list_term_and_json():
     assert json.loads(run("glossary", "cep", "--json").stdout)["term_zh"] == "圆概率偏差"
 
 
-def _main(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "from stratstab.cli.main import main; main()"
-    return subprocess.run([sys.executable, "-c", code, "history", *args],
-                          capture_output=True, text=True, check=False)
+def _main(capsys, monkeypatch, *args: str) -> tuple[int, str]:
+    """Run the real entry point (error handling included) in-process; return (code, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["stratstab", "history", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    return info.value.code, capsys.readouterr().err
 
 
-def test_bad_id_is_one_line_with_suggestions_exit_2():
-    proc = _main("show", "new-strat")
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "new-start" in lines[0] and "Traceback" not in proc.stderr
+def test_bad_id_is_one_line_with_suggestions_exit_2(capsys, monkeypatch):
+    code, err = _main(capsys, monkeypatch, "show", "new-strat")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "new-start" in lines[0] and "Traceback" not in err
 
 
-def test_bad_options_exit_2():
-    assert _main("show", "npt", "--lang", "fr").returncode == 2
-    assert _main("glossary", "no-such-thing").returncode == 2
-    assert _main("list", "--party", "XX").returncode == 2
+def test_bad_options_exit_2(capsys, monkeypatch):
+    assert _main(capsys, monkeypatch, "show", "npt", "--lang", "fr")[0] == 2
+    code, err = _main(capsys, monkeypatch, "glossary", "no-such-thing")
+    assert code == 2 and "no glossary term" in err
+    code, err = _main(capsys, monkeypatch, "list", "--party", "XX")
+    assert code == 2 and "unknown party" in err

@@ -39,8 +39,18 @@ def test_at_least_thirty_terms_with_required_chinese(terms):
     by_id = {t.id: t for t in terms}
     for tid, zh in REQUIRED.items():
         assert by_id[tid].term_zh == zh
-    for tid in ("damage-limitation", "assured-retaliation", "warner-levels", "track-1",
-                "track-1-5", "nrrc", "hotline", "entanglement", "hgv", "security-dilemma"):
+    for tid in (
+        "damage-limitation",
+        "assured-retaliation",
+        "warner-levels",
+        "track-1",
+        "track-1-5",
+        "nrrc",
+        "hotline",
+        "entanglement",
+        "hgv",
+        "security-dilemma",
+    ):
         assert tid in by_id
 
 

@@ -32,8 +32,9 @@ def test_timeline_is_sorted_and_dates_are_full_days():
     assert [k[0] for k in keys] == sorted(k[0] for k in keys)
     assert all(len(ev.date) == 10 for ev in events)
     month_only = [ev for ev in events if ev.date_precision == "month"]
-    assert month_only and all(ev.date.endswith("-01") and len(ev.date_as_given) == 7
-                              for ev in month_only)
+    assert month_only and all(
+        ev.date.endswith("-01") and len(ev.date_as_given) == 7 for ev in month_only
+    )
 
 
 def test_timeline_year_window_and_decades():
@@ -78,8 +79,9 @@ def test_malformed_date_and_unknown_key(tmp_path):
     bad.write_text(GOOD_ENTRY.replace("DATES_IN_FORCE", "2000-13-01"), encoding="utf-8")
     with pytest.raises(InputError, match=r"entries\[0\]\.dates\.in_force"):
         read_history_file(bad)
-    bad.write_text(GOOD_ENTRY.replace("DATES_IN_FORCE", "2000-02") + "  colour: red\n",
-                   encoding="utf-8")
+    bad.write_text(
+        GOOD_ENTRY.replace("DATES_IN_FORCE", "2000-02") + "  colour: red\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"entries\[0\]\.colour.*unknown key"):
         read_history_file(bad)
 

@@ -37,7 +37,10 @@ def _lang(value: str) -> str:
 
 def _dates(entry: Entry) -> str:
     d = entry.dates
-    parts = [f"signed {d.signed}" if d.signed else "", f"in force {d.in_force}" if d.in_force else ""]
+    parts = [
+        f"signed {d.signed}" if d.signed else "",
+        f"in force {d.in_force}" if d.in_force else "",
+    ]
     parts.append(f"ended {d.ended}" if d.ended else "")
     return "; ".join(p for p in parts if p) or entry.first_date()
 
@@ -68,8 +71,13 @@ def list_entries(
         table.add_column(column, overflow="fold")
     for e in entries:
         table.add_row(
-            e.id, e.short_name or e.name_en, e.name_zh, e.type, ", ".join(e.parties),
-            _dates(e), e.status,
+            e.id,
+            e.short_name or e.name_en,
+            e.name_zh,
+            e.type,
+            ", ".join(e.parties),
+            _dates(e),
+            e.status,
         )
     console.print(table)
 
@@ -84,7 +92,9 @@ def _show_text(entry: Entry, lang: str) -> None:
         console.print(entry.name_zh, style="dim")
     parties = ", ".join(PARTY_NAMES[p][1 if zh else 0] for p in entry.parties)
     console.print(f"{'缔约方' if zh else 'Parties'}: {parties}")
-    console.print(f"{'类型' if zh else 'Type'}: {entry.type}    {'状态' if zh else 'Status'}: {entry.status}")
+    console.print(
+        f"{'类型' if zh else 'Type'}: {entry.type}    {'状态' if zh else 'Status'}: {entry.status}"
+    )
     if entry.status_note:
         console.print(entry.status_note.text(lang))
     console.print(f"{'日期' if zh else 'Dates'}: {_dates(entry)}")
@@ -136,7 +146,9 @@ def show_timeline(
         print_json([ev.to_dict() for ev in events])
         return
     for decade, group in by_decade(events).items():
-        console.print(f"\n[bold]{decade}s[/bold]" if lang == "en" else f"\n[bold]{decade}年代[/bold]")
+        console.print(
+            f"\n[bold]{decade}s[/bold]" if lang == "en" else f"\n[bold]{decade}年代[/bold]"
+        )
         for ev in group:
             label = ev.label_zh if lang == "zh" else ev.label_en
             console.print(f"  {ev.date_as_given:<10}  {label}  [dim]({ev.entry_id})[/dim]")

@@ -83,9 +83,7 @@ def not_found(kind: str, wanted: str, known: Iterable[str]) -> NotFoundError:
     return NotFoundError(f"no {kind} with id {wanted!r}{hint}")
 
 
-def check_links(
-    entries: Sequence[Entry], terms: Sequence[GlossaryTerm], *, source: str
-) -> None:
+def check_links(entries: Sequence[Entry], terms: Sequence[GlossaryTerm], *, source: str) -> None:
     """Every ``glossary_terms`` and ``related`` id must name an existing glossary term."""
     term_ids = {t.id for t in terms}
     for i, entry in enumerate(entries):

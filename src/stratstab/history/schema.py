@@ -50,6 +50,18 @@ Party = Literal["US", "USSR", "RU", "CN", "UK", "FR", "BY", "KZ", "UA", "multila
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# CJK ideographs, CJK punctuation (。，、《》“”…) and full-width forms.
+_WIDE = r"[\u2018-\u201d\u2026\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_WIDE_GAP_RE = re.compile(rf"(?<={_WIDE})\s+|\s+(?={_WIDE})")
+
+
+def join_chinese_lines(value: str) -> str:
+    """Drop whitespace next to Chinese characters or punctuation.
+
+    YAML folded scalars join wrapped lines with a space, which is right for English
+    but wrong inside Chinese text, where words are not separated by spaces.
+    """
+    return _WIDE_GAP_RE.sub("", value)
 
 
 def date_parts(value: str) -> tuple[int, int, int | None]:
@@ -94,7 +106,7 @@ class Bilingual(_Strict):
     def _zh_is_chinese(cls, value: str) -> str:
         if not _CJK_RE.search(value):
             raise ValueError("the Chinese text contains no Chinese characters")
-        return value
+        return join_chinese_lines(value)
 
     def text(self, lang: str) -> str:
         """The text in ``lang`` (``"en"`` or ``"zh"``)."""
@@ -139,6 +151,11 @@ class Event(_Strict):
     zh: str = Field(min_length=1)
 
     _valid = field_validator("date")(_check_date)
+
+    @field_validator("zh")
+    @classmethod
+    def _zh(cls, value: str) -> str:
+        return Bilingual._zh_is_chinese(value)
 
 
 class Entry(_Strict):

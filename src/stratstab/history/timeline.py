@@ -72,6 +72,13 @@ def filter_entries(
     return out
 
 
+def _kind_label(entry: Entry, kind: str) -> tuple[str, str]:
+    # A statement is issued, not signed; the date field is shared to keep one schema.
+    if kind == "signed" and entry.type == "statement":
+        return "issued", "发表"
+    return _KIND_LABELS[kind]
+
+
 def _event(entry: Entry, when: str, kind: str, en: str, zh: str) -> TimelineEvent:
     year, month, day = date_parts(when)
     return TimelineEvent(
@@ -94,7 +101,7 @@ def entry_events(entry: Entry) -> list[TimelineEvent]:
     for kind in ("signed", "in_force", "ended"):
         when = getattr(entry.dates, kind)
         if when:
-            en, zh = _KIND_LABELS[kind]
+            en, zh = _kind_label(entry, kind)
             events.append(_event(entry, when, kind, en, zh))
     events += [_event(entry, e.date, "event", e.en, e.zh) for e in entry.events]
     return sorted(events, key=lambda ev: date_parts_sort_key(ev.date_as_given))
