@@ -1,0 +1,133 @@
+"""`stratstab assess` as a user runs it: output, JSON, figures and every bad-input class."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE = """\
+name: test scenario
+forces:
+  US: {dataset: us-2024}
+  CN: {dataset: china-2024}
+"""
+
+
+def run(*args, cwd=None):
+    """Run the real command in a subprocess (slow: for the few end-to-end checks)."""
+    return subprocess.run([sys.executable, "-m", "stratstab", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture()
+def invoke(capsys, monkeypatch):
+    """Run ``stratstab.cli.main.main`` in-process; return (exit code, stdout, stderr)."""
+    from stratstab.cli.main import main
+
+    def call(*args):
+        monkeypatch.setattr(sys, "argv", ["stratstab", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_scenario_prints_report():
+    result = run("assess")
+    assert result.returncode == 0, result.stderr
+    assert "US–China 2024 baseline" in result.stdout
+    assert "Crisis-stability index" in result.stdout
+    assert "required arsenal" in result.stdout
+
+
+def test_json_output_parses_and_has_documented_keys():
+    result = run("assess", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert 0 <= report["crisis_stability_index"] <= 1
+    assert set(report["per_side"]) == {"US", "CN"}
+    assert "survivors" in report["per_side"]["CN"]
+
+
+def test_plot_writes_three_figures(tmp_path):
+    result = run("assess", "--plot", str(tmp_path / "figs"))
+    assert result.returncode == 0, result.stderr
+    for name in ("survivors.png", "cost_curves.png", "reaction_functions.png"):
+        path = tmp_path / "figs" / name
+        assert path.stat().st_size > 10_000
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_compare_shows_both_views():
+    result = run("assess", "--compare")
+    assert result.returncode == 0, result.stderr
+    assert "view: US-view" in result.stdout and "view: CN-view" in result.stdout
+
+
+def test_list_builtin_json():
+    result = run("assess", "--list", "--json")
+    ids = {row["id"] for row in json.loads(result.stdout)}
+    assert "us-china-2024-baseline" in ids and len(ids) >= 4
+
+
+BAD_INPUTS = {
+    "yaml syntax": (BASE + "posture: {US: generated\n", "invalid YAML at line 6"),
+    "negative count": (BASE + "defenses:\n  US: {interceptors: -5}\n", "defenses.US.interceptors"),
+    "probability above one": (BASE + "defenses:\n  US: {interceptor_pk: 1.5}\n",
+                              "defenses.US.interceptor_pk"),
+    "unknown key": (BASE + "postures: {US: generated}\n", "postures: unknown key"),
+    "unknown side": (BASE + "posture: {RU: generated}\n", "unknown side"),
+    "unknown system in override": (
+        BASE.replace("{dataset: china-2024}", "{dataset: china-2024, overrides: {DF-99.launchers: 5}}"),
+        "DF-99"),
+    "unknown system in targets": (BASE + "strike:\n  US: {targets: [DF-99]}\n", "strike.US.targets"),
+    "bad lever": (BASE + "levers: {CN.survivability_mobile: 2}\n", "levers.CN.survivability_mobile"),
+    "bad posture": (BASE + "posture: {US: alert}\n", "posture.US"),
+    "unknown dataset": (BASE.replace("us-2024", "us-1999"), "us-1999"),
+    "not a mapping": ("- just\n- a list\n", "expected a mapping"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_line_and_exit_2(tmp_path, invoke, case):
+    text, expected = BAD_INPUTS[case]
+    path = write(tmp_path, text)
+    code, out, err = invoke("assess", str(path))
+    assert code == 2, (out, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert str(path) in lines[0] or "us-1999" in lines[0]
+    assert expected in lines[0]
+
+
+def test_bad_input_from_subprocess_has_no_traceback(tmp_path):
+    path = write(tmp_path, BASE + "defenses:\n  US: {interceptor_pk: 1.5}\n")
+    result = run("assess", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "defenses.US.interceptor_pk" in result.stderr
+
+
+def test_missing_file_is_clear(invoke):
+    code, _, err = invoke("assess", "no/such/scenario.yaml")
+    assert code == 2
+    assert "no such scenario file" in err
+
+
+def test_unknown_view_is_clear(invoke):
+    code, _, err = invoke("assess", "--view", "EU-view")
+    assert code == 2
+    assert "US-view" in err and "EU-view" in err
