@@ -230,9 +230,8 @@ def view_side(scenario: Scenario, view: str) -> str:
 
 
 def _system_value(resolved: Any, side: str, rest: str) -> float:
-    from stratstab.forces import apply_overrides
-
     from stratstab.analysis.inputs import load_side_dataset
+    from stratstab.forces import apply_overrides
 
     scenario = resolved.scenario
     dataset = apply_overrides(load_side_dataset(scenario, side), scenario.forces[side].overrides)

@@ -21,7 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from stratstab.analysis.beliefs import actual_values, belief_views, is_integer_lever, view_distributions
+from stratstab.analysis.beliefs import (
+    actual_values,
+    belief_views,
+    is_integer_lever,
+    view_distributions,
+)
 from stratstab.analysis.scenario import Scenario
 from stratstab.analysis.sensitivity import SobolIndices, saltelli_design, sobol_indices
 from stratstab.analysis.uncertainty import MonteCarloResult, _evaluate, as_written, monte_carlo
