@@ -98,7 +98,9 @@ def test_more_survivable_chinese_forces_never_lower_the_index(low, step, lever):
     high = min(1.0, low + step)
     first = assess(scenario, levers={lever: low}).crisis_stability_index
     second = assess(scenario, levers={lever: high}).crisis_stability_index
-    assert second >= first - 1e-9
+    # The stop rule searches a grid of 201 strike sizes whose span moves with the forces,
+    # so the index carries a discretisation jitter of order 1e-4; allow that and no more.
+    assert second >= first - 5e-4
 
 
 @settings(max_examples=5, deadline=None)
