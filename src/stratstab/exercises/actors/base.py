@@ -1,0 +1,93 @@
+"""What a player sees each turn and what it answers: the contract every player keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from stratstab.errors import StratstabError
+
+
+class PlayerError(StratstabError):
+    """A player could not produce a valid decision (bad reply, timeout, unknown action)."""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One action open to the player, with the index the models predict if only it is taken."""
+
+    id: str
+    label: str
+    rung: str
+    score: int
+    predicted_index: float
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A delivered message the player can read (and acknowledge)."""
+
+    seq: int
+    kind: str
+    text: str
+    sent_turn: int
+    in_reply_to: int | None
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Everything a player knows at its decision point in a turn."""
+
+    turn: int
+    turns: int
+    side: str
+    opponent: str
+    objectives: tuple[str, ...]
+    crisis_stability_index: float
+    index_history: tuple[float, ...]  # index after each past turn, starting with turn 0
+    own_moves: tuple[str, ...]  # action ids, one per past turn
+    opponent_moves: tuple[str, ...]
+    opponent_scores: tuple[int, ...]  # ladder scores of the opponent's past moves
+    injects: tuple[str, ...]  # texts of injects told to this side this turn
+    inbox: tuple[InboxItem, ...]  # messages delivered this turn
+    channel_up: bool
+    menu: tuple[MenuItem, ...]
+
+    def item(self, action_id: str) -> MenuItem:
+        """The menu item with this id (:class:`PlayerError` if not on the menu)."""
+        for item in self.menu:
+            if item.id == action_id:
+                return item
+        raise PlayerError(f"action {action_id!r} is not on {self.side}'s menu; "
+                          f"expected one of {[m.id for m in self.menu]}")
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message a player sends on the risk-reduction channel."""
+
+    kind: str
+    text: str
+    in_reply_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A player's move: one action, the stated reason, messages and acknowledgements."""
+
+    action: str
+    reason: str
+    messages: tuple[OutgoingMessage, ...] = ()
+    acknowledge: tuple[int, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Player(Protocol):
+    """Anything that turns an observation into a decision."""
+
+    name: str
+
+    def decide(self, observation: Observation) -> Decision:
+        """Choose this turn's move."""
+        ...

@@ -1,0 +1,135 @@
+"""Rule-based doctrines: cautious, hawkish and tit-for-tat players.
+
+Each doctrine reads the menu (with the crisis-stability index the models predict for
+each action) and the opponent's past moves, picks one action by a fixed rule, and
+breaks ties with its own seeded generator, so a run is reproducible from its seed.
+
+References: R. Axelrod, *The Evolution of Cooperation* (1984), for tit-for-tat; the
+cautious and hawkish rules are stratstab's own simple caricatures for teaching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from stratstab.exercises.actors.base import Decision, MenuItem, Observation, OutgoingMessage
+from stratstab.exercises.ladder import rung
+
+HAWK_CEILING_SCORE = 4  # the hawk threatens but never chooses nuclear use itself
+
+
+def _pick(items: list[MenuItem], rng: np.random.Generator) -> MenuItem:
+    """Uniform tie-break among equally good items, through the player's generator."""
+    ordered = sorted(items, key=lambda m: m.id)
+    return ordered[int(rng.integers(len(ordered)))]
+
+
+def _best(items: list[MenuItem], key: Callable[[MenuItem], Any],
+          rng: np.random.Generator) -> MenuItem:
+    """The item with the largest ``key`` (keys are rounded, so ties compare equal)."""
+    top = max(key(m) for m in items)
+    return _pick([m for m in items if key(m) == top], rng)
+
+
+def _replies(observation: Observation, *, answer: str) -> list[OutgoingMessage]:
+    """A clarification for every query delivered this turn."""
+    return [OutgoingMessage(kind="clarification", text=answer, in_reply_to=m.seq)
+            for m in observation.inbox if m.kind == "query"]
+
+
+class Cautious:
+    """Keeps the index high: never goes past posturing, acknowledges at once, talks early."""
+
+    name = "cautious"
+
+    def __init__(self, *, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def decide(self, observation: Observation) -> Decision:
+        """Choose the action with the highest predicted index among rungs up to posturing."""
+        allowed = [m for m in observation.menu if m.score <= 2] or list(observation.menu)
+        # Highest predicted index first; among equals, the lower rung.
+        choice = _best(allowed, lambda m: (round(m.predicted_index, 9), -m.score), self.rng)
+        reason = (f"Keeps crisis stability highest among moves up to posturing: predicted "
+                  f"index {choice.predicted_index:.2f} (now {observation.crisis_stability_index:.2f}).")
+        messages = _replies(observation, answer=f"Our forces act defensively; our move this "
+                            f"turn is '{choice.label}'. We seek no escalation.")
+        if choice.score >= 2:
+            messages.append(OutgoingMessage(kind="notification", text=f"Advance notice: we will "
+                                            f"'{choice.label}'. This is a defensive measure."))
+        if observation.opponent_scores and observation.opponent_scores[-1] >= 3:
+            messages.append(OutgoingMessage(kind="query", text="Please clarify the intent of "
+                                            f"your last move '{observation.opponent_moves[-1]}'."))
+        if observation.turn == 1 or observation.crisis_stability_index < 0.5:
+            messages.append(OutgoingMessage(kind="proposal", text="We propose that both sides "
+                                            "return strategic forces to day-to-day alert."))
+        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
+                        acknowledge=tuple(m.seq for m in observation.inbox))
+
+
+class Hawkish:
+    """Shows resolve: answers any move one rung higher (up to violent escalation)."""
+
+    name = "hawkish"
+
+    def __init__(self, *, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self._late_acks: tuple[int, ...] = ()
+
+    def decide(self, observation: Observation) -> Decision:
+        """Climb to one rung above the opponent's last move, at least posturing."""
+        last = observation.opponent_scores[-1] if observation.opponent_scores else 1
+        target = min(max(last + 1, 2), HAWK_CEILING_SCORE)
+        allowed = [m for m in observation.menu if m.score <= target] or list(observation.menu)
+        # Highest rung within reach; among equals, the move that leaves the index lowest
+        # (pressure on the opponent), then the generator.
+        choice = _best(allowed, lambda m: (m.score, -round(m.predicted_index, 9)), self.rng)
+        reason = (f"Opponent's last move scored {last}; answering at {rung(choice.rung).label.lower()} "
+                  f"({choice.score}) to show resolve.")
+        messages = _replies(observation, answer="Our actions respond to your provocation. "
+                            "Responsibility for escalation lies with you.")
+        if choice.score >= 3:
+            messages.append(OutgoingMessage(kind="notification", text=f"We will '{choice.label}' "
+                                            "unless you withdraw."))
+        # Acknowledges only a turn late: deliberate coolness on the channel.
+        acknowledge, self._late_acks = self._late_acks, tuple(m.seq for m in observation.inbox)
+        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
+                        acknowledge=acknowledge)
+
+
+class TitForTat:
+    """Opens cooperatively, then mirrors the opponent's last rung."""
+
+    name = "tit-for-tat"
+
+    def __init__(self, *, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def decide(self, observation: Observation) -> Decision:
+        """Match the opponent's last score (or the nearest lower one on the menu)."""
+        if observation.opponent_scores:
+            target = observation.opponent_scores[-1]
+            basis = f"Mirrors the opponent's last move (score {target})"
+        else:
+            target = min(m.score for m in observation.menu)
+            basis = "Opens with cooperation"
+        reachable = [m for m in observation.menu if m.score <= target] or [
+            min(observation.menu, key=lambda m: m.score)]
+        top = max(m.score for m in reachable)
+        choice = _best([m for m in reachable if m.score == top],
+                       lambda m: round(m.predicted_index, 9), self.rng)
+        reason = f"{basis}: '{choice.label}', predicted index {choice.predicted_index:.2f}."
+        messages = _replies(observation, answer=f"We will answer as you act: our move is "
+                            f"'{choice.label}'.")
+        for proposal in (m for m in observation.inbox if m.kind == "proposal"):
+            if target <= 1:
+                messages.append(OutgoingMessage(kind="clarification", in_reply_to=proposal.seq,
+                                                text="We accept if you act likewise."))
+        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
+                        acknowledge=tuple(m.seq for m in observation.inbox))
+
+
+DOCTRINES = {"cautious": Cautious, "hawkish": Hawkish, "tit-for-tat": TitForTat}

@@ -1,0 +1,187 @@
+"""The turn-based exercise model: ``step()`` plays one turn, ``run()`` plays to the end.
+
+A turn goes: injects fire (timed ones on their turn, conditional ones when their
+condition holds on the state left by the previous turn); the channel delivers what was
+sent last turn, if the link is up; both players decide at once on what they know; their
+acknowledgements and messages go on the channel; their actions' effects change the
+levers; the models give the new crisis-stability reading.  The run ends after the
+planned turns, on nuclear use, or on an action that ends the exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stratstab.exercises.actors.base import (
+    Decision,
+    InboxItem,
+    MenuItem,
+    Observation,
+    Player,
+    PlayerError,
+)
+from stratstab.exercises.adjudication import StabilityReading, apply_effects, crisis_reading
+from stratstab.exercises.channel import Channel, ChannelError, Message
+from stratstab.exercises.ladder import NUCLEAR_USE_SCORE, score
+from stratstab.exercises.loader import LoadedExercise
+from stratstab.exercises.recorder import Recorder
+from stratstab.exercises.schema import Inject
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What happened in one turn (given to the recorder)."""
+
+    turn: int
+    injects: tuple[Inject, ...]
+    channel_up: bool
+    delivered: tuple[int, ...]
+    decisions: dict[str, Decision]
+    sent: dict[str, tuple[int, ...]]
+
+
+class ExerciseModel:
+    """One run of an exercise scenario between two players."""
+
+    def __init__(self, loaded: LoadedExercise, players: dict[str, Player], *, seed: int,
+                 turns: int | None = None, recorder: Recorder | None = None) -> None:
+        self.exercise = loaded.exercise
+        self.base = loaded.base
+        missing = set(self.exercise.sides) - set(players)
+        if missing:
+            raise PlayerError(f"no player for side(s) {sorted(missing)}")
+        self.players = players
+        self.player_names = {side: players[side].name for side in self.exercise.sides}
+        self.seed = seed
+        self.rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+        self.turns = turns if turns is not None else self.exercise.turns
+        self.turn = 0
+        self.levers: dict[str, Any] = dict(self.exercise.assessment.levers)
+        self.reading: StabilityReading = crisis_reading(self.base, self.levers)
+        self.index_history: list[float] = [self.reading.crisis_stability_index]
+        self.channel = Channel(sides=self.exercise.sides,
+                               ack_deadline_turns=self.exercise.ack_deadline_turns)
+        self.moves: dict[str, list[str]] = {side: [] for side in self.exercise.sides}
+        self.fired: set[str] = set()
+        self.running = True
+        self.ended_by = ""
+        self.recorder = recorder or Recorder()
+        self.recorder.record_start(self)
+
+    # -- injects ---------------------------------------------------------------------
+    def _condition_holds(self, inject: Inject) -> bool:
+        when = inject.when
+        assert when is not None
+        last_scores = [score(self.exercise.action(m[-1]).rung) for m in self.moves.values() if m]
+        index = self.reading.crisis_stability_index
+        return all((
+            when.index_below is None or index < when.index_below,
+            when.index_above is None or index > when.index_above,
+            when.rung_at_least is None or any(s >= when.rung_at_least for s in last_scores),
+            when.action_taken is None or any(when.action_taken in m for m in self.moves.values()),
+            when.after_turn is None or self.turn > when.after_turn,
+        ))
+
+    def _fire_injects(self) -> list[Inject]:
+        fired = []
+        for inject in self.exercise.injects:
+            if inject.id in self.fired:
+                continue
+            due = inject.turn == self.turn if inject.turn is not None else self._condition_holds(inject)
+            # Draw only for due injects so that unrelated edits do not shift the stream.
+            if not due or (inject.probability < 1.0 and self.rng.random() >= inject.probability):
+                continue
+            self.fired.add(inject.id)
+            fired.append(inject)
+            if inject.effects:
+                self.levers = apply_effects(self.base, self.levers, inject.effects)
+            self.channel.fail(from_turn=self.turn, turns=inject.channel_outage_turns)
+        if any(i.effects for i in fired):
+            self.reading = crisis_reading(self.base, self.levers)
+        return fired
+
+    # -- observations ----------------------------------------------------------------
+    def _menu(self, side: str) -> tuple[MenuItem, ...]:
+        items = []
+        for action in self.exercise.menu(side):
+            levers = apply_effects(self.base, self.levers, action.effects, actor=side)
+            predicted = crisis_reading(self.base, levers).crisis_stability_index
+            items.append(MenuItem(id=action.id, label=action.label, rung=action.rung,
+                                  score=score(action.rung), predicted_index=predicted))
+        return tuple(items)
+
+    def observe(self, side: str, injects: list[Inject], delivered: list[Message]) -> Observation:
+        """What ``side`` knows at its decision point this turn."""
+        opponent = self.exercise.other(side)
+        inbox = tuple(InboxItem(seq=m.seq, kind=m.kind, text=m.text, sent_turn=m.sent_turn,
+                                in_reply_to=m.in_reply_to, acknowledged=False)
+                      for m in delivered if m.recipient == side)
+        return Observation(
+            turn=self.turn, turns=self.turns, side=side, opponent=opponent,
+            objectives=tuple(self.exercise.actors[side].objectives),
+            crisis_stability_index=self.reading.crisis_stability_index,
+            index_history=tuple(self.index_history),
+            own_moves=tuple(self.moves[side]), opponent_moves=tuple(self.moves[opponent]),
+            opponent_scores=tuple(score(self.exercise.action(a).rung) for a in self.moves[opponent]),
+            injects=tuple(i.text for i in injects if i.to in ("all", side)),
+            inbox=inbox, channel_up=self.channel.is_up(self.turn), menu=self._menu(side),
+        )
+
+    # -- the turn --------------------------------------------------------------------
+    def _apply_decision(self, side: str, decision: Decision, observation: Observation) -> tuple[int, ...]:
+        observation.item(decision.action)  # raises PlayerError when off the menu
+        sent = []
+        try:
+            for seq in decision.acknowledge:
+                self.channel.acknowledge(seq, by=side, turn=self.turn)
+            for message in decision.messages:
+                sent.append(self.channel.send(sender=side, kind=message.kind, text=message.text,
+                                              turn=self.turn, in_reply_to=message.in_reply_to).seq)
+        except ChannelError as exc:
+            raise PlayerError(f"{side} ({self.player_names[side]}): {exc}") from None
+        return tuple(sent)
+
+    def step(self) -> TurnOutcome:
+        """Play one turn."""
+        if not self.running:
+            raise RuntimeError("the exercise has ended")
+        self.turn += 1
+        injects = self._fire_injects()
+        delivered = self.channel.deliver(turn=self.turn)
+        observations = {s: self.observe(s, injects, delivered) for s in self.exercise.sides}
+        decisions = {s: self.players[s].decide(observations[s]) for s in self.exercise.sides}
+        sent = {s: self._apply_decision(s, decisions[s], observations[s]) for s in decisions}
+        for side, decision in decisions.items():
+            self.moves[side].append(decision.action)
+            action = self.exercise.action(decision.action)
+            self.levers = apply_effects(self.base, self.levers, action.effects, actor=side)
+        self.reading = crisis_reading(self.base, self.levers)
+        self.index_history.append(self.reading.crisis_stability_index)
+        outcome = TurnOutcome(turn=self.turn, injects=tuple(injects),
+                              channel_up=self.channel.is_up(self.turn),
+                              delivered=tuple(m.seq for m in delivered), decisions=decisions,
+                              sent=sent)
+        self.recorder.record_turn(self, outcome)
+        self._check_end(decisions)
+        return outcome
+
+    def _check_end(self, decisions: dict[str, Decision]) -> None:
+        actions = [self.exercise.action(d.action) for d in decisions.values()]
+        if any(score(a.rung) >= NUCLEAR_USE_SCORE for a in actions):
+            self.ended_by = "nuclear-use"
+        elif any(a.ends_exercise for a in actions):
+            self.ended_by = "action"
+        elif self.turn >= self.turns:
+            self.ended_by = "turn-limit"
+        if self.ended_by:
+            self.running = False
+            self.recorder.record_end(self, ended_by=self.ended_by)
+
+    def run(self) -> Recorder:
+        """Play until the exercise ends; returns the recorder."""
+        while self.running:
+            self.step()
+        return self.recorder

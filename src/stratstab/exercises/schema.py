@@ -1,0 +1,174 @@
+"""Exercise scenario files: setting, actors, objectives, injects and the action menu.
+
+An exercise scenario is YAML validated by the pydantic models below.  It names an
+assessment scenario (``stratstab.analysis``) as its starting point; every action and
+inject changes that scenario only through levers (:mod:`stratstab.analysis.levers`), so
+adjudication uses the very models that ``stratstab assess`` uses.
+
+Action effects name the side relative to the actor (``self`` or ``other``); inject
+effects name a side code.  An effect either sets a lever or adds to a numeric one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from stratstab.exercises.ladder import RungId
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Effect(_Strict):
+    """One lever change: ``set`` a value or ``add`` to a numeric lever (clipped to its range)."""
+
+    side: str
+    lever: str
+    set: Any = None
+    add: float | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Effect:
+        if (self.set is None) == (self.add is None):
+            raise ValueError("give exactly one of set or add")
+        return self
+
+
+class Action(_Strict):
+    """One entry of the action menu, on one rung of the escalation ladder."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    label: str
+    rung: RungId
+    description: str = ""
+    effects: list[Effect] = Field(default_factory=list)
+    available_to: list[str] | None = None  # side codes; None: both sides
+    ends_exercise: bool = False
+
+    @model_validator(mode="after")
+    def _relative_sides(self) -> Action:
+        for effect in self.effects:
+            if effect.side not in ("self", "other"):
+                raise ValueError(f"action effects name side 'self' or 'other', got {effect.side!r}")
+        return self
+
+
+class Condition(_Strict):
+    """When a conditional inject fires; every given clause must hold."""
+
+    index_below: Probability | None = None
+    index_above: Probability | None = None
+    rung_at_least: Annotated[int, Field(ge=0, le=5)] | None = None  # any side's last move
+    action_taken: str | None = None  # by any side, on this turn or earlier
+    after_turn: Annotated[int, Field(ge=0)] | None = None
+
+
+class Inject(_Strict):
+    """Information or an event given to players, at a fixed turn or when a condition holds."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    text: str
+    turn: Annotated[int, Field(ge=1)] | None = None
+    when: Condition | None = None
+    probability: Probability = 1.0
+    to: str = "all"  # "all" or a side code: who is told
+    effects: list[Effect] = Field(default_factory=list)
+    channel_outage_turns: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _timed_or_conditional(self) -> Inject:
+        if (self.turn is None) == (self.when is None):
+            raise ValueError("give exactly one of turn (timed inject) or when (conditional)")
+        return self
+
+
+class Actor(_Strict):
+    """A side in the exercise: display name and objectives."""
+
+    name: str
+    name_zh: str = ""
+    objectives: list[str] = Field(min_length=1)
+
+
+class Assessment(_Strict):
+    """The assessment scenario the exercise starts from, plus starting levers."""
+
+    scenario: str = "us-china-2024-baseline"
+    levers: dict[str, Any] = Field(default_factory=dict)
+
+
+class ExerciseScenario(_Strict):
+    """A validated exercise scenario; see the built-in files for worked examples."""
+
+    id: str
+    name: str
+    description: str = ""
+    setting: str
+    assessment: Assessment = Assessment()
+    minutes_per_turn: Annotated[int, Field(ge=1)] = 60
+    turns: Annotated[int, Field(ge=1, le=50)] = 8
+    ack_deadline_turns: Annotated[int, Field(ge=1)] = 1
+    actors: dict[str, Actor]
+    actions: list[Action] = Field(min_length=2)
+    injects: list[Inject] = Field(default_factory=list)
+    history: list[str] = Field(default_factory=list)  # related history entry ids
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExerciseScenario:
+        if len(self.actors) != 2:
+            raise ValueError(f"actors must name exactly two sides, got {list(self.actors)}")
+        _unique([a.id for a in self.actions], "actions")
+        _unique([i.id for i in self.injects], "injects")
+        action_ids = {a.id for a in self.actions}
+        for action in self.actions:
+            unknown = set(action.available_to or ()) - set(self.actors)
+            if unknown:
+                raise ValueError(f"action {action.id!r}: available_to names unknown side(s) "
+                                 f"{sorted(unknown)}")
+        for inject in self.injects:
+            if inject.to != "all" and inject.to not in self.actors:
+                raise ValueError(f"inject {inject.id!r}: to must be 'all' or one of "
+                                 f"{list(self.actors)}")
+            for effect in inject.effects:
+                if effect.side not in self.actors:
+                    raise ValueError(f"inject {inject.id!r}: effect side must be one of "
+                                     f"{list(self.actors)}, got {effect.side!r}")
+            if inject.when and inject.when.action_taken and inject.when.action_taken not in action_ids:
+                raise ValueError(f"inject {inject.id!r}: when.action_taken names unknown "
+                                 f"action {inject.when.action_taken!r}")
+        return self
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """The two side codes in file order."""
+        first, second = list(self.actors)
+        return first, second
+
+    def other(self, side: str) -> str:
+        """The side facing ``side``."""
+        first, second = self.sides
+        return second if side == first else first
+
+    def action(self, action_id: str) -> Action:
+        """The action with id ``action_id`` (:class:`KeyError` if unknown)."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise KeyError(action_id)
+
+    def menu(self, side: str) -> list[Action]:
+        """The actions open to ``side``, in file order."""
+        return [a for a in self.actions if a.available_to is None or side in a.available_to]
+
+
+def _unique(ids: list[str], block: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{block}: duplicate id {item!r}")
+        seen.add(item)
