@@ -1,0 +1,162 @@
+"""Batch evaluation equals the one-at-a-time reference (evaluate_many)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stratstab.analysis.batch import evaluate_batch, stop_rule_index
+from stratstab.analysis.batch_inputs import DEFENSE_ARRAY_FIELDS
+from stratstab.analysis.evaluate import evaluate_many, output_names
+from stratstab.analysis.scenario import DefenseSpec, list_builtin_scenarios, load_scenario, scenario_from_dict
+from stratstab.errors import InputError
+from stratstab.models.crisis import stop_rule
+
+US_US = {
+    "name": "US forces on both sides",
+    "forces": {"A": {"dataset": "us-2024"}, "B": {"dataset": "us-2024"}},
+    "defenses": {"A": {"interceptors": 44, "interceptor_pk": 0.5, "shots_per_rv": 4,
+                       "discrimination": 0.9}},
+    "assured_retaliation": {"A": {"damage": 0.4}},
+    "counterforce_levels": 41,
+    "assumptions": {"A-view": {"B.survivability_ssbn": 0.5, "A.interceptor_pk": 0.7}},
+}
+# Reaction outputs come out of a bisection to 1e-6 relative: one comparison that
+# falls the other way at the boundary moves them by about that much.
+LOOSE = {"required_arsenal", "reaction_slope_arsenal", "reaction_slope_interceptors",
+         "arms_race_slope_product"}
+
+
+@pytest.fixture(scope="module")
+def us_us():
+    return scenario_from_dict(US_US, source="test")
+
+
+def assert_equal_outputs(reference: dict, batch: dict) -> None:
+    assert set(batch) == set(reference)
+    for name, expected in reference.items():
+        loose = name.split(".")[-1] in LOOSE
+        np.testing.assert_allclose(batch[name], expected, rtol=1e-5 if loose else 1e-8,
+                                   atol=1e-5 if loose else 1e-9, err_msg=name)
+
+
+def reference(scenario, levers: dict[str, np.ndarray], view=None) -> dict:
+    size = len(next(iter(levers.values())))
+    rows = [{k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in levers.items()}
+            for i in range(size)]
+    return evaluate_many(scenario, rows, view=view)
+
+
+def variant_levers(sides: tuple[str, str]):
+    a, b = sides
+    probability = st.floats(0.0, 1.0)
+    columns = {
+        f"{a}.interceptors": st.integers(0, 400).map(float),
+        f"{a}.interceptor_pk": probability,
+        f"{a}.shots_per_rv": st.integers(1, 4).map(float),
+        f"{a}.discrimination": probability,
+        f"{a}.common_mode": st.floats(0.5, 1.0),
+        f"{b}.interceptors": st.integers(0, 60).map(float),
+        f"{b}.survivability_mobile": probability,
+        f"{b}.survivability_ssbn": probability,
+        f"{a}.survivability_bomber": probability,
+        f"{a}.arsenal_scale": st.floats(0.2, 3.0),
+        f"{b}.arsenal_scale": st.floats(0.2, 3.0),
+        f"{a}.w80": st.floats(50.0, 800.0),
+        f"{b}.retaliation_warheads": st.floats(5.0, 400.0),
+        f"{b}.launch_under_attack": probability,
+        f"{a}.posture": st.sampled_from(["day-to-day", "generated"]),
+    }
+    return st.fixed_dictionaries({k: st.lists(v, min_size=3, max_size=3) for k, v in columns.items()})
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_batch_equals_reference_on_random_variants(us_us, data):
+    lists = data.draw(variant_levers(us_us.sides))
+    levers = {k: np.array(v) for k, v in lists.items()}
+    view = data.draw(st.sampled_from([None, "A-view"]))
+    assert_equal_outputs(reference(us_us, levers, view), evaluate_batch(us_us, levers, view=view))
+
+
+@pytest.mark.parametrize("scenario_id", [row["id"] for row in list_builtin_scenarios()])
+def test_batch_equals_reference_on_builtin_scenarios(scenario_id):
+    scenario = load_scenario(scenario_id)
+    first, second = scenario.sides
+    rng = np.random.default_rng(7)
+    levers = {
+        f"{first}.interceptors": np.array([0.0, 300.0]),
+        f"{second}.survivability_mobile": rng.uniform(0, 1, 2),
+        f"{second}.arsenal_scale": np.array([0.5, 2.5]),
+        f"{first}.w80": rng.uniform(100, 500, 2),
+    }
+    for view in [None, *list(scenario.assumptions)[:1]]:
+        assert_equal_outputs(reference(scenario, levers, view), evaluate_batch(scenario, levers, view=view))
+
+
+def test_structural_levers_group_and_match(us_us):
+    levers = {
+        "B.Minuteman III (W87-0/Mk21).launchers": np.array([100, 200, 100, 150]),
+        "B.Minuteman III (W87-0/Mk21).deployed_warheads": np.array([100, 200, 100, 150]),
+        "A.shoot_look_shoot": np.array([True, False, False, True]),
+        "A.second_shots": np.array([2.0, 0.0, 1.0, 1.0]),
+        "A.interceptor_pk": np.array([0.3, 0.6, 0.9, 0.5]),
+    }
+    assert_equal_outputs(reference(us_us, levers), evaluate_batch(us_us, levers))
+
+
+def test_decoys_match(us_us):
+    levers = {"A.decoys_per_rv": np.array([0.0, 0.5]), "A.decoy_rejection": np.array([0.2, 0.9]),
+              "A.interceptors": np.array([44.0, 100.0])}
+    assert_equal_outputs(reference(us_us, levers), evaluate_batch(us_us, levers))
+
+
+def test_scalars_broadcast_and_order_does_not_matter(us_us):
+    levers = {"A.interceptors": np.array([0.0, 50.0, 100.0, 150.0]), "B.arsenal_scale": 1.5}
+    whole = evaluate_batch(us_us, levers)
+    backwards = evaluate_batch(us_us, {"A.interceptors": levers["A.interceptors"][::-1],
+                                       "B.arsenal_scale": 1.5})
+    for name in output_names(us_us.sides):
+        np.testing.assert_array_equal(whole[name], backwards[name][::-1])
+    # More interceptors never lets more of B's retaliation through.
+    assert np.all(np.diff(whole["B.arriving_after_full_counterforce"]) <= 1e-9)
+
+
+def test_empty_batch(us_us):
+    out = evaluate_batch(us_us, {"A.interceptors": np.array([])})
+    assert all(v.shape == (0,) for v in out.values())
+
+
+@pytest.mark.parametrize(
+    ("levers", "message"),
+    [
+        ({"A.interceptor_pk": np.array([0.5, 1.5])}, "less than or equal to 1"),
+        ({"A.interceptors": np.array([1.0, 2.5])}, "whole numbers"),
+        ({"A.warp_drive": np.array([1.0])}, "unknown lever"),
+        ({"C.interceptors": np.array([1.0])}, "SIDE.name"),
+        ({"A.interceptors": np.array([1.0, 2.0]), "B.w80": np.array([1.0, 2.0, 3.0])}, "one length"),
+        ({"A.arsenal_scale": np.array([1.0, np.nan])}, "finite"),
+        ({"A.posture": np.array(["ready"])}, "generated"),
+        ({"A.w80": np.ones((2, 2))}, "1-D"),
+    ],
+)
+def test_bad_levers_raise_input_errors(us_us, levers, message):
+    with pytest.raises(InputError, match=message):
+        evaluate_batch(us_us, levers)
+
+
+def test_defense_fields_are_all_carried():
+    assert set(DEFENSE_ARRAY_FIELDS) | {"shoot_look_shoot"} == set(DefenseSpec.model_fields)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 2), min_size=5, max_size=5), min_size=1, max_size=4),
+       st.lists(st.floats(0, 2), min_size=5, max_size=5))
+def test_stop_rule_rows_match_scalar_rule(own_rows, other):
+    own = np.array(own_rows)
+    victim = np.tile(np.array(other), (own.shape[0], 1))
+    chosen = stop_rule_index(striker_cost=own, victim_cost=victim)
+    for row in range(own.shape[0]):
+        assert chosen[row] == stop_rule(striker_cost=own[row], victim_cost=victim[row]).index
