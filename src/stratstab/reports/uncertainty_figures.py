@@ -1,0 +1,106 @@
+"""Figures for beliefs, misperception, transparency packages and assurance curves (PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from stratstab.analysis.assurance import AssuranceCurves  # noqa: E402
+from stratstab.analysis.misperception import Misperception, key_outputs  # noqa: E402
+from stratstab.reports.figures import SIDE_COLOURS, _output_dir  # noqa: E402
+
+
+def distributions_figure(result: Misperception) -> plt.Figure:
+    """Histogram of each key output under each view, with the as-written value."""
+    outputs = key_outputs(result.scenario.sides)
+    figure, axes = plt.subplots(1, len(outputs), figsize=(3.4 * len(outputs), 3.4), constrained_layout=True)
+    for axis, name in zip(np.atleast_1d(axes), outputs, strict=True):
+        for colour, view in zip(SIDE_COLOURS, result.views, strict=False):
+            values = result.results[view].outputs[name]
+            values = values[np.isfinite(values)]
+            if values.size:
+                axis.hist(values, bins=20, alpha=0.55, color=colour, label=view)
+        axis.axvline(result.actual[name], color="black", linewidth=1, label="as written")
+        axis.set_title(name, fontsize=9)
+    np.atleast_1d(axes)[0].legend(fontsize=8)
+    figure.suptitle(f"{result.scenario.name}: outputs under each delegation's beliefs (seed {result.seed})")
+    return figure
+
+
+def sobol_figure(result: Misperception) -> plt.Figure:
+    """First-order and total Sobol indices of each parameter, averaged over the key outputs."""
+    drivers = result.drivers
+    figure, axis = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(drivers.parameters), 1)),
+                                constrained_layout=True)
+    if drivers.indices:
+        first = np.mean([ix.first_order for ix in drivers.indices.values()], axis=0)
+        total = np.mean([ix.total for ix in drivers.indices.values()], axis=0)
+        order = np.argsort(total)
+        y = np.arange(len(order))
+        axis.barh(y + 0.2, total[order], height=0.4, color=SIDE_COLOURS[1], label="total")
+        axis.barh(y - 0.2, first[order], height=0.4, color=SIDE_COLOURS[0], label="first order")
+        axis.set_yticks(y, [drivers.parameters[i] for i in order])
+        axis.legend(fontsize=8)
+    axis.set_xlabel("Sobol index (mean over key outputs)")
+    axis.set_title("What drives the gap between the delegations' views")
+    return figure
+
+
+def pareto_figure(study: dict[str, Any], sides: tuple[str, str]) -> plt.Figure:
+    """Benefit against total survivability cost of every package; efficient ones ringed."""
+    figure, axis = plt.subplots(figsize=(7.5, 5.2), constrained_layout=True)
+    styles = {"reciprocal": ("o", SIDE_COLOURS[0]), "non-reciprocal": ("s", SIDE_COLOURS[1])}
+    for kind, (marker, colour) in styles.items():
+        rows = [r for r in study["packages"] if r["kind"] == kind]
+        cost = [sum(r["cost"][s] for s in sides) for r in rows]
+        axis.scatter(cost, [r["benefit"] for r in rows], marker=marker, color=colour, alpha=0.5, label=kind)
+        efficient = [(c, r["benefit"]) for c, r in zip(cost, rows, strict=True) if r["pareto"]]
+        if efficient:
+            axis.scatter(*zip(*efficient, strict=True), marker=marker, facecolors="none",
+                         edgecolors="black", s=90)
+    path = [(0.0, 0.0)] + [(sum(s["cumulative"]["cost"][x] for x in sides), s["cumulative"]["benefit"])
+                           for s in study["sequence"]]
+    axis.plot(*zip(*path, strict=True), color="#555555", linewidth=1, marker=".", label="gradual sequence")
+    axis.set_xlabel("survivability cost (sum over sides of relative loss of retaliation)")
+    axis.set_ylabel("benefit (drop in misperception)")
+    axis.set_title("Transparency packages (ringed: Pareto-efficient)")
+    axis.legend(fontsize=8)
+    return figure
+
+
+def assurance_figure(curves: list[AssuranceCurves]) -> plt.Figure:
+    """Assurance curve and induced arsenal for each view."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    for i, c in enumerate(curves):
+        label = f"{c.view or 'as written'} ({c.confidence:.0%})"
+        values = c.assurance_curve().astype(float)
+        left.plot(c.scales * c.deployed_warheads, np.where(values < 0, np.nan, values), label=label,
+                  color=f"C{i}")
+        right.plot(c.interceptors, c.induced_arsenal(), label=label, color=f"C{i}")
+    first = curves[0]
+    left.axvline(first.deployed_warheads, color="black", linewidth=0.8)
+    left.set_xscale("log")
+    left.set_xlabel(f"{first.side} deployed strategic warheads")
+    left.set_ylabel(f"largest {first.defender} interceptor count")
+    left.set_title("Assurance curve")
+    right.axvline(first.current_interceptors, color="black", linewidth=0.8)
+    right.axhline(first.deployed_warheads, color="black", linewidth=0.8, linestyle=":")
+    right.set_xlabel(f"{first.defender} interceptors")
+    right.set_ylabel(f"{first.side} warheads needed")
+    right.set_title("Arsenal induced by a defense build-up")
+    left.legend(fontsize=8)
+    return figure
+
+
+def save(figure: plt.Figure, directory: Path, name: str) -> Path:
+    """Write ``figure`` as ``directory/name`` (PNG) and close it."""
+    path = _output_dir(directory) / name
+    figure.savefig(path, dpi=130)
+    plt.close(figure)
+    return path
