@@ -120,12 +120,15 @@ def resolve_session(session: Session, *, token: str) -> LoginSession | None:
 
 def end_session(session: Session, *, token: str) -> None:
     """Forget a login session (logout); unknown tokens are ignored."""
-    session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    query = delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    session.execute(query.execution_options(synchronize_session=False))
 
 
 def purge_expired_sessions(session: Session) -> int:
     """Delete expired login sessions; return how many were removed."""
-    result = session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow()))
+    # No in-session sync: SQLite hands back naive datetimes that cannot be compared in Python.
+    query = delete(LoginSession).where(LoginSession.expires_at <= utcnow())
+    result = session.execute(query.execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
 

@@ -1,0 +1,230 @@
+"""Every route of the app × every role: allowed or refused with 401/403/404 as designed.
+
+The table below classifies each route.  A route that is added to the app without a
+line here fails ``test_every_route_is_classified``, so nothing escapes the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from stratstab.accounts import service as accounts
+
+from .helpers import SLUG, login
+
+# Who may use a route:
+#   public  - anyone;  user - any logged-in user;  admin - admins only;
+#   member  - any user who may enter the dialogue (delegates of other delegations: 404);
+#   writer  - member delegates, facilitators and admins;  runs - facilitators and admins;
+#   voter   - member delegates only.
+POLICY: dict[tuple[str, str], str] = {
+    ("GET", "/healthz"): "public",
+    ("GET", "/assets/plotly.min.js"): "public",
+    ("GET", "/"): "public",
+    ("GET", "/api/v1/docs"): "public",
+    ("GET", "/api/v1/openapi.json"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "public",
+    ("POST", "/locale"): "public",
+    ("GET", "/api/v1/auth/csrf"): "public",
+    ("POST", "/api/v1/auth/login"): "public",
+    ("POST", "/api/v1/auth/logout"): "user",
+    ("GET", "/api/v1/auth/me"): "user",
+    ("PUT", "/api/v1/auth/me/locale"): "user",
+    ("GET", "/admin/users"): "admin",
+    ("POST", "/admin/users"): "admin",
+    ("GET", "/admin/audit"): "admin",
+    ("GET", "/api/v1/users"): "admin",
+    ("POST", "/api/v1/users"): "admin",
+    ("GET", "/api/v1/audit"): "admin",
+    ("GET", "/assess"): "user",
+    ("POST", "/assess/upload"): "user",
+    ("POST", "/assess/run"): "user",
+    ("POST", "/assess/compare"): "user",
+    ("GET", "/assess/jobs/{job_id}"): "user",
+    ("GET", "/api/v1/scenarios"): "user",
+    ("POST", "/api/v1/scenarios"): "user",
+    ("GET", "/api/v1/scenarios/{scenario_id}"): "user",
+    ("POST", "/api/v1/assessments"): "user",
+    ("POST", "/api/v1/comparisons"): "user",
+    ("GET", "/api/v1/jobs/{job_id}"): "user",
+    ("GET", "/dialogues"): "user",
+    ("GET", "/dialogues/{slug}"): "member",
+    ("GET", "/dialogues/{slug}/vote"): "member",
+    ("POST", "/dialogues/{slug}/vote"): "voter",
+    ("POST", "/dialogues/{slug}/statements"): "writer",
+    ("GET", "/dialogues/{slug}/statements"): "member",
+    ("POST", "/dialogues/{slug}/statements/{statement_id}/moderate"): "runs",
+    ("GET", "/dialogues/{slug}/consensus"): "member",
+    ("GET", "/dialogues/{slug}/consensus/live"): "member",
+    ("GET", "/dialogues/{slug}/scope"): "member",
+    ("POST", "/dialogues/{slug}/scope"): "voter",
+    ("POST", "/dialogues/{slug}/reveal"): "runs",
+    ("GET", "/dialogues/{slug}/ledger"): "member",
+    ("POST", "/dialogues/{slug}/ledger"): "runs",
+    ("POST", "/dialogues/{slug}/ledger/{key}"): "runs",
+    ("POST", "/dialogues/{slug}/rounds/close"): "runs",
+    ("GET", "/api/v1/dialogues"): "user",
+    ("GET", "/api/v1/dialogues/{slug}"): "member",
+    ("GET", "/api/v1/dialogues/{slug}/statements"): "member",
+    ("POST", "/api/v1/dialogues/{slug}/statements"): "writer",
+    ("PATCH", "/api/v1/dialogues/{slug}/statements/{statement_id}"): "runs",
+    ("GET", "/api/v1/dialogues/{slug}/next-statement"): "member",
+    ("POST", "/api/v1/dialogues/{slug}/votes"): "voter",
+    ("GET", "/api/v1/dialogues/{slug}/consensus"): "member",
+    ("GET", "/api/v1/dialogues/{slug}/scope"): "member",
+    ("PUT", "/api/v1/dialogues/{slug}/scope/{topic}"): "voter",
+    ("POST", "/api/v1/dialogues/{slug}/scope/reveal"): "runs",
+    ("GET", "/api/v1/dialogues/{slug}/ledger"): "member",
+    ("POST", "/api/v1/dialogues/{slug}/ledger"): "runs",
+    ("PUT", "/api/v1/dialogues/{slug}/ledger/{key}"): "runs",
+    ("POST", "/api/v1/dialogues/{slug}/rounds/close"): "runs",
+}
+SESSION_CHANGING = {("POST", "/login"), ("POST", "/logout"), ("POST", "/api/v1/auth/login"),
+                    ("POST", "/api/v1/auth/logout")}
+PATH_VALUES = {"slug": SLUG, "statement_id": "0", "topic": "cyber", "key": "hotline",
+               "job_id": "0" * 32, "scenario_id": "us-china-2024-baseline"}
+# Valid bodies, so that a refusal can only come from the access rules.
+JSON_BODIES = {
+    "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
+    "/api/v1/auth/me/locale": {"locale": "en"},
+    "/api/v1/users": {"username": "matrix-user", "password": "password-123", "role": "observer"},
+    "/api/v1/scenarios": {"yaml": "name: x"},
+    "/api/v1/assessments": {"scenario": "us-china-2024-baseline"},
+    "/api/v1/comparisons": {"left": {}, "right": {"view": "CN-view"}},
+    "/api/v1/dialogues/{slug}/statements": {"text_en": "A matrix test statement."},
+    "/api/v1/dialogues/{slug}/statements/{statement_id}": {"moderation": "accepted"},
+    "/api/v1/dialogues/{slug}/votes": {"statement": "1", "value": 0},
+    "/api/v1/dialogues/{slug}/scope/{topic}": {"stance": "include", "priority": 2},
+    "/api/v1/dialogues/{slug}/ledger": {"key": "matrix", "title_en": "Matrix item"},
+    "/api/v1/dialogues/{slug}/ledger/{key}": {"status": "agreed"},
+    "/api/v1/dialogues/{slug}/rounds/close": {"outcome": ""},
+}
+FORM_BODIES = {
+    "/login": {"username": "observer", "password": "observer-demo-2024"},
+    "/locale": {"locale": "en"},
+    "/admin/users": {"username": "matrix-form", "password": "password-123", "role": "observer"},
+    "/assess/run": {"scenario": "us-china-2024-baseline"},
+    "/assess/compare": {"scenario": "us-china-2024-baseline", "b_view": "CN-view"},
+    "/dialogues/{slug}/vote": {"statement": "2", "value": "1"},
+    "/dialogues/{slug}/statements": {"text_en": "A form matrix statement."},
+    "/dialogues/{slug}/statements/{statement_id}/moderate": {"moderation": "accepted"},
+    "/dialogues/{slug}/scope": {"topic": "cyber", "stance": "exclude", "priority": "1"},
+    "/dialogues/{slug}/ledger": {"key": "matrix-form", "title_en": "Form item"},
+    "/dialogues/{slug}/ledger/{key}": {"status": "open"},
+    "/dialogues/{slug}/rounds/close": {"outcome": ""},
+}
+ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "outsider")
+
+
+def app_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every route the app serves (static mount reported separately).
+
+    FastAPI 0.16x keeps included routers as nested entries; ``iter_route_contexts``
+    flattens them with their prefixes.  Older versions list the routes directly.
+    """
+    try:
+        from fastapi.routing import iter_route_contexts
+
+        entries = [(c.path, c.methods) for c in iter_route_contexts(app.routes)]
+    except ImportError:  # FastAPI before nested included routers
+        entries = [(r.path, getattr(r, "methods", None)) for r in app.routes]
+    found = []
+    for path, methods in entries:
+        if methods:  # mounts have none
+            for method in sorted(set(methods) - {"HEAD"}):
+                found.append((method, path))
+    return found
+
+
+def allowed(rule: str, role: str) -> bool:
+    """Whether ``role`` may use a route with ``rule``."""
+    return {
+        "public": True,
+        "user": role != "anonymous",
+        "admin": role == "admin",
+        "member": role not in ("anonymous", "outsider"),
+        "writer": role in ("admin", "facilitator", "cn1"),
+        "runs": role in ("admin", "facilitator"),
+        "voter": role == "cn1",
+    }[rule]
+
+
+def expected_refusal(rule: str, role: str, path: str) -> set[int]:
+    """Status codes that count as the right refusal."""
+    if role == "anonymous":
+        return {401} if path.startswith("/api/") else {303}
+    if role == "outsider" and rule in ("member", "writer", "voter", "runs"):
+        return {404}
+    return {403}
+
+
+def _fresh_client(app, role: str) -> TestClient:
+    if role != "anonymous":
+        return login(app, role)
+    client = TestClient(app)
+    client.headers["X-CSRF-Token"] = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    return client
+
+
+@pytest.fixture(scope="module")
+def clients(demo_app):
+    with demo_app.state.session_factory() as db:
+        accounts.create_user(db, username="outsider", password="outsider-demo-2024",
+                             role="delegate", delegation_code="JP")
+        db.commit()
+    return {role: _fresh_client(demo_app, role) for role in ROLES}
+
+
+def test_every_route_is_classified(demo_app):
+    assert set(app_routes(demo_app)) == set(POLICY), "classify new routes in POLICY"
+    assert any(isinstance(r, Mount) and r.path == "/static" for r in demo_app.routes)
+    assert TestClient(demo_app).get("/static/css/stratstab.css").status_code == 200
+
+
+def _call(client: TestClient, method: str, template: str):
+    path = template.format(**PATH_VALUES)
+    kwargs: dict = {"follow_redirects": False}
+    if method != "GET":
+        if template.startswith("/api/"):
+            kwargs["json"] = JSON_BODIES.get(template, {})
+        elif template == "/assess/upload":
+            kwargs["files"] = {"file": ("x.yaml", b"name: broken", "text/yaml")}
+        else:
+            kwargs["data"] = FORM_BODIES.get(template, {})
+    return client.request(method, path, **kwargs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_access_matrix(demo_app, clients, role):
+    failures = []
+    for method, template in app_routes(demo_app):
+        rule = POLICY[(method, template)]
+        client = clients[role]
+        if (method, template) in SESSION_CHANGING:
+            client = _fresh_client(demo_app, role)  # login/logout must not change ours
+        answer = _call(client, method, template)
+        if allowed(rule, role):
+            refused = answer.status_code in (401, 403) or (
+                answer.status_code == 404 and "{job_id}" not in template
+            ) or (answer.status_code == 303 and "/login" in answer.headers.get("location", ""))
+            if refused:
+                failures.append(f"{method} {template}: allowed for {role}, got {answer.status_code}")
+        elif answer.status_code not in expected_refusal(rule, role, template):
+            failures.append(f"{method} {template}: {role} should be refused, got "
+                            f"{answer.status_code} {answer.text[:120]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_sealed_positions_hidden_in_pages_and_api(demo_app, clients):
+    """Server-side filtering: US sees no CN sealed content, in HTML or JSON."""
+    outsider_view = clients["observer"].get(f"/api/v1/dialogues/{SLUG}/scope").json()
+    assert all(p["delegation"] != "CN" or p["revealed"] for p in outsider_view["positions"])
+    us = login(demo_app, "us1")
+    page = us.get(f"/dialogues/{SLUG}/scope").text
+    assert 'data-testid="cell-missile-defense-CN"' in page
+    cell = page.split('data-testid="cell-missile-defense-CN"')[1].split("</td>")[0]
+    assert "sealed" in cell and "P5" not in cell
