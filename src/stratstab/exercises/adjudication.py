@@ -29,7 +29,12 @@ LeverKey = tuple[tuple[str, Any], ...]
 _CACHE: dict[tuple[str, str, LeverKey], StabilityReading] = {}
 _CACHE_LIMIT = 4096
 _PROBABILITY_DEFENSE_FIELDS = {
-    "interceptor_pk", "discrimination", "common_mode", "decoy_rejection", "kill_assessment"}
+    "interceptor_pk",
+    "discrimination",
+    "common_mode",
+    "decoy_rejection",
+    "kill_assessment",
+}
 
 
 @dataclass(frozen=True)
@@ -45,15 +50,17 @@ class StabilityReading:
         """Plain JSON form."""
         return {
             "crisis_stability_index": self.crisis_stability_index,
-            "c1": dict(self.c1), "c2": dict(self.c2),
+            "c1": dict(self.c1),
+            "c2": dict(self.c2),
             "surviving_fraction": dict(self.surviving_fraction),
         }
 
 
 def lever_key(levers: dict[str, Any]) -> LeverKey:
     """A hashable, order-free key for a lever set (floats rounded to 1e-9)."""
-    return tuple(sorted(
-        (k, round(float(v), 9) if isinstance(v, float) else v) for k, v in levers.items()))
+    return tuple(
+        sorted((k, round(float(v), 9) if isinstance(v, float) else v) for k, v in levers.items())
+    )
 
 
 def crisis_reading(base: Scenario, levers: dict[str, Any]) -> StabilityReading:
@@ -117,8 +124,9 @@ def _clip(lever: str, value: float) -> float | int:
     return int(max(round(value), 0))  # integer defense fields: interceptors, shots
 
 
-def apply_effects(base: Scenario, levers: dict[str, Any], effects: list[Effect], *,
-                  actor: str | None = None) -> dict[str, Any]:
+def apply_effects(
+    base: Scenario, levers: dict[str, Any], effects: list[Effect], *, actor: str | None = None
+) -> dict[str, Any]:
     """New lever set after ``effects``; ``self``/``other`` resolve against ``actor``."""
     out = dict(levers)
     resolved: Resolved | None = None

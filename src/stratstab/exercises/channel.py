@@ -84,8 +84,9 @@ class Channel:
         if turns > 0:
             self.down_through_turn = max(self.down_through_turn, from_turn + turns - 1)
 
-    def send(self, *, sender: str, kind: str, text: str, turn: int,
-             in_reply_to: int | None = None) -> Message:
+    def send(
+        self, *, sender: str, kind: str, text: str, turn: int, in_reply_to: int | None = None
+    ) -> Message:
         """Queue a message from ``sender`` to the other side; returns it with its number."""
         if sender not in self.sides:
             raise ChannelError(f"unknown sender {sender!r}; sides are {list(self.sides)}")
@@ -94,9 +95,16 @@ class Channel:
         if in_reply_to is not None and not 0 <= in_reply_to < len(self.messages):
             raise ChannelError(f"in_reply_to {in_reply_to} is not a sent message")
         recipient = self.sides[1] if sender == self.sides[0] else self.sides[0]
-        message = Message(seq=len(self.messages), sender=sender, recipient=recipient, kind=kind,
-                          text=text, sent_turn=turn, in_reply_to=in_reply_to,
-                          deadline_turn=turn + self.ack_deadline_turns)
+        message = Message(
+            seq=len(self.messages),
+            sender=sender,
+            recipient=recipient,
+            kind=kind,
+            text=text,
+            sent_turn=turn,
+            in_reply_to=in_reply_to,
+            deadline_turn=turn + self.ack_deadline_turns,
+        )
         self.messages.append(message)
         self._queue.append(message)
         return message

@@ -46,8 +46,15 @@ class TurnOutcome:
 class ExerciseModel:
     """One run of an exercise scenario between two players."""
 
-    def __init__(self, loaded: LoadedExercise, players: dict[str, Player], *, seed: int,
-                 turns: int | None = None, recorder: Recorder | None = None) -> None:
+    def __init__(
+        self,
+        loaded: LoadedExercise,
+        players: dict[str, Player],
+        *,
+        seed: int,
+        turns: int | None = None,
+        recorder: Recorder | None = None,
+    ) -> None:
         self.exercise = loaded.exercise
         self.base = loaded.base
         missing = set(self.exercise.sides) - set(players)
@@ -62,8 +69,9 @@ class ExerciseModel:
         self.levers: dict[str, Any] = dict(self.exercise.assessment.levers)
         self.reading: StabilityReading = crisis_reading(self.base, self.levers)
         self.index_history: list[float] = [self.reading.crisis_stability_index]
-        self.channel = Channel(sides=self.exercise.sides,
-                               ack_deadline_turns=self.exercise.ack_deadline_turns)
+        self.channel = Channel(
+            sides=self.exercise.sides, ack_deadline_turns=self.exercise.ack_deadline_turns
+        )
         self.moves: dict[str, list[str]] = {side: [] for side in self.exercise.sides}
         self.fired: set[str] = set()
         self.running = True
@@ -77,20 +85,27 @@ class ExerciseModel:
         assert when is not None
         last_scores = [score(self.exercise.action(m[-1]).rung) for m in self.moves.values() if m]
         index = self.reading.crisis_stability_index
-        return all((
-            when.index_below is None or index < when.index_below,
-            when.index_above is None or index > when.index_above,
-            when.rung_at_least is None or any(s >= when.rung_at_least for s in last_scores),
-            when.action_taken is None or any(when.action_taken in m for m in self.moves.values()),
-            when.after_turn is None or self.turn > when.after_turn,
-        ))
+        return all(
+            (
+                when.index_below is None or index < when.index_below,
+                when.index_above is None or index > when.index_above,
+                when.rung_at_least is None or any(s >= when.rung_at_least for s in last_scores),
+                when.action_taken is None
+                or any(when.action_taken in m for m in self.moves.values()),
+                when.after_turn is None or self.turn > when.after_turn,
+            )
+        )
 
     def _fire_injects(self) -> list[Inject]:
         fired = []
         for inject in self.exercise.injects:
             if inject.id in self.fired:
                 continue
-            due = inject.turn == self.turn if inject.turn is not None else self._condition_holds(inject)
+            due = (
+                inject.turn == self.turn
+                if inject.turn is not None
+                else self._condition_holds(inject)
+            )
             # Draw only for due injects so that unrelated edits do not shift the stream.
             if not due or (inject.probability < 1.0 and self.rng.random() >= inject.probability):
                 continue
@@ -109,37 +124,70 @@ class ExerciseModel:
         for action in self.exercise.menu(side):
             levers = apply_effects(self.base, self.levers, action.effects, actor=side)
             predicted = crisis_reading(self.base, levers).crisis_stability_index
-            items.append(MenuItem(id=action.id, label=action.label, rung=action.rung,
-                                  score=score(action.rung), predicted_index=predicted))
+            items.append(
+                MenuItem(
+                    id=action.id,
+                    label=action.label,
+                    rung=action.rung,
+                    score=score(action.rung),
+                    predicted_index=predicted,
+                )
+            )
         return tuple(items)
 
     def observe(self, side: str, injects: list[Inject], delivered: list[Message]) -> Observation:
         """What ``side`` knows at its decision point this turn."""
         opponent = self.exercise.other(side)
-        inbox = tuple(InboxItem(seq=m.seq, kind=m.kind, text=m.text, sent_turn=m.sent_turn,
-                                in_reply_to=m.in_reply_to, acknowledged=False)
-                      for m in delivered if m.recipient == side)
+        inbox = tuple(
+            InboxItem(
+                seq=m.seq,
+                kind=m.kind,
+                text=m.text,
+                sent_turn=m.sent_turn,
+                in_reply_to=m.in_reply_to,
+                acknowledged=False,
+            )
+            for m in delivered
+            if m.recipient == side
+        )
         return Observation(
-            turn=self.turn, turns=self.turns, side=side, opponent=opponent,
+            turn=self.turn,
+            turns=self.turns,
+            side=side,
+            opponent=opponent,
             objectives=tuple(self.exercise.actors[side].objectives),
             crisis_stability_index=self.reading.crisis_stability_index,
             index_history=tuple(self.index_history),
-            own_moves=tuple(self.moves[side]), opponent_moves=tuple(self.moves[opponent]),
-            opponent_scores=tuple(score(self.exercise.action(a).rung) for a in self.moves[opponent]),
+            own_moves=tuple(self.moves[side]),
+            opponent_moves=tuple(self.moves[opponent]),
+            opponent_scores=tuple(
+                score(self.exercise.action(a).rung) for a in self.moves[opponent]
+            ),
             injects=tuple(i.text for i in injects if i.to in ("all", side)),
-            inbox=inbox, channel_up=self.channel.is_up(self.turn), menu=self._menu(side),
+            inbox=inbox,
+            channel_up=self.channel.is_up(self.turn),
+            menu=self._menu(side),
         )
 
     # -- the turn --------------------------------------------------------------------
-    def _apply_decision(self, side: str, decision: Decision, observation: Observation) -> tuple[int, ...]:
+    def _apply_decision(
+        self, side: str, decision: Decision, observation: Observation
+    ) -> tuple[int, ...]:
         observation.item(decision.action)  # raises PlayerError when off the menu
         sent = []
         try:
             for seq in decision.acknowledge:
                 self.channel.acknowledge(seq, by=side, turn=self.turn)
             for message in decision.messages:
-                sent.append(self.channel.send(sender=side, kind=message.kind, text=message.text,
-                                              turn=self.turn, in_reply_to=message.in_reply_to).seq)
+                sent.append(
+                    self.channel.send(
+                        sender=side,
+                        kind=message.kind,
+                        text=message.text,
+                        turn=self.turn,
+                        in_reply_to=message.in_reply_to,
+                    ).seq
+                )
         except ChannelError as exc:
             raise PlayerError(f"{side} ({self.player_names[side]}): {exc}") from None
         return tuple(sent)
@@ -160,10 +208,14 @@ class ExerciseModel:
             self.levers = apply_effects(self.base, self.levers, action.effects, actor=side)
         self.reading = crisis_reading(self.base, self.levers)
         self.index_history.append(self.reading.crisis_stability_index)
-        outcome = TurnOutcome(turn=self.turn, injects=tuple(injects),
-                              channel_up=self.channel.is_up(self.turn),
-                              delivered=tuple(m.seq for m in delivered), decisions=decisions,
-                              sent=sent)
+        outcome = TurnOutcome(
+            turn=self.turn,
+            injects=tuple(injects),
+            channel_up=self.channel.is_up(self.turn),
+            delivered=tuple(m.seq for m in delivered),
+            decisions=decisions,
+            sent=sent,
+        )
         self.recorder.record_turn(self, outcome)
         self._check_end(decisions)
         return outcome

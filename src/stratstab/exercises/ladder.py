@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 RungId = Literal[
-    "de-escalation", "communication", "posturing", "non-violent-escalation",
-    "violent-escalation", "nuclear-use",
+    "de-escalation",
+    "communication",
+    "posturing",
+    "non-violent-escalation",
+    "violent-escalation",
+    "nuclear-use",
 ]
 
 

@@ -58,9 +58,12 @@ def exercise_from_text(text: str, *, source: str, default_id: str) -> LoadedExer
 
 def _check_against_base(exercise: ExerciseScenario, base: Scenario, *, source: str) -> None:
     if set(exercise.actors) != set(base.sides):
-        raise InputError(f"actors {list(exercise.actors)} must be the sides of assessment "
-                         f"scenario {exercise.assessment.scenario!r}: {list(base.sides)}",
-                         source=source, field="actors")
+        raise InputError(
+            f"actors {list(exercise.actors)} must be the sides of assessment "
+            f"scenario {exercise.assessment.scenario!r}: {list(base.sides)}",
+            source=source,
+            field="actors",
+        )
     validate_levers(base, exercise.assessment.levers, source=source, prefix="assessment.levers")
     for i, action in enumerate(exercise.actions):
         for j, effect in enumerate(action.effects):
@@ -68,26 +71,32 @@ def _check_against_base(exercise: ExerciseScenario, base: Scenario, *, source: s
             _check_effect(base, effect, side, source=source, field=f"actions[{i}].effects[{j}]")
     for i, inject in enumerate(exercise.injects):
         for j, effect in enumerate(inject.effects):
-            _check_effect(base, effect, effect.side, source=source,
-                          field=f"injects[{i}].effects[{j}]")
+            _check_effect(
+                base, effect, effect.side, source=source, field=f"injects[{i}].effects[{j}]"
+            )
 
 
 def _check_effect(base: Scenario, effect: Effect, side: str, *, source: str, field: str) -> None:
     if effect.set is not None:
-        validate_levers(base, {f"{side}.{effect.lever}": effect.set}, source=source,
-                        prefix=f"{field}.set")
+        validate_levers(
+            base, {f"{side}.{effect.lever}": effect.set}, source=source, prefix=f"{field}.set"
+        )
         return
     from stratstab.analysis.inputs import resolve
 
     try:
         value = current_value(resolve(base, None, {}), side, effect.lever)
     except KeyError:
-        raise InputError(f"lever {effect.lever!r} cannot take 'add'; expected a numeric lever "
-                         "(launch_under_attack, survivability_*, interceptors, ...)",
-                         source=source, field=f"{field}.lever") from None
+        raise InputError(
+            f"lever {effect.lever!r} cannot take 'add'; expected a numeric lever "
+            "(launch_under_attack, survivability_*, interceptors, ...)",
+            source=source,
+            field=f"{field}.lever",
+        ) from None
     if not isinstance(value, int | float):
-        raise InputError(f"lever {effect.lever!r} is not numeric; use set", source=source,
-                         field=f"{field}.add")
+        raise InputError(
+            f"lever {effect.lever!r} is not numeric; use set", source=source, field=f"{field}.add"
+        )
 
 
 def _check_history(exercise: ExerciseScenario, *, source: str) -> None:
@@ -109,8 +118,10 @@ def load_exercise(path_or_id: str | Path) -> LoadedExercise:
         return exercise_from_text(text, source=f"{key} (built-in)", default_id=key)
     path = Path(key)
     if not path.is_file():
-        raise NotFoundError(f"{key}: no such exercise file, and not a built-in exercise "
-                            f"(built-in: {', '.join(sorted(builtins))})")
+        raise NotFoundError(
+            f"{key}: no such exercise file, and not a built-in exercise "
+            f"(built-in: {', '.join(sorted(builtins))})"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -123,7 +134,13 @@ def list_exercises() -> list[dict[str, Any]]:
     out = []
     for exercise_id in sorted(_builtin_files()):
         exercise = load_exercise(exercise_id).exercise
-        out.append({"id": exercise.id, "name": exercise.name,
-                    "description": exercise.description, "turns": exercise.turns,
-                    "sides": list(exercise.sides)})
+        out.append(
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "description": exercise.description,
+                "turns": exercise.turns,
+                "sides": list(exercise.sides),
+            }
+        )
     return out

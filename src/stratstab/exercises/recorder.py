@@ -32,11 +32,16 @@ class Recorder:
         """The state before the first turn."""
         exercise = model.exercise
         self.start = {
-            "exercise": exercise.id, "name": exercise.name, "setting": exercise.setting,
-            "seed": model.seed, "players": dict(model.player_names),
-            "turns_planned": model.turns, "minutes_per_turn": exercise.minutes_per_turn,
+            "exercise": exercise.id,
+            "name": exercise.name,
+            "setting": exercise.setting,
+            "seed": model.seed,
+            "players": dict(model.player_names),
+            "turns_planned": model.turns,
+            "minutes_per_turn": exercise.minutes_per_turn,
             "actors": {s: a.model_dump() for s, a in exercise.actors.items()},
-            "levers": dict(model.levers), "reading": model.reading.to_dict(),
+            "levers": dict(model.levers),
+            "reading": model.reading.to_dict(),
         }
 
     def record_turn(self, model: ExerciseModel, outcome: TurnOutcome) -> None:
@@ -45,19 +50,25 @@ class Recorder:
         for side, decision in outcome.decisions.items():
             action = model.exercise.action(decision.action)
             decisions[side] = {
-                "action": action.id, "label": action.label, "rung": action.rung,
-                "score": rung(action.rung).score, "reason": decision.reason,
-                "messages_sent": list(outcome.sent[side]), "acknowledged": list(decision.acknowledge),
+                "action": action.id,
+                "label": action.label,
+                "rung": action.rung,
+                "score": rung(action.rung).score,
+                "reason": decision.reason,
+                "messages_sent": list(outcome.sent[side]),
+                "acknowledged": list(decision.acknowledge),
             }
-        self.turns.append({
-            "turn": outcome.turn,
-            "injects": [{"id": i.id, "text": i.text, "to": i.to} for i in outcome.injects],
-            "channel_up": outcome.channel_up,
-            "delivered": list(outcome.delivered),
-            "decisions": decisions,
-            "levers": dict(model.levers),
-            "reading": model.reading.to_dict(),
-        })
+        self.turns.append(
+            {
+                "turn": outcome.turn,
+                "injects": [{"id": i.id, "text": i.text, "to": i.to} for i in outcome.injects],
+                "channel_up": outcome.channel_up,
+                "delivered": list(outcome.delivered),
+                "decisions": decisions,
+                "levers": dict(model.levers),
+                "reading": model.reading.to_dict(),
+            }
+        )
 
     def record_end(self, model: ExerciseModel, *, ended_by: str) -> None:
         """Why the run ended and the channel's full log."""
@@ -69,20 +80,28 @@ class Recorder:
             entry["response_minutes"] = None if turns is None else turns * minutes
             entry["deadline_missed"] = message.deadline_missed(now_turn=model.turn)
             log.append(entry)
-        self.end = {"ended_by": ended_by, "turns_played": model.turn, "channel_log": log,
-                    "failed_delivery_turns": list(model.channel.failed_deliveries)}
+        self.end = {
+            "ended_by": ended_by,
+            "turns_played": model.turn,
+            "channel_log": log,
+            "failed_delivery_turns": list(model.channel.failed_deliveries),
+        }
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers: peak escalation per side, index trajectory, traffic."""
         sides = list(self.start.get("actors", {}))
         index = [self.start["reading"]["crisis_stability_index"]] + [
-            t["reading"]["crisis_stability_index"] for t in self.turns]
+            t["reading"]["crisis_stability_index"] for t in self.turns
+        ]
         log = self.end.get("channel_log", [])
         responses = [m["response_minutes"] for m in log if m["response_minutes"] is not None]
         return {
-            "peak_score": {s: max((t["decisions"][s]["score"] for t in self.turns), default=0)
-                           for s in sides},
-            "index_start": index[0], "index_end": index[-1], "index_min": min(index),
+            "peak_score": {
+                s: max((t["decisions"][s]["score"] for t in self.turns), default=0) for s in sides
+            },
+            "index_start": index[0],
+            "index_end": index[-1],
+            "index_min": min(index),
             "index_trajectory": index,
             "messages": len(log),
             "acknowledged": len(responses),
@@ -97,5 +116,11 @@ class Recorder:
 
     def to_dict(self) -> dict[str, Any]:
         """The run's JSON record (stable keys; deterministic for a seed)."""
-        return {"schema_version": SCHEMA_VERSION, "stratstab_version": __version__,
-                **self.start, "turns": self.turns, **self.end, "summary": self.summary()}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "stratstab_version": __version__,
+            **self.start,
+            "turns": self.turns,
+            **self.end,
+            "summary": self.summary(),
+        }

@@ -128,19 +128,29 @@ class ExerciseScenario(_Strict):
         for action in self.actions:
             unknown = set(action.available_to or ()) - set(self.actors)
             if unknown:
-                raise ValueError(f"action {action.id!r}: available_to names unknown side(s) "
-                                 f"{sorted(unknown)}")
+                raise ValueError(
+                    f"action {action.id!r}: available_to names unknown side(s) {sorted(unknown)}"
+                )
         for inject in self.injects:
             if inject.to != "all" and inject.to not in self.actors:
-                raise ValueError(f"inject {inject.id!r}: to must be 'all' or one of "
-                                 f"{list(self.actors)}")
+                raise ValueError(
+                    f"inject {inject.id!r}: to must be 'all' or one of {list(self.actors)}"
+                )
             for effect in inject.effects:
                 if effect.side not in self.actors:
-                    raise ValueError(f"inject {inject.id!r}: effect side must be one of "
-                                     f"{list(self.actors)}, got {effect.side!r}")
-            if inject.when and inject.when.action_taken and inject.when.action_taken not in action_ids:
-                raise ValueError(f"inject {inject.id!r}: when.action_taken names unknown "
-                                 f"action {inject.when.action_taken!r}")
+                    raise ValueError(
+                        f"inject {inject.id!r}: effect side must be one of "
+                        f"{list(self.actors)}, got {effect.side!r}"
+                    )
+            if (
+                inject.when
+                and inject.when.action_taken
+                and inject.when.action_taken not in action_ids
+            ):
+                raise ValueError(
+                    f"inject {inject.id!r}: when.action_taken names unknown "
+                    f"action {inject.when.action_taken!r}"
+                )
         return self
 
     @property

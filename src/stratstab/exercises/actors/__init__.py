@@ -12,6 +12,15 @@ from stratstab.exercises.actors.base import (
 from stratstab.exercises.actors.doctrines import DOCTRINES, Cautious, Hawkish, TitForTat
 
 __all__ = [
-    "DOCTRINES", "Cautious", "Decision", "Hawkish", "InboxItem", "MenuItem", "Observation",
-    "OutgoingMessage", "Player", "PlayerError", "TitForTat",
+    "DOCTRINES",
+    "Cautious",
+    "Decision",
+    "Hawkish",
+    "InboxItem",
+    "MenuItem",
+    "Observation",
+    "OutgoingMessage",
+    "Player",
+    "PlayerError",
+    "TitForTat",
 ]

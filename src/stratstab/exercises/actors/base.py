@@ -59,8 +59,10 @@ class Observation:
         for item in self.menu:
             if item.id == action_id:
                 return item
-        raise PlayerError(f"action {action_id!r} is not on {self.side}'s menu; "
-                          f"expected one of {[m.id for m in self.menu]}")
+        raise PlayerError(
+            f"action {action_id!r} is not on {self.side}'s menu; "
+            f"expected one of {[m.id for m in self.menu]}"
+        )
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ def _pick(items: list[MenuItem], rng: np.random.Generator) -> MenuItem:
     return ordered[int(rng.integers(len(ordered)))]
 
 
-def _best(items: list[MenuItem], key: Callable[[MenuItem], Any],
-          rng: np.random.Generator) -> MenuItem:
+def _best(
+    items: list[MenuItem], key: Callable[[MenuItem], Any], rng: np.random.Generator
+) -> MenuItem:
     """The item with the largest ``key`` (keys are rounded, so ties compare equal)."""
     top = max(key(m) for m in items)
     return _pick([m for m in items if key(m) == top], rng)
@@ -36,8 +37,11 @@ def _best(items: list[MenuItem], key: Callable[[MenuItem], Any],
 
 def _replies(observation: Observation, *, answer: str) -> list[OutgoingMessage]:
     """A clarification for every query delivered this turn."""
-    return [OutgoingMessage(kind="clarification", text=answer, in_reply_to=m.seq)
-            for m in observation.inbox if m.kind == "query"]
+    return [
+        OutgoingMessage(kind="clarification", text=answer, in_reply_to=m.seq)
+        for m in observation.inbox
+        if m.kind == "query"
+    ]
 
 
 class Cautious:
@@ -53,21 +57,43 @@ class Cautious:
         allowed = [m for m in observation.menu if m.score <= 2] or list(observation.menu)
         # Highest predicted index first; among equals, the lower rung.
         choice = _best(allowed, lambda m: (round(m.predicted_index, 9), -m.score), self.rng)
-        reason = (f"Keeps crisis stability highest among moves up to posturing: predicted "
-                  f"index {choice.predicted_index:.2f} (now {observation.crisis_stability_index:.2f}).")
-        messages = _replies(observation, answer=f"Our forces act defensively; our move this "
-                            f"turn is '{choice.label}'. We seek no escalation.")
+        reason = (
+            f"Keeps crisis stability highest among moves up to posturing: predicted "
+            f"index {choice.predicted_index:.2f} (now {observation.crisis_stability_index:.2f})."
+        )
+        messages = _replies(
+            observation,
+            answer=f"Our forces act defensively; our move this "
+            f"turn is '{choice.label}'. We seek no escalation.",
+        )
         if choice.score >= 2:
-            messages.append(OutgoingMessage(kind="notification", text=f"Advance notice: we will "
-                                            f"'{choice.label}'. This is a defensive measure."))
+            messages.append(
+                OutgoingMessage(
+                    kind="notification",
+                    text=f"Advance notice: we will '{choice.label}'. This is a defensive measure.",
+                )
+            )
         if observation.opponent_scores and observation.opponent_scores[-1] >= 3:
-            messages.append(OutgoingMessage(kind="query", text="Please clarify the intent of "
-                                            f"your last move '{observation.opponent_moves[-1]}'."))
+            messages.append(
+                OutgoingMessage(
+                    kind="query",
+                    text="Please clarify the intent of "
+                    f"your last move '{observation.opponent_moves[-1]}'.",
+                )
+            )
         if observation.turn == 1 or observation.crisis_stability_index < 0.5:
-            messages.append(OutgoingMessage(kind="proposal", text="We propose that both sides "
-                                            "return strategic forces to day-to-day alert."))
-        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
-                        acknowledge=tuple(m.seq for m in observation.inbox))
+            messages.append(
+                OutgoingMessage(
+                    kind="proposal",
+                    text="We propose that both sides return strategic forces to day-to-day alert.",
+                )
+            )
+        return Decision(
+            action=choice.id,
+            reason=reason,
+            messages=tuple(messages),
+            acknowledge=tuple(m.seq for m in observation.inbox),
+        )
 
 
 class Hawkish:
@@ -87,17 +113,26 @@ class Hawkish:
         # Highest rung within reach; among equals, the move that leaves the index lowest
         # (pressure on the opponent), then the generator.
         choice = _best(allowed, lambda m: (m.score, -round(m.predicted_index, 9)), self.rng)
-        reason = (f"Opponent's last move scored {last}; answering at {rung(choice.rung).label.lower()} "
-                  f"({choice.score}) to show resolve.")
-        messages = _replies(observation, answer="Our actions respond to your provocation. "
-                            "Responsibility for escalation lies with you.")
+        reason = (
+            f"Opponent's last move scored {last}; answering at {rung(choice.rung).label.lower()} "
+            f"({choice.score}) to show resolve."
+        )
+        messages = _replies(
+            observation,
+            answer="Our actions respond to your provocation. "
+            "Responsibility for escalation lies with you.",
+        )
         if choice.score >= 3:
-            messages.append(OutgoingMessage(kind="notification", text=f"We will '{choice.label}' "
-                                            "unless you withdraw."))
+            messages.append(
+                OutgoingMessage(
+                    kind="notification", text=f"We will '{choice.label}' unless you withdraw."
+                )
+            )
         # Acknowledges only a turn late: deliberate coolness on the channel.
         acknowledge, self._late_acks = self._late_acks, tuple(m.seq for m in observation.inbox)
-        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
-                        acknowledge=acknowledge)
+        return Decision(
+            action=choice.id, reason=reason, messages=tuple(messages), acknowledge=acknowledge
+        )
 
 
 class TitForTat:
@@ -117,19 +152,33 @@ class TitForTat:
             target = min(m.score for m in observation.menu)
             basis = "Opens with cooperation"
         reachable = [m for m in observation.menu if m.score <= target] or [
-            min(observation.menu, key=lambda m: m.score)]
+            min(observation.menu, key=lambda m: m.score)
+        ]
         top = max(m.score for m in reachable)
-        choice = _best([m for m in reachable if m.score == top],
-                       lambda m: round(m.predicted_index, 9), self.rng)
+        choice = _best(
+            [m for m in reachable if m.score == top],
+            lambda m: round(m.predicted_index, 9),
+            self.rng,
+        )
         reason = f"{basis}: '{choice.label}', predicted index {choice.predicted_index:.2f}."
-        messages = _replies(observation, answer=f"We will answer as you act: our move is "
-                            f"'{choice.label}'.")
+        messages = _replies(
+            observation, answer=f"We will answer as you act: our move is '{choice.label}'."
+        )
         for proposal in (m for m in observation.inbox if m.kind == "proposal"):
             if target <= 1:
-                messages.append(OutgoingMessage(kind="clarification", in_reply_to=proposal.seq,
-                                                text="We accept if you act likewise."))
-        return Decision(action=choice.id, reason=reason, messages=tuple(messages),
-                        acknowledge=tuple(m.seq for m in observation.inbox))
+                messages.append(
+                    OutgoingMessage(
+                        kind="clarification",
+                        in_reply_to=proposal.seq,
+                        text="We accept if you act likewise.",
+                    )
+                )
+        return Decision(
+            action=choice.id,
+            reason=reason,
+            messages=tuple(messages),
+            acknowledge=tuple(m.seq for m in observation.inbox),
+        )
 
 
 DOCTRINES = {"cautious": Cautious, "hawkish": Hawkish, "tit-for-tat": TitForTat}

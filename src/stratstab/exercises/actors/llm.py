@@ -1,0 +1,120 @@
+"""A player backed by a language model behind an OpenAI-compatible HTTP endpoint.
+
+The endpoint is given by URL (e.g. ``http://127.0.0.1:8080/v1``); the player posts to
+``URL/chat/completions`` and expects the reply's message content to be a JSON object
+``{"action": ID, "reason": TEXT, "message": {"kind": KIND, "text": TEXT} | null}``.
+Nothing is downloaded; a timeout, an HTTP error or a malformed reply raises
+:class:`PlayerError` with a one-line explanation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+from stratstab.exercises.actors.base import Decision, Observation, OutgoingMessage, PlayerError
+from stratstab.exercises.actors.human import describe
+from stratstab.exercises.channel import MESSAGE_KINDS
+
+SYSTEM_PROMPT = (
+    "You are a national crisis-management team in a tabletop exercise about strategic "
+    "stability. Each turn you choose exactly one action from the numbered menu by its id "
+    "and state your reason. You may send one message on the risk-reduction channel. "
+    'Answer with a JSON object only: {"action": "<action id>", "reason": "...", '
+    '"message": {"kind": "notification|query|clarification|proposal", "text": "..."} '
+    "or null}."
+)
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def chat_url(base_url: str) -> str:
+    """The chat-completions address for a base URL (accepts the full address too)."""
+    base = base_url.rstrip("/")
+    return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
+
+
+class LLMPlayer:
+    """Asks an OpenAI-compatible endpoint for each move."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        model: str = "default",
+        timeout_s: float = 30.0,
+        temperature: float = 0.0,
+        client: httpx.Client | None = None,
+    ) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise PlayerError(f"llm player: expected an http(s) URL, got {url!r}")
+        self.url = chat_url(url)
+        self.model = model
+        self.timeout_s = timeout_s
+        self.temperature = temperature
+        self.client = client or httpx.Client(timeout=timeout_s)
+        self.name = f"llm:{url}"
+
+    def _request(self, observation: Observation) -> dict[str, Any]:
+        menu_ids = ", ".join(item.id for item in observation.menu)
+        user = (
+            describe(observation) + f"\nObjectives: {'; '.join(observation.objectives)}"
+            f"\nValid action ids: {menu_ids}"
+        )
+        return {
+            "model": self.model,
+            "temperature": self.temperature,
+            "messages": [
+                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "user", "content": user},
+            ],
+        }
+
+    def _post(self, payload: dict[str, Any]) -> str:
+        try:
+            response = self.client.post(self.url, json=payload, timeout=self.timeout_s)
+            response.raise_for_status()
+            return str(response.json()["choices"][0]["message"]["content"])
+        except httpx.TimeoutException:
+            raise PlayerError(
+                f"llm player: no answer from {self.url} within {self.timeout_s:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise PlayerError(f"llm player: request to {self.url} failed: {exc}") from None
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise PlayerError(
+                f"llm player: {self.url} did not return an OpenAI-style "
+                "chat completion (choices[0].message.content)"
+            ) from None
+
+    def decide(self, observation: Observation) -> Decision:
+        """One request per turn; the reply must name an action on the menu."""
+        content = self._post(self._request(observation))
+        return parse_reply(content, observation)
+
+
+def parse_reply(content: str, observation: Observation) -> Decision:
+    """Turn the model's reply text into a :class:`Decision` or raise :class:`PlayerError`."""
+    try:
+        data = json.loads(_FENCE.sub("", content.strip()))
+    except json.JSONDecodeError:
+        raise PlayerError(f"llm player: reply is not JSON: {content[:80]!r}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("action"), str):
+        raise PlayerError("llm player: reply must be an object with a string 'action'")
+    observation.item(data["action"])  # PlayerError when off the menu
+    messages: tuple[OutgoingMessage, ...] = ()
+    message = data.get("message")
+    if isinstance(message, dict) and message.get("kind") in MESSAGE_KINDS:
+        messages = (OutgoingMessage(kind=message["kind"], text=str(message.get("text", ""))),)
+    elif message not in (None, {}):
+        raise PlayerError(f"llm player: message must be null or have kind in {MESSAGE_KINDS}")
+    return Decision(
+        action=data["action"],
+        reason=str(data.get("reason", "")),
+        messages=messages,
+        acknowledge=tuple(m.seq for m in observation.inbox),
+    )
