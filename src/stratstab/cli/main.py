@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     _CLICK_ERRORS = (click.ClickException,)
 
 from stratstab import __version__
-from stratstab.cli import assess, calc, dialogue, forces, history, serve
+from stratstab.cli import assess, calc, dialogue, exercise, forces, history, serve
 from stratstab.cli import assurance, transparency, uncertainty
 from stratstab.cli.common import error_console
 from stratstab.errors import StratstabError
@@ -35,6 +35,7 @@ app.add_typer(forces.app, name="forces")
 app.add_typer(calc.app, name="calc")
 app.add_typer(dialogue.app, name="dialogue")
 app.add_typer(history.app, name="history")
+app.add_typer(exercise.app, name="exercise")
 app.command("serve")(serve.serve)
 app.command("uncertainty")(uncertainty.uncertainty)
 app.command("transparency")(transparency.transparency)
