@@ -15,7 +15,7 @@ PLAYER_KINDS = (*DOCTRINES, "human", "llm:URL")
 
 
 def parse_players(spec: str | None, *, sides: tuple[str, ...]) -> dict[str, str]:
-    """``"US=cautious,CN=hawkish"`` -> ``{"US": "cautious", "CN": "hawkish"}`` (default tit-for-tat)."""
+    """Parse ``"US=cautious,CN=hawkish"`` into a side -> player map (default tit-for-tat)."""
     out = {side: DEFAULT_PLAYER for side in sides}
     for part in filter(None, (p.strip() for p in (spec or "").split(","))):
         side, sep, kind = part.partition("=")
