@@ -175,3 +175,37 @@ def test_engage_bad_input():
         engage(rvs=10, interceptors=10.5, interceptor_pk=0.5, shots_per_rv=1)
     with pytest.raises(InputError, match="rvs"):
         engage(rvs=-1, interceptors=10, interceptor_pk=0.5, shots_per_rv=1)
+
+
+@pytest.mark.parametrize(
+    ("rvs", "decoys", "inventory"), [(10, 5, 10), (30, 7, 40), (200, 150, 333), (5, 40, 20)]
+)
+def test_decoy_mixture_matches_the_full_hypergeometric_sum(rvs, decoys, inventory):
+    from scipy.stats import hypergeom
+
+    objects = rvs + decoys
+    k, extra = divmod(inventory, objects)
+    j = np.arange(min(rvs, extra) + 1)
+    leak = lambda shots: 0.4**shots  # noqa: E731 - p = 0.6, q = 1
+    expected = np.sum(
+        hypergeom.pmf(j, objects, extra, rvs) * (1 - leak(k + 1)) ** j * (1 - leak(k)) ** (rvs - j)
+    )
+    got = engage(rvs=rvs, interceptors=inventory, interceptor_pk=0.6, shots_per_rv=3, decoys=decoys)
+    assert got.p_no_leakers == pytest.approx(expected, rel=1e-9)
+
+
+def test_large_batch_with_decoys_is_fast_enough():
+    import time
+
+    sizes = np.linspace(0, 1500, 2000)
+    start = time.perf_counter()
+    e = engage(
+        rvs=sizes,
+        interceptors=400,
+        interceptor_pk=0.6,
+        shots_per_rv=3,
+        decoys=2 * sizes,
+        decoy_rejection=0.5,
+    )
+    assert time.perf_counter() - start < 5.0
+    assert np.all(np.diff(e.expected_leakers) >= -1e-9)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import hypergeom as _hypergeom
+from scipy.special import gammaln, xlogy
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,42 @@ def _p0_mixture(
     # clipped exponents keep 0 * inf out when decoys make ``extra`` exceed ``n``.
     with np.errstate(divide="ignore", invalid="ignore"):
         p0 = hit ** np.minimum(extra, n) * miss ** np.maximum(n - extra, 0.0)
-    mixed = (a.decoys > 0) & (extra > 0) & (n > 0)
-    if mixed.any():
-        n_m, extra_m, obj_m = n[mixed], extra[mixed], objects[mixed]
-        j = np.arange(int(np.minimum(n_m, extra_m).max()) + 1, dtype=np.float64)
-        jj = j[None, :]
-        pmf = _hypergeom.pmf(jj, obj_m[:, None], extra_m[:, None], n_m[:, None])
-        rv_left = np.maximum(n_m[:, None] - jj, 0.0)
-        terms = pmf * hit[mixed][:, None] ** jj * miss[mixed][:, None] ** rv_left
-        p0 = p0.copy()
-        p0[mixed] = np.nansum(terms, axis=1)
+    rows = np.flatnonzero((a.decoys > 0) & (extra > 0) & (n > 0))
+    if rows.size == 0:
+        return p0
+    p0 = p0.copy()
+    p0[rows] = _hypergeometric_sum(n[rows], extra[rows], objects[rows], hit[rows], miss[rows])
     return p0
+
+
+def _log_choose(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    return gammaln(top + 1.0) - gammaln(bottom + 1.0) - gammaln(top - bottom + 1.0)
+
+
+def _hypergeometric_sum(
+    n: np.ndarray, extra: np.ndarray, objects: np.ndarray, hit: np.ndarray, miss: np.ndarray
+) -> np.ndarray:
+    """``sum_j Hyp(j; objects, extra, n) hit^j miss^(n-j)`` row by row.
+
+    Only j within 12 standard deviations of the hypergeometric mean is summed: the mass
+    outside is below 1e-30, and the window keeps large batches fast.
+    """
+    share = extra / objects
+    sd = np.sqrt(n * share * (1.0 - share) * (objects - n) / np.maximum(objects - 1.0, 1.0))
+    low = np.maximum(np.maximum(0.0, n + extra - objects), np.floor(n * share - 12.0 * sd - 1.0))
+    high = np.minimum(np.minimum(n, extra), np.ceil(n * share + 12.0 * sd + 1.0))
+    j = low[:, None] + np.arange(int((high - low).max()) + 1, dtype=np.float64)[None, :]
+    inside = j <= high[:, None]
+    j = np.minimum(j, high[:, None])
+    col = lambda x: x[:, None]  # noqa: E731 - local shorthand for column vectors
+    log_pmf = (
+        _log_choose(col(extra), j)
+        + _log_choose(col(objects - extra), col(n) - j)
+        - _log_choose(col(objects), col(n))
+    )
+    with np.errstate(divide="ignore"):
+        log_terms = log_pmf + xlogy(j, col(hit)) + xlogy(col(n) - j, col(miss))  # 0 log 0 = 0
+    return np.where(inside, np.exp(log_terms), 0.0).sum(axis=1)
 
 
 def _barrage(a: Allocation) -> dict[str, np.ndarray]:
