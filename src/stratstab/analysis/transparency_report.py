@@ -64,7 +64,15 @@ def mark_pareto(rows: list[dict[str, Any]], sides: tuple[str, str]) -> None:
 def best_packages(rows: list[dict[str, Any]], kind: str, count: int = 2) -> list[dict[str, Any]]:
     """The ``count`` efficient packages of ``kind`` with the largest benefit minus cost."""
     chosen = [r for r in rows if r["kind"] == kind and r.get("pareto") and r["benefit"] > 0]
-    return sorted(chosen, key=lambda r: (-_net(r), len(r["items"])))[:count]
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[float, ...]] = set()
+    for row in sorted(chosen, key=lambda r: (-_net(r), len(r["items"]))):
+        # A bigger package with exactly the same effect adds nothing: keep the smallest.
+        effect = tuple(round(x, 9) for x in (row["benefit"], *row["cost"].values()))
+        if effect not in seen:
+            seen.add(effect)
+            out.append(row)
+    return out[:count]
 
 
 def sequence(ctx: Context, singles: list[dict[str, Any]],
