@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 
 from stratstab import __version__
 from stratstab.cli import assess, calc, dialogue, exercise, forces, history, serve
-from stratstab.cli import assurance, transparency, uncertainty
+from stratstab.cli import assurance, sweep, transparency, uncertainty
 from stratstab.cli.common import error_console
 from stratstab.errors import StratstabError
 
@@ -40,6 +40,7 @@ app.command("serve")(serve.serve)
 app.command("uncertainty")(uncertainty.uncertainty)
 app.command("transparency")(transparency.transparency)
 app.command("assurance")(assurance.assurance)
+app.command("sweep")(sweep.sweep)
 
 
 def _version_callback(value: bool) -> None:
