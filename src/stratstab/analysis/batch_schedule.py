@@ -1,0 +1,123 @@
+"""Run a sweep's chunks in this process, on local worker processes, or on a Dask cluster.
+
+``local`` evaluates chunk after chunk here; ``processes`` starts a
+``dask.distributed.LocalCluster`` (one single-threaded worker process per core unless
+told otherwise); ``tcp://HOST:PORT`` connects to a running Dask scheduler.  At most a
+few chunks per worker are in flight at a time and each finished chunk is written
+straight to disk, so memory stays bounded by the chunk size, not by the sweep size.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stratstab.analysis.batch_store import SweepStore
+from stratstab.analysis.sweep import SweepSpec, chunk_rows, evaluate_chunk
+from stratstab.errors import InputError
+
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """What a finished sweep produced."""
+
+    path: Path
+    rows: int
+    chunks: int
+    chunks_resumed: int
+    workers: int
+
+
+@contextmanager
+def _client(scheduler: str, workers: int | None) -> Iterator[Any]:
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler == "processes":
+        count = workers or os.cpu_count() or 1
+        with LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                          dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
+            yield client
+    elif scheduler.startswith("tcp://"):
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler ({exc})", source="--scheduler") from None
+        with client:
+            yield client
+    else:
+        raise InputError(f"expected local, processes or tcp://HOST:PORT, got {scheduler!r}",
+                         source="--scheduler")
+
+
+def _run_distributed(spec: SweepSpec, todo: list[int], store: SweepStore, client: Any,
+                     on_chunk: Callable[[int], None]) -> int:
+    from dask.distributed import as_completed
+
+    workers = max(len(client.scheduler_info()["workers"]), 1)
+    shared = client.scatter(spec, broadcast=True)
+    pending = iter(todo)
+    limit = IN_FLIGHT_PER_WORKER * workers
+    first = [client.submit(evaluate_chunk, shared, c, key=f"stratstab-chunk-{spec.digest()}-{c}", pure=False)
+             for c in _take(pending, limit)]
+    queue = as_completed(first, with_results=True)
+    for future, columns in queue:
+        chunk = int(future.key.rsplit("-", 1)[1])
+        store.write_chunk(chunk, columns)
+        on_chunk(chunk)
+        for following in _take(pending, 1):
+            queue.add(client.submit(evaluate_chunk, shared, following,
+                                    key=f"stratstab-chunk-{spec.digest()}-{following}", pure=False))
+    return workers
+
+
+def _take(iterator: Iterator[int], count: int) -> list[int]:
+    out = []
+    for _ in range(count):
+        try:
+            out.append(next(iterator))
+        except StopIteration:
+            break
+    return out
+
+
+def run_sweep(spec: SweepSpec, *, out: Path, scheduler: str = "local", workers: int | None = None,
+              resume: bool = False, progress: Callable[[int], None] | None = None) -> SweepRun:
+    """Evaluate every chunk not yet on disk, then assemble ``out`` (Parquet with provenance).
+
+    ``progress`` is called with the number of rows finished so far (resumed chunks
+    count at once).
+    """
+    store = SweepStore(out, spec.record())
+    done = store.open(resume=resume)
+    todo = [c for c in range(spec.chunks) if c not in done]
+    finished = sum(np.subtract(*reversed(chunk_rows(spec, c))) for c in done)
+    if progress is not None:
+        progress(int(finished))
+
+    def on_chunk(chunk: int) -> None:
+        nonlocal finished
+        first, last = chunk_rows(spec, chunk)
+        finished += last - first
+        if progress is not None:
+            progress(int(finished))
+
+    if scheduler == "local":
+        used = 1
+        for chunk in todo:
+            store.write_chunk(chunk, evaluate_chunk(spec, chunk))
+            on_chunk(chunk)
+    else:
+        with _client(scheduler, workers) as client:
+            used = _run_distributed(spec, todo, store, client, on_chunk)
+    metadata = {"provenance": spec.provenance(), "sweep": spec.record()}
+    path = store.finish(spec.chunks, metadata)
+    return SweepRun(path=path, rows=spec.total_rows, chunks=spec.chunks, chunks_resumed=len(done),
+                    workers=used)
