@@ -43,7 +43,7 @@ def _client(scheduler: str, workers: int | None) -> Iterator[Any]:
     if scheduler == "processes":
         count = workers or os.cpu_count() or 1
         with LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                          dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
+                          dashboard_address=":0", host="127.0.0.1") as cluster, Client(cluster) as client:
             yield client
     elif scheduler.startswith("tcp://"):
         try:
