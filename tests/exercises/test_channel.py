@@ -10,8 +10,11 @@ from stratstab.exercises.channel import Channel, ChannelError
 
 SIDES = ("US", "CN")
 operation = st.one_of(
-    st.tuples(st.just("send"), st.sampled_from(SIDES),
-              st.sampled_from(["notification", "query", "clarification", "proposal"])),
+    st.tuples(
+        st.just("send"),
+        st.sampled_from(SIDES),
+        st.sampled_from(["notification", "query", "clarification", "proposal"]),
+    ),
     st.tuples(st.just("outage"), st.integers(min_value=0, max_value=3)),
     st.tuples(st.just("tick")),
 )

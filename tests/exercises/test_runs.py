@@ -21,8 +21,12 @@ def _run(exercise_id: str, doctrine_us: str, doctrine_cn: str, seed: int = 7) ->
 
 
 def test_four_builtin_scenarios_grounded_in_the_seed():
-    assert {"maritime-incident", "early-warning-satellite-loss", "nc3-cyber-intrusion",
-            "black-swan-dialogue-cancelled"} <= set(EXERCISES)
+    assert {
+        "maritime-incident",
+        "early-warning-satellite-loss",
+        "nc3-cyber-intrusion",
+        "black-swan-dialogue-cancelled",
+    } <= set(EXERCISES)
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)

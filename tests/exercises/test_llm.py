@@ -1,0 +1,132 @@
+"""The LLM player against a fake OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+from stratstab.exercises import load_exercise, run_exercise
+from stratstab.exercises.actors import Cautious, PlayerError
+from stratstab.exercises.actors.llm import LLMPlayer
+
+
+class FakeServer:
+    """Answers chat completions with a reply chosen by ``mode``; records the requests."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.requests: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append({"path": self.path, "body": body})
+                if outer.mode == "slow":
+                    time.sleep(1.0)
+                content = outer.reply(body)
+                payload = (
+                    content
+                    if outer.mode == "not-openai"
+                    else json.dumps(
+                        {"choices": [{"message": {"role": "assistant", "content": content}}]}
+                    )
+                )
+                data = payload.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def reply(self, body: dict) -> str:
+        if self.mode == "malformed":
+            return "I think we should raise the alert."
+        if self.mode == "off-menu":
+            return json.dumps({"action": "invade", "reason": "x", "message": None})
+        prompt = body["messages"][-1]["content"]
+        first_id = prompt.rsplit("Valid action ids: ", 1)[1].split(",")[0].strip()
+        return (
+            "```json\n"
+            + json.dumps(
+                {
+                    "action": first_id,
+                    "reason": "Lowest rung first.",
+                    "message": {"kind": "proposal", "text": "Talk?"},
+                }
+            )
+            + "\n```"
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/v1"
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _players(url: str, timeout_s: float = 5.0):
+    return {
+        "US": LLMPlayer(url=url, timeout_s=timeout_s),
+        "CN": Cautious(rng=np.random.default_rng(0)),
+    }
+
+
+def test_llm_player_plays_a_whole_exercise():
+    loaded = load_exercise("maritime-incident")
+    with FakeServer("good") as server:
+        record = run_exercise(loaded, _players(server.url), seed=1, turns=3).to_dict()
+    assert len(server.requests) == 3
+    assert all(r["path"] == "/v1/chat/completions" for r in server.requests)
+    assert [t["decisions"]["US"]["action"] for t in record["turns"]] == [
+        "joint-search-and-rescue"
+    ] * 3
+    assert record["turns"][0]["decisions"]["US"]["reason"] == "Lowest rung first."
+    assert any(m["sender"] == "US" and m["kind"] == "proposal" for m in record["channel_log"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "pattern"),
+    [
+        ("malformed", "reply is not JSON"),
+        ("off-menu", "not on US's menu"),
+        ("not-openai", "OpenAI-style chat completion"),
+    ],
+)
+def test_bad_replies_give_a_clear_error(mode, pattern):
+    loaded = load_exercise("maritime-incident")
+    with FakeServer(mode) as server, pytest.raises(PlayerError, match=pattern):
+        run_exercise(loaded, _players(server.url), seed=1, turns=1)
+
+
+def test_timeout_gives_a_clear_error():
+    loaded = load_exercise("maritime-incident")
+    with FakeServer("slow") as server, pytest.raises(PlayerError, match="within 0.2 s"):
+        run_exercise(loaded, _players(server.url, timeout_s=0.2), seed=1, turns=1)
+
+
+def test_unreachable_endpoint_and_bad_url():
+    with pytest.raises(PlayerError, match="http"):
+        LLMPlayer(url="ftp://example")
+    loaded = load_exercise("maritime-incident")
+    with FakeServer("good") as server:
+        url = server.url
+    with pytest.raises(PlayerError, match="failed"):
+        run_exercise(loaded, _players(url, timeout_s=1.0), seed=1, turns=1)
