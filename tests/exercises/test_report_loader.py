@@ -17,7 +17,10 @@ actors:
   CN: {name: China, objectives: [Stay calm]}
 actions:
   - {id: talk, label: "Talk & listen", rung: communication}
-  - {id: alert, label: Alert, rung: posturing, effects: [{side: self, lever: posture, set: generated}]}
+  - id: alert
+    label: Alert
+    rung: posturing
+    effects: [{side: self, lever: posture, set: generated}]
 injects:
   - {id: outage, turn: 1, channel_outage_turns: 1, text: "Link <down>"}
 turns: 2
