@@ -66,9 +66,13 @@ def _check_against_base(exercise: ExerciseScenario, base: Scenario, *, source: s
         )
     validate_levers(base, exercise.assessment.levers, source=source, prefix="assessment.levers")
     for i, action in enumerate(exercise.actions):
-        for j, effect in enumerate(action.effects):
-            side = base.sides[0] if effect.side == "self" else base.sides[1]
-            _check_effect(base, effect, side, source=source, field=f"actions[{i}].effects[{j}]")
+        # Check each effect for every side that may take the action (levers such as
+        # dataset overrides exist for one side only).
+        for actor in action.available_to or base.sides:
+            for j, effect in enumerate(action.effects):
+                side = actor if effect.side == "self" else base.other(actor)
+                _check_effect(base, effect, side, source=source,
+                              field=f"actions[{i}].effects[{j}]")
     for i, inject in enumerate(exercise.injects):
         for j, effect in enumerate(inject.effects):
             _check_effect(
