@@ -1,0 +1,111 @@
+"""``stratstab sweep`` on the command line: output, errors, plots, resume after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from stratstab.cli.main import app
+from stratstab.errors import InputError
+
+SCENARIO = {
+    "name": "US forces on both sides (CLI sweep tests)",
+    "forces": {"A": {"dataset": "us-2024"}, "B": {"dataset": "us-2024"}},
+    "defenses": {"A": {"interceptors": 44, "interceptor_pk": 0.5, "shots_per_rv": 4}},
+    "counterforce_levels": 21,
+}
+STRATSTAB = [str(Path(sys.executable).with_name("stratstab"))]
+
+
+@pytest.fixture()
+def scenario_file(tmp_path):
+    path = tmp_path / "usus.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO), encoding="utf-8")
+    return path
+
+
+def run(args: list[str]):
+    return CliRunner().invoke(app, args)
+
+
+def test_sweep_writes_parquet_and_json_summary(scenario_file, tmp_path):
+    out = tmp_path / "grid.parquet"
+    result = run(["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3",
+                  "--vary", "B.posture=day-to-day,generated", "--out", str(out), "--seed", "5",
+                  "--chunk-size", "4", "--json", "--plot", str(tmp_path / "figs")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    assert summary["rows"] == 6 and summary["chunks"] == 2 and summary["seed"] == 5
+    frame = pq.read_table(out).to_pandas()
+    assert sorted(set(frame["B.posture"])) == ["day-to-day", "generated"]
+    assert len(summary["figures"]) == 3
+    assert all(Path(p).stat().st_size > 1000 for p in summary["figures"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("A.warp=0:1:3", "unknown lever"),
+        ("A.w80=500:100:3", "stop (100) is below start (500)"),
+        ("A.w80=100:500:0", "steps must be a whole number >= 1"),
+        ("A.w80=ten:500:3", "is not a number"),
+        ("A.w80=100:500", "start:stop:steps"),
+        ("A.interceptor_pk=0:2:3", "less than or equal to 1"),
+        ("Z.w80=1:2:2", "SIDE.name"),
+        ("A.interceptors=0:10:4", "whole numbers"),
+    ],
+)
+def test_bad_vary_specs_raise_input_errors(scenario_file, tmp_path, spec, message):
+    result = run(["sweep", str(scenario_file), "--vary", spec, "--out", str(tmp_path / "x.parquet")])
+    assert isinstance(result.exception, InputError)
+    assert message in str(result.exception) and "--vary" in str(result.exception)
+    assert not (tmp_path / "x.parquet.parts").exists()
+
+
+def test_bad_vary_is_one_line_and_exit_2(scenario_file, tmp_path):
+    completed = subprocess.run([*STRATSTAB, "sweep", str(scenario_file), "--vary", "A.w80=500:100:3",
+                                "--out", str(tmp_path / "x.parquet")], capture_output=True, text=True)
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "stop (100) is below start (500)" in lines[0]
+
+
+def test_samples_without_beliefs_is_a_clear_error(scenario_file, tmp_path):
+    result = run(["sweep", str(scenario_file), "--vary", "A.w80=100:300:2", "--samples", "10",
+                  "--out", str(tmp_path / "x.parquet")])
+    assert isinstance(result.exception, InputError)
+    assert "--samples needs belief distributions in the scenario" in str(result.exception)
+
+
+def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_path):
+    args = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:300:7",
+            "--vary", "B.survivability_ssbn=0:1:6", "--chunk-size", "3", "--seed", "9"]
+    full = tmp_path / "full.parquet"
+    assert subprocess.run([*STRATSTAB, *args, "--out", str(full)], capture_output=True).returncode == 0
+    out = tmp_path / "killed.parquet"
+    parts = tmp_path / "killed.parquet.parts"
+    process = subprocess.Popen([*STRATSTAB, *args, "--out", str(out)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(parts.glob("chunk-*.parquet"))) < 2:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(list(parts.glob("chunk-*.parquet")))
+    assert not out.exists() and 2 <= done_before < 14
+    resumed = subprocess.run([*STRATSTAB, *args, "--out", str(out), "--resume", "--json"],
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads(resumed.stdout)
+    assert summary["chunks_resumed"] >= done_before
+    assert pq.read_table(out).to_pandas().equals(pq.read_table(full).to_pandas())
