@@ -20,7 +20,6 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 from stratstab import __version__
 from stratstab.cli import assess, calc, dialogue, exercise, forces, history, serve
 from stratstab.cli import assurance, sweep, transparency, uncertainty
-from stratstab.cli.common import error_console
 from stratstab.errors import StratstabError
 
 app = typer.Typer(
@@ -68,8 +67,10 @@ def main() -> None:
         exc.show()  # type: ignore[attr-defined]
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     except (click.exceptions.Abort, typer.Abort):
-        error_console.print("aborted")
+        print("aborted", file=sys.stderr)
         sys.exit(130)
     except StratstabError as exc:
-        error_console.print(f"error: {exc}", markup=False, soft_wrap=True)
+        # Plain print: the stream is looked up at call time, so a progress display
+        # that wrapped standard error earlier cannot swallow the message.
+        print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -41,7 +41,8 @@ class RateColumn(ProgressColumn):
 def _progress() -> Progress:
     return Progress(TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                    console=error_console, transient=False)
+                    console=error_console, transient=False,
+                    redirect_stdout=False, redirect_stderr=False)
 
 
 def _spec(scenario_path: str | None, vary: list[str], *, samples: int, seed: int | None,

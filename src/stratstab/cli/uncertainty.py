@@ -32,7 +32,8 @@ def progress_bar(total: int, label: str, *, quiet: bool = False) -> Iterator[Cal
         yield None
         return
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=error_console, transient=True) as bar:
+    with Progress(*columns, console=error_console, transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=done)
 
