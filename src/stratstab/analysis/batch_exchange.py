@@ -112,26 +112,30 @@ def _priority_order(plan: StrikePlan, victim: BatchSide, targeted: np.ndarray) -
     return np.lexsort((names, -value), axis=-1)
 
 
-def _queue_fill(position: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Warheads of each type taken from the queue up to ``position``, ``(N, K, n_weapons)``."""
-    lower = edges[:, None, :-1]
-    width = (edges[:, 1:] - edges[:, :-1])[:, None, :]
-    return np.minimum(np.maximum(position[..., None] - lower, 0.0), width)
+def _queue_fill(position: np.ndarray, lower: np.ndarray, width: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Warheads of each type taken from the queue up to ``position``, into ``out`` ``(N, K, n_weapons)``.
 
-
-def _slice_mean(overlap: np.ndarray, width: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Mean of per-type ``values`` over a queue slice given its per-type ``overlap``.
-
-    ``values``: ``(n_weapons,)`` or ``(N, n_weapons)``.  Empty slices give the first
-    type's value (they are multiplied by zero coverage anyway).
+    ``lower``/``width``: each type's first slot and count, ``(N, 1, n_weapons)``.  The
+    fill is non-decreasing in ``position``, so differences of fills are never negative.
     """
-    if values.ndim == 1:
-        weighted, fallback = overlap @ values, values[0]
-    else:
-        weighted = np.einsum("nkw,nw->nk", overlap, values)
-        fallback = values[:, :1]
-    mean = np.where(width > 0, weighted / np.where(width > 0, width, 1.0), fallback)
-    return np.clip(mean, 0.0, 1.0)
+    np.subtract(position[..., None], lower, out=out)
+    np.maximum(out, 0.0, out=out)
+    return np.minimum(out, width, out=out)
+
+
+def _slice_means(overlap: np.ndarray, sspk: np.ndarray, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean SSPK and reliability over queue slices with per-type ``overlap`` ``(N, K, n_weapons)``.
+
+    ``sspk``: per variant and weapon type ``(N, n_weapons)``; ``reliability``:
+    ``(n_weapons,)``.  Empty slices give the first type's values (they are multiplied
+    by zero coverage anyway).
+    """
+    width = overlap.sum(axis=-1)
+    filled = width > 0
+    safe = np.where(filled, width, 1.0)
+    mean_sspk = np.where(filled, np.einsum("nkw,nw->nk", overlap, sspk) / safe, sspk[:, :1])
+    mean_reliability = np.where(filled, (overlap @ reliability) / safe, reliability[0])
+    return np.clip(mean_sspk, 0.0, 1.0), np.clip(mean_reliability, 0.0, 1.0)
 
 
 def surviving_warheads(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSide,
@@ -143,49 +147,53 @@ def surviving_warheads(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSid
     Returns (surviving warheads, reliable retaliation launched, warheads spent), each
     ``(N, K)``.  Each system takes the slice ``[spent, spent + size)`` of the weapon
     queue; the warheads of each type in it are the difference of the queue fill at
-    its two ends.  Per-system survivors are summed on the fly (rank order), so no
+    its two ends.  Systems are visited by rank in each variant's priority order (their
+    arrays are put in that order once), and survivors are summed on the fly, so no
     ``(N, K, n)`` array is kept.
 
     References: :func:`stratstab.models.exchange.counterforce_strike` (same rules).
     """
     n_rows, n_levels = levels.shape
     aim = victim.aim_points
-    exposed = 1.0 - victim.survivability
     targeted = plan.targeted & (aim > 0)
     spent = np.zeros((n_rows, n_levels))
     if plan.weapon_index.size == 0:
         total = np.broadcast_to(victim.warheads.sum(axis=1)[:, None], spent.shape)
         return total, np.broadcast_to((victim.warheads @ plan.retaliation_share)[:, None], spent.shape), spent
     order = _priority_order(plan, victim, targeted)
-    edges = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(counts, axis=1)], axis=1)
-    budget = np.minimum(levels, edges[:, -1:])
+
+    def ranked(values: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(np.broadcast_to(values, order.shape), order, axis=1)
+
     saved = np.where(plan.victim_fixed, launch_under_attack[:, None], 0.0)
-    rows = np.arange(n_rows)
-    filled = np.zeros((n_rows, n_levels, counts.shape[1]))
+    r_targeted, r_aim, r_saved, r_warheads = (ranked(a) for a in (targeted, aim, saved, victim.warheads))
+    r_exposed = ranked(1.0 - victim.survivability)
+    r_per_point, r_share = plan.per_point[order], plan.retaliation_share[order]
+    n_weapons = counts.shape[1]
+    r_sspk = plan.sspk.T[order]  # (N, n, n_weapons): each weapon type against the ranked system
+    edges = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(counts, axis=1)], axis=1)
+    lower, width = edges[:, None, :-1], (edges[:, 1:] - edges[:, :-1])[:, None, :]
+    budget = np.minimum(levels, edges[:, -1:])
+    filled, filled_stop = np.zeros((2, n_rows, n_levels, n_weapons))
+    overlap = np.empty_like(filled)
     surviving, launched = np.zeros_like(spent), np.zeros_like(spent)
-    for rank in range(aim.shape[1]):
-        system = order[:, rank]
-
-        def column(values: np.ndarray, system: np.ndarray = system) -> np.ndarray:
-            return values[rows, system][:, None]
-
-        per_point = plan.per_point[system][:, None]
-        size = np.where(column(targeted), np.clip(budget - spent, 0.0, per_point * column(aim)), 0.0)
+    for rank in range(order.shape[1]):
+        per_point = r_per_point[:, rank, None]
+        size = np.where(r_targeted[:, rank, None], np.clip(budget - spent, 0.0, per_point * r_aim[:, rank, None]), 0.0)
         stop = spent + size
-        filled_stop = _queue_fill(stop, edges)
-        overlap = np.maximum(filled_stop - filled, 0.0)
-        width = overlap.sum(axis=-1)
-        p_kill = kill_probability(
-            sspk=_slice_mean(overlap, width, plan.sspk[:, system].T),
-            reliability=_slice_mean(overlap, width, plan.reliability),
-            shots=per_point, fratricide=plan.fratricide)
+        _queue_fill(stop, lower, width, out=filled_stop)
+        mean_sspk, mean_reliability = _slice_means(
+            np.subtract(filled_stop, filled, out=overlap), r_sspk[:, rank], plan.reliability)
+        p_kill = kill_probability(sspk=mean_sspk, reliability=mean_reliability, shots=per_point,
+                                  fratricide=plan.fratricide)
         covered = size / per_point
-        destroyed = column(exposed) * (covered / np.maximum(column(aim), 1.0)) * p_kill
-        destroyed = np.clip(destroyed * (1.0 - column(saved)), 0.0, 1.0)
-        left = column(victim.warheads) * (1.0 - destroyed)
+        destroyed = r_exposed[:, rank, None] * (covered / np.maximum(r_aim[:, rank, None], 1.0)) * p_kill
+        destroyed = np.clip(destroyed * (1.0 - r_saved[:, rank, None]), 0.0, 1.0)
+        left = r_warheads[:, rank, None] * (1.0 - destroyed)
         surviving += left
-        launched += left * plan.retaliation_share[system][:, None]
-        spent, filled = stop, filled_stop
+        launched += left * r_share[:, rank, None]
+        spent = stop
+        filled, filled_stop = filled_stop, filled
     return surviving, launched, spent
 
 
