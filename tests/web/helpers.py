@@ -9,7 +9,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 from fastapi.testclient import TestClient  # noqa: E402
 
 from stratstab.web.app import create_app  # noqa: E402
-from stratstab.web.demo import DEMO_USERS, demo_password, seed_demo  # noqa: E402
+from stratstab.web.demo import demo_password  # noqa: E402
 from stratstab.web.settings import Settings  # noqa: E402
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -33,5 +33,3 @@ def login(app, username: str, password: str | None = None) -> TestClient:
     assert answer.status_code == 200, answer.text
     client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
     return client
-
-

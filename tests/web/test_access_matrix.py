@@ -83,10 +83,20 @@ POLICY: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/dialogues/{slug}/ledger/{key}"): "runs",
     ("POST", "/api/v1/dialogues/{slug}/rounds/close"): "runs",
 }
-SESSION_CHANGING = {("POST", "/login"), ("POST", "/logout"), ("POST", "/api/v1/auth/login"),
-                    ("POST", "/api/v1/auth/logout")}
-PATH_VALUES = {"slug": SLUG, "statement_id": "0", "topic": "cyber", "key": "hotline",
-               "job_id": "0" * 32, "scenario_id": "us-china-2024-baseline"}
+SESSION_CHANGING = {
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+}
+PATH_VALUES = {
+    "slug": SLUG,
+    "statement_id": "0",
+    "topic": "cyber",
+    "key": "hotline",
+    "job_id": "0" * 32,
+    "scenario_id": "us-china-2024-baseline",
+}
 # Valid bodies, so that a refusal can only come from the access rules.
 JSON_BODIES = {
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
@@ -173,8 +183,13 @@ def _fresh_client(app, role: str) -> TestClient:
 @pytest.fixture(scope="module")
 def clients(demo_app):
     with demo_app.state.session_factory() as db:
-        accounts.create_user(db, username="outsider", password="outsider-demo-2024",
-                             role="delegate", delegation_code="JP")
+        accounts.create_user(
+            db,
+            username="outsider",
+            password="outsider-demo-2024",
+            role="delegate",
+            delegation_code="JP",
+        )
         db.commit()
     return {role: _fresh_client(demo_app, role) for role in ROLES}
 
@@ -208,14 +223,20 @@ def test_route_access_matrix(demo_app, clients, role):
             client = _fresh_client(demo_app, role)  # login/logout must not change ours
         answer = _call(client, method, template)
         if allowed(rule, role):
-            refused = answer.status_code in (401, 403) or (
-                answer.status_code == 404 and "{job_id}" not in template
-            ) or (answer.status_code == 303 and "/login" in answer.headers.get("location", ""))
+            refused = (
+                answer.status_code in (401, 403)
+                or (answer.status_code == 404 and "{job_id}" not in template)
+                or (answer.status_code == 303 and "/login" in answer.headers.get("location", ""))
+            )
             if refused:
-                failures.append(f"{method} {template}: allowed for {role}, got {answer.status_code}")
+                failures.append(
+                    f"{method} {template}: allowed for {role}, got {answer.status_code}"
+                )
         elif answer.status_code not in expected_refusal(rule, role, template):
-            failures.append(f"{method} {template}: {role} should be refused, got "
-                            f"{answer.status_code} {answer.text[:120]}")
+            failures.append(
+                f"{method} {template}: {role} should be refused, got "
+                f"{answer.status_code} {answer.text[:120]}"
+            )
     assert not failures, "\n".join(failures)
 
 

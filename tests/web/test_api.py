@@ -9,13 +9,15 @@ from fastapi.testclient import TestClient
 
 from stratstab.accounts import service as accounts
 from stratstab.web.security import SESSION_COOKIE
+
 from .helpers import SLUG, build_app, login
 
 
 def _user(app, username, role, delegation=None, password="password-123"):
     with app.state.session_factory() as db:
-        accounts.create_user(db, username=username, password=password, role=role,
-                             delegation_code=delegation)
+        accounts.create_user(
+            db, username=username, password=password, role=role, delegation_code=delegation
+        )
         db.commit()
 
 
@@ -33,8 +35,11 @@ def test_login_wrong_password_is_401_and_audited(app):
     _user(app, "ann", "observer")
     client = TestClient(app)
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    answer = client.post("/api/v1/auth/login", json={"username": "ann", "password": "nope-nope"},
-                         headers={"X-CSRF-Token": token})
+    answer = client.post(
+        "/api/v1/auth/login",
+        json={"username": "ann", "password": "nope-nope"},
+        headers={"X-CSRF-Token": token},
+    )
     assert answer.status_code == 401
     _user(app, "root", "admin")
     admin = login(app, "root", "password-123")
@@ -46,14 +51,20 @@ def test_session_cookie_flags(app):
     _user(app, "ann", "observer")
     client = TestClient(app)
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    answer = client.post("/api/v1/auth/login", json={"username": "ann", "password": "password-123"},
-                         headers={"X-CSRF-Token": token})
+    answer = client.post(
+        "/api/v1/auth/login",
+        json={"username": "ann", "password": "password-123"},
+        headers={"X-CSRF-Token": token},
+    )
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Secure" not in cookie
     secure = TestClient(app, base_url="https://testserver")
     token = secure.get("/api/v1/auth/csrf").json()["csrf_token"]
-    answer = secure.post("/api/v1/auth/login", json={"username": "ann", "password": "password-123"},
-                         headers={"X-CSRF-Token": token})
+    answer = secure.post(
+        "/api/v1/auth/login",
+        json={"username": "ann", "password": "password-123"},
+        headers={"X-CSRF-Token": token},
+    )
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
     assert "Secure" in cookie
 
@@ -63,7 +74,10 @@ def test_csrf_refused_without_or_with_wrong_token(app):
     client = login(app, "root", "password-123")
     body = {"username": "bob", "password": "password-123", "role": "observer"}
     assert client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": ""}).status_code == 403
-    assert client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert (
+        client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": "forged"}).status_code
+        == 403
+    )
     form = client.post("/admin/users", data=body, headers={"X-CSRF-Token": ""})
     assert form.status_code == 403
     assert client.post("/api/v1/users", json=body).status_code == 201
@@ -98,11 +112,19 @@ def test_locale_preference_is_stored(app):
 def test_admin_creates_delegate_and_bad_input_is_400(app):
     _user(app, "root", "admin")
     admin = login(app, "root", "password-123")
-    bad = admin.post("/api/v1/users", json={"username": "d1", "password": "password-123",
-                                            "role": "delegate"})
+    bad = admin.post(
+        "/api/v1/users", json={"username": "d1", "password": "password-123", "role": "delegate"}
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "delegation_code"
-    ok = admin.post("/api/v1/users", json={"username": "d1", "password": "password-123",
-                                           "role": "delegate", "delegation_code": "cn"})
+    ok = admin.post(
+        "/api/v1/users",
+        json={
+            "username": "d1",
+            "password": "password-123",
+            "role": "delegate",
+            "delegation_code": "cn",
+        },
+    )
     assert ok.status_code == 201 and ok.json()["delegation_code"] == "CN"
     assert "password" not in ok.text
 
@@ -114,8 +136,11 @@ def test_production_refuses_default_secret(tmp_path):
     with pytest.raises(InputError):
         Settings(environment="production", database_url=f"sqlite:///{tmp_path}/x.sqlite")
     with pytest.raises(InputError):
-        Settings(environment="production", secret_key="changethis",
-                 database_url=f"sqlite:///{tmp_path}/x.sqlite")
+        Settings(
+            environment="production",
+            secret_key="changethis",
+            database_url=f"sqlite:///{tmp_path}/x.sqlite",
+        )
     first = Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite").secret
     assert first == Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite").secret
     assert (tmp_path / "stratstab-secret.key").stat().st_mode & 0o077 == 0
@@ -128,10 +153,16 @@ def test_dialogue_flow_on_every_database(database_url):
     app = build_app(database_url)
     seed_demo(app.state.session_factory, store=app.state.store)
     cn, us, fac = login(app, "cn1"), login(app, "us1"), login(app, "facilitator")
-    assert cn.post(f"/api/v1/dialogues/{SLUG}/votes",
-                   json={"statement": "3", "value": 1, "importance": 3}).status_code == 201
-    assert cn.post(f"/api/v1/dialogues/{SLUG}/votes",
-                   json={"statement": "3", "value": -1}).status_code == 201
+    assert (
+        cn.post(
+            f"/api/v1/dialogues/{SLUG}/votes", json={"statement": "3", "value": 1, "importance": 3}
+        ).status_code
+        == 201
+    )
+    assert (
+        cn.post(f"/api/v1/dialogues/{SLUG}/votes", json={"statement": "3", "value": -1}).status_code
+        == 201
+    )
     nxt = cn.get(f"/api/v1/dialogues/{SLUG}/next-statement").json()
     assert nxt["voted"] == 1 and nxt["statement"]["id"] == "0"
     # US cannot read China's sealed positions; reveal refused until the US submits.
@@ -144,19 +175,30 @@ def test_dialogue_flow_on_every_database(database_url):
     revealed = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()
     assert len(revealed["positions"]) == 7 and revealed["analysis"]["stages"]
     # A sealed statement by the facilitator is hidden from delegates until the reveal.
-    made = fac.post(f"/api/v1/dialogues/{SLUG}/statements",
-                    json={"text_en": "Sealed item", "sealed": True}).json()
-    assert made["id"] not in {s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()}
-    assert us.post(f"/api/v1/dialogues/{SLUG}/votes",
-                   json={"statement": made["id"], "value": 1}).status_code == 404
+    made = fac.post(
+        f"/api/v1/dialogues/{SLUG}/statements", json={"text_en": "Sealed item", "sealed": True}
+    ).json()
+    assert made["id"] not in {
+        s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()
+    }
+    assert (
+        us.post(
+            f"/api/v1/dialogues/{SLUG}/votes", json={"statement": made["id"], "value": 1}
+        ).status_code
+        == 404
+    )
     fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal")
     assert made["id"] in {s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()}
-    ledger = fac.post(f"/api/v1/dialogues/{SLUG}/ledger",
-                      json={"key": "cbm", "title_en": "Launch notification", "status": "open"})
+    ledger = fac.post(
+        f"/api/v1/dialogues/{SLUG}/ledger",
+        json={"key": "cbm", "title_en": "Launch notification", "status": "open"},
+    )
     assert ledger.status_code == 201
     closed = fac.post(f"/api/v1/dialogues/{SLUG}/rounds/close", json={"outcome": "done"}).json()
     items = {i["key"]: i for i in us.get(f"/api/v1/dialogues/{SLUG}/ledger").json()["items"]}
-    assert closed["number"] == 2 and items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
+    assert (
+        closed["number"] == 2 and items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
+    )
     consensus = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert consensus["n_groups"] >= 2 and consensus["cruxes"]
     app.state.store.close()
@@ -166,14 +208,16 @@ def test_dialogue_flow_on_every_database(database_url):
 def test_assessment_run_and_compare(app):
     _user(app, "ann", "observer")
     client = login(app, "ann", "password-123")
-    job = client.post("/api/v1/assessments", json={"view": "US-view",
-                                                   "levers": {"US.interceptors": 200}})
+    job = client.post(
+        "/api/v1/assessments", json={"view": "US-view", "levers": {"US.interceptors": 200}}
+    )
     assert job.status_code == 202
     result = _wait(client, job.json()["id"])
     assert 0 <= result["crisis_stability_index"] <= 1
     assert result["per_side"]["US"]["interceptors"] == 200
-    comparison = client.post("/api/v1/comparisons", json={
-        "left": {"view": "US-view"}, "right": {"view": "CN-view"}})
+    comparison = client.post(
+        "/api/v1/comparisons", json={"left": {"view": "US-view"}, "right": {"view": "CN-view"}}
+    )
     compared = _wait(client, comparison.json()["id"])
     assert compared["views"] == ["US-view", "CN-view"] and compared["differences"]["CN-view"]
     page = client.get(f"/assess/jobs/{comparison.json()['id']}").text
@@ -207,9 +251,12 @@ def test_uploaded_scenario_is_private(app):
 
     _user(app, "ann", "observer")
     ann, eve = login(app, "ann", "password-123"), login_other(app)
-    text = (Path(stratstab.analysis.__file__).parent / "scenarios" /
-            "us-china-2024-baseline.yaml").read_text(encoding="utf-8")
-    made = ann.post("/api/v1/scenarios", json={"yaml": text.replace("interceptors: 44", "interceptors: 10")})
+    text = (
+        Path(stratstab.analysis.__file__).parent / "scenarios" / "us-china-2024-baseline.yaml"
+    ).read_text(encoding="utf-8")
+    made = ann.post(
+        "/api/v1/scenarios", json={"yaml": text.replace("interceptors: 44", "interceptors: 10")}
+    )
     assert made.status_code == 201
     assert ann.get(f"/api/v1/scenarios/{made.json()['id']}").status_code == 200
     assert eve.get(f"/api/v1/scenarios/{made.json()['id']}").status_code == 404

@@ -5,12 +5,18 @@ References: RFC 9106 (Argon2 memory-hard function), argon2-cffi ``PasswordHasher
 
 from __future__ import annotations
 
+import os
+import threading
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from stratstab.errors import InputError
 
 _hasher = PasswordHasher()
+# Each check takes tens of MiB and a CPU for tens of milliseconds (by design); a burst
+# of logins would otherwise exhaust memory.  At most one check per CPU runs at a time.
+_checks = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 MIN_PASSWORD_LENGTH = 8
 # A constant hash verified when the user does not exist, so that a wrong user name
@@ -25,13 +31,15 @@ def hash_password(password: str) -> str:
             f"password too short: at least {MIN_PASSWORD_LENGTH} characters expected",
             field="password",
         )
-    return _hasher.hash(password)
+    with _checks:
+        return _hasher.hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     """True when ``password`` matches ``password_hash``; never raises for a mismatch."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        with _checks:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -83,9 +83,19 @@ def create_user(
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with these credentials, or None (same cost either way)."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = find_user(session, username=username)
     if not verify_password(password, user.password_hash if user else None):
         return None
+    return finish_login(user, password=password)
+
+
+def find_user(session: Session, *, username: str) -> User | None:
+    """The user called ``username``, or None."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def finish_login(user: User | None, *, password: str) -> User | None:
+    """After a successful password check: refuse inactive users, refresh the hash."""
     if user is None or not user.is_active:
         return None
     if needs_rehash(user.password_hash):

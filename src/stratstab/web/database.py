@@ -13,7 +13,9 @@ from stratstab.migrations import upgrade_database
 def open_database(url: str) -> Engine:
     """An engine on ``url`` whose schema has been migrated to the newest revision."""
     try:
-        engine = db.make_engine(url)
+        # Requests return their connection early (see deps.get_login), but up to the
+        # thread pool's 40 workers may each need one at once.
+        engine = db.make_engine(url, pool_size=10, max_overflow=40, pool_timeout=60)
         upgrade_database(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the database {url!r}: {exc.__class__.__name__}") from exc

@@ -59,6 +59,10 @@ def get_login(request: Request, db: SessionDep) -> LoginSession | None:
     secret = request.app.state.settings.secret
     token = unsign(secret, "session", request.cookies.get(SESSION_COOKIE))
     login = resolve_session(db, token=token) if token else None
+    # End the read transaction now: the connection goes back to the pool while the
+    # route works (objects stay loaded: the factory does not expire on commit).  Holding
+    # it for the whole request starves the pool under many concurrent requests.
+    db.commit()
     request.state.login = login
     request.state.login_resolved = True
     return login

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import LoginSession, User
+from stratstab.accounts.passwords import verify_password
 from stratstab.web.security import SESSION_COOKIE, set_cookie, sign, unsign
 
 
@@ -15,7 +16,13 @@ def log_in(
 ) -> LoginSession | None:
     """Check credentials, open a session and set its cookie; None when refused."""
     settings = request.app.state.settings
-    user = accounts.authenticate(db, username=username.strip().lower(), password=password)
+    user = accounts.find_user(db, username=username.strip().lower())
+    stored_hash = user.password_hash if user else None
+    # Release the connection during the deliberately slow hash check.
+    db.commit()
+    if not verify_password(password, stored_hash):
+        user = None
+    user = accounts.finish_login(user, password=password)
     if user is None:
         accounts.record(
             db, actor=None, action="login.failed", target_type="user", target_id=username[:64]

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import select
 
 from stratstab.dialogue.consensus import VoteMatrix, analyze
-from stratstab.dialogue.models import Dialogue, Participant, Statement
+from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError, NotFoundError
@@ -26,6 +26,9 @@ from stratstab.web.dialogues.access import (
     statement_visible,
     statement_votable,
 )
+
+# (slug, participant id) pairs known to exist, per store: saves a query per vote.
+_KNOWN_PARTICIPANTS: dict[int, set[tuple[str, str]]] = {}
 
 # Pol.is needs a few voters per statement before groups mean anything.
 MIN_PARTICIPANTS_FOR_ANALYSIS = 4
@@ -43,10 +46,32 @@ class VisibleStatement:
 def enter(store: DialogueStore, viewer: Viewer, slug: str) -> tuple[DialogueInfo, list[str]]:
     """The dialogue and its delegation codes; 404 for a dialogue the viewer may not enter."""
     dialogue = store.get_dialogue(slug)
-    codes = [d.code for d in store.delegations(slug)]
+    codes = delegation_codes(store, slug)
     if not can_enter(viewer, delegations=codes):
         raise NotFoundError(f"no dialogue {slug!r}")  # do not reveal that it exists
     return dialogue, codes
+
+
+def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
+    """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Dialogue.id, Delegation.code)
+            .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
+            .where(Dialogue.slug == slug)
+            .order_by(Delegation.code)
+        ).all()
+    if not rows:
+        raise NotFoundError(f"no dialogue {slug!r}")
+    return [code for _, code in rows if code is not None]
+
+
+def check_entry(store: DialogueStore, viewer: Viewer, slug: str) -> list[str]:
+    """Like :func:`enter` without loading the dialogue's counts (the hot path of voting)."""
+    codes = delegation_codes(store, slug)
+    if not can_enter(viewer, delegations=codes):
+        raise NotFoundError(f"no dialogue {slug!r}")
+    return codes
 
 
 def list_dialogues(store: DialogueStore, viewer: Viewer) -> list[DialogueInfo]:
@@ -107,6 +132,9 @@ def _participant_exists(store: DialogueStore, slug: str, external_id: str) -> bo
 
 def ensure_participant(store: DialogueStore, viewer: Viewer, slug: str) -> str:
     """The viewer's participant id in this dialogue, created on first use."""
+    known = _KNOWN_PARTICIPANTS.setdefault(id(store), set())
+    if (slug, viewer.participant_id) in known:
+        return viewer.participant_id
     if not _participant_exists(store, slug, viewer.participant_id):
         try:
             store.add_participant(
@@ -120,6 +148,7 @@ def ensure_participant(store: DialogueStore, viewer: Viewer, slug: str) -> str:
             # Two first requests of the same user raced; the other one created it.
             if not _participant_exists(store, slug, viewer.participant_id):
                 raise
+    known.add((slug, viewer.participant_id))  # participants are never deleted
     return viewer.participant_id
 
 
@@ -177,7 +206,7 @@ def cast_vote(
     importance: int | None,
 ) -> VoteRecord:
     """Append the viewer's vote (1 agree, -1 disagree, 0 pass; importance 1..3)."""
-    enter(store, viewer, slug)
+    check_entry(store, viewer, slug)
     require(viewer.is_delegate, "only delegates vote")
     target = find_statement(store, viewer, slug, statement)
     require(target.votable, "this statement is not open for voting")
