@@ -72,6 +72,20 @@ def test_chunk_size_does_not_change_results(scenario, tmp_path):
     assert first.groupby("point")["B.survivability_ssbn"].nunique().min() == 3
 
 
+def test_samples_are_each_points_own_sample_levers_stream(scenario):
+    from stratstab.analysis.sweep import _point_seed
+    from stratstab.analysis.uncertainty import sample_levers
+
+    spec = spec_for(scenario, samples=3, chunk_size=5)
+    columns = evaluate_chunk(spec, 1)  # rows 5..9 cut across design points 1, 2 and 3
+    expected = []
+    for row in range(5, 10):
+        point, k = divmod(row, 3)
+        draws = sample_levers(scenario, "A-view", 3, np.random.default_rng(_point_seed(spec, point)))
+        expected.append(draws["B.survivability_ssbn"][k])
+    np.testing.assert_array_equal(columns["B.survivability_ssbn"], expected)
+
+
 def test_seed_changes_samples_and_is_recorded(scenario, tmp_path):
     one = run_sweep(spec_for(scenario, samples=2, seed=1), out=tmp_path / "one.parquet")
     two = run_sweep(spec_for(scenario, samples=2, seed=2), out=tmp_path / "two.parquet")

@@ -10,6 +10,7 @@ straight to disk, so memory stays bounded by the chunk size, not by the sweep si
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class SweepRun:
     chunks: int
     chunks_resumed: int
     workers: int
+    seconds_evaluating: float
 
 
 @contextmanager
@@ -110,14 +112,16 @@ def run_sweep(spec: SweepSpec, *, out: Path, scheduler: str = "local", workers: 
             progress(int(finished))
 
     if scheduler == "local":
-        used = 1
+        used, started = 1, time.perf_counter()
         for chunk in todo:
             store.write_chunk(chunk, evaluate_chunk(spec, chunk))
             on_chunk(chunk)
     else:
         with _client(scheduler, workers) as client:
+            started = time.perf_counter()  # the cluster is up: time the evaluation only
             used = _run_distributed(spec, todo, store, client, on_chunk)
+    evaluating = time.perf_counter() - started
     metadata = {"provenance": spec.provenance(), "sweep": spec.record()}
     path = store.finish(spec.chunks, metadata)
     return SweepRun(path=path, rows=spec.total_rows, chunks=spec.chunks, chunks_resumed=len(done),
-                    workers=used)
+                    workers=used, seconds_evaluating=evaluating)

@@ -224,19 +224,26 @@ def design_points(spec: SweepSpec, points: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _sampled(spec: SweepSpec, points: np.ndarray, first: int, last: int) -> dict[str, np.ndarray]:
-    """Monte Carlo draws for rows ``first..last-1`` (each point's stream drawn whole)."""
-    from stratstab.analysis.uncertainty import sample_levers
+    """Monte Carlo draws for rows ``first..last-1``.
 
+    Each design point's generator yields the uniforms that
+    :func:`stratstab.analysis.uncertainty.sample_levers` would draw for it (its whole
+    stream, then the rows of this chunk are kept); they are turned into lever values
+    in one vectorised call for the chunk.
+    """
+    from stratstab.analysis.beliefs import view_distributions
+    from stratstab.analysis.uncertainty import draws_to_levers
+
+    distributions = view_distributions(spec.scenario, spec.sample_view)
     per_point = spec.samples
-    columns: dict[str, list[np.ndarray]] = {}
+    blocks = []
     for point in np.unique(points):
         rng = np.random.default_rng(_point_seed(spec, point))
-        draws = sample_levers(spec.scenario, spec.sample_view, per_point, rng)
+        uniforms = rng.random((per_point, len(distributions)))
         lo = max(first, point * per_point) - point * per_point
         hi = min(last, (point + 1) * per_point) - point * per_point
-        for key, values in draws.items():
-            columns.setdefault(key, []).append(values[lo:hi])
-    return {key: np.concatenate(parts) for key, parts in columns.items()}
+        blocks.append(uniforms[lo:hi])
+    return draws_to_levers(distributions, np.concatenate(blocks))
 
 
 def chunk_rows(spec: SweepSpec, chunk: int) -> tuple[int, int]:

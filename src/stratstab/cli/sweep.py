@@ -106,6 +106,7 @@ def sweep(
     summary = {"out": str(result.path), "rows": result.rows, "chunks": result.chunks,
                "chunks_resumed": result.chunks_resumed, "workers": result.workers,
                "seed": spec.seed, "seconds": round(elapsed, 3),
+               "seconds_evaluating": round(result.seconds_evaluating, 3),
                "evaluations_per_second": round(result.rows / max(elapsed, 1e-9), 1), "figures": figures}
     if json:
         print_json(summary)
