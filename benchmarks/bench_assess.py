@@ -1,0 +1,168 @@
+"""Benchmark of the assess pipeline: batch path vs reference path, sweeps, scaling.
+
+Measures, in one run on this machine:
+
+- evaluations per second of the one-at-a-time reference path (``evaluate_many``) and
+  of the batch path (``evaluate_batch``) on the same random variants of the built-in
+  baseline; their ratio is ``speedup``;
+- wall time, rate and peak memory (resident set of the whole process tree, Dask
+  workers included) of a ``stratstab sweep`` over a 2-lever grid x Monte Carlo
+  samples, with 1 and 2 local worker processes (the issue's 100 x 100 x 1,000 =
+  10 million evaluations by default; ``--grid``/``--samples`` shrink it);
+- how sweep time grows with the grid size and with the sample count.
+
+Usage: ``python benchmarks/bench_assess.py [--quick] [--json] [--grid N] [--samples S]``.
+``--quick`` finishes in under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+from stratstab.analysis.batch import evaluate_batch
+from stratstab.analysis.batch_schedule import run_sweep
+from stratstab.analysis.evaluate import evaluate_many
+from stratstab.analysis.scenario import load_scenario
+from stratstab.analysis.sweep import SweepSpec, parse_vary
+
+SCENARIO = "us-china-2024-baseline"
+BELIEFS = "US-view"
+
+
+def random_levers(size: int, seed: int = 1) -> dict[str, np.ndarray]:
+    """Random numeric lever values within the baseline's plausible ranges."""
+    rng = np.random.default_rng(seed)
+    return {
+        "US.interceptors": rng.integers(0, 400, size).astype(float),
+        "US.interceptor_pk": rng.uniform(0.3, 0.9, size),
+        "CN.survivability_mobile": rng.uniform(0.2, 0.9, size),
+        "CN.arsenal_scale": rng.uniform(0.5, 3.0, size),
+        "US.w80": rng.uniform(150, 500, size),
+    }
+
+
+def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float]:
+    """Evaluations per second of both paths in this process (CPU time, one core)."""
+    scenario = load_scenario(SCENARIO)
+    levers = random_levers(max(reference_variants, batch_variants))
+    rows = [{k: (int(v[i]) if k.endswith("interceptors") else float(v[i])) for k, v in levers.items()}
+            for i in range(reference_variants)]
+    evaluate_batch(scenario, {k: v[:8] for k, v in levers.items()})  # warm caches (datasets)
+    started = time.process_time()
+    evaluate_many(scenario, rows)
+    reference = reference_variants / (time.process_time() - started)
+    started = time.process_time()
+    evaluate_batch(scenario, {k: v[:batch_variants] for k, v in levers.items()})
+    batch = batch_variants / (time.process_time() - started)
+    return {"reference_evals_per_s": reference, "batch_evals_per_s": batch, "speedup": batch / reference}
+
+
+def _peak_rss_of(process: subprocess.Popen[bytes]) -> float:
+    """Wait for ``process``; return the peak summed RSS of it and its children (MB)."""
+    root = psutil.Process(process.pid)
+    peak = 0.0
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    return peak
+
+
+def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[str, Any]:
+    """Run ``stratstab sweep`` as a subprocess; wall time, rate and peak memory."""
+    stratstab = str(Path(sys.executable).with_name("stratstab"))
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "sweep.parquet"
+        command = [stratstab, "sweep", SCENARIO, "--vary", f"US.interceptors=0:{4 * (grid - 1)}:{grid}",
+                   "--vary", f"CN.launch_under_attack=0:1:{grid}", "--samples", str(samples),
+                   "--view", BELIEFS, "--seed", "1", "--scheduler", "processes", "--workers", str(workers),
+                   "--chunk-size", str(chunk_size), "--out", str(out), "--json"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        peak = _peak_rss_of(process)
+        wall = time.perf_counter() - started
+        summary = json.loads(process.stdout.read() if process.stdout else b"{}")
+        if process.returncode != 0:
+            raise RuntimeError(f"sweep failed: {' '.join(command)}")
+    rows = grid * grid * samples
+    return {"grid": f"{grid}x{grid}", "samples": samples, "evaluations": rows, "workers": workers,
+            "wall_s": wall, "compute_s": summary["seconds_evaluating"],
+            "evals_per_s": rows / summary["seconds_evaluating"],
+            "peak_rss_mb": peak}
+
+
+def bench_scaling(grids: list[int], samples: list[int], chunk_size: int) -> list[dict[str, Any]]:
+    """In-process sweep time (one core) for growing grids and sample counts."""
+    scenario = load_scenario(SCENARIO)
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        for grid, count in [(g, samples[0]) for g in grids] + [(grids[0], s) for s in samples[1:]]:
+            axes = (parse_vary(f"US.interceptors=0:{4 * (grid - 1)}:{grid}", scenario),
+                    parse_vary(f"CN.launch_under_attack=0:1:{grid}", scenario))
+            spec = SweepSpec(scenario=scenario, axes=axes, samples=count, seed=1, sample_view=BELIEFS,
+                             view=BELIEFS, chunk_size=chunk_size)
+            started = time.perf_counter()
+            run_sweep(spec, out=Path(folder) / f"s{grid}-{count}.parquet")
+            seconds = time.perf_counter() - started
+            out.append({"grid": f"{grid}x{grid}", "samples": count, "evaluations": spec.total_rows,
+                        "seconds": seconds, "us_per_eval": 1e6 * seconds / spec.total_rows})
+    return out
+
+
+def main() -> None:
+    """Parse options, run the measurements, print a table or JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--grid", type=int, default=None, help="grid points per lever (default 100)")
+    parser.add_argument("--samples", type=int, default=None, help="samples per point (default 1000)")
+    args = parser.parse_args()
+    grid = args.grid or (20 if args.quick else 100)
+    samples = args.samples or (10 if args.quick else 1000)
+    chunk = 2000 if args.quick else 5000
+    result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
+    result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
+    result["sweeps"] = [bench_sweep(grid, samples, workers, chunk) for workers in (1, 2)]
+    result["two_worker_speedup"] = result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
+    result["scaling"] = bench_scaling([4, 8] if args.quick else [10, 20, 40],
+                                      [4, 8] if args.quick else [10, 20, 40], chunk)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print_table(result)
+
+
+def print_table(result: dict[str, Any]) -> None:
+    """The figures as a plain-text table."""
+    print(f"stratstab assess benchmark ({result['scenario']}, {result['cpu_count']} cores)")
+    print(f"  reference path   {result['reference_evals_per_s']:12,.1f} evaluations/s (one core)")
+    print(f"  batch path       {result['batch_evals_per_s']:12,.1f} evaluations/s (one core)")
+    print(f"  speedup          {result['speedup']:12,.1f} x")
+    print(f"  {'sweep':<18}{'evals':>12}{'workers':>8}{'wall s':>10}{'compute s':>11}{'evals/s':>10}{'peak MB':>9}")
+    for row in result["sweeps"]:
+        label = f"{row['grid']} x {row['samples']}"
+        print(f"  {label:<18}{row['evaluations']:>12,}{row['workers']:>8}{row['wall_s']:>10.1f}"
+              f"{row['compute_s']:>11.1f}{row['evals_per_s']:>10,.0f}{row['peak_rss_mb']:>9.0f}")
+    print(f"  2 workers vs 1   {result['two_worker_speedup']:12.2f} x")
+    print(f"  {'scaling':<18}{'evals':>12}{'seconds':>10}{'us/eval':>10}")
+    for row in result["scaling"]:
+        label = f"{row['grid']} x {row['samples']}"
+        print(f"  {label:<18}{row['evaluations']:>12,}{row['seconds']:>10.2f}{row['us_per_eval']:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
