@@ -56,8 +56,10 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
     """Evaluations per second of both paths in this process (CPU time, one core)."""
     scenario = load_scenario(SCENARIO)
     levers = random_levers(max(reference_variants, batch_variants))
-    rows = [{k: (int(v[i]) if k.endswith("interceptors") else float(v[i])) for k, v in levers.items()}
-            for i in range(reference_variants)]
+    rows = [
+        {k: (int(v[i]) if k.endswith("interceptors") else float(v[i])) for k, v in levers.items()}
+        for i in range(reference_variants)
+    ]
     evaluate_batch(scenario, {k: v[:8] for k, v in levers.items()})  # warm caches (datasets)
     started = time.process_time()
     evaluate_many(scenario, rows)
@@ -65,7 +67,11 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
     started = time.process_time()
     evaluate_batch(scenario, {k: v[:batch_variants] for k, v in levers.items()})
     batch = batch_variants / (time.process_time() - started)
-    return {"reference_evals_per_s": reference, "batch_evals_per_s": batch, "speedup": batch / reference}
+    return {
+        "reference_evals_per_s": reference,
+        "batch_evals_per_s": batch,
+        "speedup": batch / reference,
+    }
 
 
 def _peak_rss_of(process: subprocess.Popen[bytes]) -> float:
@@ -87,10 +93,30 @@ def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[
     stratstab = str(Path(sys.executable).with_name("stratstab"))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "sweep.parquet"
-        command = [stratstab, "sweep", SCENARIO, "--vary", f"US.interceptors=0:{4 * (grid - 1)}:{grid}",
-                   "--vary", f"CN.launch_under_attack=0:1:{grid}", "--samples", str(samples),
-                   "--view", BELIEFS, "--seed", "1", "--scheduler", "processes", "--workers", str(workers),
-                   "--chunk-size", str(chunk_size), "--out", str(out), "--json"]
+        command = [
+            stratstab,
+            "sweep",
+            SCENARIO,
+            "--vary",
+            f"US.interceptors=0:{4 * (grid - 1)}:{grid}",
+            "--vary",
+            f"CN.launch_under_attack=0:1:{grid}",
+            "--samples",
+            str(samples),
+            "--view",
+            BELIEFS,
+            "--seed",
+            "1",
+            "--scheduler",
+            "processes",
+            "--workers",
+            str(workers),
+            "--chunk-size",
+            str(chunk_size),
+            "--out",
+            str(out),
+            "--json",
+        ]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         peak = _peak_rss_of(process)
@@ -99,10 +125,16 @@ def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[
         if process.returncode != 0:
             raise RuntimeError(f"sweep failed: {' '.join(command)}")
     rows = grid * grid * samples
-    return {"grid": f"{grid}x{grid}", "samples": samples, "evaluations": rows, "workers": workers,
-            "wall_s": wall, "compute_s": summary["seconds_evaluating"],
-            "evals_per_s": rows / summary["seconds_evaluating"],
-            "peak_rss_mb": peak}
+    return {
+        "grid": f"{grid}x{grid}",
+        "samples": samples,
+        "evaluations": rows,
+        "workers": workers,
+        "wall_s": wall,
+        "compute_s": summary["seconds_evaluating"],
+        "evals_per_s": rows / summary["seconds_evaluating"],
+        "peak_rss_mb": peak,
+    }
 
 
 def bench_scaling(grids: list[int], samples: list[int], chunk_size: int) -> list[dict[str, Any]]:
@@ -111,15 +143,31 @@ def bench_scaling(grids: list[int], samples: list[int], chunk_size: int) -> list
     out = []
     with tempfile.TemporaryDirectory() as folder:
         for grid, count in [(g, samples[0]) for g in grids] + [(grids[0], s) for s in samples[1:]]:
-            axes = (parse_vary(f"US.interceptors=0:{4 * (grid - 1)}:{grid}", scenario),
-                    parse_vary(f"CN.launch_under_attack=0:1:{grid}", scenario))
-            spec = SweepSpec(scenario=scenario, axes=axes, samples=count, seed=1, sample_view=BELIEFS,
-                             view=BELIEFS, chunk_size=chunk_size)
+            axes = (
+                parse_vary(f"US.interceptors=0:{4 * (grid - 1)}:{grid}", scenario),
+                parse_vary(f"CN.launch_under_attack=0:1:{grid}", scenario),
+            )
+            spec = SweepSpec(
+                scenario=scenario,
+                axes=axes,
+                samples=count,
+                seed=1,
+                sample_view=BELIEFS,
+                view=BELIEFS,
+                chunk_size=chunk_size,
+            )
             started = time.perf_counter()
             run_sweep(spec, out=Path(folder) / f"s{grid}-{count}.parquet")
             seconds = time.perf_counter() - started
-            out.append({"grid": f"{grid}x{grid}", "samples": count, "evaluations": spec.total_rows,
-                        "seconds": seconds, "us_per_eval": 1e6 * seconds / spec.total_rows})
+            out.append(
+                {
+                    "grid": f"{grid}x{grid}",
+                    "samples": count,
+                    "evaluations": spec.total_rows,
+                    "seconds": seconds,
+                    "us_per_eval": 1e6 * seconds / spec.total_rows,
+                }
+            )
     return out
 
 
@@ -128,8 +176,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--grid", type=int, default=None, help="grid points per lever (default 100)")
-    parser.add_argument("--samples", type=int, default=None, help="samples per point (default 1000)")
+    parser.add_argument(
+        "--grid", type=int, default=None, help="grid points per lever (default 100)"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=None, help="samples per point (default 1000)"
+    )
     args = parser.parse_args()
     grid = args.grid or (20 if args.quick else 100)
     samples = args.samples or (10 if args.quick else 1000)
@@ -137,9 +189,12 @@ def main() -> None:
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
     result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
     result["sweeps"] = [bench_sweep(grid, samples, workers, chunk) for workers in (1, 2)]
-    result["two_worker_speedup"] = result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
-    result["scaling"] = bench_scaling([4, 8] if args.quick else [10, 20, 40],
-                                      [4, 8] if args.quick else [10, 20, 40], chunk)
+    result["two_worker_speedup"] = (
+        result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
+    )
+    result["scaling"] = bench_scaling(
+        [10, 20] if args.quick else [25, 50, 100], [2, 4] if args.quick else [2, 4, 8], chunk
+    )
     if args.json:
         print(json.dumps(result, indent=2))
         return
@@ -152,16 +207,24 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"  reference path   {result['reference_evals_per_s']:12,.1f} evaluations/s (one core)")
     print(f"  batch path       {result['batch_evals_per_s']:12,.1f} evaluations/s (one core)")
     print(f"  speedup          {result['speedup']:12,.1f} x")
-    print(f"  {'sweep':<18}{'evals':>12}{'workers':>8}{'wall s':>10}{'compute s':>11}{'evals/s':>10}{'peak MB':>9}")
+    print(
+        f"  {'sweep':<18}{'evals':>12}{'workers':>8}{'wall s':>10}"
+        f"{'compute s':>11}{'evals/s':>10}{'peak MB':>9}"
+    )
     for row in result["sweeps"]:
         label = f"{row['grid']} x {row['samples']}"
-        print(f"  {label:<18}{row['evaluations']:>12,}{row['workers']:>8}{row['wall_s']:>10.1f}"
-              f"{row['compute_s']:>11.1f}{row['evals_per_s']:>10,.0f}{row['peak_rss_mb']:>9.0f}")
+        print(
+            f"  {label:<18}{row['evaluations']:>12,}{row['workers']:>8}{row['wall_s']:>10.1f}"
+            f"{row['compute_s']:>11.1f}{row['evals_per_s']:>10,.0f}{row['peak_rss_mb']:>9.0f}"
+        )
     print(f"  2 workers vs 1   {result['two_worker_speedup']:12.2f} x")
     print(f"  {'scaling':<18}{'evals':>12}{'seconds':>10}{'us/eval':>10}")
     for row in result["scaling"]:
         label = f"{row['grid']} x {row['samples']}"
-        print(f"  {label:<18}{row['evaluations']:>12,}{row['seconds']:>10.2f}{row['us_per_eval']:>10.0f}")
+        print(
+            f"  {label:<18}{row['evaluations']:>12,}{row['seconds']:>10.2f}"
+            f"{row['us_per_eval']:>10.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,23 +10,33 @@ from hypothesis import strategies as st
 from stratstab.analysis.batch import evaluate_batch, stop_rule_index
 from stratstab.analysis.batch_inputs import DEFENSE_ARRAY_FIELDS
 from stratstab.analysis.evaluate import evaluate_many, output_names
-from stratstab.analysis.scenario import DefenseSpec, list_builtin_scenarios, load_scenario, scenario_from_dict
+from stratstab.analysis.scenario import (
+    DefenseSpec,
+    list_builtin_scenarios,
+    load_scenario,
+    scenario_from_dict,
+)
 from stratstab.errors import InputError
 from stratstab.models.crisis import stop_rule
 
 US_US = {
     "name": "US forces on both sides",
     "forces": {"A": {"dataset": "us-2024"}, "B": {"dataset": "us-2024"}},
-    "defenses": {"A": {"interceptors": 44, "interceptor_pk": 0.5, "shots_per_rv": 4,
-                       "discrimination": 0.9}},
+    "defenses": {
+        "A": {"interceptors": 44, "interceptor_pk": 0.5, "shots_per_rv": 4, "discrimination": 0.9}
+    },
     "assured_retaliation": {"A": {"damage": 0.4}},
     "counterforce_levels": 41,
     "assumptions": {"A-view": {"B.survivability_ssbn": 0.5, "A.interceptor_pk": 0.7}},
 }
 # Reaction outputs come out of a bisection to 1e-6 relative: one comparison that
 # falls the other way at the boundary moves them by about that much.
-LOOSE = {"required_arsenal", "reaction_slope_arsenal", "reaction_slope_interceptors",
-         "arms_race_slope_product"}
+LOOSE = {
+    "required_arsenal",
+    "reaction_slope_arsenal",
+    "reaction_slope_interceptors",
+    "arms_race_slope_product",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +48,21 @@ def assert_equal_outputs(reference: dict, batch: dict) -> None:
     assert set(batch) == set(reference)
     for name, expected in reference.items():
         loose = name.split(".")[-1] in LOOSE
-        np.testing.assert_allclose(batch[name], expected, rtol=1e-5 if loose else 1e-8,
-                                   atol=1e-5 if loose else 1e-9, err_msg=name)
+        np.testing.assert_allclose(
+            batch[name],
+            expected,
+            rtol=1e-5 if loose else 1e-8,
+            atol=1e-5 if loose else 1e-9,
+            err_msg=name,
+        )
 
 
 def reference(scenario, levers: dict[str, np.ndarray], view=None) -> dict:
     size = len(next(iter(levers.values())))
-    rows = [{k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in levers.items()}
-            for i in range(size)]
+    rows = [
+        {k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in levers.items()}
+        for i in range(size)
+    ]
     return evaluate_many(scenario, rows, view=view)
 
 
@@ -69,10 +86,14 @@ def variant_levers(sides: tuple[str, str]):
         f"{b}.launch_under_attack": probability,
         f"{a}.posture": st.sampled_from(["day-to-day", "generated"]),
     }
-    return st.fixed_dictionaries({k: st.lists(v, min_size=3, max_size=3) for k, v in columns.items()})
+    return st.fixed_dictionaries(
+        {k: st.lists(v, min_size=3, max_size=3) for k, v in columns.items()}
+    )
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_batch_equals_reference_on_random_variants(us_us, data):
     lists = data.draw(variant_levers(us_us.sides))
@@ -93,7 +114,9 @@ def test_batch_equals_reference_on_builtin_scenarios(scenario_id):
         f"{first}.w80": rng.uniform(100, 500, 2),
     }
     for view in [None, *list(scenario.assumptions)[:1]]:
-        assert_equal_outputs(reference(scenario, levers, view), evaluate_batch(scenario, levers, view=view))
+        assert_equal_outputs(
+            reference(scenario, levers, view), evaluate_batch(scenario, levers, view=view)
+        )
 
 
 def test_structural_levers_group_and_match(us_us):
@@ -108,16 +131,20 @@ def test_structural_levers_group_and_match(us_us):
 
 
 def test_decoys_match(us_us):
-    levers = {"A.decoys_per_rv": np.array([0.0, 0.5]), "A.decoy_rejection": np.array([0.2, 0.9]),
-              "A.interceptors": np.array([44.0, 100.0])}
+    levers = {
+        "A.decoys_per_rv": np.array([0.0, 0.5]),
+        "A.decoy_rejection": np.array([0.2, 0.9]),
+        "A.interceptors": np.array([44.0, 100.0]),
+    }
     assert_equal_outputs(reference(us_us, levers), evaluate_batch(us_us, levers))
 
 
 def test_scalars_broadcast_and_order_does_not_matter(us_us):
     levers = {"A.interceptors": np.array([0.0, 50.0, 100.0, 150.0]), "B.arsenal_scale": 1.5}
     whole = evaluate_batch(us_us, levers)
-    backwards = evaluate_batch(us_us, {"A.interceptors": levers["A.interceptors"][::-1],
-                                       "B.arsenal_scale": 1.5})
+    backwards = evaluate_batch(
+        us_us, {"A.interceptors": levers["A.interceptors"][::-1], "B.arsenal_scale": 1.5}
+    )
     for name in output_names(us_us.sides):
         np.testing.assert_array_equal(whole[name], backwards[name][::-1])
     # More interceptors never lets more of B's retaliation through.
@@ -136,7 +163,10 @@ def test_empty_batch(us_us):
         ({"A.interceptors": np.array([1.0, 2.5])}, "whole numbers"),
         ({"A.warp_drive": np.array([1.0])}, "unknown lever"),
         ({"C.interceptors": np.array([1.0])}, "SIDE.name"),
-        ({"A.interceptors": np.array([1.0, 2.0]), "B.w80": np.array([1.0, 2.0, 3.0])}, "one length"),
+        (
+            {"A.interceptors": np.array([1.0, 2.0]), "B.w80": np.array([1.0, 2.0, 3.0])},
+            "one length",
+        ),
         ({"A.arsenal_scale": np.array([1.0, np.nan])}, "finite"),
         ({"A.posture": np.array(["ready"])}, "generated"),
         ({"A.w80": np.ones((2, 2))}, "1-D"),
@@ -152,8 +182,10 @@ def test_defense_fields_are_all_carried():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.floats(0, 2), min_size=5, max_size=5), min_size=1, max_size=4),
-       st.lists(st.floats(0, 2), min_size=5, max_size=5))
+@given(
+    st.lists(st.lists(st.floats(0, 2), min_size=5, max_size=5), min_size=1, max_size=4),
+    st.lists(st.floats(0, 2), min_size=5, max_size=5),
+)
 def test_stop_rule_rows_match_scalar_rule(own_rows, other):
     own = np.array(own_rows)
     victim = np.tile(np.array(other), (own.shape[0], 1))

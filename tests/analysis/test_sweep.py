@@ -10,7 +10,13 @@ from stratstab.analysis.batch import evaluate_batch
 from stratstab.analysis.batch_schedule import run_sweep
 from stratstab.analysis.batch_store import read_metadata
 from stratstab.analysis.scenario import scenario_from_dict
-from stratstab.analysis.sweep import SweepSpec, design_points, evaluate_chunk, parse_vary, sample_view
+from stratstab.analysis.sweep import (
+    SweepSpec,
+    design_points,
+    evaluate_chunk,
+    parse_vary,
+    sample_view,
+)
 from stratstab.errors import InputError
 
 SCENARIO = {
@@ -18,8 +24,12 @@ SCENARIO = {
     "forces": {"A": {"dataset": "us-2024"}, "B": {"dataset": "us-2024"}},
     "defenses": {"A": {"interceptors": 44, "interceptor_pk": 0.5, "shots_per_rv": 4}},
     "counterforce_levels": 21,
-    "beliefs": {"A-view": {"B.survivability_ssbn": {"dist": "uniform", "low": 0.3, "high": 0.9},
-                           "A.interceptor_pk": {"dist": "triangular", "low": 0.3, "mode": 0.5, "high": 0.8}}},
+    "beliefs": {
+        "A-view": {
+            "B.survivability_ssbn": {"dist": "uniform", "low": 0.3, "high": 0.9},
+            "A.interceptor_pk": {"dist": "triangular", "low": 0.3, "mode": 0.5, "high": 0.8},
+        }
+    },
 }
 
 
@@ -29,9 +39,20 @@ def scenario():
 
 
 def spec_for(scenario, *, chunk_size=4, samples=0, design="full", points=None, seed=11):
-    axes = (parse_vary("A.interceptors=0:100:3", scenario), parse_vary("B.arsenal_scale=0.5:1.5:2", scenario))
-    return SweepSpec(scenario=scenario, axes=axes, design=design, points=points, samples=samples, seed=seed,
-                     sample_view=sample_view(scenario, None) if samples else None, chunk_size=chunk_size)
+    axes = (
+        parse_vary("A.interceptors=0:100:3", scenario),
+        parse_vary("B.arsenal_scale=0.5:1.5:2", scenario),
+    )
+    return SweepSpec(
+        scenario=scenario,
+        axes=axes,
+        design=design,
+        points=points,
+        samples=samples,
+        seed=seed,
+        sample_view=sample_view(scenario, None) if samples else None,
+        chunk_size=chunk_size,
+    )
 
 
 def table(path):
@@ -81,7 +102,9 @@ def test_samples_are_each_points_own_sample_levers_stream(scenario):
     expected = []
     for row in range(5, 10):
         point, k = divmod(row, 3)
-        draws = sample_levers(scenario, "A-view", 3, np.random.default_rng(_point_seed(spec, point)))
+        draws = sample_levers(
+            scenario, "A-view", 3, np.random.default_rng(_point_seed(spec, point))
+        )
         expected.append(draws["B.survivability_ssbn"][k])
     np.testing.assert_array_equal(columns["B.survivability_ssbn"], expected)
 
@@ -89,7 +112,9 @@ def test_samples_are_each_points_own_sample_levers_stream(scenario):
 def test_seed_changes_samples_and_is_recorded(scenario, tmp_path):
     one = run_sweep(spec_for(scenario, samples=2, seed=1), out=tmp_path / "one.parquet")
     two = run_sweep(spec_for(scenario, samples=2, seed=2), out=tmp_path / "two.parquet")
-    assert not np.array_equal(table(one.path)["A.interceptor_pk"], table(two.path)["A.interceptor_pk"])
+    assert not np.array_equal(
+        table(one.path)["A.interceptor_pk"], table(two.path)["A.interceptor_pk"]
+    )
     meta = read_metadata(one.path)
     assert meta["provenance"]["seed"] == 1
     assert meta["provenance"]["datasets"] == {"us-2024": "2024.1"}
@@ -143,18 +168,24 @@ def test_resume_refuses_other_settings(scenario, tmp_path):
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as local:
         yield local
 
 
 def test_dask_cluster_and_worker_count_do_not_change_results(scenario, tmp_path, cluster):
     local = table(run_sweep(spec_for(scenario, samples=2), out=tmp_path / "local.parquet").path)
-    remote = run_sweep(spec_for(scenario, samples=2), out=tmp_path / "tcp.parquet",
-                       scheduler=cluster.scheduler_address)
+    remote = run_sweep(
+        spec_for(scenario, samples=2),
+        out=tmp_path / "tcp.parquet",
+        scheduler=cluster.scheduler_address,
+    )
     assert remote.workers == 2
     assert table(remote.path).equals(local)
-    one = run_sweep(spec_for(scenario, samples=2), out=tmp_path / "p1.parquet", scheduler="processes", workers=1)
+    one = run_sweep(
+        spec_for(scenario, samples=2), out=tmp_path / "p1.parquet", scheduler="processes", workers=1
+    )
     assert one.workers == 1
     assert table(one.path).equals(local)
 

@@ -40,11 +40,27 @@ def run(args: list[str]):
 
 def test_sweep_writes_parquet_and_json_summary(scenario_file, tmp_path):
     out = tmp_path / "grid.parquet"
-    result = run(["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3",
-                  "--vary", "B.posture=day-to-day,generated", "--out", str(out), "--seed", "5",
-                  "--chunk-size", "4", "--json", "--plot", str(tmp_path / "figs")])
+    result = run(
+        [
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "A.interceptors=0:100:3",
+            "--vary",
+            "B.posture=day-to-day,generated",
+            "--out",
+            str(out),
+            "--seed",
+            "5",
+            "--chunk-size",
+            "4",
+            "--json",
+            "--plot",
+            str(tmp_path / "figs"),
+        ]
+    )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
     assert summary["rows"] == 6 and summary["chunks"] == 2 and summary["seed"] == 5
     frame = pq.read_table(out).to_pandas()
     assert sorted(set(frame["B.posture"])) == ["day-to-day", "generated"]
@@ -66,36 +82,75 @@ def test_sweep_writes_parquet_and_json_summary(scenario_file, tmp_path):
     ],
 )
 def test_bad_vary_specs_raise_input_errors(scenario_file, tmp_path, spec, message):
-    result = run(["sweep", str(scenario_file), "--vary", spec, "--out", str(tmp_path / "x.parquet")])
+    result = run(
+        ["sweep", str(scenario_file), "--vary", spec, "--out", str(tmp_path / "x.parquet")]
+    )
     assert isinstance(result.exception, InputError)
     assert message in str(result.exception) and "--vary" in str(result.exception)
     assert not (tmp_path / "x.parquet.parts").exists()
 
 
 def test_bad_vary_is_one_line_and_exit_2(scenario_file, tmp_path):
-    completed = subprocess.run([*STRATSTAB, "sweep", str(scenario_file), "--vary", "A.w80=500:100:3",
-                                "--out", str(tmp_path / "x.parquet")], capture_output=True, text=True)
+    completed = subprocess.run(
+        [
+            *STRATSTAB,
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "A.w80=500:100:3",
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and "stop (100) is below start (500)" in lines[0]
 
 
 def test_samples_without_beliefs_is_a_clear_error(scenario_file, tmp_path):
-    result = run(["sweep", str(scenario_file), "--vary", "A.w80=100:300:2", "--samples", "10",
-                  "--out", str(tmp_path / "x.parquet")])
+    result = run(
+        [
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "A.w80=100:300:2",
+            "--samples",
+            "10",
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ]
+    )
     assert isinstance(result.exception, InputError)
     assert "--samples needs belief distributions in the scenario" in str(result.exception)
 
 
 def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_path):
-    args = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:300:7",
-            "--vary", "B.survivability_ssbn=0:1:6", "--chunk-size", "3", "--seed", "9"]
+    args = [
+        "sweep",
+        str(scenario_file),
+        "--vary",
+        "A.interceptors=0:300:7",
+        "--vary",
+        "B.survivability_ssbn=0:1:6",
+        "--chunk-size",
+        "3",
+        "--seed",
+        "9",
+    ]
     full = tmp_path / "full.parquet"
-    assert subprocess.run([*STRATSTAB, *args, "--out", str(full)], capture_output=True).returncode == 0
+    assert (
+        subprocess.run([*STRATSTAB, *args, "--out", str(full)], capture_output=True).returncode == 0
+    )
     out = tmp_path / "killed.parquet"
     parts = tmp_path / "killed.parquet.parts"
-    process = subprocess.Popen([*STRATSTAB, *args, "--out", str(out)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [*STRATSTAB, *args, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(parts.glob("chunk-*.parquet"))) < 2:
         time.sleep(0.05)
@@ -103,8 +158,9 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     process.wait()
     done_before = len(list(parts.glob("chunk-*.parquet")))
     assert not out.exists() and 2 <= done_before < 14
-    resumed = subprocess.run([*STRATSTAB, *args, "--out", str(out), "--resume", "--json"],
-                             capture_output=True, text=True)
+    resumed = subprocess.run(
+        [*STRATSTAB, *args, "--out", str(out), "--resume", "--json"], capture_output=True, text=True
+    )
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)
     assert summary["chunks_resumed"] >= done_before

@@ -29,7 +29,12 @@ from stratstab.analysis.batch_exchange import (
     strike_plan,
     weapon_counts,
 )
-from stratstab.analysis.batch_inputs import BatchResolved, batch_resolved, is_modifier, is_structural
+from stratstab.analysis.batch_inputs import (
+    BatchResolved,
+    batch_resolved,
+    is_modifier,
+    is_structural,
+)
 from stratstab.analysis.batch_levers import lever_arrays
 from stratstab.analysis.batch_reaction import reaction_outputs
 from stratstab.analysis.evaluate import output_names
@@ -59,20 +64,34 @@ def _curve_outputs(batch: BatchResolved, plan: StrikePlan, striker: str) -> dict
     victim = scenario.other(striker)
     attacker, target = batch.forces[striker], batch.forces[victim]
     counts = weapon_counts(plan, attacker)
-    levels = np.linspace(0.0, maximum_strike(plan, counts, target), scenario.counterforce_levels, axis=1)
+    levels = np.linspace(
+        0.0, maximum_strike(plan, counts, target), scenario.counterforce_levels, axis=1
+    )
     survivors, spent, back = retaliation_arriving(
-        plan, counts=counts, victim=target, levels=levels,
-        launch_under_attack=batch.launch_under_attack[victim], defense=batch.defenses[striker])
+        plan,
+        counts=counts,
+        victim=target,
+        levels=levels,
+        launch_under_attack=batch.launch_under_attack[victim],
+        defense=batch.defenses[striker],
+    )
     held = attacker.warheads
     # The striker answers with everything it did not spend on counterforce.
-    mean_use_reliability = (held * plan.striker_use_share * attacker.reliability).sum(axis=1) / np.maximum(
-        held.sum(axis=1), 1e-12)
-    reserve = np.maximum(attacker.total_warheads[:, None] - spent, 0.0) * mean_use_reliability[:, None]
+    mean_use_reliability = (held * plan.striker_use_share * attacker.reliability).sum(
+        axis=1
+    ) / np.maximum(held.sum(axis=1), 1e-12)
+    reserve = (
+        np.maximum(attacker.total_warheads[:, None] - spent, 0.0) * mean_use_reliability[:, None]
+    )
     reserve_arriving = arriving(reserve, batch.defenses[victim])
     striker_damage = damage_fraction(arriving_warheads=back, w80=batch.w80[striker][:, None])
-    victim_damage = damage_fraction(arriving_warheads=reserve_arriving, w80=batch.w80[victim][:, None])
-    weights = dict(own_weight_exponent=scenario.cost.own_weight_exponent,
-                   enemy_weight=scenario.cost.enemy_weight)
+    victim_damage = damage_fraction(
+        arriving_warheads=reserve_arriving, w80=batch.w80[victim][:, None]
+    )
+    weights = dict(
+        own_weight_exponent=scenario.cost.own_weight_exponent,
+        enemy_weight=scenario.cost.enemy_weight,
+    )
     striker_cost = cost(own_damage=striker_damage, enemy_damage=victim_damage, **weights)
     victim_cost = cost(own_damage=victim_damage, enemy_damage=striker_damage, **weights)
     index = stop_rule_index(striker_cost=striker_cost, victim_cost=victim_cost)
@@ -95,11 +114,16 @@ def evaluate_resolved(batch: BatchResolved) -> dict[str, np.ndarray]:
     c1 = {side: curves[side]["striker_cost"] for side in sides}
     c2 = {side: curves[batch.base.scenario.other(side)]["victim_cost"] for side in sides}
     first, second = sides
-    out["crisis_stability_index"] = np.asarray(first_strike_stability_index(
-        c1_a=c1[first], c2_a=c2[first], c1_b=c1[second], c2_b=c2[second]), dtype=float)
+    out["crisis_stability_index"] = np.asarray(
+        first_strike_stability_index(
+            c1_a=c1[first], c2_a=c2[first], c1_b=c1[second], c2_b=c2[second]
+        ),
+        dtype=float,
+    )
     reactions = {side: reaction_outputs(batch, plans, side) for side in sides}
     out["arms_race_slope_product"] = np.abs(
-        reactions[first]["reaction_slope_arsenal"] * reactions[second]["reaction_slope_arsenal"])
+        reactions[first]["reaction_slope_arsenal"] * reactions[second]["reaction_slope_arsenal"]
+    )
     for side in sides:
         struck = curves[batch.base.scenario.other(side)]
         out[f"{side}.surviving_warheads"] = struck["victim_surviving"]
@@ -119,7 +143,9 @@ def structure(scenario: Scenario, levers: Mapping[str, Any]) -> Resolved:
     return Resolved(scenario=folded, forces=forces, view=None)
 
 
-def _groups(arrays: dict[str, np.ndarray], keys: list[str], size: int) -> list[tuple[dict[str, Any], np.ndarray]]:
+def _groups(
+    arrays: dict[str, np.ndarray], keys: list[str], size: int
+) -> list[tuple[dict[str, Any], np.ndarray]]:
     """Split variant indices by the values of the structural levers ``keys``."""
     if not keys:
         return [({}, np.arange(size))]
@@ -127,12 +153,15 @@ def _groups(arrays: dict[str, np.ndarray], keys: list[str], size: int) -> list[t
     columns = [arrays[k].tolist() for k in keys]
     for i, combination in enumerate(zip(*columns, strict=True)):
         labels.setdefault(combination, []).append(i)
-    return [(dict(zip(keys, combination, strict=True)), np.asarray(rows))
-            for combination, rows in labels.items()]
+    return [
+        (dict(zip(keys, combination, strict=True)), np.asarray(rows))
+        for combination, rows in labels.items()
+    ]
 
 
-def evaluate_batch(scenario: Scenario, levers: Mapping[str, Any], *,
-                   view: str | None = None) -> dict[str, np.ndarray]:
+def evaluate_batch(
+    scenario: Scenario, levers: Mapping[str, Any], *, view: str | None = None
+) -> dict[str, np.ndarray]:
     """Headline outputs of B variants of ``scenario`` (under ``view``), as arrays of length B.
 
     ``levers`` maps lever keys (see :mod:`stratstab.analysis.levers`) to 1-D arrays of
@@ -150,8 +179,9 @@ def evaluate_batch(scenario: Scenario, levers: Mapping[str, Any], *,
         return out
     for fixed, rows in _groups(arrays, structural, size):
         group_levers = {**base_levers, **fixed}
-        values = {k: np.full(rows.size, float(v)) for k, v in group_levers.items()
-                  if is_modifier(k)}
+        values = {
+            k: np.full(rows.size, float(v)) for k, v in group_levers.items() if is_modifier(k)
+        }
         values.update({k: v[rows] for k, v in numeric.items()})
         batch = batch_resolved(structure(scenario, group_levers), values, rows.size)
         for name, result in evaluate_resolved(batch).items():

@@ -55,7 +55,7 @@ class StrikePlan:
 
 
 def strike_plan(base: Resolved, striker: str) -> StrikePlan:
-    """Precompute the structure of ``striker``'s strike (mirrors ``targets_for``/``weapons_for``)."""
+    """Precompute the structure of ``striker``'s strike (as ``targets_for``/``weapons_for``)."""
     scenario = base.scenario
     victim = scenario.other(striker)
     spec = base.strike(striker)
@@ -65,28 +65,49 @@ def strike_plan(base: Resolved, striker: str) -> StrikePlan:
         chosen = np.flatnonzero([k in PROMPT_KINDS for k in attacker.kinds])
     else:
         chosen = np.flatnonzero([n in spec.weapons for n in attacker.names])
-    lethal = np.asarray(lethality(yield_kt=attacker.yield_kt[chosen], cep_m=attacker.cep_m[chosen]),
-                        dtype=float).reshape(-1)
+    lethal = np.asarray(
+        lethality(yield_kt=attacker.yield_kt[chosen], cep_m=attacker.cep_m[chosen]), dtype=float
+    ).reshape(-1)
     # Most lethal reliable warheads first; ties keep dataset order (as the reference does).
     queue = chosen[np.lexsort((np.arange(chosen.size), -lethal * attacker.reliability[chosen]))]
-    per_point = np.array([spec.warheads_per_aim_point.get(b, 1) for b in target.basing], dtype=float)
+    per_point = np.array(
+        [spec.warheads_per_aim_point.get(b, 1) for b in target.basing], dtype=float
+    )
     single = np.zeros((queue.size, len(target.names)))
     priority_kill = np.zeros(len(target.names))
     if queue.size:
-        single = np.asarray(sspk(yield_kt=attacker.yield_kt[queue][:, None],
-                                 cep_m=attacker.cep_m[queue][:, None],
-                                 hardness_psi=target.hardness_psi[None, :], method=method), dtype=float)
-        priority_kill = np.asarray(kill_probability(
-            sspk=single[0], reliability=attacker.reliability[queue[0]], shots=per_point), dtype=float)
-    targeted = (np.ones(len(target.names), bool) if spec.targets is None
-                else np.array([n in spec.targets for n in target.names], dtype=bool))
+        single = np.asarray(
+            sspk(
+                yield_kt=attacker.yield_kt[queue][:, None],
+                cep_m=attacker.cep_m[queue][:, None],
+                hardness_psi=target.hardness_psi[None, :],
+                method=method,
+            ),
+            dtype=float,
+        )
+        priority_kill = np.asarray(
+            kill_probability(
+                sspk=single[0], reliability=attacker.reliability[queue[0]], shots=per_point
+            ),
+            dtype=float,
+        )
+    targeted = (
+        np.ones(len(target.names), bool)
+        if spec.targets is None
+        else np.array([n in spec.targets for n in target.names], dtype=bool)
+    )
     use = scenario.use
 
     return StrikePlan(
-        weapon_index=queue, sspk=single, reliability=attacker.reliability[queue],
-        priority_kill=priority_kill, per_point=per_point, targeted=targeted,
+        weapon_index=queue,
+        sspk=single,
+        reliability=attacker.reliability[queue],
+        priority_kill=priority_kill,
+        per_point=per_point,
+        targeted=targeted,
         rank_names=np.argsort(np.argsort(np.array(target.names, dtype=object))).astype(float),
-        victim_fixed=target.fixed, fratricide=spec.fratricide,
+        victim_fixed=target.fixed,
+        fratricide=spec.fratricide,
         retaliation_share=np.where(target.fixed, use.fixed, use.survivable) * target.reliability,
         striker_use_share=np.where(attacker.fixed, use.fixed, use.survivable),
     )
@@ -112,8 +133,10 @@ def _priority_order(plan: StrikePlan, victim: BatchSide, targeted: np.ndarray) -
     return np.lexsort((names, -value), axis=-1)
 
 
-def _queue_fill(position: np.ndarray, lower: np.ndarray, width: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Warheads of each type taken from the queue up to ``position``, into ``out`` ``(N, K, n_weapons)``.
+def _queue_fill(
+    position: np.ndarray, lower: np.ndarray, width: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """Warheads of each type taken from the queue up to ``position``, ``(N, K, n_weapons)``.
 
     ``lower``/``width``: each type's first slot and count, ``(N, 1, n_weapons)``.  The
     fill is non-decreasing in ``position``, so differences of fills are never negative.
@@ -123,7 +146,9 @@ def _queue_fill(position: np.ndarray, lower: np.ndarray, width: np.ndarray, out:
     return np.minimum(out, width, out=out)
 
 
-def _slice_means(overlap: np.ndarray, sspk: np.ndarray, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _slice_means(
+    overlap: np.ndarray, sspk: np.ndarray, reliability: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean SSPK and reliability over queue slices with per-type ``overlap`` ``(N, K, n_weapons)``.
 
     ``sspk``: per variant and weapon type ``(N, n_weapons)``; ``reliability``:
@@ -138,9 +163,14 @@ def _slice_means(overlap: np.ndarray, sspk: np.ndarray, reliability: np.ndarray)
     return np.clip(mean_sspk, 0.0, 1.0), np.clip(mean_reliability, 0.0, 1.0)
 
 
-def surviving_warheads(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSide,
-                       levels: np.ndarray, launch_under_attack: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def surviving_warheads(
+    plan: StrikePlan,
+    *,
+    counts: np.ndarray,
+    victim: BatchSide,
+    levels: np.ndarray,
+    launch_under_attack: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Victim warheads left after strikes of ``levels`` warheads, and what it launches back.
 
     ``counts``: the striker's weapons ``(N, n_weapons)``; ``levels``: ``(N, K)``.
@@ -159,14 +189,20 @@ def surviving_warheads(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSid
     spent = np.zeros((n_rows, n_levels))
     if plan.weapon_index.size == 0:
         total = np.broadcast_to(victim.warheads.sum(axis=1)[:, None], spent.shape)
-        return total, np.broadcast_to((victim.warheads @ plan.retaliation_share)[:, None], spent.shape), spent
+        return (
+            total,
+            np.broadcast_to((victim.warheads @ plan.retaliation_share)[:, None], spent.shape),
+            spent,
+        )
     order = _priority_order(plan, victim, targeted)
 
     def ranked(values: np.ndarray) -> np.ndarray:
         return np.take_along_axis(np.broadcast_to(values, order.shape), order, axis=1)
 
     saved = np.where(plan.victim_fixed, launch_under_attack[:, None], 0.0)
-    r_targeted, r_aim, r_saved, r_warheads = (ranked(a) for a in (targeted, aim, saved, victim.warheads))
+    r_targeted, r_aim, r_saved, r_warheads = (
+        ranked(a) for a in (targeted, aim, saved, victim.warheads)
+    )
     r_exposed = ranked(1.0 - victim.survivability)
     r_per_point, r_share = plan.per_point[order], plan.retaliation_share[order]
     n_weapons = counts.shape[1]
@@ -179,15 +215,26 @@ def surviving_warheads(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSid
     surviving, launched = np.zeros_like(spent), np.zeros_like(spent)
     for rank in range(order.shape[1]):
         per_point = r_per_point[:, rank, None]
-        size = np.where(r_targeted[:, rank, None], np.clip(budget - spent, 0.0, per_point * r_aim[:, rank, None]), 0.0)
+        size = np.where(
+            r_targeted[:, rank, None],
+            np.clip(budget - spent, 0.0, per_point * r_aim[:, rank, None]),
+            0.0,
+        )
         stop = spent + size
         _queue_fill(stop, lower, width, out=filled_stop)
         mean_sspk, mean_reliability = _slice_means(
-            np.subtract(filled_stop, filled, out=overlap), r_sspk[:, rank], plan.reliability)
-        p_kill = kill_probability(sspk=mean_sspk, reliability=mean_reliability, shots=per_point,
-                                  fratricide=plan.fratricide)
+            np.subtract(filled_stop, filled, out=overlap), r_sspk[:, rank], plan.reliability
+        )
+        p_kill = kill_probability(
+            sspk=mean_sspk,
+            reliability=mean_reliability,
+            shots=per_point,
+            fratricide=plan.fratricide,
+        )
         covered = size / per_point
-        destroyed = r_exposed[:, rank, None] * (covered / np.maximum(r_aim[:, rank, None], 1.0)) * p_kill
+        destroyed = (
+            r_exposed[:, rank, None] * (covered / np.maximum(r_aim[:, rank, None], 1.0)) * p_kill
+        )
         destroyed = np.clip(destroyed * (1.0 - r_saved[:, rank, None]), 0.0, 1.0)
         left = r_warheads[:, rank, None] * (1.0 - destroyed)
         surviving += left
@@ -235,9 +282,15 @@ def maximum_strike(plan: StrikePlan, counts: np.ndarray, victim: BatchSide) -> n
     return np.minimum(counts.sum(axis=1), full_coverage(plan, victim))
 
 
-def retaliation_arriving(plan: StrikePlan, *, counts: np.ndarray, victim: BatchSide,
-                         levels: np.ndarray, launch_under_attack: np.ndarray,
-                         defense: BatchDefense) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def retaliation_arriving(
+    plan: StrikePlan,
+    *,
+    counts: np.ndarray,
+    victim: BatchSide,
+    levels: np.ndarray,
+    launch_under_attack: np.ndarray,
+    defense: BatchDefense,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Strike, the victim's retaliation, and what of it gets through the striker's defense.
 
     ``launch_under_attack`` is the victim's, ``defense`` the striker's (one per variant).
@@ -245,5 +298,6 @@ def retaliation_arriving(plan: StrikePlan, *, counts: np.ndarray, victim: BatchS
     ``(N, K)``.
     """
     surviving, launched, spent = surviving_warheads(
-        plan, counts=counts, victim=victim, levels=levels, launch_under_attack=launch_under_attack)
+        plan, counts=counts, victim=victim, levels=levels, launch_under_attack=launch_under_attack
+    )
     return surviving, spent, arriving(launched, defense)

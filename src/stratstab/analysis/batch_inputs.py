@@ -28,8 +28,15 @@ MODIFIER_LEVERS = frozenset({"arsenal_scale", *SURVIVABILITY_LEVERS})
 INTEGER_DEFENSE_FIELDS = frozenset({"interceptors", "shots_per_rv", "second_shots"})
 #: Numeric defense fields carried as arrays.
 DEFENSE_ARRAY_FIELDS = (
-    "interceptors", "interceptor_pk", "shots_per_rv", "discrimination", "common_mode",
-    "decoys_per_rv", "decoy_rejection", "second_shots", "kill_assessment",
+    "interceptors",
+    "interceptor_pk",
+    "shots_per_rv",
+    "discrimination",
+    "common_mode",
+    "decoys_per_rv",
+    "decoy_rejection",
+    "second_shots",
+    "kill_assessment",
 )
 
 
@@ -80,13 +87,22 @@ class BatchSide:
     def scaled(self, factor: np.ndarray) -> BatchSide:
         """Launchers, warheads and aim points times ``factor`` (one per variant)."""
         column = np.asarray(factor, dtype=float)[:, None]
-        return replace(self, launchers=self.launchers * column, warheads=self.warheads * column,
-                       aim_points=self.aim_points * column)
+        return replace(
+            self,
+            launchers=self.launchers * column,
+            warheads=self.warheads * column,
+            aim_points=self.aim_points * column,
+        )
 
     def rows(self, index: np.ndarray) -> BatchSide:
         """The variants at ``index`` (an integer or boolean index)."""
-        return replace(self, launchers=self.launchers[index], warheads=self.warheads[index],
-                       aim_points=self.aim_points[index], survivability=self.survivability[index])
+        return replace(
+            self,
+            launchers=self.launchers[index],
+            warheads=self.warheads[index],
+            aim_points=self.aim_points[index],
+            survivability=self.survivability[index],
+        )
 
 
 @dataclass(frozen=True)
@@ -159,24 +175,37 @@ def _batch_side(base: Resolved, side: str, numeric: dict[str, np.ndarray], size:
         return np.broadcast_to(values, (size, fixed.size)).copy()
 
     out = BatchSide(
-        side=side, names=forces.names, kinds=forces.kinds, basing=forces.basing, fixed=fixed,
-        launchers=counts(forces.launchers), warheads=counts(forces.warheads),
-        aim_points=counts(forces.aim_points), survivability=survivability,
-        hardness_psi=forces.hardness_psi, reliability=forces.reliability,
-        yield_kt=forces.yield_kt, cep_m=forces.cep_m,
+        side=side,
+        names=forces.names,
+        kinds=forces.kinds,
+        basing=forces.basing,
+        fixed=fixed,
+        launchers=counts(forces.launchers),
+        warheads=counts(forces.warheads),
+        aim_points=counts(forces.aim_points),
+        survivability=survivability,
+        hardness_psi=forces.hardness_psi,
+        reliability=forces.reliability,
+        yield_kt=forces.yield_kt,
+        cep_m=forces.cep_m,
     )
     scale_key = f"{side}.arsenal_scale"
     return out.scaled(numeric[scale_key]) if scale_key in numeric else out
 
 
-def _batch_defense(base: Resolved, side: str, numeric: dict[str, np.ndarray], size: int) -> BatchDefense:
+def _batch_defense(
+    base: Resolved, side: str, numeric: dict[str, np.ndarray], size: int
+) -> BatchDefense:
     spec = base.defense(side)
     values = {f: numeric.get(f"{side}.{f}", getattr(spec, f)) for f in DEFENSE_ARRAY_FIELDS}
-    return BatchDefense(**{f: _filled(v, size) for f, v in values.items()},
-                        shoot_look_shoot=spec.shoot_look_shoot)
+    return BatchDefense(
+        **{f: _filled(v, size) for f, v in values.items()}, shoot_look_shoot=spec.shoot_look_shoot
+    )
 
 
-def _requirement(base: Resolved, side: str, numeric: dict[str, np.ndarray], size: int) -> np.ndarray:
+def _requirement(
+    base: Resolved, side: str, numeric: dict[str, np.ndarray], size: int
+) -> np.ndarray:
     """Arriving warheads the side needs; follows the other side's ``w80`` where it varies."""
     key = f"{side}.retaliation_warheads"
     if key in numeric:
@@ -209,4 +238,3 @@ def batch_resolved(base: Resolved, numeric: dict[str, np.ndarray], size: int) ->
         requirement={s: _requirement(base, s, numeric, size) for s in sides},
         size=size,
     )
-

@@ -60,7 +60,9 @@ def _structural(scenario: Scenario, key: str, values: np.ndarray) -> np.ndarray:
     return plain
 
 
-def lever_arrays(scenario: Scenario, levers: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], int]:
+def lever_arrays(
+    scenario: Scenario, levers: Mapping[str, Any]
+) -> tuple[dict[str, np.ndarray], int]:
     """Validate ``levers`` (key -> 1-D array or scalar) and return equal-length arrays.
 
     Numeric levers become float arrays; structural ones (overrides, posture,
@@ -71,12 +73,17 @@ def lever_arrays(scenario: Scenario, levers: Mapping[str, Any]) -> tuple[dict[st
     for key, value in levers.items():
         array = np.asarray(value)
         if array.ndim > 1:
-            raise InputError(f"expected a 1-D array, got shape {array.shape}", source=SOURCE,
-                             field=str(key))
+            raise InputError(
+                f"expected a 1-D array, got shape {array.shape}", source=SOURCE, field=str(key)
+            )
         raw[str(key)] = array
     size = _size(raw)
     out: dict[str, np.ndarray] = {}
     for key, array in raw.items():
-        checked = _structural(scenario, key, array) if is_structural(key) else _numeric(scenario, key, array)
+        checked = (
+            _structural(scenario, key, array)
+            if is_structural(key)
+            else _numeric(scenario, key, array)
+        )
         out[key] = np.broadcast_to(checked, (size,)).copy() if checked.ndim == 0 else checked
     return out, size

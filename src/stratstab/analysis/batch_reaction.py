@@ -48,8 +48,13 @@ class _Problems:
         counts = self.counts[rows]
         level = maximum_strike(self.plan, counts, victim)[:, None]
         _, _, arriving = retaliation_arriving(
-            self.plan, counts=counts, victim=victim, levels=level,
-            launch_under_attack=self.launch_under_attack[rows], defense=self.defense.rows(rows))
+            self.plan,
+            counts=counts,
+            victim=victim,
+            levels=level,
+            launch_under_attack=self.launch_under_attack[rows],
+            defense=self.defense.rows(rows),
+        )
         return arriving[:, 0]
 
 
@@ -82,7 +87,9 @@ def required_scale(problems: _Problems, size: int) -> np.ndarray:
     return high
 
 
-def _stacked(batch: BatchResolved, plans: dict[str, StrikePlan], side: str) -> tuple[_Problems, np.ndarray, np.ndarray]:
+def _stacked(
+    batch: BatchResolved, plans: dict[str, StrikePlan], side: str
+) -> tuple[_Problems, np.ndarray, np.ndarray]:
     """Five problems per variant; also returns the interceptor steps (delta, lower count)."""
     other = batch.base.scenario.other(side)
     size = batch.size
@@ -92,13 +99,15 @@ def _stacked(batch: BatchResolved, plans: dict[str, StrikePlan], side: str) -> t
     interceptors = defense.interceptors
     delta = np.maximum(10.0, np.round(0.1 * interceptors))
     lower = np.maximum(interceptors - delta, 0.0)
-    counts = np.concatenate([
-        weapon_counts(plan, attacker),
-        weapon_counts(plan, attacker.scaled(np.full(size, 1.0 + SLOPE_STEP))),
-        weapon_counts(plan, attacker.scaled(np.full(size, 1.0 - SLOPE_STEP))),
-        weapon_counts(plan, attacker),
-        weapon_counts(plan, attacker),
-    ])
+    counts = np.concatenate(
+        [
+            weapon_counts(plan, attacker),
+            weapon_counts(plan, attacker.scaled(np.full(size, 1.0 + SLOPE_STEP))),
+            weapon_counts(plan, attacker.scaled(np.full(size, 1.0 - SLOPE_STEP))),
+            weapon_counts(plan, attacker),
+            weapon_counts(plan, attacker),
+        ]
+    )
     stacked_interceptors = np.concatenate([interceptors] * 3 + [interceptors + delta, lower])
     tiled = np.tile(np.arange(size), 5)
     problems = _Problems(
@@ -112,7 +121,9 @@ def _stacked(batch: BatchResolved, plans: dict[str, StrikePlan], side: str) -> t
     return problems, delta, lower
 
 
-def reaction_outputs(batch: BatchResolved, plans: dict[str, StrikePlan], side: str) -> dict[str, np.ndarray]:
+def reaction_outputs(
+    batch: BatchResolved, plans: dict[str, StrikePlan], side: str
+) -> dict[str, np.ndarray]:
     """Per-variant reaction-function outputs of ``side`` (names as in ``evaluate``).
 
     Keys: ``arriving_after_full_counterforce``, ``assured_retaliation`` (1.0/0.0),
@@ -132,7 +143,8 @@ def reaction_outputs(batch: BatchResolved, plans: dict[str, StrikePlan], side: s
     with np.errstate(divide="ignore", invalid="ignore"):
         slope_arsenal = np.where(
             other_total > 0,
-            (required[1] - required[2]) / (2 * SLOPE_STEP * np.where(other_total > 0, other_total, 1.0)),
+            (required[1] - required[2])
+            / (2 * SLOPE_STEP * np.where(other_total > 0, other_total, 1.0)),
             0.0,
         )
         slope_interceptors = (required[3] - required[4]) / (interceptors + delta - lower)

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,40 +44,72 @@ def _client(scheduler: str, workers: int | None) -> Iterator[Any]:
 
     if scheduler == "processes":
         count = workers or os.cpu_count() or 1
-        with LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                          dashboard_address=":0", host="127.0.0.1") as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=count,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                host="127.0.0.1",
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
     elif scheduler.startswith("tcp://"):
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler ({exc})", source="--scheduler") from None
+            raise InputError(
+                f"cannot reach the Dask scheduler ({exc})", source="--scheduler"
+            ) from None
         with client:
             yield client
     else:
-        raise InputError(f"expected local, processes or tcp://HOST:PORT, got {scheduler!r}",
-                         source="--scheduler")
+        raise InputError(
+            f"expected local, processes or tcp://HOST:PORT, got {scheduler!r}", source="--scheduler"
+        )
 
 
-def _run_distributed(spec: SweepSpec, todo: list[int], store: SweepStore, client: Any,
-                     on_chunk: Callable[[int], None]) -> int:
+def _run_distributed(
+    spec: SweepSpec,
+    todo: list[int],
+    store: SweepStore,
+    client: Any,
+    on_chunk: Callable[[int], None],
+) -> int:
     from dask.distributed import as_completed
 
     workers = max(len(client.scheduler_info()["workers"]), 1)
     shared = client.scatter(spec, broadcast=True)
     pending = iter(todo)
     limit = IN_FLIGHT_PER_WORKER * workers
-    first = [client.submit(evaluate_chunk, shared, c, key=f"stratstab-chunk-{spec.digest()}-{c}", pure=False)
-             for c in _take(pending, limit)]
+    first = [
+        client.submit(
+            evaluate_chunk, shared, c, key=f"stratstab-chunk-{spec.digest()}-{c}", pure=False
+        )
+        for c in _take(pending, limit)
+    ]
     queue = as_completed(first, with_results=True)
     for future, columns in queue:
         chunk = int(future.key.rsplit("-", 1)[1])
         store.write_chunk(chunk, columns)
         on_chunk(chunk)
         for following in _take(pending, 1):
-            queue.add(client.submit(evaluate_chunk, shared, following,
-                                    key=f"stratstab-chunk-{spec.digest()}-{following}", pure=False))
+            queue.add(
+                client.submit(
+                    evaluate_chunk,
+                    shared,
+                    following,
+                    key=f"stratstab-chunk-{spec.digest()}-{following}",
+                    pure=False,
+                )
+            )
     return workers
+
+
+def _warm_up(spec: SweepSpec) -> None:
+    """Import the models and load the datasets on a worker before timing starts."""
+    evaluate_chunk(replace(spec, samples=0, chunk_size=1, design="full"), 0)
 
 
 def _take(iterator: Iterator[int], count: int) -> list[int]:
@@ -90,8 +122,15 @@ def _take(iterator: Iterator[int], count: int) -> list[int]:
     return out
 
 
-def run_sweep(spec: SweepSpec, *, out: Path, scheduler: str = "local", workers: int | None = None,
-              resume: bool = False, progress: Callable[[int], None] | None = None) -> SweepRun:
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    out: Path,
+    scheduler: str = "local",
+    workers: int | None = None,
+    resume: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> SweepRun:
     """Evaluate every chunk not yet on disk, then assemble ``out`` (Parquet with provenance).
 
     ``progress`` is called with the number of rows finished so far (resumed chunks
@@ -118,10 +157,17 @@ def run_sweep(spec: SweepSpec, *, out: Path, scheduler: str = "local", workers: 
             on_chunk(chunk)
     else:
         with _client(scheduler, workers) as client:
-            started = time.perf_counter()  # the cluster is up: time the evaluation only
+            client.run(_warm_up, spec)
+            started = time.perf_counter()  # the cluster is up and warm: time the evaluation only
             used = _run_distributed(spec, todo, store, client, on_chunk)
     evaluating = time.perf_counter() - started
     metadata = {"provenance": spec.provenance(), "sweep": spec.record()}
     path = store.finish(spec.chunks, metadata)
-    return SweepRun(path=path, rows=spec.total_rows, chunks=spec.chunks, chunks_resumed=len(done),
-                    workers=used, seconds_evaluating=evaluating)
+    return SweepRun(
+        path=path,
+        rows=spec.total_rows,
+        chunks=spec.chunks,
+        chunks_resumed=len(done),
+        workers=used,
+        seconds_evaluating=evaluating,
+    )

@@ -59,19 +59,26 @@ class SweepStore:
             try:
                 stored = json.loads(self.manifest.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                raise InputError("cannot resume: the manifest is missing or unreadable",
-                                 source=str(self.manifest)) from None
+                raise InputError(
+                    "cannot resume: the manifest is missing or unreadable",
+                    source=str(self.manifest),
+                ) from None
             if stored != json.loads(json.dumps(self.record)):
-                raise InputError("cannot resume: the sweep settings differ from the interrupted run "
-                                 "(same scenario, --vary, --samples, --seed, --design, --points, "
-                                 "--view and --chunk-size are needed)", source=str(self.manifest))
+                raise InputError(
+                    "cannot resume: the sweep settings differ from the interrupted run "
+                    "(same scenario, --vary, --samples, --seed, --design, --points, "
+                    "--view and --chunk-size are needed)",
+                    source=str(self.manifest),
+                )
             return {c for c in self._chunks_on_disk() if self._complete(c)}
         if self.parts.exists():
             shutil.rmtree(self.parts)
         try:
             self.parts.mkdir(parents=True)
         except OSError as exc:
-            raise InputError(f"cannot create the results folder ({exc.strerror})", source=str(self.parts)) from None
+            raise InputError(
+                f"cannot create the results folder ({exc.strerror})", source=str(self.parts)
+            ) from None
         self._atomic_write(self.manifest, json.dumps(self.record, indent=1).encode())
         return set()
 

@@ -59,8 +59,11 @@ def _parse_number(text: str, *, spec: str, part: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InputError(f"{part} {text!r} is not a number (expected PARAM=start:stop:steps)",
-                         source="--vary", field=spec) from None
+        raise InputError(
+            f"{part} {text!r} is not a number (expected PARAM=start:stop:steps)",
+            source="--vary",
+            field=spec,
+        ) from None
     if not math.isfinite(value):
         raise InputError(f"{part} must be finite, got {text!r}", source="--vary", field=spec)
     return value
@@ -69,19 +72,30 @@ def _parse_number(text: str, *, spec: str, part: str) -> float:
 def _range_axis(key: str, body: str, spec: str) -> Axis:
     parts = body.split(":")
     if len(parts) != 3:
-        raise InputError("expected PARAM=start:stop:steps (three numbers separated by ':') "
-                         "or PARAM=a,b,c", source="--vary", field=spec)
+        raise InputError(
+            "expected PARAM=start:stop:steps (three numbers separated by ':') or PARAM=a,b,c",
+            source="--vary",
+            field=spec,
+        )
     start = _parse_number(parts[0], spec=spec, part="start")
     stop = _parse_number(parts[1], spec=spec, part="stop")
     steps = _parse_number(parts[2], spec=spec, part="steps")
     if steps < 1 or not steps.is_integer():
-        raise InputError(f"steps must be a whole number >= 1, got {parts[2]}", source="--vary", field=spec)
+        raise InputError(
+            f"steps must be a whole number >= 1, got {parts[2]}", source="--vary", field=spec
+        )
     if stop < start:
-        raise InputError(f"stop ({parts[1]}) is below start ({parts[0]})", source="--vary", field=spec)
+        raise InputError(
+            f"stop ({parts[1]}) is below start ({parts[0]})", source="--vary", field=spec
+        )
     values = np.linspace(start, stop, int(steps))
     if _integer_lever(key) and not np.all(values == np.round(values)):
-        raise InputError(f"{key} takes whole numbers; {body} gives {values[1]:g}; choose steps so that "
-                         "(stop - start) / (steps - 1) is whole", source="--vary", field=spec)
+        raise InputError(
+            f"{key} takes whole numbers; {body} gives {values[1]:g}; choose steps so that "
+            "(stop - start) / (steps - 1) is whole",
+            source="--vary",
+            field=spec,
+        )
     return Axis(key=key, values=tuple(float(v) for v in values), low=start, high=stop)
 
 
@@ -167,9 +181,16 @@ class SweepSpec:
         """JSON-ready description (stored with the results and used to match a resume)."""
         return {
             "scenario": self.scenario.model_dump(mode="json"),
-            "axes": [{"key": a.key, "values": list(a.values), "low": a.low, "high": a.high} for a in self.axes],
-            "design": self.design, "points": self.grid_size, "samples": self.samples,
-            "seed": self.seed, "view": self.view, "sample_view": self.sample_view,
+            "axes": [
+                {"key": a.key, "values": list(a.values), "low": a.low, "high": a.high}
+                for a in self.axes
+            ],
+            "design": self.design,
+            "points": self.grid_size,
+            "samples": self.samples,
+            "seed": self.seed,
+            "view": self.view,
+            "sample_view": self.sample_view,
             "chunk_size": self.chunk_size,
         }
 
@@ -185,8 +206,9 @@ class SweepSpec:
         for side in self.scenario.sides:
             data = load_side_dataset(self.scenario, side)
             datasets[data.id] = str(data.version)
-        return provenance(datasets=datasets, parameters=self.record(), seed=self.seed,
-                          scenario=self.scenario.name)
+        return provenance(
+            datasets=datasets, parameters=self.record(), seed=self.seed, scenario=self.scenario.name
+        )
 
 
 def _design_seed(spec: SweepSpec) -> np.random.SeedSequence:
@@ -219,7 +241,9 @@ def design_points(spec: SweepSpec, points: np.ndarray) -> dict[str, np.ndarray]:
             out[axis.key] = np.round(values) if _integer_lever(axis.key) else values
         else:
             choices = np.asarray(axis.values)
-            out[axis.key] = choices[np.minimum((unit[:, j] * len(choices)).astype(int), len(choices) - 1)]
+            out[axis.key] = choices[
+                np.minimum((unit[:, j] * len(choices)).astype(int), len(choices) - 1)
+            ]
     return out
 
 
@@ -259,7 +283,10 @@ def evaluate_chunk(spec: SweepSpec, chunk: int) -> dict[str, np.ndarray]:
     points, sample = np.divmod(rows, spec.samples_per_point)
     levers = _sampled(spec, points, first, last) if spec.samples else {}
     levers.update(design_points(spec, points))  # the design fixes what it varies
-    columns: dict[str, np.ndarray] = {"point": points.astype(np.int64), "sample": sample.astype(np.int64)}
+    columns: dict[str, np.ndarray] = {
+        "point": points.astype(np.int64),
+        "sample": sample.astype(np.int64),
+    }
     columns.update(levers)
     columns.update(evaluate_batch(spec.scenario, levers, view=spec.view))
     return columns
@@ -273,14 +300,24 @@ def output_columns(spec: SweepSpec) -> list[str]:
 def sample_view(scenario: Scenario, view: str | None) -> str:
     """The view whose beliefs ``--samples`` draws from (``view``, or the only one)."""
     if not scenario.beliefs:
-        raise InputError(NO_BELIEFS + " (add a 'beliefs' block: see docs/scenarios.md)",
-                         source=scenario.source, field="beliefs")
+        raise InputError(
+            NO_BELIEFS + " (add a 'beliefs' block: see docs/scenarios.md)",
+            source=scenario.source,
+            field="beliefs",
+        )
     if view is None:
         if len(scenario.beliefs) > 1:
-            raise InputError(f"--samples: choose a delegation's beliefs with --view "
-                             f"({', '.join(scenario.beliefs)})", source=scenario.source)
+            raise InputError(
+                f"--samples: choose a delegation's beliefs with --view "
+                f"({', '.join(scenario.beliefs)})",
+                source=scenario.source,
+            )
         return next(iter(scenario.beliefs))
     if view not in scenario.beliefs:
-        raise InputError(NO_BELIEFS + f": view {view!r} has none (views with beliefs: "
-                         f"{', '.join(scenario.beliefs)})", source=scenario.source, field="beliefs")
+        raise InputError(
+            NO_BELIEFS + f": view {view!r} has none (views with beliefs: "
+            f"{', '.join(scenario.beliefs)})",
+            source=scenario.source,
+            field="beliefs",
+        )
     return view

@@ -26,8 +26,10 @@ from stratstab.analysis.sweep import SweepSpec, parse_vary, sample_view
 from stratstab.cli.common import console, error_console, print_json
 from stratstab.errors import InputError
 
-VARY_HELP = ("Lever to vary, PARAM=start:stop:steps (e.g. US.interceptors=0:400:21) or "
-             "PARAM=a,b,c (e.g. CN.posture=day-to-day,generated). Repeat for more axes.")
+VARY_HELP = (
+    "Lever to vary, PARAM=start:stop:steps (e.g. US.interceptors=0:400:21) or "
+    "PARAM=a,b,c (e.g. CN.posture=day-to-day,generated). Repeat for more axes."
+)
 
 
 class RateColumn(ProgressColumn):
@@ -39,14 +41,32 @@ class RateColumn(ProgressColumn):
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                    console=error_console, transient=False,
-                    redirect_stdout=False, redirect_stderr=False)
+    return Progress(
+        TextColumn("[bold]sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=error_console,
+        transient=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
 
 
-def _spec(scenario_path: str | None, vary: list[str], *, samples: int, seed: int | None,
-          design: str, points: int | None, view: str | None, chunk_size: int) -> SweepSpec:
+def _spec(
+    scenario_path: str | None,
+    vary: list[str],
+    *,
+    samples: int,
+    seed: int | None,
+    design: str,
+    points: int | None,
+    view: str | None,
+    chunk_size: int,
+) -> SweepSpec:
     scenario = load_scenario(scenario_path)
     if not vary:
         raise InputError("give at least one --vary PARAM=start:stop:steps", source="--vary")
@@ -65,55 +85,122 @@ def _spec(scenario_path: str | None, vary: list[str], *, samples: int, seed: int
     else:
         evaluation_view = view
         scenario.view_levers(view)  # fail early on an unknown view
-    return SweepSpec(scenario=scenario, axes=axes, design=design, points=points, samples=samples,  # type: ignore[arg-type]
-                     seed=chosen_seed, view=evaluation_view, sample_view=beliefs_view,
-                     chunk_size=chunk_size)
+    return SweepSpec(
+        scenario=scenario,
+        axes=axes,
+        design=design,
+        points=points,
+        samples=samples,  # type: ignore[arg-type]
+        seed=chosen_seed,
+        view=evaluation_view,
+        sample_view=beliefs_view,
+        chunk_size=chunk_size,
+    )
 
 
 def sweep(
-    scenario: Annotated[str | None, typer.Argument(help="Scenario file or built-in id (default: the baseline).")] = None,
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario file or built-in id (default: the baseline).")
+    ] = None,
     vary: Annotated[list[str] | None, typer.Option("--vary", help=VARY_HELP)] = None,
-    samples: Annotated[int, typer.Option(help="Monte Carlo samples per design point, drawn from the "
-                                               "scenario's beliefs (0: none).")] = 0,
-    seed: Annotated[int | None, typer.Option(help="Seed (default: a fresh one, recorded in the output).")] = None,
-    design: Annotated[Literal["full", "lhs"], typer.Option(help="Full factorial grid, or a Latin hypercube "
-                                                               "over the axes' ranges.")] = "full",
-    points: Annotated[int | None, typer.Option(help="Design points of --design lhs (default: the grid's size).")] = None,
-    view: Annotated[str | None, typer.Option(help="Assumption set to apply; with --samples, whose beliefs to draw.")] = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="Monte Carlo samples per design point, drawn from the "
+            "scenario's beliefs (0: none)."
+        ),
+    ] = 0,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed (default: a fresh one, recorded in the output).")
+    ] = None,
+    design: Annotated[
+        Literal["full", "lhs"],
+        typer.Option(help="Full factorial grid, or a Latin hypercube over the axes' ranges."),
+    ] = "full",
+    points: Annotated[
+        int | None, typer.Option(help="Design points of --design lhs (default: the grid's size).")
+    ] = None,
+    view: Annotated[
+        str | None,
+        typer.Option(help="Assumption set to apply; with --samples, whose beliefs to draw."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Parquet file to write.")] = Path("results.parquet"),
-    scheduler: Annotated[str, typer.Option(help="local, processes, or tcp://HOST:PORT of a Dask scheduler.")] = "local",
-    workers: Annotated[int | None, typer.Option(help="Worker processes for --scheduler processes (default: cores).")] = None,
-    chunk_size: Annotated[int, typer.Option(help="Evaluations per chunk (bounds memory; ~1 MB per 100).")] = 5000,
-    plot: Annotated[Path | None, typer.Option(help="Write heat maps (PNG) of the crisis-stability index and "
-                                                   "required arsenals over each pair of varied levers.")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted sweep writing to --out.")] = False,
-    json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
+    scheduler: Annotated[
+        str, typer.Option(help="local, processes, or tcp://HOST:PORT of a Dask scheduler.")
+    ] = "local",
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes for --scheduler processes (default: cores)."),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option(help="Evaluations per chunk (bounds memory; ~1 MB per 100).")
+    ] = 5000,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write heat maps (PNG) of the crisis-stability index and "
+            "required arsenals over each pair of varied levers."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted sweep writing to --out.")
+    ] = False,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary instead of text.")
+    ] = False,
 ) -> None:
     """Evaluate the headline outputs over a design of lever values, in chunks, to Parquet."""
-    spec = _spec(scenario, vary or [], samples=samples, seed=seed, design=design, points=points,
-                 view=view, chunk_size=chunk_size)
+    spec = _spec(
+        scenario,
+        vary or [],
+        samples=samples,
+        seed=seed,
+        design=design,
+        points=points,
+        view=view,
+        chunk_size=chunk_size,
+    )
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("sweep", total=spec.total_rows)
-        result = run_sweep(spec, out=out, scheduler=scheduler, workers=workers, resume=resume,
-                           progress=lambda done: bar.update(task, completed=done))
+        result = run_sweep(
+            spec,
+            out=out,
+            scheduler=scheduler,
+            workers=workers,
+            resume=resume,
+            progress=lambda done: bar.update(task, completed=done),
+        )
     elapsed = time.perf_counter() - started
     figures: list[str] = []
     if plot is not None:
         from stratstab.reports.sweep_figures import write_sweep_figures
 
         figures = [str(p) for p in write_sweep_figures(result.path, plot)]
-    summary = {"out": str(result.path), "rows": result.rows, "chunks": result.chunks,
-               "chunks_resumed": result.chunks_resumed, "workers": result.workers,
-               "seed": spec.seed, "seconds": round(elapsed, 3),
-               "seconds_evaluating": round(result.seconds_evaluating, 3),
-               "evaluations_per_second": round(result.rows / max(elapsed, 1e-9), 1), "figures": figures}
+    summary = {
+        "out": str(result.path),
+        "rows": result.rows,
+        "chunks": result.chunks,
+        "chunks_resumed": result.chunks_resumed,
+        "workers": result.workers,
+        "seed": spec.seed,
+        "seconds": round(elapsed, 3),
+        "seconds_evaluating": round(result.seconds_evaluating, 3),
+        "evaluations_per_second": round(result.rows / max(elapsed, 1e-9), 1),
+        "figures": figures,
+    }
     if json:
         print_json(summary)
         return
-    console.print(f"{result.rows:,} evaluations in {elapsed:.1f} s "
-                  f"({summary['evaluations_per_second']:,.0f}/s, {result.workers} worker(s), seed {spec.seed})")
-    console.print(f"results: {result.path}" + (f" ({result.chunks_resumed} chunk(s) resumed)"
-                                               if result.chunks_resumed else ""), soft_wrap=True)
+    console.print(
+        f"{result.rows:,} evaluations in {elapsed:.1f} s "
+        f"({summary['evaluations_per_second']:,.0f}/s, {result.workers} worker(s), "
+        f"seed {spec.seed})"
+    )
+    console.print(
+        f"results: {result.path}"
+        + (f" ({result.chunks_resumed} chunk(s) resumed)" if result.chunks_resumed else ""),
+        soft_wrap=True,
+    )
     for path in figures:
         console.print(f"figure: {path}", soft_wrap=True)

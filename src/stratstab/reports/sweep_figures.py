@@ -40,12 +40,19 @@ def heatmap_table(frame: pd.DataFrame, x: str, y: str, value: str, *, binned: bo
 def heatmap_figure(table: pd.DataFrame, *, x: str, y: str, value: str) -> plt.Figure:
     """One heat map with labelled axes and a colour bar."""
     figure, axis = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
-    image = axis.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto",
-                        cmap="viridis" if value == "crisis_stability_index" else "magma")
+    image = axis.imshow(
+        table.to_numpy(dtype=float),
+        origin="lower",
+        aspect="auto",
+        cmap="viridis" if value == "crisis_stability_index" else "magma",
+    )
     for setter, labels in ((axis.set_xticks, table.columns), (axis.set_yticks, table.index)):
         step = max(1, len(labels) // 8)
         positions = np.arange(0, len(labels), step)
-        setter(positions, [f"{v:g}" if isinstance(v, float) else str(v) for v in np.asarray(labels)[positions]])
+        setter(
+            positions,
+            [f"{v:g}" if isinstance(v, float) else str(v) for v in np.asarray(labels)[positions]],
+        )
     axis.set_xlabel(x)
     axis.set_ylabel(y)
     unit = "" if value == "crisis_stability_index" else " (warheads)"
@@ -63,11 +70,15 @@ def write_sweep_figures(results: Path, directory: Path) -> list[Path]:
     meta = read_metadata(results)["sweep"]
     axes = [a["key"] for a in meta["axes"]]
     if len(axes) < 2:
-        raise InputError("heat maps need at least two varied levers (--vary twice)", source="--plot")
+        raise InputError(
+            "heat maps need at least two varied levers (--vary twice)", source="--plot"
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the plot folder ({exc.strerror})", source=str(directory)) from None
+        raise InputError(
+            f"cannot create the plot folder ({exc.strerror})", source=str(directory)
+        ) from None
     sides = list(meta["scenario"]["forces"])
     values = ["crisis_stability_index", *[f"{side}.required_arsenal" for side in sides]]
     frame = pq.read_table(results, columns=list(dict.fromkeys([*axes, *values]))).to_pandas()
