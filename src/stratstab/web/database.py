@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from stratstab import db
@@ -18,5 +18,6 @@ def open_database(url: str) -> Engine:
         engine = db.make_engine(url, pool_size=10, max_overflow=40, pool_timeout=60)
         upgrade_database(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open the database {url!r}: {exc.__class__.__name__}") from exc
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the database {shown!r}: {exc.__class__.__name__}") from exc
     return engine

@@ -17,7 +17,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stratstab import db
-from stratstab.errors import InputError
+from stratstab.errors import InputError, StoreError
 
 _PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "stratstab", "dev", "test"}
 MIN_SECRET_LENGTH = 32
@@ -37,16 +37,19 @@ def _sqlite_path(url: str) -> Path | None:
 def local_secret_key(database_file: Path) -> str:
     """Read, or create with mode 0600, the random key kept beside the SQLite file."""
     key_file = database_file.parent / SECRET_FILE_NAME
-    if key_file.exists():
-        key = key_file.read_text(encoding="utf-8").strip()
-        if len(key) >= MIN_SECRET_LENGTH:
-            return key
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # O_EXCL-free but mode-restricted write: the key must not be world-readable.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    try:
+        if key_file.exists():
+            key = key_file.read_text(encoding="utf-8").strip()
+            if len(key) >= MIN_SECRET_LENGTH:
+                return key
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        # Mode-restricted write: the key must not be readable by other users.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+    except OSError as exc:
+        raise StoreError(f"cannot keep the secret key beside the database: {exc}") from None
     return key
 
 

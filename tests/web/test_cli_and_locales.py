@@ -1,0 +1,78 @@
+"""``stratstab serve`` error handling, locale files, settings and the demo seed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from stratstab.web.i18n import Translator, catalogue, negotiate_locale
+
+
+def test_serve_with_unusable_database_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stratstab",
+            "serve",
+            "--database-url",
+            f"sqlite:///{blocker}/sub/x.sqlite",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "error:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_database_password_is_not_shown():
+    from stratstab.errors import StoreError
+    from stratstab.web.database import open_database
+
+    try:
+        open_database("postgresql+psycopg://user:hunter2@127.0.0.1:1/none")
+    except StoreError as exc:
+        assert "hunter2" not in str(exc)
+    else:  # pragma: no cover - nothing listens on port 1
+        raise AssertionError("expected StoreError")
+
+
+def test_locales_have_the_same_keys_and_placeholders():
+    english, chinese = catalogue("en"), catalogue("zh")
+    assert set(english) == set(chinese)
+    for key, text in english.items():
+        for name in ("{n}", "{side}", "{code}", "{voted}", "{total}"):
+            assert (name in text) == (name in chinese[key]), key
+
+
+def test_translator_and_negotiation():
+    t = Translator("zh")
+    assert t("nav.home") == "首页" and t("no.such.key") == "no.such.key"
+    assert t.pick("Missile defense", "导弹防御") == "导弹防御"
+    assert Translator("en").pick("", "导弹防御") == "导弹防御"
+    assert (
+        negotiate_locale(
+            user_locale=None,
+            cookie_locale=None,
+            accept_language="zh-CN,zh;q=0.9,en;q=0.8",
+            default="en",
+        )
+        == "zh"
+    )
+    assert (
+        negotiate_locale(user_locale="en", cookie_locale="zh", accept_language="zh", default="en")
+        == "en"
+    )
+
+
+def test_demo_seed_is_idempotent(demo_app):
+    from stratstab.web.demo import seed_demo
+
+    before = len(demo_app.state.store.vote_history("us-china-track2"))
+    rows = seed_demo(demo_app.state.session_factory, store=demo_app.state.store)
+    assert len(rows) == 7
+    assert len(demo_app.state.store.vote_history("us-china-track2")) == before
