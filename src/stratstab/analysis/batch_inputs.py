@@ -141,19 +141,6 @@ class BatchResolved:
     requirement: dict[str, np.ndarray]
     size: int
 
-    def rows(self, index: np.ndarray) -> BatchResolved:
-        """The variants at ``index``."""
-        size = int(np.arange(self.size)[index].size)
-        return BatchResolved(
-            base=self.base,
-            forces={s: f.rows(index) for s, f in self.forces.items()},
-            defenses={s: d.rows(index) for s, d in self.defenses.items()},
-            w80={s: a[index] for s, a in self.w80.items()},
-            launch_under_attack={s: a[index] for s, a in self.launch_under_attack.items()},
-            requirement={s: a[index] for s, a in self.requirement.items()},
-            size=size,
-        )
-
 
 def _filled(value: Any, size: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (size,)).copy()

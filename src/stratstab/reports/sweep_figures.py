@@ -51,7 +51,7 @@ def heatmap_figure(table: pd.DataFrame, *, x: str, y: str, value: str) -> plt.Fi
         positions = np.arange(0, len(labels), step)
         setter(
             positions,
-            [f"{v:g}" if isinstance(v, float) else str(v) for v in np.asarray(labels)[positions]],
+            [f"{v:.3g}" if isinstance(v, float) else str(v) for v in np.asarray(labels)[positions]],
         )
     axis.set_xlabel(x)
     axis.set_ylabel(y)
