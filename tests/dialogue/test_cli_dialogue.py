@@ -30,7 +30,7 @@ def _stratstab(*args):
         out, err = io.StringIO(), io.StringIO()
         patch.setattr(error_console, "file", err)
         code = 0
-        with contextlib.redirect_stdout(out):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 main()
             except SystemExit as exc:
