@@ -8,9 +8,10 @@ Public API::
     load_glossary(path=None) -> list[GlossaryTerm]
     term(term_id) -> GlossaryTerm
     find_terms(text) -> list[str]        # glossary ids mentioned in an English/Chinese text
+    term_spans(text) -> list[(start, end, term_id)]   # where they are mentioned
 """
 
-from stratstab.history.glossary import find_terms, load_glossary, lookup, term
+from stratstab.history.glossary import find_terms, load_glossary, lookup, term, term_spans
 from stratstab.history.loader import get_entry, load_history
 from stratstab.history.schema import Entry, GlossaryTerm
 from stratstab.history.timeline import TimelineEvent, by_decade, filter_entries, timeline
@@ -27,5 +28,6 @@ __all__ = [
     "load_history",
     "lookup",
     "term",
+    "term_spans",
     "timeline",
 ]

@@ -77,16 +77,19 @@ def _compiled(terms: tuple[GlossaryTerm, ...]) -> list[tuple[re.Pattern[str], st
     return _CACHE[key]
 
 
-def find_terms(text: str, *, terms: Sequence[GlossaryTerm] | None = None) -> list[str]:
-    """Glossary term ids mentioned in ``text`` (English or Chinese), in order of first use.
+def term_spans(
+    text: str, *, terms: Sequence[GlossaryTerm] | None = None
+) -> list[tuple[int, int, str]]:
+    """Where glossary terms occur in ``text``: ``(start, end, term_id)``, in text order.
 
     Longer names take precedence over names they contain ("first-strike stability"
     is not also counted as a bare "strategic stability" hit), and abbreviations
     match only in their exact case so that ordinary words are not mistaken for them.
+    Web pages use the spans to link each mention to its definition.
     """
     pool = tuple(load_glossary() if terms is None else terms)
     taken = [False] * len(text)
-    first_at: dict[str, int] = {}
+    spans: list[tuple[int, int, str]] = []
     for pattern, tid, _ in _compiled(pool):
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -94,5 +97,13 @@ def find_terms(text: str, *, terms: Sequence[GlossaryTerm] | None = None) -> lis
                 continue
             for k in range(start, end):
                 taken[k] = True
-            first_at[tid] = min(first_at.get(tid, start), start)
-    return sorted(first_at, key=first_at.__getitem__)
+            spans.append((start, end, tid))
+    return sorted(spans)
+
+
+def find_terms(text: str, *, terms: Sequence[GlossaryTerm] | None = None) -> list[str]:
+    """Glossary term ids mentioned in ``text`` (English or Chinese), in order of first use.
+
+    The matching rules are those of :func:`term_spans`.
+    """
+    return list(dict.fromkeys(tid for _, _, tid in term_spans(text, terms=terms)))
