@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from stratstab import db
 from stratstab.errors import StoreError
 from stratstab.migrations import upgrade_database
 
 
+def _pool_options(url: str) -> dict:
+    """Connection pool settings for the web engine.
+
+    Up to the thread pool's 40 workers may need a connection at once.  An SQLite
+    connection is a cheap file handle, so none is pooled (no pool to run dry under a
+    burst of requests); a server database gets a pool that large.
+    """
+    if url.startswith("sqlite"):
+        return {"poolclass": NullPool}
+    return {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
+
+
 def open_database(url: str) -> Engine:
     """An engine on ``url`` whose schema has been migrated to the newest revision."""
     try:
-        # Requests return their connection early (see deps.get_login), but up to the
-        # thread pool's 40 workers may each need one at once.
-        engine = db.make_engine(url, pool_size=10, max_overflow=40, pool_timeout=60)
+        engine = db.make_engine(url, **_pool_options(url))
         upgrade_database(engine)
     except SQLAlchemyError as exc:
         shown = make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,206 @@
+"""Crisis exercises: pages and JSON API.
+
+Anyone may read the built-in scenarios (public teaching material, like the history);
+starting and playing a run needs a login, and a run is visible to its owner only
+(anyone else gets 404, so run ids reveal nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from stratstab.errors import from_validation_error
+from stratstab.exercises.channel import MESSAGE_KINDS
+from stratstab.exercises.ladder import LADDER
+from stratstab.web.deps import CurrentUser, OptionalUser
+from stratstab.web.exercises import service
+from stratstab.web.exercises.runs import RunStore
+from stratstab.web.exercises.schemas import (
+    DecisionCreate,
+    ExerciseDetail,
+    ExerciseSummary,
+    RunCreate,
+    RunPublic,
+)
+from stratstab.web.history import links
+from stratstab.web.templating import render, templates
+
+links.install(templates.env)
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(tags=["exercises"])
+_STORE_LOCK = threading.Lock()
+
+
+def store_of(request: Request) -> RunStore:
+    """This app's run store, created on first use (one per app, so tests stay apart)."""
+    state = request.app.state
+    with _STORE_LOCK:
+        if getattr(state, "exercise_runs", None) is None:
+            state.exercise_runs = RunStore()
+    return state.exercise_runs
+
+
+def _validated(model, data: dict[str, Any], *, source: str):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, source=source) from None
+
+
+def _run_page(request: Request, run) -> HTMLResponse:
+    state = run.state()
+    awaiting = service.turn_public(run, state)
+    context: dict[str, Any] = {
+        "run": run,
+        "public": service.run_public(run),
+        "exercise": service.exercise_detail(run.exercise_id),
+        "awaiting": awaiting,
+        "message_kinds": MESSAGE_KINDS,
+        "ladder": {r.id: r for r in LADDER},
+    }
+    if awaiting is not None:
+        t = request.state.translator
+        context["past"] = service.past_turns(state, awaiting.side)
+        context["figure"] = service.index_figure(
+            awaiting.index_history, awaiting.menu, title=t("ex.csi")
+        )
+    return render(request, "exercises/run.html", context)
+
+
+@pages.get("/exercises", response_class=HTMLResponse)
+def exercise_list(request: Request, user: OptionalUser) -> HTMLResponse:
+    """The built-in scenarios, and the visitor's own runs."""
+    runs = [service.run_public(r) for r in store_of(request).of_owner(user.id)] if user else []
+    return render(request, "exercises/list.html", {"exercises": service.exercises(), "runs": runs})
+
+
+@pages.get("/exercises/{exercise_id}", response_class=HTMLResponse)
+def exercise_page(exercise_id: str, request: Request) -> HTMLResponse:
+    """Setting, actors, action menu and the form that starts a run."""
+    context = {
+        "exercise": service.exercise_detail(exercise_id),
+        "players": service.WEB_PLAYERS,
+        "default_player": service.DEFAULT_PLAYER,
+        "ladder": {r.id: r for r in LADDER},
+    }
+    return render(request, "exercises/detail.html", context)
+
+
+@pages.post("/exercises/{exercise_id}/runs")
+async def start_page(exercise_id: str, request: Request, user: CurrentUser) -> Response:
+    """Start a run from the form and open it."""
+    form = await request.form()
+    players = {k[len("player.") :]: v for k, v in form.items() if k.startswith("player.")}
+    data: dict[str, Any] = {"exercise": exercise_id, "players": players}
+    if str(form.get("seed") or "").strip():
+        data["seed"] = form.get("seed")
+    body = _validated(RunCreate, data, source="exercise form")
+    run = service.start_run(
+        store_of(request), owner_id=user.id, owner_name=user.display_name, body=body
+    )
+    return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
+
+
+@pages.get("/exercises/runs/{run_id}", response_class=HTMLResponse)
+def run_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
+    """The awaited turn (situation, index, channel, menu) or the finished run's summary."""
+    return _run_page(request, store_of(request).get(run_id, owner_id=user.id))
+
+
+@pages.post("/exercises/runs/{run_id}/decision")
+def decision_page(
+    run_id: str,
+    request: Request,
+    user: CurrentUser,
+    side: Annotated[str, Form()],
+    turn: Annotated[int, Form()],
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    message_kind: Annotated[str, Form()] = "",
+    message_text: Annotated[str, Form()] = "",
+    in_reply_to: Annotated[str, Form()] = "",
+    acknowledge: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    """Take the human's move, play on, and show the next turn (post/redirect/get)."""
+    run = store_of(request).get(run_id, owner_id=user.id)
+    data: dict[str, Any] = {
+        "side": side,
+        "turn": turn,
+        "action": action,
+        "reason": reason.strip(),
+        "acknowledge": acknowledge or [],
+    }
+    if message_kind and message_text.strip():
+        data["message"] = {
+            "kind": message_kind,
+            "text": message_text.strip(),
+            "in_reply_to": in_reply_to or None,
+        }
+    service.decide(run, _validated(DecisionCreate, data, source="decision form"))
+    return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
+
+
+@pages.get("/exercises/runs/{run_id}/report", response_class=HTMLResponse)
+def report_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
+    """The after-action report of a finished run (the same page the CLI writes)."""
+    run = store_of(request).get(run_id, owner_id=user.id)
+    return HTMLResponse(service.report_html(run))
+
+
+@api.get("/exercises", response_model=list[ExerciseSummary], summary="List exercises")
+def api_exercises() -> list[ExerciseSummary]:
+    """The built-in crisis exercise scenarios."""
+    return list(service.exercises())
+
+
+@api.get("/exercises/{exercise_id}", response_model=ExerciseDetail, summary="One exercise")
+def api_exercise(exercise_id: str) -> ExerciseDetail:
+    """Setting, actors, objectives and the action menu with ladder scores."""
+    return service.exercise_detail(exercise_id)
+
+
+@api.post("/exercise-runs", response_model=RunPublic, status_code=201, summary="Start a run")
+def api_start(body: RunCreate, request: Request, user: CurrentUser) -> RunPublic:
+    """Start a run; it plays until a ``human`` side must decide, or to the end."""
+    run = service.start_run(
+        store_of(request), owner_id=user.id, owner_name=user.display_name, body=body
+    )
+    return service.run_public(run)
+
+
+@api.get("/exercise-runs", response_model=list[RunPublic], summary="Your runs")
+def api_runs(request: Request, user: CurrentUser) -> list[RunPublic]:
+    """Your runs in this server process, newest first."""
+    return [service.run_public(r) for r in store_of(request).of_owner(user.id)]
+
+
+@api.get("/exercise-runs/{run_id}", response_model=RunPublic, summary="One run")
+def api_run(run_id: str, request: Request, user: CurrentUser) -> RunPublic:
+    """Where the run stands; ``awaiting`` holds the situation a human side decides on."""
+    return service.run_public(store_of(request).get(run_id, owner_id=user.id))
+
+
+@api.post(
+    "/exercise-runs/{run_id}/decisions", response_model=RunPublic, summary="Decide a turn"
+)
+def api_decide(run_id: str, body: DecisionCreate, request: Request, user: CurrentUser) -> RunPublic:
+    """A human side's action, reason and optional channel message; play continues.
+
+    409 when the turn or side is not the one awaited (a stale or repeated submission).
+    """
+    run = store_of(request).get(run_id, owner_id=user.id)
+    service.decide(run, body)
+    return service.run_public(run)
+
+
+@api.get("/exercise-runs/{run_id}/report", summary="After-action record of a run")
+def api_report(run_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
+    """The finished run's full record (timeline, decisions, channel log, summary)."""
+    run = store_of(request).get(run_id, owner_id=user.id)
+    return {**service.finished_record(run), "report_url": f"/exercises/runs/{run.id}/report"}
