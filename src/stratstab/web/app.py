@@ -71,7 +71,7 @@ def _include_routers(app: FastAPI) -> None:
 def _optional_routers() -> list:
     """Domain routers whose library layer exists in this installation."""
     found = []
-    for name in ("dialogues", "assessment"):
+    for name in ("dialogues", "assessment", "history", "exercises"):
         try:
             module = __import__(f"stratstab.web.{name}.router", fromlist=["pages", "api"])
         except ModuleNotFoundError:
