@@ -149,13 +149,19 @@ def _groups(
     """Split variant indices by the values of the structural levers ``keys``."""
     if not keys:
         return [({}, np.arange(size))]
-    labels: dict[tuple[Any, ...], list[int]] = {}
-    columns = [arrays[k].tolist() for k in keys]
-    for i, combination in enumerate(zip(*columns, strict=True)):
-        labels.setdefault(combination, []).append(i)
+    values, codes = [], []
+    for key in keys:
+        distinct, code = np.unique(arrays[key], return_inverse=True)
+        values.append(distinct)
+        codes.append(code.reshape(-1))
+    combinations, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
     return [
-        (dict(zip(keys, combination, strict=True)), np.asarray(rows))
-        for combination, rows in labels.items()
+        (
+            {key: values[j][c] for j, (key, c) in enumerate(zip(keys, combination, strict=True))},
+            np.flatnonzero(group == g),
+        )
+        for g, combination in enumerate(combinations)
     ]
 
 
