@@ -82,6 +82,28 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/dialogues/{slug}/ledger"): "runs",
     ("PUT", "/api/v1/dialogues/{slug}/ledger/{key}"): "runs",
     ("POST", "/api/v1/dialogues/{slug}/rounds/close"): "runs",
+    ("GET", "/history"): "public",
+    ("GET", "/history/{entry_id}"): "public",
+    ("GET", "/glossary"): "public",
+    ("GET", "/glossary/{term_id}"): "public",
+    ("GET", "/exercises"): "public",
+    ("GET", "/exercises/{exercise_id}"): "public",
+    ("POST", "/exercises/{exercise_id}/runs"): "user",
+    ("GET", "/exercises/runs/{run_id}"): "user",
+    ("POST", "/exercises/runs/{run_id}/decision"): "user",
+    ("GET", "/exercises/runs/{run_id}/report"): "user",
+    ("GET", "/api/v1/history"): "public",
+    ("GET", "/api/v1/history/timeline"): "public",
+    ("GET", "/api/v1/history/{entry_id}"): "public",
+    ("GET", "/api/v1/glossary"): "public",
+    ("GET", "/api/v1/glossary/{term_id}"): "public",
+    ("GET", "/api/v1/exercises"): "public",
+    ("GET", "/api/v1/exercises/{exercise_id}"): "public",
+    ("POST", "/api/v1/exercise-runs"): "user",
+    ("GET", "/api/v1/exercise-runs"): "user",
+    ("GET", "/api/v1/exercise-runs/{run_id}"): "user",
+    ("POST", "/api/v1/exercise-runs/{run_id}/decisions"): "user",
+    ("GET", "/api/v1/exercise-runs/{run_id}/report"): "user",
 }
 SESSION_CHANGING = {
     ("POST", "/login"),
@@ -96,7 +118,13 @@ PATH_VALUES = {
     "key": "hotline",
     "job_id": "0" * 32,
     "scenario_id": "us-china-2024-baseline",
+    "entry_id": "new-start",
+    "term_id": "crisis-stability",
+    "exercise_id": "maritime-incident",
+    "run_id": "0" * 32,  # runs belong to their owner: an unknown id is 404 for everyone
 }
+# Routes whose path names a per-user object: 404 for an allowed role is not a refusal.
+PER_USER_IDS = ("{job_id}", "{run_id}")
 # Valid bodies, so that a refusal can only come from the access rules.
 JSON_BODIES = {
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
@@ -112,6 +140,13 @@ JSON_BODIES = {
     "/api/v1/dialogues/{slug}/ledger": {"key": "matrix", "title_en": "Matrix item"},
     "/api/v1/dialogues/{slug}/ledger/{key}": {"status": "agreed"},
     "/api/v1/dialogues/{slug}/rounds/close": {"outcome": ""},
+    "/api/v1/exercise-runs": {"exercise": "maritime-incident", "turns": 1},
+    "/api/v1/exercise-runs/{run_id}/decisions": {
+        "side": "US",
+        "turn": 1,
+        "action": "hold-and-consult",
+        "reason": "matrix",
+    },
 }
 FORM_BODIES = {
     "/login": {"username": "observer", "password": "observer-demo-2024"},
@@ -126,6 +161,13 @@ FORM_BODIES = {
     "/dialogues/{slug}/ledger": {"key": "matrix-form", "title_en": "Form item"},
     "/dialogues/{slug}/ledger/{key}": {"status": "open"},
     "/dialogues/{slug}/rounds/close": {"outcome": ""},
+    "/exercises/{exercise_id}/runs": {"player.US": "cautious", "turns": "1"},
+    "/exercises/runs/{run_id}/decision": {
+        "side": "US",
+        "turn": "1",
+        "action": "hold-and-consult",
+        "reason": "matrix",
+    },
 }
 ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "outsider")
 
@@ -225,7 +267,7 @@ def test_route_access_matrix(demo_app, clients, role):
         if allowed(rule, role):
             refused = (
                 answer.status_code in (401, 403)
-                or (answer.status_code == 404 and "{job_id}" not in template)
+                or (answer.status_code == 404 and not any(i in template for i in PER_USER_IDS))
                 or (answer.status_code == 303 and "/login" in answer.headers.get("location", ""))
             )
             if refused:

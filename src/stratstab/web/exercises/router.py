@@ -98,8 +98,9 @@ async def start_page(exercise_id: str, request: Request, user: CurrentUser) -> R
     form = await request.form()
     players = {k[len("player.") :]: v for k, v in form.items() if k.startswith("player.")}
     data: dict[str, Any] = {"exercise": exercise_id, "players": players}
-    if str(form.get("seed") or "").strip():
-        data["seed"] = form.get("seed")
+    for key in ("seed", "turns"):
+        if str(form.get(key) or "").strip():
+            data[key] = form.get(key)
     body = _validated(RunCreate, data, source="exercise form")
     run = service.start_run(
         store_of(request), owner_id=user.id, owner_name=user.display_name, body=body
