@@ -187,9 +187,7 @@ def api_run(run_id: str, request: Request, user: CurrentUser) -> RunPublic:
     return service.run_public(store_of(request).get(run_id, owner_id=user.id))
 
 
-@api.post(
-    "/exercise-runs/{run_id}/decisions", response_model=RunPublic, summary="Decide a turn"
-)
+@api.post("/exercise-runs/{run_id}/decisions", response_model=RunPublic, summary="Decide a turn")
 def api_decide(run_id: str, body: DecisionCreate, request: Request, user: CurrentUser) -> RunPublic:
     """A human side's action, reason and optional channel message; play continues.
 

@@ -57,7 +57,7 @@ def history_page(request: Request) -> HTMLResponse:
     chosen = _page_filter(request)
     found_events = service.events(chosen)
     found_entries = service.entries(chosen)
-    locale = getattr(request.state, "translator").locale
+    locale = request.state.translator.locale
     context = {
         "chosen": chosen,
         "decades": service.decades(found_events),
@@ -117,9 +117,7 @@ def api_entries(chosen: FilterQuery) -> list[EntrySummary]:
     return [service.summary(e) for e in service.entries(chosen)]
 
 
-@api.get(
-    "/history/timeline", response_model=list[TimelineEventPublic], summary="History timeline"
-)
+@api.get("/history/timeline", response_model=list[TimelineEventPublic], summary="History timeline")
 def api_timeline(chosen: FilterQuery) -> list[TimelineEventPublic]:
     """Every dated fact (signed, in force, ended, further events) of the filtered entries."""
     return [service.event_public(ev) for ev in service.events(chosen)]

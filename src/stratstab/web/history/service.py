@@ -199,11 +199,7 @@ def lifespan_figure(found: Sequence[Entry], *, locale: str, today: dt.date) -> d
                 "marker": {"size": 7},
                 # One segment per entry: start, end, then a gap (None) before the next.
                 "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
-                "y": [
-                    v
-                    for e in chosen
-                    for v in (e.short_name or e.name_en,) * 2 + (None,)
-                ],
+                "y": [v for e in chosen for v in (e.short_name or e.name_en,) * 2 + (None,)],
                 "hovertemplate": "%{y}<br>%{x}<extra>" + entry_type + "</extra>",
             }
         )
