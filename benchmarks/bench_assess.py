@@ -185,7 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     grid = args.grid or (20 if args.quick else 100)
     samples = args.samples or (10 if args.quick else 1000)
-    chunk = 2000 if args.quick else 5000
+    chunk = 2000
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
     result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
     result["sweeps"] = [bench_sweep(grid, samples, workers, chunk) for workers in (1, 2)]

@@ -133,8 +133,11 @@ def sweep(
         typer.Option(help="Worker processes for --scheduler processes (default: cores)."),
     ] = None,
     chunk_size: Annotated[
-        int, typer.Option(help="Evaluations per chunk (bounds memory; ~1 MB per 100).")
-    ] = 5000,
+        int,
+        typer.Option(
+            help="Evaluations per chunk; bounds memory (about 100 MB per 1,000 per worker)."
+        ),
+    ] = 2000,
     plot: Annotated[
         Path | None,
         typer.Option(
