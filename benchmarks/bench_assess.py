@@ -184,7 +184,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     grid = args.grid or (20 if args.quick else 100)
-    samples = args.samples or (10 if args.quick else 1000)
+    samples = args.samples or (5 if args.quick else 1000)
     chunk = 2000
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
     result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
@@ -193,7 +193,7 @@ def main() -> None:
         result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
     )
     result["scaling"] = bench_scaling(
-        [10, 20] if args.quick else [25, 50, 100], [2, 4] if args.quick else [2, 4, 8], chunk
+        [20, 40] if args.quick else [25, 50, 100], [2, 4] if args.quick else [2, 4, 8], chunk
     )
     if args.json:
         print(json.dumps(result, indent=2))
