@@ -183,7 +183,7 @@ def main() -> None:
         "--samples", type=int, default=None, help="samples per point (default 1000)"
     )
     args = parser.parse_args()
-    grid = args.grid or (20 if args.quick else 100)
+    grid = args.grid or (15 if args.quick else 100)
     samples = args.samples or (5 if args.quick else 1000)
     chunk = 2000
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
