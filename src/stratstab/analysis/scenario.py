@@ -9,7 +9,6 @@ a sweep and a delegation's view all change a scenario the same way.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.forces.loader import parse_yaml
+from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -190,19 +190,10 @@ def scenario_from_yaml_text(text: str, *, source: str = "<text>") -> Scenario:
     return scenario_from_dict(parse_yaml(text, source=source), source=source)
 
 
-def _builtin_files() -> dict[str, Any]:
-    folder = resources.files(BUILTIN_PACKAGE)
-    return {
-        entry.name.removesuffix(".yaml"): entry
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    }
-
-
 def list_builtin_scenarios() -> list[dict[str, str]]:
     """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id."""
     out = []
-    for scenario_id, entry in sorted(_builtin_files().items()):
+    for scenario_id, entry in sorted(builtin_yaml_files(BUILTIN_PACKAGE).items()):
         scenario = scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=entry.name)
         out.append({"id": scenario_id, "name": scenario.name, "description": scenario.description})
     return out
@@ -211,18 +202,5 @@ def list_builtin_scenarios() -> list[dict[str, str]]:
 def load_scenario(path_or_id: str | Path | None = None) -> Scenario:
     """Load a built-in scenario by id, or a scenario file by path (default: the baseline)."""
     key = str(path_or_id) if path_or_id is not None else DEFAULT_SCENARIO
-    builtins = _builtin_files()
-    if key in builtins:
-        entry = builtins[key]
-        return scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=f"{key} (built-in)")
-    path = Path(key)
-    if not path.exists():
-        raise NotFoundError(
-            f"{key}: no such scenario file, and not a built-in scenario "
-            f"(built-in: {', '.join(sorted(builtins))})"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read scenario file: {exc}", source=str(path)) from None
-    return scenario_from_yaml_text(text, source=str(path))
+    found = read_builtin_or_path(key, package=BUILTIN_PACKAGE, kind="scenario")
+    return scenario_from_yaml_text(found.text, source=found.source)

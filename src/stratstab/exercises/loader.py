@@ -8,7 +8,6 @@ or inject touches is a real lever with a valid value) and the history entries it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from stratstab.errors import InputError, NotFoundError, StratstabError, from_val
 from stratstab.exercises.adjudication import current_value
 from stratstab.exercises.schema import Effect, ExerciseScenario
 from stratstab.forces.loader import parse_yaml
+from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 BUILTIN_PACKAGE = "stratstab.exercises.scenarios"
 
@@ -31,11 +31,6 @@ class LoadedExercise:
     exercise: ExerciseScenario
     base: Scenario
     source: str
-
-
-def _builtin_files() -> dict[str, Any]:
-    folder = resources.files(BUILTIN_PACKAGE)
-    return {e.name.removesuffix(".yaml"): e for e in folder.iterdir() if e.name.endswith(".yaml")}
 
 
 def exercise_from_text(text: str, *, source: str, default_id: str) -> LoadedExercise:
@@ -115,28 +110,14 @@ def _check_history(exercise: ExerciseScenario, *, source: str) -> None:
 
 def load_exercise(path_or_id: str | Path) -> LoadedExercise:
     """Load a built-in exercise scenario by id, or an exercise file by path."""
-    key = str(path_or_id)
-    builtins = _builtin_files()
-    if key in builtins:
-        text = builtins[key].read_text(encoding="utf-8")
-        return exercise_from_text(text, source=f"{key} (built-in)", default_id=key)
-    path = Path(key)
-    if not path.is_file():
-        raise NotFoundError(
-            f"{key}: no such exercise file, and not a built-in exercise "
-            f"(built-in: {', '.join(sorted(builtins))})"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read exercise file: {exc}", source=str(path)) from None
-    return exercise_from_text(text, source=str(path), default_id=path.stem)
+    found = read_builtin_or_path(path_or_id, package=BUILTIN_PACKAGE, kind="exercise")
+    return exercise_from_text(found.text, source=found.source, default_id=found.name)
 
 
 def list_exercises() -> list[dict[str, Any]]:
     """Built-in exercise scenarios as ``{"id", "name", "description", "turns", "sides"}``."""
     out = []
-    for exercise_id in sorted(_builtin_files()):
+    for exercise_id in sorted(builtin_yaml_files(BUILTIN_PACKAGE)):
         exercise = load_exercise(exercise_id).exercise
         out.append(
             {
