@@ -8,6 +8,7 @@ starting and playing a run needs a login, and a run is visible to its owner only
 from __future__ import annotations
 
 import threading
+from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -151,7 +152,16 @@ def decision_page(
 def report_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The after-action report of a finished run (the same page the CLI writes)."""
     run = store_of(request).get(run_id, owner_id=user.id)
-    return HTMLResponse(service.report_html(run))
+    page = service.report_html(run)
+    # The report is a standalone file; served here it names our icon so that the browser
+    # does not ask for /favicon.ico.
+    icon = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    back = (
+        f'<p class="no-print"><a href="/exercises/runs/{run.id}">'
+        f"← {escape(request.state.translator('ex.back_to_run'))}</a></p>"
+    )
+    page = page.replace("<head>", "<head>" + icon, 1)
+    return HTMLResponse(page.replace("<body>", "<body>" + back, 1))
 
 
 @api.get("/exercises", response_model=list[ExerciseSummary], summary="List exercises")

@@ -24,6 +24,7 @@ from stratstab.history import (
     timeline,
 )
 from stratstab.history.schema import PARTY_NAMES, date_parts
+from stratstab.history.timeline import entry_events
 from stratstab.web.history.schemas import (
     EntryDetail,
     EntrySummary,
@@ -177,10 +178,24 @@ def _iso(value: str) -> str:
     return f"{year:04d}-{month:02d}-{(day or 1):02d}"
 
 
-def lifespan_figure(found: Sequence[Entry], *, locale: str, today: dt.date) -> dict[str, Any]:
-    """A Plotly figure: one bar per entry from its first date to its end (or ``today``).
+# Entries without an end date that still hold today; others stop at their last dated fact.
+ONGOING_STATUSES = {"in force", "operating", "standing", "suspended"}
 
-    Month-only dates are drawn from the first of the month, as the timeline sorts them.
+
+def _end(entry: Entry, *, today: dt.date) -> str:
+    if entry.dates.ended:
+        return _iso(entry.dates.ended)
+    if entry.status in ONGOING_STATUSES:
+        return today.isoformat()
+    return max(ev.date for ev in entry_events(entry))
+
+
+def lifespan_figure(found: Sequence[Entry], *, locale: str, today: dt.date) -> dict[str, Any]:
+    """A Plotly figure: one bar per entry from its first date to its end.
+
+    An entry that still holds runs to ``today``; a concluded meeting, a treaty never in
+    force or a lapsed channel stops at its last dated fact.  Month-only dates are drawn
+    from the first of the month, as the timeline sorts them.
     """
     rows = sorted(found, key=lambda e: e.first_date())
     traces = []
@@ -189,7 +204,7 @@ def lifespan_figure(found: Sequence[Entry], *, locale: str, today: dt.date) -> d
         if not chosen:
             continue
         starts = [_iso(e.first_date()) for e in chosen]
-        ends = [_iso(e.dates.ended) if e.dates.ended else today.isoformat() for e in chosen]
+        ends = [_end(e, today=today) for e in chosen]
         traces.append(
             {
                 "type": "scatter",
@@ -207,7 +222,7 @@ def lifespan_figure(found: Sequence[Entry], *, locale: str, today: dt.date) -> d
     return {
         "data": traces,
         "layout": {
-            "height": max(320, 18 * len(rows) + 120),
+            "height": max(220, 18 * len(rows) + 120),
             "xaxis": {"type": "date", "title": {"text": "年份" if locale == "zh" else "year"}},
             "yaxis": {
                 "categoryorder": "array",
