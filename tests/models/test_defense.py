@@ -209,3 +209,16 @@ def test_large_batch_with_decoys_is_fast_enough():
     )
     assert time.perf_counter() - start < 5.0
     assert np.all(np.diff(e.expected_leakers) >= -1e-9)
+
+
+def test_expected_leakers_do_not_depend_on_skipping_p_no_leakers():
+    from stratstab.models.defense import engage as engage_fn
+
+    kwargs = dict(rvs=np.array([3.0, 40.5, 120.0]), interceptors=44, interceptor_pk=0.6,
+                  shots_per_rv=2, discrimination=0.85, decoys=np.array([6.0, 81.0, 240.0]),
+                  decoy_rejection=0.5)
+    full = engage_fn(**kwargs)
+    fast = engage_fn(**kwargs, with_p_no_leakers=False)
+    np.testing.assert_allclose(fast.expected_leakers, full.expected_leakers)
+    np.testing.assert_allclose(fast.interceptors_used, full.interceptors_used)
+    assert np.all(np.isnan(fast.p_no_leakers))

@@ -74,7 +74,7 @@ def leakers(resolved: Resolved, defender: str, launched: np.ndarray, interceptor
                      shots_per_rv=d.shots_per_rv, discrimination=d.discrimination, common_mode=d.common_mode,
                      decoys=rvs * d.decoys_per_rv, decoy_rejection=d.decoy_rejection,
                      shoot_look_shoot=d.shoot_look_shoot, second_shots=d.second_shots,
-                     kill_assessment=d.kill_assessment)
+                     kill_assessment=d.kill_assessment, with_p_no_leakers=False)
     return np.broadcast_to(np.asarray(outcome.expected_leakers, dtype=float),
                            (rvs.shape[0], len(interceptors)))
 

@@ -271,6 +271,7 @@ def arriving(launched: np.ndarray, defense: BatchDefense) -> np.ndarray:
         shoot_look_shoot=defense.shoot_look_shoot,
         second_shots=column(defense.second_shots),
         kill_assessment=column(defense.kill_assessment),
+        with_p_no_leakers=False,
     )
     out = np.array(launched, dtype=float, copy=True)
     out[active] = np.asarray(outcome.expected_leakers, dtype=float).reshape(rvs.shape)

@@ -75,6 +75,7 @@ def arriving(launched: np.ndarray, defense: DefenseSpec) -> np.ndarray:
         shoot_look_shoot=defense.shoot_look_shoot,
         second_shots=defense.second_shots,
         kill_assessment=defense.kill_assessment,
+        with_p_no_leakers=False,
     )
     return np.asarray(outcome.expected_leakers, dtype=float)
 

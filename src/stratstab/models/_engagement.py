@@ -101,13 +101,13 @@ def _hypergeometric_sum(
     return np.where(inside, np.exp(log_terms), 0.0).sum(axis=1)
 
 
-def _barrage(a: Allocation) -> dict[str, np.ndarray]:
+def _barrage(a: Allocation, *, with_p0: bool = True) -> dict[str, np.ndarray]:
     objects = a.rvs + a.decoys
     k, frac, used = _spread(a.interceptors, objects, a.first)
     extra = np.round(frac * objects)  # whole number of objects with k+1 shots
     leak_more, leak_k = _leak_barrage(a, k + 1.0), _leak_barrage(a, k)
     leak = frac * leak_more + (1.0 - frac) * leak_k
-    p0 = _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, extra, objects)
+    p0 = _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, extra, objects) if with_p0 else np.full_like(leak, np.nan)
     return {"leak": leak, "p0": p0, "used_works": used, "used_fails": used, "objects": objects}
 
 
@@ -141,9 +141,11 @@ def _shoot_look_shoot(a: Allocation) -> dict[str, np.ndarray]:
     }
 
 
-def engage_counts(a: Allocation, *, shoot_look_shoot: bool) -> dict[str, np.ndarray]:
+def engage_counts(
+    a: Allocation, *, shoot_look_shoot: bool, with_p0: bool = True
+) -> dict[str, np.ndarray]:
     """Engagement outputs for whole-number RV and decoy counts (see ``defense.engage``)."""
-    core = _shoot_look_shoot(a) if shoot_look_shoot else _barrage(a)
+    core = _shoot_look_shoot(a) if shoot_look_shoot else _barrage(a, with_p0=with_p0)
     fails = 1.0 - a.rho
     no_rvs = (a.rvs == 0).astype(np.float64)
     return {

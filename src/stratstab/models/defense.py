@@ -111,8 +111,13 @@ def engage(
     shoot_look_shoot: bool = False,
     second_shots: ArrayLike = 0,
     kill_assessment: ArrayLike = 1.0,
+    with_p_no_leakers: bool = True,
 ) -> Engagement:
     """Engage ``rvs`` attacking RVs (plus decoys) with a finite interceptor inventory.
+
+    ``with_p_no_leakers=False`` skips the exact P(no leakers) sum (its ``p_no_leakers``
+    is then NaN): callers that need only expected leakers, such as the exchange model,
+    save the hypergeometric sum that dominates the cost when decoys are present.
 
     Model (see docs/models.md, "Missile defense"):
 
@@ -159,7 +164,7 @@ def engage(
     arrays = {
         k: np.array(a, dtype=np.float64).ravel() for k, a in zip(args, broadcast, strict=True)
     }
-    total = _interpolated(arrays, shoot_look_shoot=shoot_look_shoot)
+    total = _interpolated(arrays, shoot_look_shoot=shoot_look_shoot, with_p0=with_p_no_leakers)
     total = {k: np.reshape(value, shape) for k, value in total.items()}
     arrays = {"rvs": np.reshape(arrays["rvs"], shape)}
     # Per-RV leakage is the share of RVs expected through; at zero RVs keep the
@@ -171,7 +176,7 @@ def engage(
 
 
 def _interpolated(
-    arrays: dict[str, np.ndarray], *, shoot_look_shoot: bool
+    arrays: dict[str, np.ndarray], *, shoot_look_shoot: bool, with_p0: bool = True
 ) -> dict[str, np.ndarray]:
     """Bilinear interpolation of the whole-number results in (rvs, unrejected decoys)."""
     rvs, unrejected = arrays["rvs"], arrays["unrejected"]
@@ -185,7 +190,7 @@ def _interpolated(
             if not (weight > 0).any():
                 continue
             alloc = Allocation(rvs=rv_floor + rv_step, decoys=decoy_floor + decoy_step, **fields)
-            corner = engage_counts(alloc, shoot_look_shoot=shoot_look_shoot)
+            corner = engage_counts(alloc, shoot_look_shoot=shoot_look_shoot, with_p0=with_p0)
             for name, value in corner.items():
                 total[name] = total.get(name, 0.0) + weight * np.where(weight > 0, value, 0.0)
     return total
