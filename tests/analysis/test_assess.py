@@ -19,7 +19,10 @@ GOLDEN = {
     "us-china-2024-baseline": (0.3698, {"US": (154.3, 1184.5, 970.1), "CN": (627.9, 96.4, 48.6)}),
     "both-generated-alert": (0.7028, {"US": (123.2, 1670.0, 1341.7), "CN": (287.4, 210.3, 128.8)}),
     "china-1000-warheads": (0.4761, {"US": (156.4, 1175.5, 962.8), "CN": (818.7, 170.0, 101.8)}),
-    "us-missile-defense-growth": (0.2318, {"US": (154.3, 1184.5, 970.1), "CN": (955.0, 96.4, 19.6)}),
+    "us-missile-defense-growth": (
+        0.2318,
+        {"US": (154.3, 1184.5, 970.1), "CN": (955.0, 96.4, 19.6)},
+    ),
 }
 
 
@@ -55,9 +58,11 @@ def test_report_is_internally_consistent(baseline):
         assert block["arriving_warheads"] <= block["retaliation_launched"] + 1e-9
         w80 = baseline.resolved.w80(other)
         assert block["damage_fraction"] == pytest.approx(
-            float(damage_fraction(arriving_warheads=block["arriving_warheads"], w80=w80)))
+            float(damage_fraction(arriving_warheads=block["arriving_warheads"], w80=w80))
+        )
         assert block["assured_retaliation"] == (
-            block["arriving_after_full_counterforce"] >= block["retaliation_requirement"])
+            block["arriving_after_full_counterforce"] >= block["retaliation_requirement"]
+        )
         # The requirement is met exactly at the required arsenal.
         assert block["required_arsenal"] > 0
     assert 0 <= report["crisis_stability_index"] <= 1
@@ -65,12 +70,29 @@ def test_report_is_internally_consistent(baseline):
 
 def test_json_keys_are_stable(baseline):
     report = baseline.to_dict()
-    assert set(report) == {"schema_version", "scenario", "view", "sides", "crisis_stability_index",
-                           "arms_race_slope_product", "arms_race_stable", "per_side", "cost_curves",
-                           "provenance"}
+    assert set(report) == {
+        "schema_version",
+        "scenario",
+        "view",
+        "sides",
+        "crisis_stability_index",
+        "arms_race_slope_product",
+        "arms_race_stable",
+        "per_side",
+        "cost_curves",
+        "provenance",
+    }
     side_keys = set(report["per_side"]["CN"])
-    for key in ("survivors", "arriving_warheads", "damage_fraction", "c1", "c2", "required_arsenal",
-                "reaction_slope_arsenal", "reaction_slope_interceptors"):
+    for key in (
+        "survivors",
+        "arriving_warheads",
+        "damage_fraction",
+        "c1",
+        "c2",
+        "required_arsenal",
+        "reaction_slope_arsenal",
+        "reaction_slope_interceptors",
+    ):
         assert key in side_keys
     json.dumps(report)  # serialisable as it is
 
@@ -87,12 +109,19 @@ def test_views_differ_where_the_delegations_disagree():
     cn_view = result["results"]["CN-view"]["crisis_stability_index"]
     # The Chinese view (less survivable mobiles, better US defense) reads less stability.
     assert cn_view < us_view
-    assert result["differences"]["CN-view"]["crisis_stability_index"] == pytest.approx(cn_view - us_view)
+    assert result["differences"]["CN-view"]["crisis_stability_index"] == pytest.approx(
+        cn_view - us_view
+    )
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(low=st.floats(0.0, 1.0), step=st.floats(0.0, 1.0),
-       lever=st.sampled_from(["CN.survivability_mobile", "CN.survivability_ssbn"]))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    low=st.floats(0.0, 1.0),
+    step=st.floats(0.0, 1.0),
+    lever=st.sampled_from(["CN.survivability_mobile", "CN.survivability_ssbn"]),
+)
 def test_more_survivable_chinese_forces_never_lower_the_index(low, step, lever):
     scenario = load_scenario()
     high = min(1.0, low + step)
@@ -107,6 +136,8 @@ def test_more_survivable_chinese_forces_never_lower_the_index(low, step, lever):
 @given(st.lists(st.integers(0, 600), min_size=2, max_size=3, unique=True))
 def test_more_interceptors_never_lower_required_arsenal(counts):
     scenario = load_scenario()
-    values = [assess(scenario, levers={"US.interceptors": c}).side_report("CN")["required_arsenal"]
-              for c in sorted(counts)]
+    values = [
+        assess(scenario, levers={"US.interceptors": c}).side_report("CN")["required_arsenal"]
+        for c in sorted(counts)
+    ]
     assert np.all(np.diff(values) >= -1e-6)

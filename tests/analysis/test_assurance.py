@@ -10,14 +10,19 @@ from stratstab.errors import InputError
 
 
 def scenario():
-    return scenario_from_dict({
-        "name": "test",
-        "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
-        "counterforce_levels": 11,
-        "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5, "discrimination": 0.9}},
-        "assured_retaliation": {"CN": {"arriving_warheads": 20}},
-        "beliefs": {"US-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.2, "high": 0.6}}},
-    }, source="test.yaml")
+    return scenario_from_dict(
+        {
+            "name": "test",
+            "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
+            "counterforce_levels": 11,
+            "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5, "discrimination": 0.9}},
+            "assured_retaliation": {"CN": {"arriving_warheads": 20}},
+            "beliefs": {
+                "US-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.2, "high": 0.6}}
+            },
+        },
+        source="test.yaml",
+    )
 
 
 def test_grid_helpers_hand_made():
@@ -41,14 +46,22 @@ def test_as_written_matches_assess_required_arsenal():
 
 def test_curves_are_monotone_and_confidence_is_conservative():
     s = scenario()
-    low = assurance_curves(s, view="US-view", samples=12, seed=1, confidence=0.5, max_interceptors_count=400)
-    high = assurance_curves(s, view="US-view", samples=12, seed=1, confidence=0.95, max_interceptors_count=400)
-    assert np.all(np.diff(low.assurance_curve()) >= 0)  # a bigger arsenal tolerates more interceptors
+    low = assurance_curves(
+        s, view="US-view", samples=12, seed=1, confidence=0.5, max_interceptors_count=400
+    )
+    high = assurance_curves(
+        s, view="US-view", samples=12, seed=1, confidence=0.95, max_interceptors_count=400
+    )
+    assert np.all(
+        np.diff(low.assurance_curve()) >= 0
+    )  # a bigger arsenal tolerates more interceptors
     induced = high.induced_arsenal()
     assert np.all(np.diff(induced[np.isfinite(induced)]) >= -1e-6)
     assert np.all(high.assurance_curve() <= low.assurance_curve())
     assert np.all(high.induced_arsenal() >= low.induced_arsenal() - 1e-9)
-    again = assurance_curves(s, view="US-view", samples=12, seed=1, confidence=0.5, max_interceptors_count=400)
+    again = assurance_curves(
+        s, view="US-view", samples=12, seed=1, confidence=0.5, max_interceptors_count=400
+    )
     assert np.array_equal(again.max_interceptors_draws, low.max_interceptors_draws)
 
 

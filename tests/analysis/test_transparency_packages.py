@@ -14,33 +14,60 @@ from stratstab.analysis.transparency import (
 from stratstab.analysis.transparency_report import package_spread, transparency_study
 from stratstab.errors import InputError, NotFoundError
 
-CATALOGUE = Catalogue.model_validate({"measures": [
-    {"id": "locations", "name": "Base locations", "description": "d", "precedent": "p",
-     "source": {"citation": "c"}, "narrows": {"survivability_mobile": 0.25},
-     "exposes": {"survivability_mobile": 0.8}},
-    {"id": "bmd", "name": "BMD inventory", "description": "d", "precedent": "p",
-     "source": {"citation": "c"}, "narrows": {"interceptors": 0.0}},
-]})
+CATALOGUE = Catalogue.model_validate(
+    {
+        "measures": [
+            {
+                "id": "locations",
+                "name": "Base locations",
+                "description": "d",
+                "precedent": "p",
+                "source": {"citation": "c"},
+                "narrows": {"survivability_mobile": 0.25},
+                "exposes": {"survivability_mobile": 0.8},
+            },
+            {
+                "id": "bmd",
+                "name": "BMD inventory",
+                "description": "d",
+                "precedent": "p",
+                "source": {"citation": "c"},
+                "narrows": {"interceptors": 0.0},
+            },
+        ]
+    }
+)
 
 
 def scenario():
-    return scenario_from_dict({
-        "name": "test",
-        "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
-        "counterforce_levels": 11,
-        "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5}},
-        "beliefs": {
-            "US-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.2, "high": 0.6}},
-            "CN-view": {"US.interceptors": {"dist": "uniform", "low": 44, "high": 300}},
+    return scenario_from_dict(
+        {
+            "name": "test",
+            "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
+            "counterforce_levels": 11,
+            "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5}},
+            "beliefs": {
+                "US-view": {
+                    "CN.survivability_mobile": {"dist": "uniform", "low": 0.2, "high": 0.6}
+                },
+                "CN-view": {"US.interceptors": {"dist": "uniform", "low": 44, "high": 300}},
+            },
         },
-    }, source="test.yaml")
+        source="test.yaml",
+    )
 
 
 def test_builtin_catalogue_has_sourced_measures():
     catalogue = load_catalogue()
     ids = {m.id for m in catalogue.measures}
-    assert {"declared-warheads", "bmd-inventory", "base-locations", "on-site-inspections",
-            "no-first-use", "launch-notification"} <= ids
+    assert {
+        "declared-warheads",
+        "bmd-inventory",
+        "base-locations",
+        "on-site-inspections",
+        "no-first-use",
+        "launch-notification",
+    } <= ids
     assert all(m.source.citation and m.precedent for m in catalogue.measures)
 
 
@@ -73,7 +100,9 @@ def test_study_marks_pareto_and_sequences():
     ctx = make_context(scenario(), CATALOGUE)
     study = transparency_study(ctx, max_measures=1)
     items = {r["package"]: r for r in study["items"]}
-    assert items["US:bmd"]["benefit"] > 0 and items["US:bmd"]["cost"]["US"] == pytest.approx(0, abs=1e-9)
+    assert items["US:bmd"]["benefit"] > 0 and items["US:bmd"]["cost"]["US"] == pytest.approx(
+        0, abs=1e-9
+    )
     assert items["CN:locations"]["cost"]["CN"] > 0
     assert items["US:locations"]["benefit"] == pytest.approx(0.0, abs=1e-12)
     # The free measure comes first in the gradual sequence.
@@ -84,13 +113,32 @@ def test_study_marks_pareto_and_sequences():
 
 
 def test_narrowing_never_widens_a_monotone_output():
-    s = scenario_from_dict({**scenario().model_dump(exclude={"source"}), "beliefs": {
-        "US-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.5}},
-        "CN-view": {}}}, source="test.yaml")
-    ctx = make_context(s, Catalogue.model_validate({"measures": [
-        {**CATALOGUE.measures[0].model_dump(), "exposes": {}}]}))
-    spread = package_spread(ctx, Package((("CN", "locations"),)), "US-view", samples=24, seed=3,
-                            outputs=["CN.arriving_after_full_counterforce"])
+    s = scenario_from_dict(
+        {
+            **scenario().model_dump(exclude={"source"}),
+            "beliefs": {
+                "US-view": {
+                    "CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.5}
+                },
+                "CN-view": {},
+            },
+        },
+        source="test.yaml",
+    )
+    ctx = make_context(
+        s,
+        Catalogue.model_validate(
+            {"measures": [{**CATALOGUE.measures[0].model_dump(), "exposes": {}}]}
+        ),
+    )
+    spread = package_spread(
+        ctx,
+        Package((("CN", "locations"),)),
+        "US-view",
+        samples=24,
+        seed=3,
+        outputs=["CN.arriving_after_full_counterforce"],
+    )
     before = spread["before"]["CN.arriving_after_full_counterforce"]
     after = spread["after"]["CN.arriving_after_full_counterforce"]
     assert after["q95"] - after["q05"] <= before["q95"] - before["q05"] + 1e-9

@@ -13,26 +13,44 @@ from stratstab.models.uncertainty import Fixed, Triangular
 
 
 def small_scenario(beliefs=None, assumptions=None):
-    return scenario_from_dict({
-        "name": "test",
-        "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
-        "counterforce_levels": 11,
-        "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5, "discrimination": 0.9}},
-        "assumptions": assumptions or {},
-        "beliefs": beliefs if beliefs is not None else {
-            "US-view": {
-                "CN.survivability_mobile": {"dist": "triangular", "low": 0.3, "mode": 0.6, "high": 0.8},
-                "US.interceptors": {"dist": "discrete", "values": [40, 44, 64]},
+    return scenario_from_dict(
+        {
+            "name": "test",
+            "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
+            "counterforce_levels": 11,
+            "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5, "discrimination": 0.9}},
+            "assumptions": assumptions or {},
+            "beliefs": beliefs
+            if beliefs is not None
+            else {
+                "US-view": {
+                    "CN.survivability_mobile": {
+                        "dist": "triangular",
+                        "low": 0.3,
+                        "mode": 0.6,
+                        "high": 0.8,
+                    },
+                    "US.interceptors": {"dist": "discrete", "values": [40, 44, 64]},
+                },
+                "CN-view": {
+                    "CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.5}
+                },
             },
-            "CN-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.5}},
         },
-    }, source="test.yaml")
+        source="test.yaml",
+    )
 
 
 def test_view_distributions_merge_assumptions_and_beliefs():
-    scenario = small_scenario(assumptions={"US-view": {"US.interceptor_pk": 0.6,
-                                                       "CN.survivability_mobile": 0.2,
-                                                       "US.posture": "generated"}})
+    scenario = small_scenario(
+        assumptions={
+            "US-view": {
+                "US.interceptor_pk": 0.6,
+                "CN.survivability_mobile": 0.2,
+                "US.posture": "generated",
+            }
+        }
+    )
     dists = view_distributions(scenario, "US-view")
     assert dists["US.interceptor_pk"] == Fixed(0.6)
     assert isinstance(dists["CN.survivability_mobile"], Triangular)  # beliefs win
@@ -53,17 +71,33 @@ def test_sample_levers_shapes_rounding_and_seed():
     assert 0.3 <= a["CN.survivability_mobile"].min() and a["CN.survivability_mobile"].max() <= 0.8
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({"CN.survivability_mobile": {"dist": "uniform", "low": 0.5, "high": 1.5}},
-     "beliefs.US-view.CN.survivability_mobile"),
-    ({"CN.survivability_mobile": {"dist": "normal", "mu": 0.5, "sigma": 0.1}},
-     "beliefs.US-view.CN.survivability_mobile"),
-    ({"CN.survivability_mobile": {"dist": "gamma", "k": 1}}, "beliefs.US-view.CN.survivability_mobile"),
-    ({"CN.survivability_mobile": {"dist": "uniform", "low": 0.1}}, "beliefs.US-view.CN.survivability_mobile.high"),
-    ({"XX.survivability_mobile": 0.3}, "beliefs.US-view.XX.survivability_mobile"),
-    ({"CN.posture": 0.3}, "beliefs.US-view.CN.posture"),
-    ({"CN.DF-99.launchers": {"dist": "uniform", "low": 10, "high": 20}}, "beliefs.US-view.CN.DF-99.launchers"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        (
+            {"CN.survivability_mobile": {"dist": "uniform", "low": 0.5, "high": 1.5}},
+            "beliefs.US-view.CN.survivability_mobile",
+        ),
+        (
+            {"CN.survivability_mobile": {"dist": "normal", "mu": 0.5, "sigma": 0.1}},
+            "beliefs.US-view.CN.survivability_mobile",
+        ),
+        (
+            {"CN.survivability_mobile": {"dist": "gamma", "k": 1}},
+            "beliefs.US-view.CN.survivability_mobile",
+        ),
+        (
+            {"CN.survivability_mobile": {"dist": "uniform", "low": 0.1}},
+            "beliefs.US-view.CN.survivability_mobile.high",
+        ),
+        ({"XX.survivability_mobile": 0.3}, "beliefs.US-view.XX.survivability_mobile"),
+        ({"CN.posture": 0.3}, "beliefs.US-view.CN.posture"),
+        (
+            {"CN.DF-99.launchers": {"dist": "uniform", "low": 10, "high": 20}},
+            "beliefs.US-view.CN.DF-99.launchers",
+        ),
+    ],
+)
 def test_bad_beliefs_name_file_and_field(bad, field):
     with pytest.raises(InputError) as info:
         small_scenario(beliefs={"US-view": bad})
@@ -72,10 +106,13 @@ def test_bad_beliefs_name_file_and_field(bad, field):
 
 
 def test_zero_uncertainty_monte_carlo_equals_assess():
-    scenario = small_scenario(beliefs={"US-view": {"CN.survivability_mobile": 0.45,
-                                                   "US.interceptors": 60}})
+    scenario = small_scenario(
+        beliefs={"US-view": {"CN.survivability_mobile": 0.45, "US.interceptors": 60}}
+    )
     result = monte_carlo(scenario, "US-view", samples=3, seed=1)
-    expected = headline(assess(scenario, levers={"CN.survivability_mobile": 0.45, "US.interceptors": 60}))
+    expected = headline(
+        assess(scenario, levers={"CN.survivability_mobile": 0.45, "US.interceptors": 60})
+    )
     for name, values in result.outputs.items():
         assert values == pytest.approx(np.full(3, expected[name]), rel=1e-9, abs=1e-9), name
 
@@ -104,8 +141,10 @@ def test_more_mobile_survivability_means_more_chinese_survivors():
 
 
 def test_actual_values_read_the_scenario_as_written():
-    values = actual_values(small_scenario(), ["US.interceptors", "CN.arsenal_scale",
-                                              "CN.survivability_mobile", "CN.DF-41.launchers"])
+    values = actual_values(
+        small_scenario(),
+        ["US.interceptors", "CN.arsenal_scale", "CN.survivability_mobile", "CN.DF-41.launchers"],
+    )
     assert values["US.interceptors"] == 44
     assert values["CN.arsenal_scale"] == 1.0
     assert 0.0 < values["CN.survivability_mobile"] < 1.0

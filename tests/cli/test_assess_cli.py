@@ -17,8 +17,13 @@ forces:
 
 def run(*args, cwd=None):
     """Run the real command in a subprocess (slow: for the few end-to-end checks)."""
-    return subprocess.run([sys.executable, "-m", "stratstab", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "stratstab", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 @pytest.fixture()
@@ -86,15 +91,26 @@ def test_list_builtin_json():
 BAD_INPUTS = {
     "yaml syntax": (BASE + "posture: {US: generated\n", "invalid YAML at line 6"),
     "negative count": (BASE + "defenses:\n  US: {interceptors: -5}\n", "defenses.US.interceptors"),
-    "probability above one": (BASE + "defenses:\n  US: {interceptor_pk: 1.5}\n",
-                              "defenses.US.interceptor_pk"),
+    "probability above one": (
+        BASE + "defenses:\n  US: {interceptor_pk: 1.5}\n",
+        "defenses.US.interceptor_pk",
+    ),
     "unknown key": (BASE + "postures: {US: generated}\n", "postures: unknown key"),
     "unknown side": (BASE + "posture: {RU: generated}\n", "unknown side"),
     "unknown system in override": (
-        BASE.replace("{dataset: china-2024}", "{dataset: china-2024, overrides: {DF-99.launchers: 5}}"),
-        "DF-99"),
-    "unknown system in targets": (BASE + "strike:\n  US: {targets: [DF-99]}\n", "strike.US.targets"),
-    "bad lever": (BASE + "levers: {CN.survivability_mobile: 2}\n", "levers.CN.survivability_mobile"),
+        BASE.replace(
+            "{dataset: china-2024}", "{dataset: china-2024, overrides: {DF-99.launchers: 5}}"
+        ),
+        "DF-99",
+    ),
+    "unknown system in targets": (
+        BASE + "strike:\n  US: {targets: [DF-99]}\n",
+        "strike.US.targets",
+    ),
+    "bad lever": (
+        BASE + "levers: {CN.survivability_mobile: 2}\n",
+        "levers.CN.survivability_mobile",
+    ),
     "bad posture": (BASE + "posture: {US: alert}\n", "posture.US"),
     "unknown dataset": (BASE.replace("us-2024", "us-1999"), "us-1999"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping"),

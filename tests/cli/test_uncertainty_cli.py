@@ -36,7 +36,17 @@ def run(*args):
 
 
 def test_uncertainty_json_is_reproducible_and_has_provenance(scenario_file, tmp_path):
-    args = ("uncertainty", scenario_file, "--samples", 6, "--sobol-samples", 4, "--seed", 3, "--json")
+    args = (
+        "uncertainty",
+        scenario_file,
+        "--samples",
+        6,
+        "--sobol-samples",
+        4,
+        "--seed",
+        3,
+        "--json",
+    )
     first, second = run(*args), run(*args)
     assert first.exit_code == 0, first.output
     assert first.stdout == second.stdout
@@ -44,13 +54,17 @@ def test_uncertainty_json_is_reproducible_and_has_provenance(scenario_file, tmp_
     assert data["provenance"]["seed"] == 3
     assert set(data["per_view"]) == {"US-view", "CN-view"}
     assert "gap" in data["gaps"]["crisis_stability_index"]
-    plot = run("uncertainty", scenario_file, "--samples", 4, "--sobol-samples", 2, "--plot", tmp_path / "p")
+    plot = run(
+        "uncertainty", scenario_file, "--samples", 4, "--sobol-samples", 2, "--plot", tmp_path / "p"
+    )
     assert plot.exit_code == 0, plot.output
     assert (tmp_path / "p" / "uncertainty-distributions.png").stat().st_size > 0
 
 
 def test_transparency_package_and_study(scenario_file, tmp_path):
-    one = run("transparency", scenario_file, "--package", "CN:base-locations", "--samples", 4, "--json")
+    one = run(
+        "transparency", scenario_file, "--package", "CN:base-locations", "--samples", 4, "--json"
+    )
     assert one.exit_code == 0, one.output
     data = json.loads(one.stdout)
     assert data["package"]["cost"]["CN"] > 0
@@ -62,8 +76,17 @@ def test_transparency_package_and_study(scenario_file, tmp_path):
 
 
 def test_assurance(scenario_file, tmp_path):
-    result = run("assurance", scenario_file, "--samples", 3, "--max-interceptors", 200, "--json",
-                 "--plot", tmp_path / "p")
+    result = run(
+        "assurance",
+        scenario_file,
+        "--samples",
+        3,
+        "--max-interceptors",
+        200,
+        "--json",
+        "--plot",
+        tmp_path / "p",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [c["view"] for c in data["curves"]] == ["as written", "US-view", "CN-view"]
@@ -72,11 +95,23 @@ def test_assurance(scenario_file, tmp_path):
 
 
 def test_bad_input_is_one_line_exit_2(scenario_file):
-    from stratstab.cli.main import main  # noqa: F401 (the error path lives in main)
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "stratstab", "transparency", str(scenario_file),
-                           "--package", "CN:nothing"], capture_output=True, text=True)
+    from stratstab.cli.main import main  # noqa: F401 (the error path lives in main)
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stratstab",
+            "transparency",
+            str(scenario_file),
+            "--package",
+            "CN:nothing",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "nothing" in proc.stderr

@@ -45,8 +45,12 @@ def test_cost_hand_worked():
 def test_cost_rises_with_own_damage_and_falls_with_enemy_damage(own, enemy, step):
     higher_own = min(1.0, own + step)
     higher_enemy = min(1.0, enemy + step)
-    assert cost(own_damage=higher_own, enemy_damage=enemy) >= cost(own_damage=own, enemy_damage=enemy)
-    assert cost(own_damage=own, enemy_damage=higher_enemy) <= cost(own_damage=own, enemy_damage=enemy)
+    assert cost(own_damage=higher_own, enemy_damage=enemy) >= cost(
+        own_damage=own, enemy_damage=enemy
+    )
+    assert cost(own_damage=own, enemy_damage=higher_enemy) <= cost(
+        own_damage=own, enemy_damage=enemy
+    )
 
 
 def test_cost_rejects_damage_outside_unit_interval():
@@ -66,7 +70,9 @@ def test_stop_rule_prefers_smallest_strike_on_full_tie():
 
 def test_index_is_product_of_capped_ratios():
     # A: 0.6/0.8 = 0.75; B: 1.2/1.0 capped to 1  ->  0.75
-    assert first_strike_stability_index(c1_a=0.6, c2_a=0.8, c1_b=1.2, c2_b=1.0) == pytest.approx(0.75)
+    assert first_strike_stability_index(c1_a=0.6, c2_a=0.8, c1_b=1.2, c2_b=1.0) == pytest.approx(
+        0.75
+    )
     assert stability_ratio(c1=0.3, c2=0.0) == 1.0
 
 

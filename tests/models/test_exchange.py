@@ -32,17 +32,26 @@ def make_targets(**changes):
 
 
 def make_weapons(count=1000.0):
-    return Weapons(names=("w",), warheads=np.array([count]), yield_kt=np.array([455.0]),
-                   cep_m=np.array([100.0]), reliability=np.array([0.9]))
+    return Weapons(
+        names=("w",),
+        warheads=np.array([count]),
+        yield_kt=np.array([455.0]),
+        cep_m=np.array([100.0]),
+        reliability=np.array([0.9]),
+    )
 
 
 def test_full_strike_by_hand():
     targets, weapons = make_targets(), make_weapons()
     outcome = counterforce_strike(targets=targets, weapons=weapons, warheads_used=[1000.0])
     # Silo: SSPK of 455 kt, CEP 100 m against 2,000 psi, two independent shots of reliability 0.9.
-    p_silo = kill_probability(sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=2000), reliability=0.9, shots=2)
+    p_silo = kill_probability(
+        sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=2000), reliability=0.9, shots=2
+    )
     # Soft garrisons (20 psi) are almost surely destroyed: one shot, reliability 0.9.
-    p_soft = kill_probability(sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=20), reliability=0.9, shots=1)
+    p_soft = kill_probability(
+        sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=20), reliability=0.9, shots=1
+    )
     expected = [100 * (1 - p_silo), 150 * (1 - 0.7 * p_soft)]
     np.testing.assert_allclose(outcome.surviving_warheads[0], expected, rtol=1e-12)
     assert outcome.warheads_used[0] == pytest.approx(full_coverage_warheads(targets))  # 205 < 1000
@@ -55,21 +64,27 @@ def test_priority_prefers_most_warheads_killed_per_warhead():
 
 
 def test_partial_strike_covers_in_priority_order():
-    outcome = counterforce_strike(targets=make_targets(), weapons=make_weapons(), warheads_used=[5.0, 105.0])
+    outcome = counterforce_strike(
+        targets=make_targets(), weapons=make_weapons(), warheads_used=[5.0, 105.0]
+    )
     covered = outcome.aim_points_covered
-    np.testing.assert_allclose(covered[0], [0.0, 5.0])   # five warheads: all five garrisons
+    np.testing.assert_allclose(covered[0], [0.0, 5.0])  # five warheads: all five garrisons
     np.testing.assert_allclose(covered[1], [50.0, 5.0])  # hundred more: fifty silos, two each
 
 
 def test_weapon_shortage_caps_strike():
-    outcome = counterforce_strike(targets=make_targets(), weapons=make_weapons(count=50.0), warheads_used=[500.0])
+    outcome = counterforce_strike(
+        targets=make_targets(), weapons=make_weapons(count=50.0), warheads_used=[500.0]
+    )
     assert outcome.warheads_used[0] == 50.0
 
 
 def test_launch_under_attack_saves_silo_warheads():
     targets, weapons = make_targets(), make_weapons()
     plain = counterforce_strike(targets=targets, weapons=weapons, warheads_used=[205.0])
-    saved = counterforce_strike(targets=targets, weapons=weapons, warheads_used=[205.0], launch_under_attack=0.9)
+    saved = counterforce_strike(
+        targets=targets, weapons=weapons, warheads_used=[205.0], launch_under_attack=0.9
+    )
     lost_plain = 100 - plain.surviving_warheads[0, 0]
     lost_saved = 100 - saved.surviving_warheads[0, 0]
     assert lost_saved == pytest.approx(0.1 * lost_plain)
@@ -77,15 +92,20 @@ def test_launch_under_attack_saves_silo_warheads():
 
 
 def test_untargeted_system_survives_whole():
-    outcome = counterforce_strike(targets=make_targets(targeted=np.array([True, False])),
-                                  weapons=make_weapons(), warheads_used=[1000.0])
+    outcome = counterforce_strike(
+        targets=make_targets(targeted=np.array([True, False])),
+        weapons=make_weapons(),
+        warheads_used=[1000.0],
+    )
     assert outcome.surviving_warheads[0, 1] == 150.0
 
 
 def test_empty_silos_dilute_the_strike():
     # 100 missiles spread over 300 silos: the striker must cover all 300 to find them.
     targets = make_targets(aim_points=np.array([300.0, 5.0]))
-    outcome = counterforce_strike(targets=targets, weapons=make_weapons(count=205.0), warheads_used=[205.0])
+    outcome = counterforce_strike(
+        targets=targets, weapons=make_weapons(count=205.0), warheads_used=[205.0]
+    )
     # Five on garrisons, two hundred on a third of the silos (100 aim points at two each).
     assert outcome.aim_points_covered[0, 0] == pytest.approx(100.0)
     assert outcome.surviving_warheads[0, 0] > 60.0
@@ -109,7 +129,9 @@ def test_more_survivable_forces_never_lose_more(exposed, more_survivable, level)
 @given(st.lists(st.floats(0.0, 300.0), min_size=2, max_size=6))
 def test_survivors_fall_as_strike_grows(levels):
     ordered = np.sort(np.array(levels))
-    outcome = counterforce_strike(targets=make_targets(), weapons=make_weapons(), warheads_used=ordered)
+    outcome = counterforce_strike(
+        targets=make_targets(), weapons=make_weapons(), warheads_used=ordered
+    )
     totals = outcome.total_surviving_warheads
     assert np.all(np.diff(totals) <= 1e-9)
     assert np.all((outcome.kill_probability >= 0) & (outcome.kill_probability <= 1))

@@ -14,7 +14,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from stratstab.analysis.exchange_curves import arriving, launched_warheads, maximum_strike, strike_setup
+from stratstab.analysis.exchange_curves import (
+    arriving,
+    launched_warheads,
+    maximum_strike,
+    strike_setup,
+)
 from stratstab.analysis.inputs import Resolved
 from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
 from stratstab.models.exchange import counterforce_strike
@@ -60,7 +65,9 @@ def required_scale(resolved: Resolved, side: str) -> float:
     need = resolved.retaliation_requirement(side)
 
     def enough(factor: float) -> bool:
-        return arriving_after_full_strike(_with_side_scaled(resolved, side, factor), side)[0] >= need
+        return (
+            arriving_after_full_strike(_with_side_scaled(resolved, side, factor), side)[0] >= need
+        )
 
     low, high = 0.0, 1.0
     while not enough(high):
@@ -149,7 +156,9 @@ def slope_product(first: ReactionFunction, second: ReactionFunction) -> tuple[fl
     return float(product), bool(np.isfinite(product) and product < 1.0)
 
 
-def reaction_curve(resolved: Resolved, side: str, other_scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def reaction_curve(
+    resolved: Resolved, side: str, other_scales: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``side``'s required arsenal as the other side's arsenal is scaled.
 
     Returns (other side's deployed warheads, required warheads of ``side``), one
@@ -158,6 +167,9 @@ def reaction_curve(resolved: Resolved, side: str, other_scales: np.ndarray) -> t
     other = resolved.scenario.other(side)
     base = resolved.forces[other].total_warheads
     required = np.array(
-        [required_warheads(_with_side_scaled(resolved, other, float(s)), side) for s in other_scales]
+        [
+            required_warheads(_with_side_scaled(resolved, other, float(s)), side)
+            for s in other_scales
+        ]
     )
     return base * np.asarray(other_scales, dtype=float), required

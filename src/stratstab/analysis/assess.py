@@ -49,8 +49,11 @@ class Assessment:
     def crisis_stability_index(self) -> float:
         """Kent–Thaler first-strike stability index in [0, 1]."""
         a, b = self.sides
-        return float(first_strike_stability_index(
-            c1_a=self.c1(a), c2_a=self.c2(a), c1_b=self.c1(b), c2_b=self.c2(b)))
+        return float(
+            first_strike_stability_index(
+                c1_a=self.c1(a), c2_a=self.c2(a), c1_b=self.c1(b), c2_b=self.c2(b)
+            )
+        )
 
     @property
     def arms_race(self) -> tuple[float, bool]:
@@ -103,7 +106,9 @@ class Assessment:
             "required_launchers": reaction.required_launchers,
             "reaction_slope_arsenal": reaction.reaction_slope_arsenal,
             "reaction_slope_interceptors": reaction.reaction_slope_interceptors,
-            "reaction_slope_interceptors_closed_form": reaction.reaction_slope_interceptors_closed_form,
+            "reaction_slope_interceptors_closed_form": (
+                reaction.reaction_slope_interceptors_closed_form
+            ),
         }
 
     def curve_report(self, striker: str) -> dict[str, Any]:
@@ -158,7 +163,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def assess(scenario: Scenario, view: str | None = None, *, levers: dict[str, Any] | None = None) -> Assessment:
+def assess(
+    scenario: Scenario, view: str | None = None, *, levers: dict[str, Any] | None = None
+) -> Assessment:
     """Assess ``scenario`` as written, under a named assumption set, or with extra levers."""
     resolved = resolve(scenario, view, levers)
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
@@ -167,8 +174,14 @@ def assess(scenario: Scenario, view: str | None = None, *, levers: dict[str, Any
 
 
 COMPARED_QUANTITIES = (
-    "surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2",
-    "required_arsenal", "reaction_slope_arsenal", "reaction_slope_interceptors",
+    "surviving_warheads",
+    "arriving_warheads",
+    "damage_fraction",
+    "c1",
+    "c2",
+    "required_arsenal",
+    "reaction_slope_arsenal",
+    "reaction_slope_interceptors",
 )
 
 
@@ -189,7 +202,8 @@ class Comparison:
             if view == views[0]:
                 continue
             diff: dict[str, Any] = {
-                "crisis_stability_index": result.crisis_stability_index - base.crisis_stability_index
+                "crisis_stability_index": result.crisis_stability_index
+                - base.crisis_stability_index
             }
             for side in result.sides:
                 mine, theirs = result.side_report(side), base.side_report(side)

@@ -57,26 +57,42 @@ def launched_after_full_strike(resolved: Resolved, victim: str, scales: np.ndarr
         scaled = replace(resolved, forces=forces)
         targets, weapons = strike_setup(scaled, striker)
         outcome = counterforce_strike(
-            targets=targets, weapons=weapons, warheads_used=[maximum_strike(targets, weapons)],
+            targets=targets,
+            weapons=weapons,
+            warheads_used=[maximum_strike(targets, weapons)],
             fratricide=scaled.strike(striker).fratricide,
             lethal_radius_method=scaled.scenario.lethal_radius_method,
-            launch_under_attack=scaled.launch_under_attack(victim))
-        out[i] = float(launched_warheads(forces[victim], outcome.surviving_warheads,
-                                         scaled.scenario.use)[0])
+            launch_under_attack=scaled.launch_under_attack(victim),
+        )
+        out[i] = float(
+            launched_warheads(forces[victim], outcome.surviving_warheads, scaled.scenario.use)[0]
+        )
     return out
 
 
-def leakers(resolved: Resolved, defender: str, launched: np.ndarray, interceptors: np.ndarray) -> np.ndarray:
+def leakers(
+    resolved: Resolved, defender: str, launched: np.ndarray, interceptors: np.ndarray
+) -> np.ndarray:
     """Expected leakers, shape ``(len(launched), len(interceptors))``."""
     d = resolved.defense(defender)
     rvs = np.asarray(launched, dtype=float)[:, None]
-    outcome = engage(rvs=rvs, interceptors=np.asarray(interceptors)[None, :], interceptor_pk=d.interceptor_pk,
-                     shots_per_rv=d.shots_per_rv, discrimination=d.discrimination, common_mode=d.common_mode,
-                     decoys=rvs * d.decoys_per_rv, decoy_rejection=d.decoy_rejection,
-                     shoot_look_shoot=d.shoot_look_shoot, second_shots=d.second_shots,
-                     kill_assessment=d.kill_assessment, with_p_no_leakers=False)
-    return np.broadcast_to(np.asarray(outcome.expected_leakers, dtype=float),
-                           (rvs.shape[0], len(interceptors)))
+    outcome = engage(
+        rvs=rvs,
+        interceptors=np.asarray(interceptors)[None, :],
+        interceptor_pk=d.interceptor_pk,
+        shots_per_rv=d.shots_per_rv,
+        discrimination=d.discrimination,
+        common_mode=d.common_mode,
+        decoys=rvs * d.decoys_per_rv,
+        decoy_rejection=d.decoy_rejection,
+        shoot_look_shoot=d.shoot_look_shoot,
+        second_shots=d.second_shots,
+        kill_assessment=d.kill_assessment,
+        with_p_no_leakers=False,
+    )
+    return np.broadcast_to(
+        np.asarray(outcome.expected_leakers, dtype=float), (rvs.shape[0], len(interceptors))
+    )
 
 
 def max_interceptors(arriving: np.ndarray, need: float, interceptors: np.ndarray) -> np.ndarray:
@@ -88,7 +104,10 @@ def max_interceptors(arriving: np.ndarray, need: float, interceptors: np.ndarray
 
 
 def min_scale(arriving: np.ndarray, need: float, scales: np.ndarray) -> np.ndarray:
-    """Per column, the arsenal scale at which ``need`` first arrives (linear between grid points)."""
+    """Per column, the arsenal scale at which ``need`` first arrives.
+
+    Linear interpolation between grid points.
+    """
     out = np.full(arriving.shape[1], np.inf)
     for k in range(arriving.shape[1]):
         column = arriving[:, k]
@@ -136,41 +155,71 @@ class AssuranceCurves:
         induced = self.induced_arsenal()
         at_current = float(np.interp(self.current_interceptors, self.interceptors, induced))
         return {
-            "view": self.view or "as written", "side": self.side, "defender": self.defender,
-            "confidence": self.confidence, "draws": int(self.max_interceptors_draws.shape[0]),
+            "view": self.view or "as written",
+            "side": self.side,
+            "defender": self.defender,
+            "confidence": self.confidence,
+            "draws": int(self.max_interceptors_draws.shape[0]),
             "deployed_warheads": self.deployed_warheads,
             "current_interceptors": self.current_interceptors,
             "max_interceptors_at_current_arsenal": int(np.floor(self.value_at(1.0))),
-            "assurance_curve": {"warheads": (self.scales * self.deployed_warheads).tolist(),
-                                "max_interceptors": self.assurance_curve().tolist()},
-            "induced_arsenal": {"interceptors": self.interceptors.tolist(),
-                                "required_warheads": induced.tolist(),
-                                "growth_over_current_requirement": (induced - at_current).tolist(),
-                                "growth_over_deployed": np.maximum(induced - self.deployed_warheads, 0).tolist()},
+            "assurance_curve": {
+                "warheads": (self.scales * self.deployed_warheads).tolist(),
+                "max_interceptors": self.assurance_curve().tolist(),
+            },
+            "induced_arsenal": {
+                "interceptors": self.interceptors.tolist(),
+                "required_warheads": induced.tolist(),
+                "growth_over_current_requirement": (induced - at_current).tolist(),
+                "growth_over_deployed": np.maximum(induced - self.deployed_warheads, 0).tolist(),
+            },
         }
 
 
-def _draws(scenario: Scenario, view: str | None, side: str, defender: str, samples: int,
-           seed: int) -> list[dict[str, Any]]:
+def _draws(
+    scenario: Scenario, view: str | None, side: str, defender: str, samples: int, seed: int
+) -> list[dict[str, Any]]:
     if view is None:
         return [{}]
-    dists = {k: d for k, d in view_distributions(scenario, view).items()
-             if k not in (f"{defender}.interceptors", f"{side}.arsenal_scale")}
+    dists = {
+        k: d
+        for k, d in view_distributions(scenario, view).items()
+        if k not in (f"{defender}.interceptors", f"{side}.arsenal_scale")
+    }
     if not dists:
         return [{}]
     arrays = draws_to_levers(dists, np.random.default_rng(seed).random((int(samples), len(dists))))
-    return [{k: (int(v[i]) if k.endswith((".interceptors", ".shots_per_rv", ".second_shots")) else float(v[i]))
-             for k, v in arrays.items()} for i in range(int(samples))]
+    return [
+        {
+            k: (
+                int(v[i])
+                if k.endswith((".interceptors", ".shots_per_rv", ".second_shots"))
+                else float(v[i])
+            )
+            for k, v in arrays.items()
+        }
+        for i in range(int(samples))
+    ]
 
 
-def assurance_curves(scenario: Scenario, *, view: str | None = None, side: str | None = None,
-                     confidence: float = 0.9, samples: int = 100, seed: int = 0,
-                     levers: dict[str, Any] | None = None, max_interceptors_count: int = 1000,
-                     scales: np.ndarray = DEFAULT_SCALES, progress: Progress | None = None) -> AssuranceCurves:
+def assurance_curves(
+    scenario: Scenario,
+    *,
+    view: str | None = None,
+    side: str | None = None,
+    confidence: float = 0.9,
+    samples: int = 100,
+    seed: int = 0,
+    levers: dict[str, Any] | None = None,
+    max_interceptors_count: int = 1000,
+    scales: np.ndarray = DEFAULT_SCALES,
+    progress: Progress | None = None,
+) -> AssuranceCurves:
     """Both curves for ``side`` under ``view``'s beliefs (None: the scenario as written)."""
     if not 0.0 < confidence < 1.0:
-        raise InputError(f"expected a confidence strictly between 0 and 1, got {confidence}",
-                         field="confidence")
+        raise InputError(
+            f"expected a confidence strictly between 0 and 1, got {confidence}", field="confidence"
+        )
     written = resolve(scenario, base_view(scenario, view), levers)
     if side is None:
         side = max(scenario.sides, key=lambda s: written.defense(scenario.other(s)).interceptors)
@@ -187,9 +236,15 @@ def assurance_curves(scenario: Scenario, *, view: str | None = None, side: str |
         rows_required.append(required * resolved.forces[side].total_warheads)
         if progress is not None:
             progress(done)
-    return AssuranceCurves(view=view, side=side, defender=defender, confidence=confidence,
-                           deployed_warheads=written.forces[side].total_warheads,
-                           current_interceptors=written.defense(defender).interceptors,
-                           scales=np.asarray(scales, dtype=float), interceptors=coarse,
-                           max_interceptors_draws=np.array(rows_max),
-                           required_warheads_draws=np.array(rows_required))
+    return AssuranceCurves(
+        view=view,
+        side=side,
+        defender=defender,
+        confidence=confidence,
+        deployed_warheads=written.forces[side].total_warheads,
+        current_interceptors=written.defense(defender).interceptors,
+        scales=np.asarray(scales, dtype=float),
+        interceptors=coarse,
+        max_interceptors_draws=np.array(rows_max),
+        required_warheads_draws=np.array(rows_required),
+    )

@@ -120,8 +120,12 @@ class DiscreteSpec(_Spec):
 
 
 SPECS: dict[str, type[Any]] = {
-    "fixed": FixedSpec, "uniform": UniformSpec, "triangular": TriangularSpec,
-    "normal": NormalSpec, "lognormal": LognormalSpec, "discrete": DiscreteSpec,
+    "fixed": FixedSpec,
+    "uniform": UniformSpec,
+    "triangular": TriangularSpec,
+    "normal": NormalSpec,
+    "lognormal": LognormalSpec,
+    "discrete": DiscreteSpec,
 }
 DIST_NAMES = tuple(SPECS)
 
@@ -129,13 +133,17 @@ DIST_NAMES = tuple(SPECS)
 def parse_distribution(value: Any, *, source: str, field: str) -> Distribution:
     """A distribution from a bare number or a ``{dist: ..., ...}`` mapping."""
     if isinstance(value, bool):
-        raise InputError(f"expected a number or a distribution, got {value!r}", source=source, field=field)
+        raise InputError(
+            f"expected a number or a distribution, got {value!r}", source=source, field=field
+        )
     if isinstance(value, int | float):
         return Fixed(float(value))
     if not isinstance(value, dict) or value.get("dist") not in DIST_NAMES:
         raise InputError(
             "expected a number or a mapping with dist: one of " + ", ".join(DIST_NAMES),
-            source=source, field=field)
+            source=source,
+            field=field,
+        )
     try:
         spec = SPECS[value["dist"]].model_validate(value)
     except ValidationError as exc:
@@ -157,39 +165,54 @@ def is_integer_lever(key: str) -> bool:
     return lever_kind(key) in INTEGER_LEVERS
 
 
-def _check_support(scenario: Scenario, key: str, dist: Distribution, *, source: str,
-                   field: str) -> None:
+def _check_support(
+    scenario: Scenario, key: str, dist: Distribution, *, source: str, field: str
+) -> None:
     """Both ends of the belief must be values the lever accepts."""
     from stratstab.analysis.levers import validate_levers
 
     if lever_kind(key) in NON_NUMERIC_LEVERS:
-        raise InputError("only numeric levers can carry a belief distribution",
-                         source=source, field=field)
+        raise InputError(
+            "only numeric levers can carry a belief distribution", source=source, field=field
+        )
     low, high = dist.support()
     for end in (low, high):
         value: float | int = round(end) if is_integer_lever(key) else end
         if not math.isfinite(end):
-            raise InputError(f"the belief is unbounded ({low:g} to {high:g}); give low and high "
-                             "bounds the lever accepts", source=source, field=field)
+            raise InputError(
+                f"the belief is unbounded ({low:g} to {high:g}); give low and high "
+                "bounds the lever accepts",
+                source=source,
+                field=field,
+            )
         try:
             validate_levers(scenario, {key: value}, source=source, prefix="beliefs")
         except InputError as exc:
-            raise InputError(f"belief range {low:g} to {high:g} is not allowed: {exc.message}",
-                             source=source, field=field) from None
+            raise InputError(
+                f"belief range {low:g} to {high:g} is not allowed: {exc.message}",
+                source=source,
+                field=field,
+            ) from None
 
 
 def validate_beliefs(scenario: Scenario, *, source: str) -> None:
     """Check every belief of every view; raise :class:`InputError` naming the bad one."""
     for view, block in scenario.beliefs.items():
         if not isinstance(block, dict):
-            raise InputError("expected a mapping of lever keys to distributions",
-                             source=source, field=f"beliefs.{view}")
+            raise InputError(
+                "expected a mapping of lever keys to distributions",
+                source=source,
+                field=f"beliefs.{view}",
+            )
         for key, value in block.items():
             field = f"beliefs.{view}.{key}"
             side, _, rest = str(key).partition(".")
             if side not in scenario.forces or not rest:
-                raise InputError(f"belief keys look like SIDE.name with SIDE one of "
-                                 f"{list(scenario.forces)}", source=source, field=field)
+                raise InputError(
+                    f"belief keys look like SIDE.name with SIDE one of {list(scenario.forces)}",
+                    source=source,
+                    field=field,
+                )
             dist = parse_distribution(value, source=source, field=field)
             _check_support(scenario, str(key), dist, source=source, field=field)
 
@@ -202,8 +225,10 @@ def belief_views(scenario: Scenario) -> list[str]:
 def view_distributions(scenario: Scenario, view: str) -> dict[str, Distribution]:
     """A view's full belief: numeric assumption levers as fixed values, then its beliefs."""
     if view not in scenario.beliefs and view not in scenario.assumptions:
-        raise NotFoundError(f"scenario {scenario.name!r} has no view {view!r}; available: "
-                            f"{', '.join(belief_views(scenario)) or 'none'}")
+        raise NotFoundError(
+            f"scenario {scenario.name!r} has no view {view!r}; available: "
+            f"{', '.join(belief_views(scenario)) or 'none'}"
+        )
     out: dict[str, Distribution] = {}
     for key, value in scenario.assumptions.get(view, {}).items():
         if lever_kind(key) not in NON_NUMERIC_LEVERS and not isinstance(value, bool):
@@ -223,9 +248,12 @@ def view_side(scenario: Scenario, view: str) -> str:
     """The delegation a view belongs to: the side code before the first ``-``."""
     side = view.split("-", 1)[0]
     if side not in scenario.forces:
-        raise InputError(f"cannot tell whose view {view!r} is; name delegation views "
-                         f"SIDE-view with SIDE one of {list(scenario.forces)}",
-                         source=scenario.source, field=f"beliefs.{view}")
+        raise InputError(
+            f"cannot tell whose view {view!r} is; name delegation views "
+            f"SIDE-view with SIDE one of {list(scenario.forces)}",
+            source=scenario.source,
+            field=f"beliefs.{view}",
+        )
     return side
 
 
@@ -237,7 +265,7 @@ def _system_value(resolved: Any, side: str, rest: str) -> float:
     dataset = apply_overrides(load_side_dataset(scenario, side), scenario.forces[side].overrides)
     matches = [s for s in dataset.systems if rest.startswith(s.name + ".")]
     system = max(matches, key=lambda s: len(s.name))
-    estimate = system.estimate(rest[len(system.name) + 1:])
+    estimate = system.estimate(rest[len(system.name) + 1 :])
     return float("nan") if estimate is None else estimate.value(scenario.forces[side].estimate)
 
 

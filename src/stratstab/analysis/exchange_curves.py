@@ -53,7 +53,9 @@ class ExchangeCurve:
         return float(self.strike.warheads_used[self.choice.index])
 
 
-def launched_warheads(forces: SideForces, surviving_warheads: np.ndarray, use: UseSpec) -> np.ndarray:
+def launched_warheads(
+    forces: SideForces, surviving_warheads: np.ndarray, use: UseSpec
+) -> np.ndarray:
     """Reliable warheads a side launches from its survivors (fixed and survivable shares)."""
     share = np.where(forces.fixed, use.fixed, use.survivable) * forces.reliability
     return surviving_warheads @ share
@@ -124,14 +126,22 @@ def exchange_curve(resolved: Resolved, striker: str) -> ExchangeCurve:
     # The striker answers with everything it did not spend on counterforce.
     use_share = np.where(striker_forces.fixed, scenario.use.fixed, scenario.use.survivable)
     held = striker_forces.warheads
-    mean_use_reliability = float((held * use_share * striker_forces.reliability).sum() / max(held.sum(), 1e-12))
-    reserve = np.maximum(striker_forces.total_warheads - strike.warheads_used, 0.0) * mean_use_reliability
+    mean_use_reliability = float(
+        (held * use_share * striker_forces.reliability).sum() / max(held.sum(), 1e-12)
+    )
+    reserve = (
+        np.maximum(striker_forces.total_warheads - strike.warheads_used, 0.0) * mean_use_reliability
+    )
     reserve_arriving = arriving(reserve, resolved.defense(victim))
 
-    striker_damage = damage_fraction(arriving_warheads=retaliation_arriving, w80=resolved.w80(striker))
+    striker_damage = damage_fraction(
+        arriving_warheads=retaliation_arriving, w80=resolved.w80(striker)
+    )
     victim_damage = damage_fraction(arriving_warheads=reserve_arriving, w80=resolved.w80(victim))
-    weights = dict(own_weight_exponent=scenario.cost.own_weight_exponent,
-                   enemy_weight=scenario.cost.enemy_weight)
+    weights = dict(
+        own_weight_exponent=scenario.cost.own_weight_exponent,
+        enemy_weight=scenario.cost.enemy_weight,
+    )
     striker_cost = cost(own_damage=striker_damage, enemy_damage=victim_damage, **weights)
     victim_cost = cost(own_damage=victim_damage, enemy_damage=striker_damage, **weights)
     return ExchangeCurve(

@@ -95,14 +95,20 @@ def side_forces(scenario: Scenario, side: str, modifiers: SideModifiers) -> Side
         try:
             dataset = apply_overrides(dataset, spec.overrides)
         except InputError as exc:
-            raise InputError(exc.message, source=scenario.source,
-                             field=f"forces.{side}.overrides.{exc.field or ''}".rstrip(".")) from None
+            raise InputError(
+                exc.message,
+                source=scenario.source,
+                field=f"forces.{side}.overrides.{exc.field or ''}".rstrip("."),
+            ) from None
     posture = scenario.posture.get(side, "day-to-day")
     attribute = "generated" if posture == "generated" else "day_to_day"
     systems = [s for s in dataset.systems if s.strategic]
     if not systems:
-        raise InputError(f"dataset {dataset.id!r} has no strategic systems", source=scenario.source,
-                         field=f"forces.{side}.dataset")
+        raise InputError(
+            f"dataset {dataset.id!r} has no strategic systems",
+            source=scenario.source,
+            field=f"forces.{side}.dataset",
+        )
     which = spec.estimate
 
     def column(getter: Any) -> np.ndarray:
@@ -135,24 +141,40 @@ def side_forces(scenario: Scenario, side: str, modifiers: SideModifiers) -> Side
     return forces.scaled(modifiers.arsenal_scale) if modifiers.arsenal_scale != 1.0 else forces
 
 
-def _names_mask(names: tuple[str, ...], wanted: list[str] | None, *, default: np.ndarray,
-                source: str | None, field: str) -> np.ndarray:
+def _names_mask(
+    names: tuple[str, ...],
+    wanted: list[str] | None,
+    *,
+    default: np.ndarray,
+    source: str | None,
+    field: str,
+) -> np.ndarray:
     if wanted is None:
         return default
     unknown = sorted(set(wanted) - set(names))
     if unknown:
-        raise InputError(f"unknown system(s) {unknown}; expected some of {list(names)}",
-                         source=source, field=field)
+        raise InputError(
+            f"unknown system(s) {unknown}; expected some of {list(names)}",
+            source=source,
+            field=field,
+        )
     return np.array([n in wanted for n in names], dtype=bool)
 
 
-def targets_for(victim: SideForces, strike: StrikeSpec, *, source: str | None,
-                striker: str) -> TargetSystems:
+def targets_for(
+    victim: SideForces, strike: StrikeSpec, *, source: str | None, striker: str
+) -> TargetSystems:
     """The victim's systems as the striker's target list."""
-    per_point = np.array([strike.warheads_per_aim_point.get(b, 1) for b in victim.basing],
-                         dtype=np.int64)
-    targeted = _names_mask(victim.names, strike.targets, default=np.ones(len(victim.names), bool),
-                           source=source, field=f"strike.{striker}.targets")
+    per_point = np.array(
+        [strike.warheads_per_aim_point.get(b, 1) for b in victim.basing], dtype=np.int64
+    )
+    targeted = _names_mask(
+        victim.names,
+        strike.targets,
+        default=np.ones(len(victim.names), bool),
+        source=source,
+        field=f"strike.{striker}.targets",
+    )
     return TargetSystems(
         names=victim.names,
         launchers=victim.launchers,
@@ -169,8 +191,13 @@ def targets_for(victim: SideForces, strike: StrikeSpec, *, source: str | None,
 def weapons_for(striker: SideForces, strike: StrikeSpec, *, source: str | None) -> Weapons:
     """The striker's counterforce-capable warheads that are ready to launch."""
     prompt = np.array([k in PROMPT_KINDS for k in striker.kinds], dtype=bool)
-    chosen = _names_mask(striker.names, strike.weapons, default=prompt, source=source,
-                         field=f"strike.{striker.side}.weapons")
+    chosen = _names_mask(
+        striker.names,
+        strike.weapons,
+        default=prompt,
+        source=source,
+        field=f"strike.{striker.side}.weapons",
+    )
     index = np.flatnonzero(chosen)
     return Weapons(
         names=tuple(striker.names[i] for i in index),
@@ -207,7 +234,9 @@ class Resolved:
         spec = self.scenario.assured_retaliation.get(side)
         other = self.scenario.other(side)
         if spec is None:
-            return float(warheads_for_damage(damage=DEFAULT_RETALIATION_DAMAGE, w80=self.w80(other)))
+            return float(
+                warheads_for_damage(damage=DEFAULT_RETALIATION_DAMAGE, w80=self.w80(other))
+            )
         if spec.arriving_warheads is not None:
             return spec.arriving_warheads
         return float(warheads_for_damage(damage=spec.damage, w80=self.w80(other)))
@@ -217,7 +246,9 @@ class Resolved:
         return self.scenario.launch_under_attack.get(side, 0.0)
 
 
-def resolve(scenario: Scenario, view: str | None = None, extra_levers: dict[str, Any] | None = None) -> Resolved:
+def resolve(
+    scenario: Scenario, view: str | None = None, extra_levers: dict[str, Any] | None = None
+) -> Resolved:
     """Fold the scenario's levers, then the view's, then ``extra_levers``, and build arrays."""
     levers = {**scenario.levers, **scenario.view_levers(view), **(extra_levers or {})}
     folded, modifiers = fold_levers(scenario, levers)

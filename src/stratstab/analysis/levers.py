@@ -45,49 +45,62 @@ def _defense_fields() -> set[str]:
 
 def lever_names(sides: tuple[str, ...]) -> list[str]:
     """Every side-level lever key for the given sides (dataset overrides not listed)."""
-    names = ["posture", *sorted(_defense_fields()), *sorted(PROBABILITY_LEVERS),
-             *sorted(POSITIVE_LEVERS)]
+    names = [
+        "posture",
+        *sorted(_defense_fields()),
+        *sorted(PROBABILITY_LEVERS),
+        *sorted(POSITIVE_LEVERS),
+    ]
     return [f"{side}.{name}" for side in sides for name in names]
 
 
 def _number(value: Any, *, key: str, source: str, field_path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"expected a number for lever {key!r}, got {value!r}",
-                         source=source, field=field_path)
+        raise InputError(
+            f"expected a number for lever {key!r}, got {value!r}", source=source, field=field_path
+        )
     return float(value)
 
 
 def _check_side_lever(name: str, value: Any, *, key: str, source: str, field_path: str) -> None:
     if name == "posture":
         if value not in ("day-to-day", "generated"):
-            raise InputError("expected 'day-to-day' or 'generated'", source=source, field=field_path)
+            raise InputError(
+                "expected 'day-to-day' or 'generated'", source=source, field=field_path
+            )
     elif name in PROBABILITY_LEVERS:
         number = _number(value, key=key, source=source, field_path=field_path)
         if not 0.0 <= number <= 1.0:
-            raise InputError(f"expected a probability in [0, 1], got {value}",
-                             source=source, field=field_path)
+            raise InputError(
+                f"expected a probability in [0, 1], got {value}", source=source, field=field_path
+            )
     elif name in POSITIVE_LEVERS:
         if _number(value, key=key, source=source, field_path=field_path) <= 0:
-            raise InputError(f"expected a positive number, got {value}", source=source,
-                             field=field_path)
+            raise InputError(
+                f"expected a positive number, got {value}", source=source, field=field_path
+            )
     elif name in _defense_fields():
         from stratstab.analysis.scenario import DefenseSpec
 
         try:
             DefenseSpec.model_validate({name: value})
         except ValidationError as exc:
-            raise from_validation_error(exc, source=source, prefix=field_path.rsplit(".", 1)[0]) from None
+            raise from_validation_error(
+                exc, source=source, prefix=field_path.rsplit(".", 1)[0]
+            ) from None
     else:
         raise InputError(
             f"unknown lever {name!r}; expected one of posture, arsenal_scale, "
             "survivability_mobile, survivability_ssbn, survivability_bomber, launch_under_attack, "
             "w80, retaliation_warheads, a defense field, or SYSTEM.field",
-            source=source, field=field_path,
+            source=source,
+            field=field_path,
         )
 
 
-def validate_levers(scenario: Scenario, levers: dict[str, Any], *, source: str,
-                    prefix: str = "levers") -> None:
+def validate_levers(
+    scenario: Scenario, levers: dict[str, Any], *, source: str, prefix: str = "levers"
+) -> None:
     """Check every lever key and value; raise :class:`InputError` naming the bad one."""
     from stratstab.forces import apply_overrides
 
@@ -98,7 +111,8 @@ def validate_levers(scenario: Scenario, levers: dict[str, Any], *, source: str,
         if side not in scenario.forces or not rest:
             raise InputError(
                 f"lever keys look like SIDE.name with SIDE one of {list(scenario.forces)}",
-                source=source, field=field_path,
+                source=source,
+                field=field_path,
             )
         if "." in rest:
             overrides.setdefault(side, {})[rest] = value
@@ -111,8 +125,9 @@ def validate_levers(scenario: Scenario, levers: dict[str, Any], *, source: str,
         try:
             apply_overrides(dataset, side_overrides)
         except InputError as exc:
-            raise InputError(exc.message, source=source,
-                             field=f"{prefix}.{side}.{exc.field or ''}".rstrip(".")) from None
+            raise InputError(
+                exc.message, source=source, field=f"{prefix}.{side}.{exc.field or ''}".rstrip(".")
+            ) from None
 
 
 @dataclass
@@ -123,7 +138,9 @@ class SideModifiers:
     survivability: dict[str, float] = field(default_factory=dict)  # basing -> value
 
 
-def fold_levers(scenario: Scenario, levers: dict[str, Any]) -> tuple[Scenario, dict[str, SideModifiers]]:
+def fold_levers(
+    scenario: Scenario, levers: dict[str, Any]
+) -> tuple[Scenario, dict[str, SideModifiers]]:
     """Apply levers: return the scenario with its blocks updated, plus per-side modifiers."""
     from stratstab.analysis.scenario import DefenseSpec, RetaliationSpec, ValueSpec
 
@@ -141,7 +158,8 @@ def fold_levers(scenario: Scenario, levers: dict[str, Any]) -> tuple[Scenario, d
             data["value_targets"][side] = ValueSpec(w80=float(value)).model_dump()
         elif name == "retaliation_warheads":
             data["assured_retaliation"][side] = RetaliationSpec(
-                arriving_warheads=float(value)).model_dump()
+                arriving_warheads=float(value)
+            ).model_dump()
         elif name == "arsenal_scale":
             modifiers[side].arsenal_scale = float(value)
         elif name in SURVIVABILITY_LEVERS:

@@ -95,32 +95,45 @@ class GapDrivers:
         """Indices per output and parameter, with 90 % bootstrap intervals."""
         return {
             "method": "Sobol indices over pooled delegation beliefs (Saltelli 2010 first order, "
-                      "Jansen 1999 total, 90 % bootstrap intervals)",
+            "Jansen 1999 total, 90 % bootstrap intervals)",
             "base_samples": self.base_samples,
             "ranking": [{"parameter": p, "mean_total_index": v} for p, v in self.ranking()],
             "per_output": {
-                output: {p: {"first_order": float(ix.first_order[i]), "total": float(ix.total[i]),
-                             "first_order_interval": ix.first_order_interval[i].tolist(),
-                             "total_interval": ix.total_interval[i].tolist()}
-                         for i, p in enumerate(self.parameters)}
+                output: {
+                    p: {
+                        "first_order": float(ix.first_order[i]),
+                        "total": float(ix.total[i]),
+                        "first_order_interval": ix.first_order_interval[i].tolist(),
+                        "total_interval": ix.total_interval[i].tolist(),
+                    }
+                    for i, p in enumerate(self.parameters)
+                }
                 for output, ix in self.indices.items()
             },
         }
 
 
-def gap_drivers(scenario: Scenario, views: list[str], *, base_samples: int, seed: int,
-                progress: Progress | None = None) -> GapDrivers:
+def gap_drivers(
+    scenario: Scenario,
+    views: list[str],
+    *,
+    base_samples: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> GapDrivers:
     """Sobol indices of the key outputs over the views' pooled beliefs."""
     pooled = _uncertain(pooled_distributions(scenario, views))
     outputs = key_outputs(scenario.sides)
     if not pooled or base_samples < 2:
         return GapDrivers(parameters=list(pooled), indices={}, base_samples=base_samples)
     rng = np.random.default_rng(seed)
-    design = saltelli_design(n=base_samples, groups=[[2 * j, 2 * j + 1] for j in range(len(pooled))],
-                             rng=rng)
+    design = saltelli_design(
+        n=base_samples, groups=[[2 * j, 2 * j + 1] for j in range(len(pooled))], rng=rng
+    )
     results = _evaluate(scenario, pooled_levers(pooled, design.matrix), None, progress)
-    indices = {o: sobol_indices(design, results[o], rng=np.random.default_rng(seed + 1))
-               for o in outputs}
+    indices = {
+        o: sobol_indices(design, results[o], rng=np.random.default_rng(seed + 1)) for o in outputs
+    }
     return GapDrivers(parameters=list(pooled), indices=indices, base_samples=base_samples)
 
 
@@ -152,13 +165,23 @@ class Misperception:
         return out
 
 
-def misperception(scenario: Scenario, *, views: list[str] | None = None, samples: int, seed: int,
-                  sobol_samples: int, progress: Progress | None = None) -> Misperception:
+def misperception(
+    scenario: Scenario,
+    *,
+    views: list[str] | None = None,
+    samples: int,
+    seed: int,
+    sobol_samples: int,
+    progress: Progress | None = None,
+) -> Misperception:
     """Monte Carlo under each view (common random numbers) and the pooled gap drivers."""
     chosen = views if views is not None else belief_views(scenario)[:2]
     if not chosen:
-        raise InputError("the scenario has no beliefs or assumption sets to compare",
-                         source=scenario.source, field="beliefs")
+        raise InputError(
+            "the scenario has no beliefs or assumption sets to compare",
+            source=scenario.source,
+            field="beliefs",
+        )
     done = 0
 
     def step(offset: int) -> Progress | None:
@@ -168,13 +191,22 @@ def misperception(scenario: Scenario, *, views: list[str] | None = None, samples
     for view in chosen:
         results[view] = monte_carlo(scenario, view, samples=samples, seed=seed, progress=step(done))
         done += samples
-    drivers = gap_drivers(scenario, chosen, base_samples=sobol_samples, seed=seed,
-                          progress=step(done))
-    return Misperception(scenario=scenario, views=chosen, seed=seed, actual=as_written(scenario),
-                         results=results, drivers=drivers)
+    drivers = gap_drivers(
+        scenario, chosen, base_samples=sobol_samples, seed=seed, progress=step(done)
+    )
+    return Misperception(
+        scenario=scenario,
+        views=chosen,
+        seed=seed,
+        actual=as_written(scenario),
+        results=results,
+        drivers=drivers,
+    )
 
 
-def evaluations_needed(scenario: Scenario, views: list[str], *, samples: int, sobol_samples: int) -> int:
+def evaluations_needed(
+    scenario: Scenario, views: list[str], *, samples: int, sobol_samples: int
+) -> int:
     """How many scenario evaluations :func:`misperception` runs (for progress bars)."""
     pooled = _uncertain(pooled_distributions(scenario, views))
     sobol = sobol_samples * (len(pooled) + 2) if pooled and sobol_samples >= 2 else 0

@@ -62,7 +62,13 @@ class StrikeSpec(_Strict):
     """
 
     warheads_per_aim_point: dict[Basing, Annotated[int, Field(ge=1, le=10)]] = Field(
-        default_factory=lambda: {"silo": 2, "road-mobile": 1, "rail-mobile": 1, "ssbn": 1, "bomber": 1}
+        default_factory=lambda: {
+            "silo": 2,
+            "road-mobile": 1,
+            "rail-mobile": 1,
+            "ssbn": 1,
+            "bomber": 1,
+        }
     )
     targets: list[str] | None = None
     weapons: list[str] | None = None
@@ -128,8 +134,14 @@ class Scenario(_Strict):
         sides = list(self.forces)
         if len(sides) != 2:
             raise ValueError(f"forces must name exactly two sides, got {len(sides)}: {sides}")
-        for block in ("defenses", "posture", "launch_under_attack", "value_targets",
-                      "assured_retaliation", "strike"):
+        for block in (
+            "defenses",
+            "posture",
+            "launch_under_attack",
+            "value_targets",
+            "assured_retaliation",
+            "strike",
+        ):
             unknown = sorted(set(getattr(self, block)) - set(sides))
             if unknown:
                 raise ValueError(f"{block} names unknown side(s) {unknown}; sides are {sides}")

@@ -46,7 +46,9 @@ class SaltelliDesign:
         return self.matrix.shape[0]
 
 
-def saltelli_design(*, n: int, groups: Sequence[Sequence[int]], rng: np.random.Generator) -> SaltelliDesign:
+def saltelli_design(
+    *, n: int, groups: Sequence[Sequence[int]], rng: np.random.Generator
+) -> SaltelliDesign:
     """Build the design for ``n`` base rows; ``groups`` list the columns of each input."""
     if int(n) < 2:
         raise InputError(f"expected at least 2 base samples, got {n}", field="sobol_samples")
@@ -61,7 +63,9 @@ def saltelli_design(*, n: int, groups: Sequence[Sequence[int]], rng: np.random.G
         mixed = a.copy()
         mixed[:, list(group)] = b[:, list(group)]
         blocks.append(mixed)
-    return SaltelliDesign(n=int(n), groups=tuple(tuple(g) for g in groups), matrix=np.vstack(blocks))
+    return SaltelliDesign(
+        n=int(n), groups=tuple(tuple(g) for g in groups), matrix=np.vstack(blocks)
+    )
 
 
 def _indices(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +89,14 @@ class SobolIndices:
     variance: float
 
 
-def sobol_indices(design: SaltelliDesign, outputs: np.ndarray, *, rng: np.random.Generator | None = None,
-                  bootstrap: int = 200, confidence: float = 0.9) -> SobolIndices:
+def sobol_indices(
+    design: SaltelliDesign,
+    outputs: np.ndarray,
+    *,
+    rng: np.random.Generator | None = None,
+    bootstrap: int = 200,
+    confidence: float = 0.9,
+) -> SobolIndices:
     """Estimate the indices from the outputs at the design's rows (in the same order).
 
     Non-finite outputs (e.g. an infinite required arsenal) are clipped to the largest
@@ -99,8 +109,8 @@ def sobol_indices(design: SaltelliDesign, outputs: np.ndarray, *, rng: np.random
     if finite.size:
         y = np.clip(np.nan_to_num(y, nan=float(np.median(finite))), finite.min(), finite.max())
     n, g = design.n, len(design.groups)
-    f_a, f_b = y[:n], y[n:2 * n]
-    f_ab = y[2 * n:].reshape(g, n)
+    f_a, f_b = y[:n], y[n : 2 * n]
+    f_ab = y[2 * n :].reshape(g, n)
     first, total = _indices(f_a, f_b, f_ab)
     low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
     firsts, totals = [], []
@@ -115,13 +125,23 @@ def sobol_indices(design: SaltelliDesign, outputs: np.ndarray, *, rng: np.random
         ti = np.quantile(np.array(totals), [low_q, high_q], axis=0).T
     else:
         fi = ti = np.full((g, 2), np.nan)
-    return SobolIndices(first_order=first, total=total, first_order_interval=fi,
-                        total_interval=ti, variance=float(np.var(np.concatenate([f_a, f_b]))))
+    return SobolIndices(
+        first_order=first,
+        total=total,
+        first_order_interval=fi,
+        total_interval=ti,
+        variance=float(np.var(np.concatenate([f_a, f_b]))),
+    )
 
 
-def sobol_analysis(model: Callable[[np.ndarray], np.ndarray], *, n: int,
-                   groups: Sequence[Sequence[int]], rng: np.random.Generator,
-                   bootstrap: int = 200) -> SobolIndices:
+def sobol_analysis(
+    model: Callable[[np.ndarray], np.ndarray],
+    *,
+    n: int,
+    groups: Sequence[Sequence[int]],
+    rng: np.random.Generator,
+    bootstrap: int = 200,
+) -> SobolIndices:
     """Design, evaluate ``model`` on the unit-cube rows, and estimate the indices."""
     design = saltelli_design(n=n, groups=groups, rng=rng)
     return sobol_indices(design, model(design.matrix), rng=rng, bootstrap=bootstrap)

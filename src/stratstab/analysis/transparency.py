@@ -92,8 +92,10 @@ class Catalogue(_Strict):
         for measure in self.measures:
             if measure.id == measure_id:
                 return measure
-        raise NotFoundError(f"no transparency measure {measure_id!r}; known: "
-                            f"{', '.join(m.id for m in self.measures)}")
+        raise NotFoundError(
+            f"no transparency measure {measure_id!r}; known: "
+            f"{', '.join(m.id for m in self.measures)}"
+        )
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -105,7 +107,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         try:
             text, source = Path(path).read_text(encoding="utf-8"), str(path)
         except OSError as exc:
-            raise InputError(f"cannot read the catalogue ({exc.strerror})", source=str(path)) from None
+            raise InputError(
+                f"cannot read the catalogue ({exc.strerror})", source=str(path)
+            ) from None
     try:
         return Catalogue.model_validate(parse_yaml(text, source=source))
     except ValidationError as exc:
@@ -146,8 +150,10 @@ def parse_package(text: str, scenario: Scenario, catalogue: Catalogue) -> Packag
         givers = list(scenario.sides) if giver == "both" else [giver]
         for g in givers:
             if g not in scenario.sides:
-                raise InputError(f"unknown giver {g!r}; expected one of {list(scenario.sides)} or both",
-                                 field="--package")
+                raise InputError(
+                    f"unknown giver {g!r}; expected one of {list(scenario.sides)} or both",
+                    field="--package",
+                )
             items.append((g, measure))
     return Package(tuple(dict.fromkeys(items)))
 
@@ -163,12 +169,17 @@ class Context:
     truth: dict[str, float] = field(default_factory=dict)
 
 
-def make_context(scenario: Scenario, catalogue: Catalogue, views: list[str] | None = None) -> Context:
+def make_context(
+    scenario: Scenario, catalogue: Catalogue, views: list[str] | None = None
+) -> Context:
     """Collect each delegation view's beliefs and the true values of every lever involved."""
     chosen = views if views is not None else belief_views(scenario)[:2]
     if not chosen:
-        raise InputError("transparency needs delegation views (beliefs or assumptions)",
-                         source=scenario.source, field="beliefs")
+        raise InputError(
+            "transparency needs delegation views (beliefs or assumptions)",
+            source=scenario.source,
+            field="beliefs",
+        )
     for view in chosen:
         view_side(scenario, view)
     beliefs = {v: view_distributions(scenario, v) for v in chosen}
@@ -178,10 +189,13 @@ def make_context(scenario: Scenario, catalogue: Catalogue, views: list[str] | No
     return Context(scenario, catalogue, chosen, beliefs, actual_values(scenario, sorted(keys)))
 
 
-def _effects(ctx: Context, package: Package) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+def _effects(
+    ctx: Context, package: Package
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(exposure factors by lever key, narrowing factors by lever key per view)."""
-    exposure = combined_factors([{f"{g}.{k}": v for k, v in ctx.catalogue.get(m).exposes.items()}
-                                 for g, m in package.items])
+    exposure = combined_factors(
+        [{f"{g}.{k}": v for k, v in ctx.catalogue.get(m).exposes.items()} for g, m in package.items]
+    )
     narrowing = {}
     for view in ctx.views:
         receiver = view_side(ctx.scenario, view)
@@ -190,27 +204,33 @@ def _effects(ctx: Context, package: Package) -> tuple[dict[str, float], dict[str
             if giver == receiver:
                 continue
             for pattern, factor in ctx.catalogue.get(measure_id).narrows.items():
-                parts.append({k: factor for k in ctx.beliefs[view] if fnmatchcase(k, f"{giver}.{pattern}")})
+                parts.append(
+                    {k: factor for k in ctx.beliefs[view] if fnmatchcase(k, f"{giver}.{pattern}")}
+                )
         narrowing[view] = combined_factors(parts)
     return exposure, narrowing
 
 
-def package_levers(ctx: Context, package: Package) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+def package_levers(
+    ctx: Context, package: Package
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Lever values of the actual world and of each view's central belief after ``package``."""
     exposure, narrowing = _effects(ctx, package)
     actual = {k: ctx.truth[k] * f for k, f in exposure.items()}
     views = {}
     for view in ctx.views:
-        after = narrowed_beliefs(ctx.beliefs[view], factors=narrowing[view], exposure=exposure,
-                                 truth=ctx.truth)
+        after = narrowed_beliefs(
+            ctx.beliefs[view], factors=narrowing[view], exposure=exposure, truth=ctx.truth
+        )
         levers = {k: median(d) for k, d in after.items()}
         levers.update({k: v for k, v in actual.items() if k not in levers})
         views[view] = levers
     return actual, views
 
 
-def _batch(ctx: Context, rows: list[dict[str, float]], view: str | None,
-           progress: Progress | None) -> dict[str, np.ndarray]:
+def _batch(
+    ctx: Context, rows: list[dict[str, float]], view: str | None, progress: Progress | None
+) -> dict[str, np.ndarray]:
     keys = sorted({k for r in rows for k in r})
     defaults = {k: ctx.truth[k] for k in keys}
     arrays = {k: np.array([r.get(k, defaults[k]) for r in rows], dtype=float) for k in keys}
@@ -228,8 +248,9 @@ def _relative(sides: Sequence[str]) -> list[str]:
     return [f"{s}.arriving_after_full_counterforce" for s in sides]
 
 
-def evaluate_packages(ctx: Context, packages: Sequence[Package],
-                      progress: Progress | None = None) -> list[dict[str, Any]]:
+def evaluate_packages(
+    ctx: Context, packages: Sequence[Package], progress: Progress | None = None
+) -> list[dict[str, Any]]:
     """Score each package against no transparency at all (see the module docstring)."""
     packages = [Package(()), *packages]
     levers = [package_levers(ctx, p) for p in packages]
@@ -239,25 +260,46 @@ def evaluate_packages(ctx: Context, packages: Sequence[Package],
         return None if progress is None else (lambda k: progress(offset + k))
 
     actual = _batch(ctx, [a for a, _ in levers], None, step(0))
-    perceived = {v: _batch(ctx, [vs[v] for _, vs in levers], base_view(ctx.scenario, v), step(n * (i + 1)))
-                 for i, v in enumerate(ctx.views)}
+    perceived = {
+        v: _batch(ctx, [vs[v] for _, vs in levers], base_view(ctx.scenario, v), step(n * (i + 1)))
+        for i, v in enumerate(ctx.views)
+    }
     sides = ctx.scenario.sides
     rows = []
     for i, package in enumerate(packages):
         real = {k: float(v[i]) for k, v in actual.items()}
-        misperception = {v: misperception_distance({k: float(a[i]) for k, a in perceived[v].items()}, real,
-                                                   absolute=ABSOLUTE, relative=_relative(sides))
-                         for v in ctx.views}
-        rows.append({
-            "package": package.name, "kind": package.kind, "items": [list(x) for x in package.items],
-            "misperception": misperception, "total_misperception": sum(misperception.values()),
-            "crisis_stability_index": {"actual": real["crisis_stability_index"],
-                                       **{v: float(perceived[v]["crisis_stability_index"][i]) for v in ctx.views}},
-            "arriving_after_full_counterforce": {s: real[f"{s}.arriving_after_full_counterforce"] for s in sides},
-        })
+        misperception = {
+            v: misperception_distance(
+                {k: float(a[i]) for k, a in perceived[v].items()},
+                real,
+                absolute=ABSOLUTE,
+                relative=_relative(sides),
+            )
+            for v in ctx.views
+        }
+        rows.append(
+            {
+                "package": package.name,
+                "kind": package.kind,
+                "items": [list(x) for x in package.items],
+                "misperception": misperception,
+                "total_misperception": sum(misperception.values()),
+                "crisis_stability_index": {
+                    "actual": real["crisis_stability_index"],
+                    **{v: float(perceived[v]["crisis_stability_index"][i]) for v in ctx.views},
+                },
+                "arriving_after_full_counterforce": {
+                    s: real[f"{s}.arriving_after_full_counterforce"] for s in sides
+                },
+            }
+        )
     base = rows[0]
     for row in rows:
         row["benefit"] = base["total_misperception"] - row["total_misperception"]
-        row["cost"] = {s: 1.0 - row["arriving_after_full_counterforce"][s]
-                       / max(base["arriving_after_full_counterforce"][s], 1e-12) for s in sides}
+        row["cost"] = {
+            s: 1.0
+            - row["arriving_after_full_counterforce"][s]
+            / max(base["arriving_after_full_counterforce"][s], 1e-12)
+            for s in sides
+        }
     return rows

@@ -57,7 +57,9 @@ def _net(row: dict[str, Any]) -> float:
 def mark_pareto(rows: list[dict[str, Any]], sides: tuple[str, str]) -> None:
     """Flag each row ``pareto`` (benefit up, each side's cost down)."""
     objectives = np.array([[r["benefit"], *(r["cost"][s] for s in sides)] for r in rows])
-    for row, efficient in zip(rows, pareto_front(objectives, maximize=[True, False, False]), strict=True):
+    for row, efficient in zip(
+        rows, pareto_front(objectives, maximize=[True, False, False]), strict=True
+    ):
         row["pareto"] = bool(efficient)
 
 
@@ -75,22 +77,32 @@ def best_packages(rows: list[dict[str, Any]], kind: str, count: int = 2) -> list
     return out[:count]
 
 
-def sequence(ctx: Context, singles: list[dict[str, Any]],
-             progress: Progress | None = None) -> list[dict[str, Any]]:
+def sequence(
+    ctx: Context, singles: list[dict[str, Any]], progress: Progress | None = None
+) -> list[dict[str, Any]]:
     """Items by benefit per unit of giver's cost, with cumulative package results."""
     gains = [r["benefit"] for r in singles[1:]]
     costs = [r["cost"][r["items"][0][0]] for r in singles[1:]]
     order = [i for i in gradual_sequence(gains, costs) if gains[i] > 0]
     items = [tuple(singles[1:][i]["items"][0]) for i in order]
-    cumulative = evaluate_packages(ctx, [Package(tuple(items[:k])) for k in range(1, len(items) + 1)],
-                                   progress)[1:]
-    return [{"step": k + 1, "item": f"{items[k][0]}:{items[k][1]}", "item_benefit": gains[order[k]],
-             "item_cost_to_giver": costs[order[k]], "cumulative": cumulative[k]}
-            for k in range(len(items))]
+    cumulative = evaluate_packages(
+        ctx, [Package(tuple(items[:k])) for k in range(1, len(items) + 1)], progress
+    )[1:]
+    return [
+        {
+            "step": k + 1,
+            "item": f"{items[k][0]}:{items[k][1]}",
+            "item_benefit": gains[order[k]],
+            "item_cost_to_giver": costs[order[k]],
+            "cumulative": cumulative[k],
+        }
+        for k in range(len(items))
+    ]
 
 
-def transparency_study(ctx: Context, *, max_measures: int = 2,
-                       progress: Progress | None = None) -> dict[str, Any]:
+def transparency_study(
+    ctx: Context, *, max_measures: int = 2, progress: Progress | None = None
+) -> dict[str, Any]:
     """Singles, packages, Pareto set, best packages by kind and the gradual sequence."""
     singles = evaluate_packages(ctx, single_items(ctx), progress)
     rows = evaluate_packages(ctx, enumerate_packages(ctx, max_measures=max_measures), progress)
@@ -100,15 +112,24 @@ def transparency_study(ctx: Context, *, max_measures: int = 2,
         "baseline": rows[0],
         "items": singles[1:],
         "packages": rows[1:],
-        "best": {"reciprocal": best_packages(rows, "reciprocal"),
-                 "non-reciprocal": best_packages(rows, "non-reciprocal")},
+        "best": {
+            "reciprocal": best_packages(rows, "reciprocal"),
+            "non-reciprocal": best_packages(rows, "non-reciprocal"),
+        },
         "sequence": sequence(ctx, singles, progress),
         "measures": [m.model_dump() for m in ctx.catalogue.measures],
     }
 
 
-def package_spread(ctx: Context, package: Package, view: str, *, samples: int, seed: int,
-                   outputs: list[str] | None = None) -> dict[str, Any]:
+def package_spread(
+    ctx: Context,
+    package: Package,
+    view: str,
+    *,
+    samples: int,
+    seed: int,
+    outputs: list[str] | None = None,
+) -> dict[str, Any]:
     """One view's output distribution before and after a package (common random numbers)."""
     exposure, narrowing = _effects(ctx, package)
     before = ctx.beliefs[view]
@@ -122,6 +143,7 @@ def package_spread(ctx: Context, package: Package, view: str, *, samples: int, s
         if label == "before":
             levers = {k: v for k, v in levers.items() if k in before}
         values = _evaluate(ctx.scenario, levers, base_view(ctx.scenario, view))
-        results[label] = {k: summarise(v) for k, v in values.items()
-                          if outputs is None or k in outputs}
+        results[label] = {
+            k: summarise(v) for k, v in values.items() if outputs is None or k in outputs
+        }
     return {"view": view, "package": package.name, "samples": samples, "seed": seed, **results}

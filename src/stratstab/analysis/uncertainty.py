@@ -31,7 +31,9 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Progress = Callable[[int], None]
 
 
-def draws_to_levers(distributions: Mapping[str, Distribution], uniforms: np.ndarray) -> dict[str, np.ndarray]:
+def draws_to_levers(
+    distributions: Mapping[str, Distribution], uniforms: np.ndarray
+) -> dict[str, np.ndarray]:
     """Lever arrays from a ``(n, d)`` matrix of uniforms (column j for the j-th key)."""
     out: dict[str, np.ndarray] = {}
     for j, (key, dist) in enumerate(distributions.items()):
@@ -40,7 +42,9 @@ def draws_to_levers(distributions: Mapping[str, Distribution], uniforms: np.ndar
     return out
 
 
-def sample_levers(scenario: Scenario, view: str, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def sample_levers(
+    scenario: Scenario, view: str, n: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """``n`` draws of every lever the view holds a belief about, as arrays of length ``n``.
 
     Keys are lever keys in the order of the view's beliefs; whole-number levers
@@ -56,8 +60,12 @@ def _plain(key: str, value: float) -> Any:
     return int(value) if is_integer_lever(key) else float(value)
 
 
-def _evaluate(scenario: Scenario, lever_arrays: Mapping[str, np.ndarray], view: str | None,
-              progress: Progress | None = None) -> dict[str, np.ndarray]:
+def _evaluate(
+    scenario: Scenario,
+    lever_arrays: Mapping[str, np.ndarray],
+    view: str | None,
+    progress: Progress | None = None,
+) -> dict[str, np.ndarray]:
     """Headline outputs for each row of ``lever_arrays`` (vectorised path when available)."""
     size = len(next(iter(lever_arrays.values()))) if lever_arrays else 1
     try:
@@ -86,13 +94,17 @@ def _evaluate(scenario: Scenario, lever_arrays: Mapping[str, np.ndarray], view: 
 def summarise(values: np.ndarray) -> dict[str, float]:
     """Mean, standard deviation, min, max and the quantiles of :data:`QUANTILES`."""
     finite = values[np.isfinite(values)]
-    out = {"mean": float(np.mean(finite)) if finite.size else float("nan"),
-           "sd": float(np.std(finite)) if finite.size else float("nan"),
-           "min": float(np.min(values)) if values.size else float("nan"),
-           "max": float(np.max(values)) if values.size else float("nan"),
-           "share_infinite": float(np.mean(~np.isfinite(values))) if values.size else 0.0}
+    out = {
+        "mean": float(np.mean(finite)) if finite.size else float("nan"),
+        "sd": float(np.std(finite)) if finite.size else float("nan"),
+        "min": float(np.min(values)) if values.size else float("nan"),
+        "max": float(np.max(values)) if values.size else float("nan"),
+        "share_infinite": float(np.mean(~np.isfinite(values))) if values.size else 0.0,
+    }
     for q in QUANTILES:
-        out[f"q{round(q * 100):02d}"] = float(np.quantile(values, q)) if values.size else float("nan")
+        out[f"q{round(q * 100):02d}"] = (
+            float(np.quantile(values, q)) if values.size else float("nan")
+        )
     return out
 
 
@@ -126,14 +138,16 @@ class MonteCarloResult:
         }
 
 
-def monte_carlo(scenario: Scenario, view: str, *, samples: int, seed: int,
-                progress: Progress | None = None) -> MonteCarloResult:
+def monte_carlo(
+    scenario: Scenario, view: str, *, samples: int, seed: int, progress: Progress | None = None
+) -> MonteCarloResult:
     """Draw ``samples`` lever sets from ``view``'s beliefs and evaluate each one."""
     rng = np.random.default_rng(seed)
     inputs = sample_levers(scenario, view, samples, rng)
     outputs = _evaluate(scenario, inputs, base_view(scenario, view), progress)
-    return MonteCarloResult(view=view, seed=seed, inputs=inputs, outputs=outputs,
-                            sides=scenario.sides)
+    return MonteCarloResult(
+        view=view, seed=seed, inputs=inputs, outputs=outputs, sides=scenario.sides
+    )
 
 
 def as_written(scenario: Scenario) -> dict[str, float]:

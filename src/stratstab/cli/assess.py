@@ -36,21 +36,35 @@ def _side_table(report: dict[str, Any]) -> Table:
         ("posture", lambda r: r["posture"]),
         ("deployed strategic warheads", lambda r: _fmt(r["deployed_warheads"])),
         ("interceptors", lambda r: _fmt(r["interceptors"])),
-        ("counterforce warheads received (other side's stop rule)",
-         lambda r: _fmt(r["counterforce_warheads_received"])),
-        ("surviving warheads", lambda r: f"{_fmt(r['surviving_warheads'])} ({r['surviving_fraction']:.0%})"),
+        (
+            "counterforce warheads received (other side's stop rule)",
+            lambda r: _fmt(r["counterforce_warheads_received"]),
+        ),
+        (
+            "surviving warheads",
+            lambda r: f"{_fmt(r['surviving_warheads'])} ({r['surviving_fraction']:.0%})",
+        ),
         ("retaliation launched", lambda r: _fmt(r["retaliation_launched"])),
         ("warheads arriving after defenses", lambda r: _fmt(r["arriving_warheads"], 1)),
         ("damage fraction inflicted in retaliation", lambda r: f"{r['damage_fraction']:.2f}"),
         ("C1: cost of striking first", lambda r: f"{r['c1']:.3f}"),
         ("C2: cost of being struck first", lambda r: f"{r['c2']:.3f}"),
         ("C1/C2 (capped at 1)", lambda r: f"{r['stability_ratio']:.3f}"),
-        ("retaliation requirement (arriving warheads)", lambda r: _fmt(r["retaliation_requirement"], 1)),
-        ("arriving after the other's full counterforce", lambda r: _fmt(r["arriving_after_full_counterforce"], 1)),
+        (
+            "retaliation requirement (arriving warheads)",
+            lambda r: _fmt(r["retaliation_requirement"], 1),
+        ),
+        (
+            "arriving after the other's full counterforce",
+            lambda r: _fmt(r["arriving_after_full_counterforce"], 1),
+        ),
         ("assured retaliation holds", lambda r: "yes" if r["assured_retaliation"] else "NO"),
         ("required arsenal (warheads)", lambda r: _fmt(r["required_arsenal"])),
         ("reaction slope vs other's arsenal", lambda r: f"{r['reaction_slope_arsenal']:.3f}"),
-        ("reaction slope vs other's interceptors", lambda r: f"{r['reaction_slope_interceptors']:.3f}"),
+        (
+            "reaction slope vs other's interceptors",
+            lambda r: f"{r['reaction_slope_interceptors']:.3f}",
+        ),
     ]
     for label, getter in rows:
         table.add_row(label, *[getter(report["per_side"][side]) for side in sides])
@@ -64,8 +78,13 @@ def _survivor_table(report: dict[str, Any], side: str) -> Table:
         table.add_column(column, justify="left" if column in ("system", "basing") else "right")
     for name, row in report["per_side"][side]["survivors"].items():
         share = row["warheads"] / row["deployed_warheads"] if row["deployed_warheads"] else 0.0
-        table.add_row(name, row["basing"], _fmt(row["deployed_warheads"]), _fmt(row["warheads"]),
-                      f"{share:.0%}")
+        table.add_row(
+            name,
+            row["basing"],
+            _fmt(row["deployed_warheads"]),
+            _fmt(row["warheads"]),
+            f"{share:.0%}",
+        )
     return table
 
 
@@ -74,33 +93,55 @@ def print_report(report: dict[str, Any]) -> None:
     view = f" — view: {report['view']}" if report["view"] else ""
     console.rule(f"[bold]{report['scenario']}[/bold]{view}")
     index = report["crisis_stability_index"]
-    reading = ("no side gains by striking first" if index > 0.95 else
-               "a modest first-strike incentive" if index > 0.8 else
-               "a marked first-strike incentive")
+    reading = (
+        "no side gains by striking first"
+        if index > 0.95
+        else "a modest first-strike incentive"
+        if index > 0.8
+        else "a marked first-strike incentive"
+    )
     console.print(f"Crisis-stability index (Kent–Thaler): [bold]{index:.3f}[/bold]  ({reading})")
     stable = "stable" if report["arms_race_stable"] else "UNSTABLE"
-    console.print(f"Arms-race reaction-slope product: [bold]{report['arms_race_slope_product']:.3f}[/bold]"
-                  f"  ({stable}: product below 1 is stable)")
+    console.print(
+        f"Arms-race reaction-slope product: [bold]{report['arms_race_slope_product']:.3f}[/bold]"
+        f"  ({stable}: product below 1 is stable)"
+    )
     console.print(_side_table(report))
     for side in report["sides"]:
         console.print(_survivor_table(report, side))
     provenance = report["provenance"]
     datasets = ", ".join(f"{k} v{v}" for k, v in provenance["datasets"].items())
-    console.print(f"[dim]stratstab {provenance['stratstab_version']} · datasets: {datasets} · "
-                  f"parameters {provenance['parameters_digest']}[/dim]")
+    console.print(
+        f"[dim]stratstab {provenance['stratstab_version']} · datasets: {datasets} · "
+        f"parameters {provenance['parameters_digest']}[/dim]"
+    )
 
 
 def assess(
-    scenario: Annotated[str | None, typer.Argument(
-        help="Scenario file, or a built-in id (default: us-china-2024-baseline).")] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file, or a built-in id (default: us-china-2024-baseline)."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Write PNG figures (survivors, cost curves, reaction functions) here.")] = None,
-    view: Annotated[str | None, typer.Option(
-        "--view", help="Assess under one named assumption set of the scenario.")] = None,
-    compare_views: Annotated[bool, typer.Option(
-        "--compare", help="Assess under every assumption set and show them side by side.")] = False,
-    list_builtin: Annotated[bool, typer.Option("--list", help="List the built-in scenarios.")] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", help="Write PNG figures (survivors, cost curves, reaction functions) here."
+        ),
+    ] = None,
+    view: Annotated[
+        str | None,
+        typer.Option("--view", help="Assess under one named assumption set of the scenario."),
+    ] = None,
+    compare_views: Annotated[
+        bool,
+        typer.Option(
+            "--compare", help="Assess under every assumption set and show them side by side."
+        ),
+    ] = False,
+    list_builtin: Annotated[
+        bool, typer.Option("--list", help="List the built-in scenarios.")
+    ] = False,
 ) -> None:
     """Assess crisis stability and arms-race stability of a scenario."""
     if list_builtin:

@@ -18,8 +18,19 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     _CLICK_ERRORS = (click.ClickException,)
 
 from stratstab import __version__
-from stratstab.cli import assess, calc, dialogue, exercise, forces, history, serve
-from stratstab.cli import assurance, sweep, transparency, uncertainty
+from stratstab.cli import (
+    assess,
+    assurance,
+    calc,
+    dialogue,
+    exercise,
+    forces,
+    history,
+    serve,
+    sweep,
+    transparency,
+    uncertainty,
+)
 from stratstab.errors import StratstabError
 
 app = typer.Typer(

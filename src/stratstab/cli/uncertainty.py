@@ -22,30 +22,44 @@ from stratstab.analysis.scenario import load_scenario
 from stratstab.cli.common import console, error_console, print_json
 from stratstab.provenance import provenance
 
-SCENARIO_ARG = typer.Argument(help="Scenario file, or a built-in id (default: us-china-2024-baseline).")
+SCENARIO_ARG = typer.Argument(
+    help="Scenario file, or a built-in id (default: us-china-2024-baseline)."
+)
 
 
 @contextmanager
-def progress_bar(total: int, label: str, *, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
+def progress_bar(
+    total: int, label: str, *, quiet: bool = False
+) -> Iterator[Callable[[int], None] | None]:
     """A Rich progress bar on standard error; yields a callback taking the count done."""
     if quiet or total <= 0:
         yield None
         return
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=error_console, transient=True,
-                  redirect_stdout=False, redirect_stderr=False) as bar:
+    with Progress(
+        *columns,
+        console=error_console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=done)
 
 
-def result_provenance(scenario: Any, *, seed: int | None, parameters: dict[str, Any]) -> dict[str, Any]:
+def result_provenance(
+    scenario: Any, *, seed: int | None, parameters: dict[str, Any]
+) -> dict[str, Any]:
     """Provenance of a result: version, datasets, scenario and run parameters, seed."""
     from stratstab.analysis.inputs import resolve
 
     resolved = resolve(scenario)
-    return provenance(datasets={f.dataset_id: f.dataset_version for f in resolved.forces.values()},
-                      parameters={"scenario": scenario.model_dump(mode="json"), **parameters},
-                      seed=seed, scenario=scenario.name)
+    return provenance(
+        datasets={f.dataset_id: f.dataset_version for f in resolved.forces.values()},
+        parameters={"scenario": scenario.model_dump(mode="json"), **parameters},
+        seed=seed,
+        scenario=scenario.name,
+    )
 
 
 def report(result: Misperception, *, samples: int, sobol_samples: int) -> dict[str, Any]:
@@ -59,8 +73,11 @@ def report(result: Misperception, *, samples: int, sobol_samples: int) -> dict[s
         "per_view": {v: r.summary() for v, r in result.results.items()},
         "gaps": result.gaps(),
         "drivers": result.drivers.to_dict(),
-        "provenance": result_provenance(result.scenario, seed=result.seed, parameters={
-            "samples": samples, "sobol_samples": sobol_samples, "views": result.views}),
+        "provenance": result_provenance(
+            result.scenario,
+            seed=result.seed,
+            parameters={"samples": samples, "sobol_samples": sobol_samples, "views": result.views},
+        ),
     }
 
 
@@ -83,44 +100,73 @@ def _print(data: dict[str, Any], sides: tuple[str, str]) -> None:
             row.append(f"{data['gaps'][name]['gap']:+,.3g}")
         table.add_row(*row)
     for side in sides:
-        table.add_row(f"P({side} assured retaliation)", "",
-                      *[f"{data['per_view'][v]['p_assured_retaliation'][side]:.0%}" for v in views],
-                      *([""] if len(views) >= 2 else []))
+        table.add_row(
+            f"P({side} assured retaliation)",
+            "",
+            *[f"{data['per_view'][v]['p_assured_retaliation'][side]:.0%}" for v in views],
+            *([""] if len(views) >= 2 else []),
+        )
     console.print(table)
     ranking = data["drivers"]["ranking"]
     if ranking:
-        drivers = Table(title="Parameters driving the gap (Sobol total index, mean over key outputs)")
+        drivers = Table(
+            title="Parameters driving the gap (Sobol total index, mean over key outputs)"
+        )
         drivers.add_column("parameter")
         drivers.add_column("total index", justify="right")
         for row in ranking:
             drivers.add_row(row["parameter"], f"{row['mean_total_index']:.2f}")
         console.print(drivers)
-    console.print(f"[dim]seed {data['seed']} · parameters {data['provenance']['parameters_digest']}[/dim]")
+    console.print(
+        f"[dim]seed {data['seed']} · parameters {data['provenance']['parameters_digest']}[/dim]"
+    )
 
 
 def uncertainty(
     scenario: Annotated[str | None, SCENARIO_ARG] = None,
-    samples: Annotated[int, typer.Option("--samples", min=1, help="Monte Carlo draws per view.")] = 200,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, help="Monte Carlo draws per view.")
+    ] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
-    sobol_samples: Annotated[int, typer.Option(
-        "--sobol-samples", min=0, help="Base samples of the Sobol design (0: skip the drivers).")] = 64,
-    view: Annotated[list[str] | None, typer.Option("--view", help="Views to compare (default: first two).")] = None,
+    sobol_samples: Annotated[
+        int,
+        typer.Option(
+            "--sobol-samples", min=0, help="Base samples of the Sobol design (0: skip the drivers)."
+        ),
+    ] = 64,
+    view: Annotated[
+        list[str] | None, typer.Option("--view", help="Views to compare (default: first two).")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the JSON report.")] = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write PNG figures to this folder.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write PNG figures to this folder.")
+    ] = None,
 ) -> None:
     """Monte Carlo over each delegation's beliefs: distributions, gaps, and what drives them."""
     loaded = load_scenario(scenario)
     views = list(view) if view else belief_views(loaded)[:2]
-    total = evaluations_needed(loaded, views, samples=samples, sobol_samples=sobol_samples) if views else 0
+    total = (
+        evaluations_needed(loaded, views, samples=samples, sobol_samples=sobol_samples)
+        if views
+        else 0
+    )
     with progress_bar(total, "evaluating") as progress:
-        result = misperception(loaded, views=views or None, samples=samples, seed=seed,
-                               sobol_samples=sobol_samples, progress=progress)
+        result = misperception(
+            loaded,
+            views=views or None,
+            samples=samples,
+            seed=seed,
+            sobol_samples=sobol_samples,
+            progress=progress,
+        )
     data = report(result, samples=samples, sobol_samples=sobol_samples)
     if plot is not None:
         from stratstab.reports.uncertainty_figures import distributions_figure, save, sobol_figure
 
-        paths = [save(distributions_figure(result), plot, "uncertainty-distributions.png"),
-                 save(sobol_figure(result), plot, "uncertainty-sobol.png")]
+        paths = [
+            save(distributions_figure(result), plot, "uncertainty-distributions.png"),
+            save(sobol_figure(result), plot, "uncertainty-sobol.png"),
+        ]
         if not json_output:
             for path in paths:
                 console.print(f"wrote {path}")

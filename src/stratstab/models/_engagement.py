@@ -107,7 +107,11 @@ def _barrage(a: Allocation, *, with_p0: bool = True) -> dict[str, np.ndarray]:
     extra = np.round(frac * objects)  # whole number of objects with k+1 shots
     leak_more, leak_k = _leak_barrage(a, k + 1.0), _leak_barrage(a, k)
     leak = frac * leak_more + (1.0 - frac) * leak_k
-    p0 = _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, extra, objects) if with_p0 else np.full_like(leak, np.nan)
+    p0 = (
+        _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, extra, objects)
+        if with_p0
+        else np.full_like(leak, np.nan)
+    )
     return {"leak": leak, "p0": p0, "used_works": used, "used_fails": used, "objects": objects}
 
 

@@ -137,7 +137,9 @@ def stop_rule(
     near_best = own <= own.min() + tolerance
     candidates = np.flatnonzero(near_best)
     best = candidates[np.argmax(other[candidates])]  # argmax keeps the first (smallest) tie
-    return StopRuleChoice(index=int(best), striker_cost=float(own[best]), victim_cost=float(other[best]))
+    return StopRuleChoice(
+        index=int(best), striker_cost=float(own[best]), victim_cost=float(other[best])
+    )
 
 
 def stability_ratio(*, c1: ArrayLike, c2: ArrayLike) -> NDArray[np.float64]:

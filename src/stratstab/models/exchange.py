@@ -165,7 +165,9 @@ def _slice_means(
     return np.where(width > 0, weighted / np.where(width > 0, width, 1.0), fallback)
 
 
-def target_priority(targets: TargetSystems, weapons: Weapons, *, method: str = "rule-2.62") -> NDArray[np.int64]:
+def target_priority(
+    targets: TargetSystems, weapons: Weapons, *, method: str = "rule-2.62"
+) -> NDArray[np.int64]:
     """Order in which the striker covers target systems: most warheads killed per warhead spent.
 
     Each system is valued with the striker's most lethal weapon; ties are broken by
@@ -174,11 +176,15 @@ def target_priority(targets: TargetSystems, weapons: Weapons, *, method: str = "
     counts, yield_kt, cep_m, reliability = _sorted_weapons(weapons)
     if counts.size == 0:
         return np.arange(len(targets.names), dtype=np.int64)
-    p_single = sspk(yield_kt=yield_kt[0], cep_m=cep_m[0], hardness_psi=targets.hardness_psi, method=method)
+    p_single = sspk(
+        yield_kt=yield_kt[0], cep_m=cep_m[0], hardness_psi=targets.hardness_psi, method=method
+    )
     p_kill = kill_probability(
         sspk=p_single, reliability=reliability[0], shots=targets.warheads_per_aim_point
     )
-    per_aim_point = targets.warheads * targets.exposed_fraction / np.maximum(targets.aim_points, 1.0)
+    per_aim_point = (
+        targets.warheads * targets.exposed_fraction / np.maximum(targets.aim_points, 1.0)
+    )
     value = np.where(
         targets.targeted, per_aim_point * p_kill / targets.warheads_per_aim_point, -np.inf
     )
@@ -261,8 +267,14 @@ def counterforce_strike(
             sspk=mean_sspk, reliability=mean_reliability, shots=per_point, fratricide=fratricide
         )
         spent = stop
-    return _survivors(targets, levels=spent, order=order, covered=covered, p_kill=p_kill,
-                      launch_under_attack=launch_under_attack)
+    return _survivors(
+        targets,
+        levels=spent,
+        order=order,
+        covered=covered,
+        p_kill=p_kill,
+        launch_under_attack=launch_under_attack,
+    )
 
 
 def _survivors(

@@ -33,8 +33,13 @@ def combined_factors(narrowings: Sequence[Mapping[str, float]]) -> dict[str, flo
     return out
 
 
-def narrowed_beliefs(beliefs: Mapping[str, Distribution], *, factors: Mapping[str, float],
-                     exposure: Mapping[str, float], truth: Mapping[str, float]) -> dict[str, Distribution]:
+def narrowed_beliefs(
+    beliefs: Mapping[str, Distribution],
+    *,
+    factors: Mapping[str, float],
+    exposure: Mapping[str, float],
+    truth: Mapping[str, float],
+) -> dict[str, Distribution]:
     """A view's beliefs after a package.
 
     ``exposure`` multiplies a parameter in reality and hence in every belief;
@@ -51,8 +56,13 @@ def narrowed_beliefs(beliefs: Mapping[str, Distribution], *, factors: Mapping[st
     return out
 
 
-def misperception_distance(view_outputs: Mapping[str, float], actual: Mapping[str, float], *,
-                           absolute: Sequence[str], relative: Sequence[str]) -> float:
+def misperception_distance(
+    view_outputs: Mapping[str, float],
+    actual: Mapping[str, float],
+    *,
+    absolute: Sequence[str],
+    relative: Sequence[str],
+) -> float:
     """Mean gap between a view's outputs and the actual ones (dimensionless).
 
     ``absolute`` outputs (already dimensionless, e.g. the crisis-stability index)
@@ -75,7 +85,9 @@ def pareto_front(objectives: np.ndarray, *, maximize: Sequence[bool]) -> np.ndar
     """
     values = np.asarray(objectives, dtype=float)
     if values.ndim != 2 or values.shape[1] != len(maximize):
-        raise InputError(f"expected an (n, {len(maximize)}) array of objectives, got {values.shape}")
+        raise InputError(
+            f"expected an (n, {len(maximize)}) array of objectives, got {values.shape}"
+        )
     signs = np.where(np.asarray(maximize, dtype=bool), 1.0, -1.0)
     better = values * signs  # larger is better in every column now
     at_least = np.all(better[:, None, :] >= better[None, :, :], axis=2)
@@ -84,8 +96,9 @@ def pareto_front(objectives: np.ndarray, *, maximize: Sequence[bool]) -> np.ndar
     return ~dominated
 
 
-def gradual_sequence(benefit: Sequence[float], exposure: Sequence[float], *,
-                     tolerance: float = 1e-12) -> list[int]:
+def gradual_sequence(
+    benefit: Sequence[float], exposure: Sequence[float], *, tolerance: float = 1e-12
+) -> list[int]:
     """Order measures by benefit per unit of exposure (a gradual path).
 
     Measures that expose nothing and help come first (largest benefit first); then

@@ -160,8 +160,10 @@ class Triangular(_Base):
 
     def __post_init__(self) -> None:
         if not self.low <= self.mode <= self.high:
-            raise InputError("triangular needs low <= mode <= high, got "
-                             f"low={self.low}, mode={self.mode}, high={self.high}")
+            raise InputError(
+                "triangular needs low <= mode <= high, got "
+                f"low={self.low}, mode={self.mode}, high={self.high}"
+            )
 
     def mean(self) -> float:
         """``(low + mode + high) / 3``."""
@@ -210,7 +212,10 @@ def _check_truncation(name: str, mu: float, sigma: float, low: float, high: floa
         raise InputError(f"{name} needs low < high, got low={low}, high={high}")
     # Guard against a window so far in a tail that it holds no probability in float64.
     a, b = (low - mu) / sigma, (high - mu) / sigma
-    if stats.norm.cdf(b) - stats.norm.cdf(a) <= 1e-12 and stats.norm.sf(a) - stats.norm.sf(b) <= 1e-12:
+    if (
+        stats.norm.cdf(b) - stats.norm.cdf(a) <= 1e-12
+        and stats.norm.sf(a) - stats.norm.sf(b) <= 1e-12
+    ):
         raise InputError(f"{name}: the window [{low}, {high}] holds no probability mass")
 
 
@@ -250,8 +255,9 @@ class TruncatedNormal(_Base):
         f, t = _check_factor(factor), self._toward(toward)
         if f < TINY_FACTOR:  # the window would collapse in float64: a point belief
             return Fixed(t + f * (self.mean() - t))
-        return TruncatedNormal(t + f * (self.mu - t), self.sigma * f,
-                               t + f * (self.low - t), t + f * (self.high - t))
+        return TruncatedNormal(
+            t + f * (self.mu - t), self.sigma * f, t + f * (self.low - t), t + f * (self.high - t)
+        )
 
     def scaled(self, factor: float) -> TruncatedNormal:
         """``mu``, ``sigma`` and the bounds times ``factor``."""
@@ -271,8 +277,9 @@ class TruncatedLognormal(_Base):
     def __post_init__(self) -> None:
         if self.low < 0:
             raise InputError(f"lognormal needs low >= 0, got {self.low}")
-        _check_truncation("lognormal", self.mu_log, self.sigma_log, self._log(self.low),
-                          self._log(self.high))
+        _check_truncation(
+            "lognormal", self.mu_log, self.sigma_log, self._log(self.low), self._log(self.high)
+        )
 
     @staticmethod
     def _log(value: float) -> float:
@@ -311,7 +318,9 @@ class TruncatedLognormal(_Base):
         """The pull acts on ``log x`` towards ``log toward``, which keeps the family."""
         f, t = _check_factor(factor), self._toward(toward)
         if t <= 0:
-            raise InputError(f"a lognormal belief can only be narrowed towards a value > 0, got {t}")
+            raise InputError(
+                f"a lognormal belief can only be narrowed towards a value > 0, got {t}"
+            )
         if f < TINY_FACTOR:  # the window would collapse in float64: a point belief
             return Fixed(t)
         lt = math.log(t)
@@ -321,13 +330,16 @@ class TruncatedLognormal(_Base):
                 return 0.0
             return math.exp(lt + f * (math.log(value) - lt)) if math.isfinite(value) else value
 
-        return TruncatedLognormal(lt + f * (self.mu_log - lt), self.sigma_log * f,
-                                  pull(self.low), pull(self.high))
+        return TruncatedLognormal(
+            lt + f * (self.mu_log - lt), self.sigma_log * f, pull(self.low), pull(self.high)
+        )
 
     def scaled(self, factor: float) -> TruncatedLognormal:
         """Multiplying by ``factor`` shifts ``mu_log`` by ``log factor``."""
         s = _check_positive(factor)
-        return TruncatedLognormal(self.mu_log + math.log(s), self.sigma_log, self.low * s, self.high * s)
+        return TruncatedLognormal(
+            self.mu_log + math.log(s), self.sigma_log, self.low * s, self.high * s
+        )
 
 
 @dataclass(frozen=True)
@@ -342,7 +354,9 @@ class Discrete(_Base):
             raise InputError("discrete needs as many weights as values (at least one)")
         w = np.asarray(self.weights, dtype=float)
         if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
-            raise InputError(f"discrete weights must be >= 0 with a positive sum, got {self.weights}")
+            raise InputError(
+                f"discrete weights must be >= 0 with a positive sum, got {self.weights}"
+            )
         order = np.argsort(np.asarray(self.values, dtype=float), kind="stable")
         object.__setattr__(self, "values", tuple(float(self.values[i]) for i in order))
         object.__setattr__(self, "weights", tuple(float(w[i] / w.sum()) for i in order))

@@ -21,7 +21,9 @@ def _output_dir(directory: Path) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the plot folder ({exc.strerror})", source=str(directory)) from None
+        raise InputError(
+            f"cannot create the plot folder ({exc.strerror})", source=str(directory)
+        ) from None
     return directory
 
 
@@ -33,7 +35,9 @@ def survivors_figure(assessment: Assessment) -> plt.Figure:
         rows = report["per_side"][side]["survivors"]
         names = list(rows)
         y = np.arange(len(names))
-        axis.barh(y, [rows[n]["deployed_warheads"] for n in names], color="#d9d9d9", label="deployed")
+        axis.barh(
+            y, [rows[n]["deployed_warheads"] for n in names], color="#d9d9d9", label="deployed"
+        )
         axis.barh(y, [rows[n]["warheads"] for n in names], color=colour, label="surviving")
         axis.set_yticks(y, names)
         axis.invert_yaxis()
@@ -50,14 +54,28 @@ def cost_curves_figure(assessment: Assessment) -> plt.Figure:
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     for axis, striker in zip(axes, assessment.sides, strict=True):
         curve = assessment.curves[striker]
-        axis.plot(curve.levels, curve.striker_cost, color=SIDE_COLOURS[assessment.sides.index(striker)],
-                  label=f"{striker} cost (striker)")
-        axis.plot(curve.levels, curve.victim_cost, color=SIDE_COLOURS[assessment.sides.index(curve.victim)],
-                  linestyle="--", label=f"{curve.victim} cost (victim)")
+        axis.plot(
+            curve.levels,
+            curve.striker_cost,
+            color=SIDE_COLOURS[assessment.sides.index(striker)],
+            label=f"{striker} cost (striker)",
+        )
+        axis.plot(
+            curve.levels,
+            curve.victim_cost,
+            color=SIDE_COLOURS[assessment.sides.index(curve.victim)],
+            linestyle="--",
+            label=f"{curve.victim} cost (victim)",
+        )
         chosen = curve.choice.index
         axis.axvline(curve.levels[chosen], color="#555555", linewidth=0.8)
-        axis.annotate("stop rule", (curve.levels[chosen], curve.striker_cost[chosen]),
-                      textcoords="offset points", xytext=(6, 8), fontsize=8)
+        axis.annotate(
+            "stop rule",
+            (curve.levels[chosen], curve.striker_cost[chosen]),
+            textcoords="offset points",
+            xytext=(6, 8),
+            fontsize=8,
+        )
         axis.set_xlabel(f"{striker} warheads used on counterforce")
         axis.set_ylabel("Kent–Thaler cost")
         axis.set_title(f"{striker} strikes first")
@@ -74,14 +92,25 @@ def reaction_functions_figure(assessment: Assessment, points: int = 13) -> plt.F
     b_warheads, a_required = reaction_curve(resolved, a, scales)
     a_warheads, b_required = reaction_curve(resolved, b, scales)
     figure, axis = plt.subplots(figsize=(6.5, 5.5), constrained_layout=True)
-    axis.plot(a_required, b_warheads, color=SIDE_COLOURS[0], label=f"{a} requirement given {b}'s arsenal")
-    axis.plot(a_warheads, b_required, color=SIDE_COLOURS[1], label=f"{b} requirement given {a}'s arsenal")
-    axis.scatter([resolved.forces[a].total_warheads], [resolved.forces[b].total_warheads],
-                 color="black", zorder=3, label="deployed today")
+    axis.plot(
+        a_required, b_warheads, color=SIDE_COLOURS[0], label=f"{a} requirement given {b}'s arsenal"
+    )
+    axis.plot(
+        a_warheads, b_required, color=SIDE_COLOURS[1], label=f"{b} requirement given {a}'s arsenal"
+    )
+    axis.scatter(
+        [resolved.forces[a].total_warheads],
+        [resolved.forces[b].total_warheads],
+        color="black",
+        zorder=3,
+        label="deployed today",
+    )
     axis.set_xlabel(f"{a} deployed strategic warheads")
     axis.set_ylabel(f"{b} deployed strategic warheads")
     product, stable = assessment.arms_race
-    axis.set_title(f"Reaction functions — slope product {product:.3f} ({'stable' if stable else 'unstable'})")
+    axis.set_title(
+        f"Reaction functions — slope product {product:.3f} ({'stable' if stable else 'unstable'})"
+    )
     axis.legend(fontsize=8)
     return figure
 
@@ -90,8 +119,11 @@ def write_assessment_figures(assessment: Assessment, directory: Path) -> list[Pa
     """Write survivors.png, cost_curves.png and reaction_functions.png; return their paths."""
     folder = _output_dir(Path(directory))
     written = []
-    for name, build in (("survivors.png", survivors_figure), ("cost_curves.png", cost_curves_figure),
-                        ("reaction_functions.png", reaction_functions_figure)):
+    for name, build in (
+        ("survivors.png", survivors_figure),
+        ("cost_curves.png", cost_curves_figure),
+        ("reaction_functions.png", reaction_functions_figure),
+    ):
         figure = build(assessment)
         path = folder / name
         figure.savefig(path, dpi=130)

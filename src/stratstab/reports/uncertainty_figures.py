@@ -19,7 +19,9 @@ from stratstab.reports.figures import SIDE_COLOURS, _output_dir  # noqa: E402
 def distributions_figure(result: Misperception) -> plt.Figure:
     """Histogram of each key output under each view, with the as-written value."""
     outputs = key_outputs(result.scenario.sides)
-    figure, axes = plt.subplots(1, len(outputs), figsize=(3.4 * len(outputs), 3.4), constrained_layout=True)
+    figure, axes = plt.subplots(
+        1, len(outputs), figsize=(3.4 * len(outputs), 3.4), constrained_layout=True
+    )
     for axis, name in zip(np.atleast_1d(axes), outputs, strict=True):
         for colour, view in zip(SIDE_COLOURS, result.views, strict=False):
             values = result.results[view].outputs[name]
@@ -29,15 +31,18 @@ def distributions_figure(result: Misperception) -> plt.Figure:
         axis.axvline(result.actual[name], color="black", linewidth=1, label="as written")
         axis.set_title(name, fontsize=9)
     np.atleast_1d(axes)[0].legend(fontsize=8)
-    figure.suptitle(f"{result.scenario.name}: outputs under each delegation's beliefs (seed {result.seed})")
+    figure.suptitle(
+        f"{result.scenario.name}: outputs under each delegation's beliefs (seed {result.seed})"
+    )
     return figure
 
 
 def sobol_figure(result: Misperception) -> plt.Figure:
     """First-order and total Sobol indices of each parameter, averaged over the key outputs."""
     drivers = result.drivers
-    figure, axis = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(drivers.parameters), 1)),
-                                constrained_layout=True)
+    figure, axis = plt.subplots(
+        figsize=(7, 0.5 + 0.45 * max(len(drivers.parameters), 1)), constrained_layout=True
+    )
     if drivers.indices:
         first = np.mean([ix.first_order for ix in drivers.indices.values()], axis=0)
         total = np.mean([ix.total for ix in drivers.indices.values()], axis=0)
@@ -59,14 +64,25 @@ def pareto_figure(study: dict[str, Any], sides: tuple[str, str]) -> plt.Figure:
     for kind, (marker, colour) in styles.items():
         rows = [r for r in study["packages"] if r["kind"] == kind]
         cost = [sum(r["cost"][s] for s in sides) for r in rows]
-        axis.scatter(cost, [r["benefit"] for r in rows], marker=marker, color=colour, alpha=0.5, label=kind)
+        axis.scatter(
+            cost, [r["benefit"] for r in rows], marker=marker, color=colour, alpha=0.5, label=kind
+        )
         efficient = [(c, r["benefit"]) for c, r in zip(cost, rows, strict=True) if r["pareto"]]
         if efficient:
-            axis.scatter(*zip(*efficient, strict=True), marker=marker, facecolors="none",
-                         edgecolors="black", s=90)
-    path = [(0.0, 0.0)] + [(sum(s["cumulative"]["cost"][x] for x in sides), s["cumulative"]["benefit"])
-                           for s in study["sequence"]]
-    axis.plot(*zip(*path, strict=True), color="#555555", linewidth=1, marker=".", label="gradual sequence")
+            axis.scatter(
+                *zip(*efficient, strict=True),
+                marker=marker,
+                facecolors="none",
+                edgecolors="black",
+                s=90,
+            )
+    path = [(0.0, 0.0)] + [
+        (sum(s["cumulative"]["cost"][x] for x in sides), s["cumulative"]["benefit"])
+        for s in study["sequence"]
+    ]
+    axis.plot(
+        *zip(*path, strict=True), color="#555555", linewidth=1, marker=".", label="gradual sequence"
+    )
     axis.set_xlabel("survivability cost (sum over sides of relative loss of retaliation)")
     axis.set_ylabel("benefit (drop in misperception)")
     axis.set_title("Transparency packages (ringed: Pareto-efficient)")
@@ -80,8 +96,12 @@ def assurance_figure(curves: list[AssuranceCurves]) -> plt.Figure:
     for i, c in enumerate(curves):
         label = f"{c.view or 'as written'} ({c.confidence:.0%})"
         values = c.assurance_curve().astype(float)
-        left.plot(c.scales * c.deployed_warheads, np.where(values < 0, np.nan, values), label=label,
-                  color=f"C{i}")
+        left.plot(
+            c.scales * c.deployed_warheads,
+            np.where(values < 0, np.nan, values),
+            label=label,
+            color=f"C{i}",
+        )
         right.plot(c.interceptors, c.induced_arsenal(), label=label, color=f"C{i}")
     first = curves[0]
     left.axvline(first.deployed_warheads, color="black", linewidth=0.8)
