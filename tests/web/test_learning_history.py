@@ -165,3 +165,42 @@ def test_link_terms_keeps_text_and_escapes_everything(text):
     # Every tag in the output is one of ours.
     for tag in re.findall(r"<[^>]*>", out):
         assert tag == "</a>" or tag.startswith('<a class="term" href="/glossary/')
+
+
+def test_learning_routes_are_in_the_openapi_schema(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/history",
+        "/api/v1/history/timeline",
+        "/api/v1/history/{entry_id}",
+        "/api/v1/glossary",
+        "/api/v1/glossary/{term_id}",
+        "/api/v1/exercises",
+        "/api/v1/exercise-runs",
+        "/api/v1/exercise-runs/{run_id}/decisions",
+        "/api/v1/exercise-runs/{run_id}/report",
+    ):
+        assert path in paths, path
+    assert "/history" not in paths  # pages stay out of the API schema
+
+
+def test_assessment_result_labels_link_to_the_glossary(tmp_path):
+    import time
+
+    from .helpers import login
+
+    app = build_app(f"sqlite:///{tmp_path / 'assess.sqlite'}")
+    with app.state.session_factory() as db:
+        from stratstab.accounts import service as accounts
+
+        accounts.create_user(db, username="ann", password="password-123", role="observer")
+        db.commit()
+    client = login(app, "ann", "password-123")
+    job = client.post("/api/v1/assessments", json={}).json()
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/v1/jobs/{job['id']}").json()["state"] != "done":
+        assert time.monotonic() < deadline, "assessment did not finish"
+        time.sleep(0.2)
+    page = client.get(f"/assess/jobs/{job['id']}").text
+    for term_id in ("crisis-stability", "first-strike", "assured-retaliation"):
+        assert f'class="term" href="/glossary/{term_id}"' in page
