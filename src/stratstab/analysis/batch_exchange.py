@@ -302,3 +302,57 @@ def retaliation_arriving(
         plan, counts=counts, victim=victim, levels=levels, launch_under_attack=launch_under_attack
     )
     return surviving, spent, arriving(launched, defense)
+
+
+def full_strike_launched(
+    plan: StrikePlan, *, counts: np.ndarray, victim: BatchSide, launch_under_attack: np.ndarray
+) -> np.ndarray:
+    """Reliable retaliation launched after the largest sensible strike, ``(N,)``.
+
+    The single-level case of :func:`surviving_warheads` (the level of
+    :func:`maximum_strike`), with every target system handled at once instead of rank
+    by rank: the warheads spent once the ``r`` first ranked systems are covered are
+    ``min(budget, cumulative demand)``, so all slice ends are known up front and the
+    queue fill is one ``(N, n + 1, n_weapons)`` array.  The reaction functions call
+    this ~25 times per problem, so it avoids the per-rank loop's many small arrays.
+
+    References: :func:`stratstab.models.exchange.counterforce_strike` (same rules).
+    """
+    aim = victim.aim_points
+    targeted = plan.targeted & (aim > 0)
+    if plan.weapon_index.size == 0:
+        return victim.warheads @ plan.retaliation_share
+    order = _priority_order(plan, victim, targeted)
+    rows = np.arange(order.shape[0])[:, None]
+    r_aim, r_warheads = aim[rows, order], victim.warheads[rows, order]
+    r_exposed = 1.0 - victim.survivability[rows, order]
+    r_per_point, r_share = plan.per_point[order], plan.retaliation_share[order]
+    r_saved = np.where(plan.victim_fixed[order], launch_under_attack[:, None], 0.0)
+    demand = np.where(targeted[rows, order], r_per_point * r_aim, 0.0)
+    edges = np.concatenate([np.zeros((order.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    budget = np.minimum(
+        np.minimum(counts.sum(axis=1), full_coverage(plan, victim)), edges[:, -1]
+    )[:, None]
+    ends = np.minimum(budget, np.cumsum(demand, axis=1))
+    position = np.concatenate([np.zeros((order.shape[0], 1)), ends], axis=1)
+    size = np.diff(position, axis=1)
+    fill = np.empty((order.shape[0], position.shape[1], counts.shape[1]))
+    _queue_fill(position, edges[:, None, :-1], np.diff(edges, axis=1)[:, None, :], out=fill)
+    overlap = np.diff(fill, axis=1)  # (N, n, n_weapons): each type's warheads per system
+    # Contractions over the short weapon axis as matrix products (sum(axis=-1) is slow).
+    width = overlap @ np.ones(counts.shape[1])
+    filled = width > 0
+    safe = np.where(filled, width, 1.0)
+    r_sspk = plan.sspk.T[order]  # (N, n, n_weapons)
+    mean_sspk = np.where(filled, np.einsum("nkw,nkw->nk", overlap, r_sspk) / safe, r_sspk[..., 0])
+    mean_reliability = np.where(filled, (overlap @ plan.reliability) / safe, plan.reliability[0])
+    p_kill = kill_probability(
+        sspk=np.clip(mean_sspk, 0.0, 1.0),
+        reliability=np.clip(mean_reliability, 0.0, 1.0),
+        shots=r_per_point,
+        fratricide=plan.fratricide,
+    )
+    covered = size / r_per_point
+    destroyed = r_exposed * (covered / np.maximum(r_aim, 1.0)) * p_kill
+    destroyed = np.clip(destroyed * (1.0 - r_saved), 0.0, 1.0)
+    return (r_warheads * (1.0 - destroyed) * r_share).sum(axis=1)

@@ -21,8 +21,8 @@ import numpy as np
 from stratstab.analysis.arms_race_analysis import BISECTION_STEPS, MAX_SCALE
 from stratstab.analysis.batch_exchange import (
     StrikePlan,
-    maximum_strike,
-    retaliation_arriving,
+    arriving,
+    full_strike_launched,
     weapon_counts,
 )
 from stratstab.analysis.batch_inputs import BatchDefense, BatchResolved, BatchSide
@@ -46,16 +46,13 @@ class _Problems:
         """Warheads arriving in retaliation when the victim's forces are scaled by ``factor``."""
         victim = self.victim.rows(rows).scaled(factor)
         counts = self.counts[rows]
-        level = maximum_strike(self.plan, counts, victim)[:, None]
-        _, _, arriving = retaliation_arriving(
+        launched = full_strike_launched(
             self.plan,
             counts=counts,
             victim=victim,
-            levels=level,
             launch_under_attack=self.launch_under_attack[rows],
-            defense=self.defense.rows(rows),
         )
-        return arriving[:, 0]
+        return arriving(launched[:, None], self.defense.rows(rows))[:, 0]
 
 
 def required_scale(problems: _Problems, size: int) -> np.ndarray:
