@@ -136,31 +136,89 @@ def _priority_order(plan: StrikePlan, victim: BatchSide, targeted: np.ndarray) -
 def _queue_fill(
     position: np.ndarray, lower: np.ndarray, width: np.ndarray, out: np.ndarray
 ) -> np.ndarray:
-    """Warheads of each type taken from the queue up to ``position``, ``(N, K, n_weapons)``.
+    """Warheads of each type taken from the queue up to ``position``, ``(..., n_weapons)``.
 
-    ``lower``/``width``: each type's first slot and count, ``(N, 1, n_weapons)``.  The
-    fill is non-decreasing in ``position``, so differences of fills are never negative.
+    ``lower``/``width``: each type's first slot and count, broadcast against
+    ``position[..., None]``.  The fill is non-decreasing in ``position``, so
+    differences of fills are never negative.
     """
     np.subtract(position[..., None], lower, out=out)
     np.maximum(out, 0.0, out=out)
     return np.minimum(out, width, out=out)
 
 
-def _slice_means(
-    overlap: np.ndarray, sspk: np.ndarray, reliability: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mean SSPK and reliability over queue slices with per-type ``overlap`` ``(N, K, n_weapons)``.
+@dataclass(frozen=True)
+class _Ranked:
+    """The victim's systems in each variant's priority order, ``(N, n)`` each."""
 
-    ``sspk``: per variant and weapon type ``(N, n_weapons)``; ``reliability``:
-    ``(n_weapons,)``.  Empty slices give the first type's values (they are multiplied
-    by zero coverage anyway).
+    aim: np.ndarray
+    warheads: np.ndarray
+    exposed: np.ndarray
+    saved: np.ndarray
+    per_point: np.ndarray
+    share: np.ndarray
+    sspk: np.ndarray  # (N, n, n_weapons)
+    demand: np.ndarray
+    edges: np.ndarray  # (N, n_weapons + 1): queue slots where each weapon type starts
+
+
+def _ranked(
+    plan: StrikePlan, counts: np.ndarray, victim: BatchSide, launch_under_attack: np.ndarray
+) -> _Ranked:
+    aim = victim.aim_points
+    targeted = plan.targeted & (aim > 0)
+    order = _priority_order(plan, victim, targeted)
+    rows = np.arange(order.shape[0])[:, None]
+    r_aim, r_per_point = aim[rows, order], plan.per_point[order]
+    return _Ranked(
+        aim=r_aim,
+        warheads=victim.warheads[rows, order],
+        exposed=1.0 - victim.survivability[rows, order],
+        saved=np.where(plan.victim_fixed[order], launch_under_attack[:, None], 0.0),
+        per_point=r_per_point,
+        share=plan.retaliation_share[order],
+        sspk=plan.sspk.T[order],
+        demand=np.where(targeted[rows, order], r_per_point * r_aim, 0.0),
+        edges=np.concatenate([np.zeros((order.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1),
+    )
+
+
+def _left(
+    plan: StrikePlan, r: dict[str, np.ndarray], start: np.ndarray, stop: np.ndarray
+) -> np.ndarray:
+    """Warheads left of systems struck with the queue slice ``[start, stop)``.
+
+    ``r``: ranked system fields broadcast to the shape of ``start``/``stop`` (``sspk``
+    with a trailing weapon axis).  Same arithmetic as the reference's per-system step.
     """
-    width = overlap.sum(axis=-1)
-    filled = width > 0
-    safe = np.where(filled, width, 1.0)
-    mean_sspk = np.where(filled, np.einsum("nkw,nw->nk", overlap, sspk) / safe, sspk[:, :1])
-    mean_reliability = np.where(filled, (overlap @ reliability) / safe, reliability[0])
-    return np.clip(mean_sspk, 0.0, 1.0), np.clip(mean_reliability, 0.0, 1.0)
+    edges = r["edges"]
+    lower, width = edges[..., :-1], np.diff(edges, axis=-1)
+    shape = np.broadcast_shapes(start.shape + (1,), lower.shape)
+    fill_start, overlap = np.empty(shape), np.empty(shape)
+    _queue_fill(start, lower, width, out=fill_start)
+    _queue_fill(stop, lower, width, out=overlap)
+    overlap -= fill_start
+    # Contractions over the short weapon axis as matrix products (sum(axis=-1) is slow).
+    total = overlap @ np.ones(shape[-1])
+    filled = total > 0
+    safe = np.where(filled, total, 1.0)
+    sspk = r["sspk"]
+    mean_sspk = np.where(filled, np.einsum("...w,...w->...", overlap, sspk) / safe, sspk[..., 0])
+    mean_reliability = np.where(filled, (overlap @ plan.reliability) / safe, plan.reliability[0])
+    p_kill = kill_probability(
+        sspk=np.clip(mean_sspk, 0.0, 1.0),
+        reliability=np.clip(mean_reliability, 0.0, 1.0),
+        shots=r["per_point"],
+        fratricide=plan.fratricide,
+    )
+    covered = (stop - start) / r["per_point"]
+    destroyed = r["exposed"] * (covered / np.maximum(r["aim"], 1.0)) * p_kill
+    destroyed = np.clip(destroyed * (1.0 - r["saved"]), 0.0, 1.0)
+    return r["warheads"] * (1.0 - destroyed)
+
+
+def _fields(ranked: _Ranked) -> dict[str, np.ndarray]:
+    return {f: getattr(ranked, f) for f in ranked.__dataclass_fields__}
 
 
 def surviving_warheads(
@@ -175,72 +233,57 @@ def surviving_warheads(
 
     ``counts``: the striker's weapons ``(N, n_weapons)``; ``levels``: ``(N, K)``.
     Returns (surviving warheads, reliable retaliation launched, warheads spent), each
-    ``(N, K)``.  Each system takes the slice ``[spent, spent + size)`` of the weapon
-    queue; the warheads of each type in it are the difference of the queue fill at
-    its two ends.  Systems are visited by rank in each variant's priority order (their
-    arrays are put in that order once), and survivors are summed on the fly, so no
-    ``(N, K, n)`` array is kept.
+    ``(N, K)``.  Systems are covered in each variant's priority order, so after the
+    ``r`` first ranked systems ``min(budget, cumulative demand)`` warheads are spent.
+    At a given level every system before the one being covered is fully covered (its
+    survivors do not depend on the level: computed once per variant), every system
+    after it is untouched, and only that one partly covered system is computed per
+    level: cumulative sums over the rank give the rest, and no ``(N, K, n, n_weapons)``
+    array is formed.
 
     References: :func:`stratstab.models.exchange.counterforce_strike` (same rules).
     """
     n_rows, n_levels = levels.shape
-    aim = victim.aim_points
-    targeted = plan.targeted & (aim > 0)
-    spent = np.zeros((n_rows, n_levels))
     if plan.weapon_index.size == 0:
-        total = np.broadcast_to(victim.warheads.sum(axis=1)[:, None], spent.shape)
+        shape = (n_rows, n_levels)
         return (
-            total,
-            np.broadcast_to((victim.warheads @ plan.retaliation_share)[:, None], spent.shape),
-            spent,
+            np.broadcast_to(victim.warheads.sum(axis=1)[:, None], shape),
+            np.broadcast_to((victim.warheads @ plan.retaliation_share)[:, None], shape),
+            np.zeros(shape),
         )
-    order = _priority_order(plan, victim, targeted)
-
-    def ranked(values: np.ndarray) -> np.ndarray:
-        return np.take_along_axis(np.broadcast_to(values, order.shape), order, axis=1)
-
-    saved = np.where(plan.victim_fixed, launch_under_attack[:, None], 0.0)
-    r_targeted, r_aim, r_saved, r_warheads = (
-        ranked(a) for a in (targeted, aim, saved, victim.warheads)
+    ranked = _ranked(plan, counts, victim, launch_under_attack)
+    r = _fields(ranked)
+    ends = np.cumsum(ranked.demand, axis=1)
+    starts = ends - ranked.demand
+    # Each system fully covered (where the queue reaches that far).
+    full = {**r, "sspk": ranked.sspk, "edges": ranked.edges[:, None, :]}
+    left_full = _left(plan, full, starts, ends)
+    zero = np.zeros((n_rows, 1))
+    # Cumulative survivors/launched of fully covered systems, and of untouched ones from the back.
+    covered_sum = np.concatenate([zero, np.cumsum(left_full, axis=1)], axis=1)
+    covered_launch = np.concatenate([zero, np.cumsum(left_full * ranked.share, axis=1)], axis=1)
+    kept = ranked.warheads[:, ::-1]
+    untouched_sum = np.concatenate([np.cumsum(kept, axis=1)[:, ::-1], zero], axis=1)
+    untouched_launch = np.concatenate(
+        [np.cumsum(kept * ranked.share[:, ::-1], axis=1)[:, ::-1], zero], axis=1
     )
-    r_exposed = ranked(1.0 - victim.survivability)
-    r_per_point, r_share = plan.per_point[order], plan.retaliation_share[order]
-    n_weapons = counts.shape[1]
-    r_sspk = plan.sspk.T[order]  # (N, n, n_weapons): each weapon type against the ranked system
-    edges = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(counts, axis=1)], axis=1)
-    lower, width = edges[:, None, :-1], (edges[:, 1:] - edges[:, :-1])[:, None, :]
-    budget = np.minimum(levels, edges[:, -1:])
-    filled, filled_stop = np.zeros((2, n_rows, n_levels, n_weapons))
-    overlap = np.empty_like(filled)
-    surviving, launched = np.zeros_like(spent), np.zeros_like(spent)
-    for rank in range(order.shape[1]):
-        per_point = r_per_point[:, rank, None]
-        size = np.where(
-            r_targeted[:, rank, None],
-            np.clip(budget - spent, 0.0, per_point * r_aim[:, rank, None]),
-            0.0,
-        )
-        stop = spent + size
-        _queue_fill(stop, lower, width, out=filled_stop)
-        mean_sspk, mean_reliability = _slice_means(
-            np.subtract(filled_stop, filled, out=overlap), r_sspk[:, rank], plan.reliability
-        )
-        p_kill = kill_probability(
-            sspk=mean_sspk,
-            reliability=mean_reliability,
-            shots=per_point,
-            fratricide=plan.fratricide,
-        )
-        covered = size / per_point
-        destroyed = (
-            r_exposed[:, rank, None] * (covered / np.maximum(r_aim[:, rank, None], 1.0)) * p_kill
-        )
-        destroyed = np.clip(destroyed * (1.0 - r_saved[:, rank, None]), 0.0, 1.0)
-        left = r_warheads[:, rank, None] * (1.0 - destroyed)
-        surviving += left
-        launched += left * r_share[:, rank, None]
-        spent = stop
-        filled, filled_stop = filled_stop, filled
+    budget = np.minimum(levels, ranked.edges[:, -1:])
+    # Rank of the system being covered at each level (n: all covered).
+    current = (ends[:, None, :] <= budget[..., None]).sum(axis=-1)
+    partial = np.minimum(current, ends.shape[1] - 1)
+    rows = np.arange(n_rows)[:, None]
+    picked = {k: v[rows, partial] for k, v in r.items() if k != "edges"}
+    picked["edges"] = ranked.edges[:, None, :]
+    start = starts[rows, partial]
+    stop = np.where(current < ends.shape[1], np.maximum(budget, start), start)
+    left = _left(plan, picked, start, stop)
+    after = partial + 1  # untouched systems follow the one being covered
+    surviving = covered_sum[rows, partial] + left + untouched_sum[rows, after]
+    launched = covered_launch[rows, partial] + left * picked["share"] + untouched_launch[rows, after]
+    is_partial = current < ends.shape[1]
+    surviving = np.where(is_partial, surviving, covered_sum[:, -1:])
+    launched = np.where(is_partial, launched, covered_launch[:, -1:])
+    spent = np.minimum(budget, ends[:, -1:])
     return surviving, launched, spent
 
 
@@ -313,46 +356,18 @@ def full_strike_launched(
     :func:`maximum_strike`), with every target system handled at once instead of rank
     by rank: the warheads spent once the ``r`` first ranked systems are covered are
     ``min(budget, cumulative demand)``, so all slice ends are known up front and the
-    queue fill is one ``(N, n + 1, n_weapons)`` array.  The reaction functions call
+    queue fill is one ``(N, n, n_weapons)`` array.  The reaction functions call
     this ~25 times per problem, so it avoids the per-rank loop's many small arrays.
 
     References: :func:`stratstab.models.exchange.counterforce_strike` (same rules).
     """
-    aim = victim.aim_points
-    targeted = plan.targeted & (aim > 0)
     if plan.weapon_index.size == 0:
         return victim.warheads @ plan.retaliation_share
-    order = _priority_order(plan, victim, targeted)
-    rows = np.arange(order.shape[0])[:, None]
-    r_aim, r_warheads = aim[rows, order], victim.warheads[rows, order]
-    r_exposed = 1.0 - victim.survivability[rows, order]
-    r_per_point, r_share = plan.per_point[order], plan.retaliation_share[order]
-    r_saved = np.where(plan.victim_fixed[order], launch_under_attack[:, None], 0.0)
-    demand = np.where(targeted[rows, order], r_per_point * r_aim, 0.0)
-    edges = np.concatenate([np.zeros((order.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    ranked = _ranked(plan, counts, victim, launch_under_attack)
     budget = np.minimum(
-        np.minimum(counts.sum(axis=1), full_coverage(plan, victim)), edges[:, -1]
+        np.minimum(counts.sum(axis=1), full_coverage(plan, victim)), ranked.edges[:, -1]
     )[:, None]
-    ends = np.minimum(budget, np.cumsum(demand, axis=1))
-    position = np.concatenate([np.zeros((order.shape[0], 1)), ends], axis=1)
-    size = np.diff(position, axis=1)
-    fill = np.empty((order.shape[0], position.shape[1], counts.shape[1]))
-    _queue_fill(position, edges[:, None, :-1], np.diff(edges, axis=1)[:, None, :], out=fill)
-    overlap = np.diff(fill, axis=1)  # (N, n, n_weapons): each type's warheads per system
-    # Contractions over the short weapon axis as matrix products (sum(axis=-1) is slow).
-    width = overlap @ np.ones(counts.shape[1])
-    filled = width > 0
-    safe = np.where(filled, width, 1.0)
-    r_sspk = plan.sspk.T[order]  # (N, n, n_weapons)
-    mean_sspk = np.where(filled, np.einsum("nkw,nkw->nk", overlap, r_sspk) / safe, r_sspk[..., 0])
-    mean_reliability = np.where(filled, (overlap @ plan.reliability) / safe, plan.reliability[0])
-    p_kill = kill_probability(
-        sspk=np.clip(mean_sspk, 0.0, 1.0),
-        reliability=np.clip(mean_reliability, 0.0, 1.0),
-        shots=r_per_point,
-        fratricide=plan.fratricide,
-    )
-    covered = size / r_per_point
-    destroyed = r_exposed * (covered / np.maximum(r_aim, 1.0)) * p_kill
-    destroyed = np.clip(destroyed * (1.0 - r_saved), 0.0, 1.0)
-    return (r_warheads * (1.0 - destroyed) * r_share).sum(axis=1)
+    ends = np.minimum(budget, np.cumsum(ranked.demand, axis=1))
+    starts = np.concatenate([np.zeros((ends.shape[0], 1)), ends[:, :-1]], axis=1)
+    left = _left(plan, {**_fields(ranked), "edges": ranked.edges[:, None, :]}, starts, ends)
+    return (left * ranked.share).sum(axis=1)
