@@ -363,11 +363,26 @@ def full_strike_launched(
     """
     if plan.weapon_index.size == 0:
         return victim.warheads @ plan.retaliation_share
-    ranked = _ranked(plan, counts, victim, launch_under_attack)
-    budget = np.minimum(
-        np.minimum(counts.sum(axis=1), full_coverage(plan, victim)), ranked.edges[:, -1]
-    )[:, None]
-    ends = np.minimum(budget, np.cumsum(ranked.demand, axis=1))
-    starts = np.concatenate([np.zeros((ends.shape[0], 1)), ends[:, :-1]], axis=1)
-    left = _left(plan, {**_fields(ranked), "edges": ranked.edges[:, None, :]}, starts, ends)
-    return (left * ranked.share).sum(axis=1)
+    aim = victim.aim_points
+    targeted = plan.targeted & (aim > 0)
+    order = _priority_order(plan, victim, targeted)
+    demand = np.where(targeted, plan.per_point * aim, 0.0)
+    edges = np.concatenate([np.zeros((aim.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    budget = np.minimum(np.minimum(counts.sum(axis=1), demand.sum(axis=1)), edges[:, -1])
+    # Slice ends in priority order, put back in dataset order so that the per-system
+    # fields need no gathering.
+    ranked_ends = np.minimum(budget[:, None], np.cumsum(np.take_along_axis(demand, order, 1), 1))
+    ranked_starts = np.concatenate([np.zeros((aim.shape[0], 1)), ranked_ends[:, :-1]], axis=1)
+    ends, starts = np.empty_like(ranked_ends), np.empty_like(ranked_ends)
+    np.put_along_axis(ends, order, ranked_ends, axis=1)
+    np.put_along_axis(starts, order, ranked_starts, axis=1)
+    fields = {
+        "aim": aim,
+        "warheads": victim.warheads,
+        "exposed": 1.0 - victim.survivability,
+        "saved": np.where(plan.victim_fixed, launch_under_attack[:, None], 0.0),
+        "per_point": plan.per_point,
+        "sspk": plan.sspk.T,
+        "edges": edges[:, None, :],
+    }
+    return _left(plan, fields, starts, ends) @ plan.retaliation_share
