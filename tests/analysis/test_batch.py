@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratstab.analysis.batch import evaluate_batch, stop_rule_index
+from stratstab.analysis.batch import batch_output_names, evaluate_batch, stop_rule_index
 from stratstab.analysis.batch_inputs import DEFENSE_ARRAY_FIELDS
 from stratstab.analysis.evaluate import evaluate_many, output_names
 from stratstab.analysis.scenario import (
@@ -192,3 +192,15 @@ def test_stop_rule_rows_match_scalar_rule(own_rows, other):
     chosen = stop_rule_index(striker_cost=own, victim_cost=victim)
     for row in range(own.shape[0]):
         assert chosen[row] == stop_rule(striker_cost=own[row], victim_cost=victim[row]).index
+
+
+def test_crisis_outputs_are_the_exchange_part_of_all_outputs(us_us):
+    levers = {"A.interceptors": np.array([0.0, 44.0, 300.0]), "B.arsenal_scale": 1.3}
+    full = evaluate_batch(us_us, levers)
+    crisis = evaluate_batch(us_us, levers, outputs="crisis")
+    assert list(crisis) == batch_output_names(us_us.sides, "crisis")
+    assert "A.required_arsenal" not in crisis
+    for name, values in crisis.items():
+        np.testing.assert_array_equal(values, full[name], err_msg=name)
+    with pytest.raises(InputError, match="crisis"):
+        evaluate_batch(us_us, levers, outputs="reactions")

@@ -165,3 +165,34 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     summary = json.loads(resumed.stdout)
     assert summary["chunks_resumed"] >= done_before
     assert pq.read_table(out).to_pandas().equals(pq.read_table(full).to_pandas())
+
+
+def test_crisis_outputs_skip_the_reaction_functions(scenario_file, tmp_path):
+    common = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3", "--seed", "2"]
+    run([*common, "--out", str(tmp_path / "all.parquet")])
+    result = run([*common, "--outputs", "crisis", "--out", str(tmp_path / "crisis.parquet")])
+    assert result.exit_code == 0, result.output
+    full = pq.read_table(tmp_path / "all.parquet").to_pandas()
+    crisis = pq.read_table(tmp_path / "crisis.parquet").to_pandas()
+    assert "A.required_arsenal" not in crisis.columns
+    assert "arms_race_slope_product" not in crisis.columns
+    for column in ["crisis_stability_index", "A.c1", "B.c2", "B.surviving_warheads"]:
+        assert crisis[column].tolist() == full[column].tolist()
+
+
+def test_crisis_outputs_cannot_be_plotted(scenario_file, tmp_path):
+    result = run(
+        [
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "A.interceptors=0:100:3",
+            "--outputs",
+            "crisis",
+            "--plot",
+            str(tmp_path / "figs"),
+        ]
+    )
+    assert isinstance(result.exception, InputError)
+    assert "--outputs all" in str(result.exception)
+    assert not (tmp_path / "figs").exists()

@@ -41,9 +41,27 @@ from stratstab.analysis.evaluate import output_names
 from stratstab.analysis.inputs import Resolved, side_forces
 from stratstab.analysis.levers import SideModifiers, fold_levers
 from stratstab.analysis.scenario import Scenario
+from stratstab.errors import InputError
 from stratstab.models.crisis import cost, damage_fraction, first_strike_stability_index
 
 STOP_RULE_TOLERANCE = 1e-12  # as stratstab.models.crisis.stop_rule
+#: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
+CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
+OUTPUT_SETS = ("all", "crisis")
+
+
+def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str]:
+    """Output names of :func:`evaluate_batch` for the output set ``outputs``.
+
+    ``all``: :func:`stratstab.analysis.evaluate.output_names`; ``crisis``: the
+    crisis-stability index and the per-side exchange outputs (no reaction functions,
+    which cost about three quarters of an evaluation).
+    """
+    if outputs == "all":
+        return output_names(sides)
+    if outputs == "crisis":
+        return ["crisis_stability_index"] + [f"{s}.{q}" for s in sides for q in CRISIS_OUTPUTS]
+    raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
 
 
 def stop_rule_index(*, striker_cost: np.ndarray, victim_cost: np.ndarray) -> np.ndarray:
@@ -105,7 +123,7 @@ def _curve_outputs(batch: BatchResolved, plan: StrikePlan, striker: str) -> dict
     }
 
 
-def evaluate_resolved(batch: BatchResolved) -> dict[str, np.ndarray]:
+def evaluate_resolved(batch: BatchResolved, *, outputs: str = "all") -> dict[str, np.ndarray]:
     """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`)."""
     sides = batch.base.scenario.sides
     plans = {side: strike_plan(batch.base, side) for side in sides}
@@ -120,10 +138,15 @@ def evaluate_resolved(batch: BatchResolved) -> dict[str, np.ndarray]:
         ),
         dtype=float,
     )
-    reactions = {side: reaction_outputs(batch, plans, side) for side in sides}
-    out["arms_race_slope_product"] = np.abs(
-        reactions[first]["reaction_slope_arsenal"] * reactions[second]["reaction_slope_arsenal"]
+    reactions = (
+        {side: reaction_outputs(batch, plans, side) for side in sides}
+        if outputs == "all"
+        else {side: {} for side in sides}
     )
+    if outputs == "all":
+        out["arms_race_slope_product"] = np.abs(
+            reactions[first]["reaction_slope_arsenal"] * reactions[second]["reaction_slope_arsenal"]
+        )
     for side in sides:
         struck = curves[batch.base.scenario.other(side)]
         out[f"{side}.surviving_warheads"] = struck["victim_surviving"]
@@ -133,7 +156,7 @@ def evaluate_resolved(batch: BatchResolved) -> dict[str, np.ndarray]:
         out[f"{side}.c2"] = c2[side]
         for name, values in reactions[side].items():
             out[f"{side}.{name}"] = values
-    return {name: out[name] for name in output_names(sides)}
+    return {name: out[name] for name in batch_output_names(sides, outputs)}
 
 
 def structure(scenario: Scenario, levers: Mapping[str, Any]) -> Resolved:
@@ -166,7 +189,11 @@ def _groups(
 
 
 def evaluate_batch(
-    scenario: Scenario, levers: Mapping[str, Any], *, view: str | None = None
+    scenario: Scenario,
+    levers: Mapping[str, Any],
+    *,
+    view: str | None = None,
+    outputs: str = "all",
 ) -> dict[str, np.ndarray]:
     """Headline outputs of B variants of ``scenario`` (under ``view``), as arrays of length B.
 
@@ -175,12 +202,15 @@ def evaluate_batch(
     with ``{key: levers[key][i]}`` applied on top of the view.  Returns the outputs of
     :func:`stratstab.analysis.evaluate.output_names`, equal to
     :func:`~stratstab.analysis.evaluate.evaluate_many` to floating-point tolerance.
+    ``outputs="crisis"`` returns only the exchange outputs (see
+    :func:`batch_output_names`) and skips the reaction functions.
     """
+    names = batch_output_names(scenario.sides, outputs)
     arrays, size = lever_arrays(scenario, levers)
     base_levers = {**scenario.levers, **scenario.view_levers(view)}
     structural = [k for k in arrays if is_structural(k)]
     numeric = {k: v for k, v in arrays.items() if k not in structural}
-    out = {name: np.empty(size) for name in output_names(scenario.sides)}
+    out = {name: np.empty(size) for name in names}
     if size == 0:
         return out
     for fixed, rows in _groups(arrays, structural, size):
@@ -190,6 +220,6 @@ def evaluate_batch(
         }
         values.update({k: v[rows] for k, v in numeric.items()})
         batch = batch_resolved(structure(scenario, group_levers), values, rows.size)
-        for name, result in evaluate_resolved(batch).items():
+        for name, result in evaluate_resolved(batch, outputs=outputs).items():
             out[name][rows] = result
     return out

@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from stratstab.analysis.batch import evaluate_batch
+from stratstab.analysis.batch import batch_output_names, evaluate_batch
 from stratstab.analysis.batch_inputs import INTEGER_DEFENSE_FIELDS, lever_name
 from stratstab.analysis.batch_levers import lever_arrays
-from stratstab.analysis.evaluate import output_names
 from stratstab.analysis.scenario import Scenario
 from stratstab.errors import InputError
 from stratstab.provenance import parameters_digest, provenance
@@ -154,6 +153,7 @@ class SweepSpec:
     sample_view: str | None = None
     chunk_size: int = 10_000
     extra: dict[str, Any] = field(default_factory=dict)
+    outputs: str = "all"
 
     @property
     def grid_size(self) -> int:
@@ -192,6 +192,8 @@ class SweepSpec:
             "view": self.view,
             "sample_view": self.sample_view,
             "chunk_size": self.chunk_size,
+            # Only recorded when not the default, so records of earlier sweeps still match.
+            **({"outputs": self.outputs} if self.outputs != "all" else {}),
         }
 
     def digest(self) -> str:
@@ -288,13 +290,13 @@ def evaluate_chunk(spec: SweepSpec, chunk: int) -> dict[str, np.ndarray]:
         "sample": sample.astype(np.int64),
     }
     columns.update(levers)
-    columns.update(evaluate_batch(spec.scenario, levers, view=spec.view))
+    columns.update(evaluate_batch(spec.scenario, levers, view=spec.view, outputs=spec.outputs))
     return columns
 
 
 def output_columns(spec: SweepSpec) -> list[str]:
     """Names of the output columns of every chunk."""
-    return output_names(spec.scenario.sides)
+    return batch_output_names(spec.scenario.sides, spec.outputs)
 
 
 def sample_view(scenario: Scenario, view: str | None) -> str:
