@@ -8,7 +8,9 @@ Measures, in one run on this machine:
 - wall time, rate and peak memory (resident set of the whole process tree, Dask
   workers included) of a ``stratstab sweep`` over a 2-lever grid x Monte Carlo
   samples, with 1 and 2 local worker processes (the issue's 100 x 100 x 1,000 =
-  10 million evaluations by default; ``--grid``/``--samples`` shrink it);
+  10 million evaluations by default; ``--grid``/``--samples`` shrink it), for the
+  full output set and for ``--outputs crisis`` (no reaction functions), with the CPU
+  time per evaluation summed over the process tree;
 - how sweep time grows with the grid size and with the sample count.
 
 Usage: ``python benchmarks/bench_assess.py [--quick] [--json] [--grid N] [--samples S]``.
@@ -74,22 +76,29 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
     }
 
 
-def _peak_rss_of(process: subprocess.Popen[bytes]) -> float:
-    """Wait for ``process``; return the peak summed RSS of it and its children (MB)."""
+def _peak_rss_of(process: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """Wait for ``process``; return the peak summed RSS of it and its children (MB) and
+    their CPU time (s, user + system, as last seen while each was alive)."""
     root = psutil.Process(process.pid)
     peak = 0.0
+    cpu: dict[int, float] = {}
     while process.poll() is None:
         try:
             tree = [root, *root.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+            for p in tree:
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
         except psutil.Error:
             pass
         time.sleep(0.05)
-    return peak
+    return peak, sum(cpu.values())
 
 
-def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[str, Any]:
-    """Run ``stratstab sweep`` as a subprocess; wall time, rate and peak memory."""
+def bench_sweep(
+    grid: int, samples: int, workers: int, chunk_size: int, outputs: str = "all"
+) -> dict[str, Any]:
+    """Run ``stratstab sweep`` as a subprocess; wall time, rate, CPU time and peak memory."""
     stratstab = str(Path(sys.executable).with_name("stratstab"))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "sweep.parquet"
@@ -113,13 +122,15 @@ def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[
             str(workers),
             "--chunk-size",
             str(chunk_size),
+            "--outputs",
+            outputs,
             "--out",
             str(out),
             "--json",
         ]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        peak = _peak_rss_of(process)
+        peak, cpu = _peak_rss_of(process)
         wall = time.perf_counter() - started
         summary = json.loads(process.stdout.read() if process.stdout else b"{}")
         if process.returncode != 0:
@@ -130,10 +141,12 @@ def bench_sweep(grid: int, samples: int, workers: int, chunk_size: int) -> dict[
         "samples": samples,
         "evaluations": rows,
         "workers": workers,
+        "outputs": outputs,
         "wall_s": wall,
         "compute_s": summary["seconds_evaluating"],
         "evals_per_s": rows / summary["seconds_evaluating"],
         "peak_rss_mb": peak,
+        "cpu_us_per_eval": 1e6 * cpu / rows,
     }
 
 
@@ -188,9 +201,16 @@ def main() -> None:
     chunk = 2000
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
     result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
-    result["sweeps"] = [bench_sweep(grid, samples, workers, chunk) for workers in (1, 2)]
+    result["sweeps"] = [
+        bench_sweep(grid, samples, workers, chunk, outputs)
+        for outputs in ("all", "crisis")
+        for workers in (1, 2)
+    ]
     result["two_worker_speedup"] = (
         result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
+    )
+    result["two_worker_speedup_crisis"] = (
+        result["sweeps"][2]["compute_s"] / result["sweeps"][3]["compute_s"]
     )
     result["scaling"] = bench_scaling(
         [20, 40] if args.quick else [25, 50, 100], [2, 4] if args.quick else [2, 4, 8], chunk
@@ -208,16 +228,18 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"  batch path       {result['batch_evals_per_s']:12,.1f} evaluations/s (one core)")
     print(f"  speedup          {result['speedup']:12,.1f} x")
     print(
-        f"  {'sweep':<18}{'evals':>12}{'workers':>8}{'wall s':>10}"
-        f"{'compute s':>11}{'evals/s':>10}{'peak MB':>9}"
+        f"  {'sweep':<18}{'outputs':>8}{'evals':>12}{'workers':>8}{'wall s':>10}"
+        f"{'compute s':>11}{'evals/s':>10}{'CPU us/ev':>10}{'peak MB':>9}"
     )
     for row in result["sweeps"]:
         label = f"{row['grid']} x {row['samples']}"
         print(
-            f"  {label:<18}{row['evaluations']:>12,}{row['workers']:>8}{row['wall_s']:>10.1f}"
-            f"{row['compute_s']:>11.1f}{row['evals_per_s']:>10,.0f}{row['peak_rss_mb']:>9.0f}"
+            f"  {label:<18}{row['outputs']:>8}{row['evaluations']:>12,}{row['workers']:>8}"
+            f"{row['wall_s']:>10.1f}{row['compute_s']:>11.1f}{row['evals_per_s']:>10,.0f}"
+            f"{row['cpu_us_per_eval']:>10.0f}{row['peak_rss_mb']:>9.0f}"
         )
-    print(f"  2 workers vs 1   {result['two_worker_speedup']:12.2f} x")
+    print(f"  2 workers vs 1   {result['two_worker_speedup']:12.2f} x (all outputs)")
+    print(f"  2 workers vs 1   {result['two_worker_speedup_crisis']:12.2f} x (crisis outputs)")
     print(f"  {'scaling':<18}{'evals':>12}{'seconds':>10}{'us/eval':>10}")
     for row in result["scaling"]:
         label = f"{row['grid']} x {row['samples']}"
