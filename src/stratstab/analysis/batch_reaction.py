@@ -55,16 +55,25 @@ class _Problems:
         return arriving(launched[:, None], self.defense.rows(rows))[:, 0]
 
 
-def required_scale(problems: _Problems, size: int) -> np.ndarray:
+def required_scale(
+    problems: _Problems, size: int, *, landed_at_one: np.ndarray | None = None
+) -> np.ndarray:
     """Smallest factor meeting each problem's requirement (``inf`` beyond ``MAX_SCALE``).
 
     Same steps as :func:`stratstab.analysis.arms_race_analysis.required_scale`: double
     from 1 until enough, then bisect until the bracket is narrower than 1e-6 relative.
+    ``landed_at_one``: warheads landed with the forces as they are, if already known
+    (saves the first step).
     """
     low, high = np.zeros(size), np.ones(size)
     pending = np.arange(size)
     while pending.size:
-        enough = problems.landed(pending, high[pending]) >= problems.need[pending]
+        landed = (
+            landed_at_one[pending]
+            if landed_at_one is not None and np.all(high[pending] == 1.0)
+            else problems.landed(pending, high[pending])
+        )
+        enough = landed >= problems.need[pending]
         pending = pending[~enough]
         low[pending] = high[pending]
         high[pending] *= 2.0
@@ -131,8 +140,9 @@ def reaction_outputs(
     other = batch.base.scenario.other(side)
     problems, delta, lower = _stacked(batch, plans, side)
     base_rows = np.arange(size)
-    landed = problems.landed(base_rows, np.ones(size))
-    scale = required_scale(problems, 5 * size).reshape(5, size)
+    at_one = problems.landed(np.arange(5 * size), np.ones(5 * size))
+    landed = at_one[base_rows]
+    scale = required_scale(problems, 5 * size, landed_at_one=at_one).reshape(5, size)
     total = batch.forces[side].total_warheads
     required = scale * total
     other_total = batch.forces[other].total_warheads
