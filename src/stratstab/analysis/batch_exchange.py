@@ -34,14 +34,18 @@ class StrikePlan:
     """The structural part of one side's counterforce strike on the other.
 
     ``weapon_index``: striker systems used as counterforce weapons, most lethal first;
-    ``sspk``: SSPK of each of those weapon types against each victim system
-    ``(n_weapons, n_systems)``; ``priority_kill``: kill probability of the most lethal
+    ``type_starts``: where each run of neighbours in that queue with the same SSPK
+    against every target and the same reliability begins (such a run acts as one
+    weapon type: the slice means over it are the same whether it is split or not);
+    ``sspk``: SSPK of each of those merged types against each victim system
+    ``(n_types, n_systems)``, ``reliability`` theirs ``(n_types,)``; ``priority_kill``: kill probability of the most lethal
     weapon per aim point (used to rank targets); ``retaliation_share``: reliable share
     of a victim system's surviving warheads that it launches back;
     ``striker_use_share``: share of each striker system's warheads used in its answer.
     """
 
     weapon_index: np.ndarray
+    type_starts: np.ndarray
     sspk: np.ndarray
     reliability: np.ndarray
     priority_kill: np.ndarray
@@ -97,11 +101,12 @@ def strike_plan(base: Resolved, striker: str) -> StrikePlan:
         else np.array([n in spec.targets for n in target.names], dtype=bool)
     )
     use = scenario.use
-
+    starts = _type_starts(single, attacker.reliability[queue])
     return StrikePlan(
         weapon_index=queue,
-        sspk=single,
-        reliability=attacker.reliability[queue],
+        type_starts=starts,
+        sspk=single[starts],
+        reliability=attacker.reliability[queue][starts],
         priority_kill=priority_kill,
         per_point=per_point,
         targeted=targeted,
@@ -113,9 +118,20 @@ def strike_plan(base: Resolved, striker: str) -> StrikePlan:
     )
 
 
+def _type_starts(single: np.ndarray, reliability: np.ndarray) -> np.ndarray:
+    """Queue positions that start a run of weapons identical against every target."""
+    if reliability.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    same = np.all(single[1:] == single[:-1], axis=1) & (reliability[1:] == reliability[:-1])
+    return np.flatnonzero(np.concatenate([[True], ~same]))
+
+
 def weapon_counts(plan: StrikePlan, striker: BatchSide) -> np.ndarray:
-    """Ready counterforce warheads per weapon type in queue order, ``(N, n_weapons)``."""
-    return (striker.warheads * striker.readiness)[:, plan.weapon_index]
+    """Ready counterforce warheads per merged weapon type in queue order, ``(N, n_types)``."""
+    counts = (striker.warheads * striker.readiness)[:, plan.weapon_index]
+    if plan.type_starts.size == plan.weapon_index.size:
+        return counts
+    return np.add.reduceat(counts, plan.type_starts, axis=1)
 
 
 def full_coverage(plan: StrikePlan, victim: BatchSide) -> np.ndarray:
