@@ -38,8 +38,9 @@ class StrikePlan:
     against every target and the same reliability begins (such a run acts as one
     weapon type: the slice means over it are the same whether it is split or not);
     ``sspk``: SSPK of each of those merged types against each victim system
-    ``(n_types, n_systems)``, ``reliability`` theirs ``(n_types,)``; ``priority_kill``: kill probability of the most lethal
-    weapon per aim point (used to rank targets); ``retaliation_share``: reliable share
+    ``(n_types, n_systems)``, ``reliability`` theirs ``(n_types,)``;
+    ``priority_kill``: kill probability of the most lethal weapon per aim point (used
+    to rank targets); ``retaliation_share``: reliable share
     of a victim system's surviving warheads that it launches back;
     ``striker_use_share``: share of each striker system's warheads used in its answer.
     """
