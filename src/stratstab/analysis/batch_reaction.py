@@ -54,6 +54,17 @@ class _Problems:
         )
         return arriving(launched[:, None], self.defense.rows(rows))[:, 0]
 
+    def rows(self, index: np.ndarray) -> _Problems:
+        """The problems at ``index``."""
+        return _Problems(
+            victim=self.victim.rows(index),
+            counts=self.counts[index],
+            defense=self.defense.rows(index),
+            launch_under_attack=self.launch_under_attack[index],
+            need=self.need[index],
+            plan=self.plan,
+        )
+
 
 def required_scale(
     problems: _Problems, size: int, *, landed_at_one: np.ndarray | None = None
@@ -139,14 +150,22 @@ def reaction_outputs(
     size = batch.size
     other = batch.base.scenario.other(side)
     problems, delta, lower = _stacked(batch, plans, side)
-    base_rows = np.arange(size)
-    at_one = problems.landed(np.arange(5 * size), np.ones(5 * size))
-    landed = at_one[base_rows]
-    scale = required_scale(problems, 5 * size, landed_at_one=at_one).reshape(5, size)
+    interceptors = batch.defenses[other].interceptors
+    # With no interceptors to take away, the "fewer interceptors" problem is the base
+    # problem itself: solve it once.
+    repeated = np.zeros((5, size), dtype=bool)
+    repeated[4] = lower == interceptors
+    solve = np.flatnonzero(~repeated.reshape(-1))
+    at_one = problems.landed(solve, np.ones(solve.size))
+    scale = np.empty((5, size))
+    scale.reshape(-1)[solve] = required_scale(
+        problems.rows(solve), solve.size, landed_at_one=at_one
+    )
+    scale[4, repeated[4]] = scale[0, repeated[4]]
+    landed = at_one[:size]  # the base problems come first
     total = batch.forces[side].total_warheads
     required = scale * total
     other_total = batch.forces[other].total_warheads
-    interceptors = batch.defenses[other].interceptors
     with np.errstate(divide="ignore", invalid="ignore"):
         slope_arsenal = np.where(
             other_total > 0,
