@@ -204,3 +204,22 @@ def test_crisis_outputs_are_the_exchange_part_of_all_outputs(us_us):
         np.testing.assert_array_equal(values, full[name], err_msg=name)
     with pytest.raises(InputError, match="crisis"):
         evaluate_batch(us_us, levers, outputs="reactions")
+
+
+def test_identical_neighbouring_weapon_types_are_merged():
+    from stratstab.analysis.batch import structure
+    from stratstab.analysis.batch_exchange import strike_plan, weapon_counts
+    from stratstab.analysis.batch_inputs import batch_resolved
+
+    scenario = load_scenario("us-china-2024-baseline")
+    base = structure(scenario, scenario.levers)
+    batch = batch_resolved(base, {}, 1)
+    plan = strike_plan(base, "CN")
+    china = batch.forces["CN"]
+    # China's four DF-41 entries carry the same warhead: one type in the queue.
+    assert plan.type_starts.size < plan.weapon_index.size
+    counts = weapon_counts(plan, china)
+    assert counts.shape == (1, plan.type_starts.size)
+    ready = (china.warheads * china.readiness)[:, plan.weapon_index]
+    np.testing.assert_allclose(counts.sum(axis=1), ready.sum(axis=1), rtol=1e-15)
+    assert np.all(np.diff(plan.sspk, axis=0).any(axis=1) | (np.diff(plan.reliability) != 0))
