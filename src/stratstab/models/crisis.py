@@ -150,7 +150,7 @@ def stability_ratio(*, c1: ArrayLike, c2: ArrayLike) -> NDArray[np.float64]:
     """
     first = np.asarray(c1, dtype=float)
     second = np.asarray(c2, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(second > 0, first / np.where(second > 0, second, 1.0), 1.0)
     return np.clip(ratio, 0.0, 1.0)
 
