@@ -135,3 +135,23 @@ def test_survivors_fall_as_strike_grows(levels):
     totals = outcome.total_surviving_warheads
     assert np.all(np.diff(totals) <= 1e-9)
     assert np.all((outcome.kill_probability >= 0) & (outcome.kill_probability <= 1))
+
+
+def test_equal_value_systems_keep_name_order_at_any_scale():
+    # Two silo fields of different size but the same warheads per aim point, like the
+    # Yumen and Hami fields: the strike order must not depend on how the scaled
+    # values happen to round.
+    def fields(scale):
+        return make_targets(
+            names=("field-b", "field-a"),
+            launchers=np.array([110.0, 120.0]) * scale,
+            warheads=np.array([11.0, 12.0]) * scale,
+            aim_points=np.array([110.0, 120.0]) * scale,
+            hardness_psi=np.array([2000.0, 2000.0]),
+            exposed_fraction=np.array([1.0, 1.0]),
+            fixed=np.array([True, True]),
+            warheads_per_aim_point=np.array([2, 2]),
+        )
+
+    for scale in np.linspace(0.3, 7.0, 301):
+        assert list(target_priority(fields(scale), make_weapons())) == [1, 0]  # field-a first

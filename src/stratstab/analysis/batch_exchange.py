@@ -27,6 +27,7 @@ from stratstab.analysis.batch_inputs import BatchDefense, BatchSide
 from stratstab.analysis.inputs import PROMPT_KINDS, Resolved
 from stratstab.models.defense import engage
 from stratstab.models.effects import kill_probability, lethality, sspk
+from stratstab.models.exchange import priority_key
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _priority_order(plan: StrikePlan, victim: BatchSide, targeted: np.ndarray) -
     per_aim_point = victim.warheads * exposed / np.maximum(victim.aim_points, 1.0)
     value = np.where(targeted, per_aim_point * plan.priority_kill / plan.per_point, -np.inf)
     names = np.broadcast_to(plan.rank_names, value.shape)
-    return np.lexsort((names, -value), axis=-1)
+    return np.lexsort((names, -priority_key(value)), axis=-1)
 
 
 def _queue_fill(

@@ -165,6 +165,24 @@ def _slice_means(
     return np.where(width > 0, weighted / np.where(width > 0, width, 1.0), fallback)
 
 
+def priority_key(value: ArrayLike, *, significant_digits: int = 10) -> NDArray[np.float64]:
+    """Target values rounded to ``significant_digits`` for ordering.
+
+    Systems of equal value (e.g. two fields of identical silos) must keep their name
+    order whatever the scale of the forces; unrounded, the last bit of floating-point
+    rounding would decide, and the strike order would flip as forces are scaled.
+    Non-finite values (untargeted systems) pass through unchanged.
+    """
+    v = np.asarray(value, dtype=float)
+    finite = np.isfinite(v) & (v != 0)
+    safe = np.where(finite, np.abs(v), 1.0)
+    exponent = np.floor(np.log10(safe)) - (significant_digits - 1)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        scale = 10.0**exponent
+        rounded = np.round(v / scale) * scale
+    return np.where(finite & np.isfinite(rounded), rounded, v)
+
+
 def target_priority(
     targets: TargetSystems, weapons: Weapons, *, method: str = "rule-2.62"
 ) -> NDArray[np.int64]:
@@ -189,7 +207,7 @@ def target_priority(
         targets.targeted, per_aim_point * p_kill / targets.warheads_per_aim_point, -np.inf
     )
     rank_names = np.argsort(np.argsort(np.array(targets.names, dtype=object)))
-    return np.lexsort((rank_names, -value)).astype(np.int64)
+    return np.lexsort((rank_names, -priority_key(value))).astype(np.int64)
 
 
 def counterforce_strike(
