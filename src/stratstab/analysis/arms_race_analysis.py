@@ -10,6 +10,7 @@ two sides' arsenal slopes be below 1 (REFERENCES §4).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,9 +24,7 @@ from stratstab.analysis.exchange_curves import (
 from stratstab.analysis.inputs import Resolved
 from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
 from stratstab.models.exchange import counterforce_strike
-
-MAX_SCALE = 1000.0
-BISECTION_STEPS = 60
+from stratstab.models.roots import new_search, next_factor, result, tell
 
 
 def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, float]:
@@ -60,31 +59,31 @@ def _with_interceptors(resolved: Resolved, side: str, interceptors: int) -> Reso
     return replace(resolved, scenario=resolved.scenario.model_copy(update={"defenses": defenses}))
 
 
-def required_scale(resolved: Resolved, side: str) -> float:
-    """Smallest factor on ``side``'s forces that meets its retaliation requirement (inf if none)."""
-    need = resolved.retaliation_requirement(side)
+def required_scale(
+    resolved: Resolved, side: str, *, start: float = 1.0, landed_at_start: float = math.nan
+) -> float:
+    """Smallest factor on ``side``'s forces that meets its retaliation requirement (inf if none).
 
-    def enough(factor: float) -> bool:
-        return (
-            arriving_after_full_strike(_with_side_scaled(resolved, side, factor), side)[0] >= need
-        )
-
-    low, high = 0.0, 1.0
-    while not enough(high):
-        low, high = high, high * 2.0
-        if high > MAX_SCALE:
-            return float("inf")
-    for _ in range(BISECTION_STEPS):
-        middle = 0.5 * (low + high)
-        low, high = (low, middle) if enough(middle) else (middle, high)
-        if high - low < 1e-6 * high:
-            break
-    return high
+    Found by the search of :mod:`stratstab.models.roots` to 1e-9 relative,
+    starting from the factor ``start`` (the forces as they are by default), whose
+    landed warheads may be given as ``landed_at_start``.
+    """
+    search = new_search(resolved.retaliation_requirement(side), start)
+    if not math.isnan(landed_at_start):
+        tell(search, start, landed_at_start)
+    while not math.isnan(factor := next_factor(search)):
+        scaled = _with_side_scaled(resolved, side, factor)
+        tell(search, factor, arriving_after_full_strike(scaled, side)[0])
+    return result(search)
 
 
-def required_warheads(resolved: Resolved, side: str) -> float:
-    """Deployed strategic warheads ``side`` needs for assured retaliation."""
-    return required_scale(resolved, side) * resolved.forces[side].total_warheads
+def required_warheads(resolved: Resolved, side: str, *, start: float = 1.0) -> float:
+    """Deployed strategic warheads ``side`` needs for assured retaliation.
+
+    ``start``: the factor on ``side``'s forces where the search begins (a nearby
+    answer, such as the requirement before a small change, saves steps).
+    """
+    return required_scale(resolved, side, start=start) * resolved.forces[side].total_warheads
 
 
 @dataclass(frozen=True)
@@ -109,20 +108,27 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
     forces = resolved.forces[side]
     landed, destroyed = arriving_after_full_strike(resolved, side)
     need = resolved.retaliation_requirement(side)
-    scale = required_scale(resolved, side)
+    scale = required_scale(resolved, side, landed_at_start=landed)
     required = scale * forces.total_warheads
 
     step = 0.1
     other_total = resolved.forces[other].total_warheads
-    up = required_warheads(_with_side_scaled(resolved, other, 1 + step), side)
-    down = required_warheads(_with_side_scaled(resolved, other, 1 - step), side)
+    # The perturbed requirements lie close to the base one: start their searches there.
+    near = scale if math.isfinite(scale) and scale > 0 else 1.0
+    up = required_warheads(_with_side_scaled(resolved, other, 1 + step), side, start=near)
+    down = required_warheads(_with_side_scaled(resolved, other, 1 - step), side, start=near)
     slope_arsenal = (up - down) / (2 * step * other_total) if other_total > 0 else 0.0
 
     interceptors = resolved.defense(other).interceptors
     delta = max(10, int(round(0.1 * interceptors)))
-    high_i = required_warheads(_with_interceptors(resolved, other, interceptors + delta), side)
+    more = _with_interceptors(resolved, other, interceptors + delta)
+    high_i = required_warheads(more, side, start=near)
     low_n = max(interceptors - delta, 0)
-    low_i = required_warheads(_with_interceptors(resolved, other, low_n), side)
+    low_i = (
+        required
+        if low_n == interceptors
+        else required_warheads(_with_interceptors(resolved, other, low_n), side, start=near)
+    )
     slope_interceptors = (high_i - low_i) / (interceptors + delta - low_n)
 
     defense = resolved.defense(other)

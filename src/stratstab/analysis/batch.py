@@ -21,30 +21,23 @@ from typing import Any
 
 import numpy as np
 
-from stratstab.analysis.batch_exchange import (
-    StrikePlan,
-    arriving,
-    maximum_strike,
-    retaliation_arriving,
-    strike_plan,
-    weapon_counts,
-)
+from stratstab.analysis import batch_kernel as kernel
+from stratstab.analysis.batch_exchange import StrikePlan, strike_plan
 from stratstab.analysis.batch_inputs import (
+    DEFENSE_ARRAY_FIELDS,
     BatchResolved,
     batch_resolved,
     is_modifier,
     is_structural,
 )
 from stratstab.analysis.batch_levers import lever_arrays
-from stratstab.analysis.batch_reaction import reaction_outputs
 from stratstab.analysis.evaluate import output_names
 from stratstab.analysis.inputs import Resolved, side_forces
 from stratstab.analysis.levers import SideModifiers, fold_levers
 from stratstab.analysis.scenario import Scenario
 from stratstab.errors import InputError
-from stratstab.models.crisis import cost, damage_fraction, first_strike_stability_index
+from stratstab.models.crisis import first_strike_stability_index
 
-STOP_RULE_TOLERANCE = 1e-12  # as stratstab.models.crisis.stop_rule
 #: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
 CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
 OUTPUT_SETS = ("all", "crisis")
@@ -64,98 +57,103 @@ def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str
     raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
 
 
-def stop_rule_index(*, striker_cost: np.ndarray, victim_cost: np.ndarray) -> np.ndarray:
-    """The striker's chosen level per variant (rows of ``(N, K)`` cost curves).
+def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
+    """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
+    targets = np.zeros((6, plan.per_point.size))
+    targets[kernel.PRIORITY_KILL] = plan.priority_kill
+    targets[kernel.PER_POINT] = plan.per_point
+    targets[kernel.TARGETED] = plan.targeted
+    targets[kernel.NAME_RANK] = plan.rank_names
+    targets[kernel.VICTIM_FIXED] = plan.victim_fixed
+    targets[kernel.RETALIATION_SHARE] = plan.retaliation_share
+    return (
+        np.ascontiguousarray(plan.weapon_index, dtype=np.int64),
+        np.ascontiguousarray(plan.type_starts, dtype=np.int64),
+        targets,
+        np.ascontiguousarray(plan.sspk, dtype=np.float64).reshape(
+            plan.reliability.size, plan.per_point.size
+        ),
+        np.ascontiguousarray(plan.reliability, dtype=np.float64),
+        float(plan.fratricide),
+        np.ascontiguousarray(plan.striker_use_share, dtype=np.float64),
+    )
 
-    Lowest own cost; among near-ties the one costing the victim most, then the smallest
-    strike — the rule of :func:`stratstab.models.crisis.stop_rule`, row by row.
 
-    References: Kent & Thaler (1989), the striker's stopping criterion.
+def evaluate_resolved(
+    batch: BatchResolved, *, outputs: str = "all", exhaustive: bool = False
+) -> dict[str, np.ndarray]:
+    """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`).
+
+    Runs the compiled :func:`stratstab.analysis.batch_kernel.evaluate_variants`.
+    ``exhaustive`` traces every level of the counterforce grid instead of bounding
+    the stop rule (the same results, slower; for tests).
     """
-    near_best = striker_cost <= striker_cost.min(axis=1, keepdims=True) + STOP_RULE_TOLERANCE
-    return np.argmax(np.where(near_best, victim_cost, -np.inf), axis=1)
-
-
-def _curve_outputs(batch: BatchResolved, plan: StrikePlan, striker: str) -> dict[str, np.ndarray]:
-    """The exchange when ``striker`` goes first, at the level its stop rule picks."""
     scenario = batch.base.scenario
-    victim = scenario.other(striker)
-    attacker, target = batch.forces[striker], batch.forces[victim]
-    counts = weapon_counts(plan, attacker)
-    levels = np.linspace(
-        0.0, maximum_strike(plan, counts, target), scenario.counterforce_levels, axis=1
-    )
-    survivors, spent, back = retaliation_arriving(
-        plan,
-        counts=counts,
-        victim=target,
-        levels=levels,
-        launch_under_attack=batch.launch_under_attack[victim],
-        defense=batch.defenses[striker],
-    )
-    held = attacker.warheads
-    # The striker answers with everything it did not spend on counterforce.
-    mean_use_reliability = (held * plan.striker_use_share * attacker.reliability).sum(
-        axis=1
-    ) / np.maximum(held.sum(axis=1), 1e-12)
-    reserve = (
-        np.maximum(attacker.total_warheads[:, None] - spent, 0.0) * mean_use_reliability[:, None]
-    )
-    reserve_arriving = arriving(reserve, batch.defenses[victim])
-    striker_damage = damage_fraction(arriving_warheads=back, w80=batch.w80[striker][:, None])
-    victim_damage = damage_fraction(
-        arriving_warheads=reserve_arriving, w80=batch.w80[victim][:, None]
-    )
-    weights = dict(
-        own_weight_exponent=scenario.cost.own_weight_exponent,
-        enemy_weight=scenario.cost.enemy_weight,
-    )
-    striker_cost = cost(own_damage=striker_damage, enemy_damage=victim_damage, **weights)
-    victim_cost = cost(own_damage=victim_damage, enemy_damage=striker_damage, **weights)
-    index = stop_rule_index(striker_cost=striker_cost, victim_cost=victim_cost)
-    rows = np.arange(batch.size)
-    return {
-        "victim_surviving": survivors[rows, index],
-        "victim_arriving": back[rows, index],
-        "striker_damage": striker_damage[rows, index],
-        "striker_cost": striker_cost[rows, index],
-        "victim_cost": victim_cost[rows, index],
-    }
-
-
-def evaluate_resolved(batch: BatchResolved, *, outputs: str = "all") -> dict[str, np.ndarray]:
-    """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`)."""
-    sides = batch.base.scenario.sides
-    plans = {side: strike_plan(batch.base, side) for side in sides}
-    curves = {side: _curve_outputs(batch, plans[side], side) for side in sides}
-    out: dict[str, np.ndarray] = {}
-    c1 = {side: curves[side]["striker_cost"] for side in sides}
-    c2 = {side: curves[batch.base.scenario.other(side)]["victim_cost"] for side in sides}
+    sides = scenario.sides
     first, second = sides
+    forces = [batch.forces[s] for s in sides]
+    defenses = np.ascontiguousarray(
+        np.stack(
+            [
+                np.stack([getattr(batch.defenses[s], f) for f in DEFENSE_ARRAY_FIELDS], axis=1)
+                for s in sides
+            ]
+        ),
+        dtype=np.float64,
+    )
+    interceptors = defenses[:, :, 0]
+    delta = np.maximum(10.0, np.round(0.1 * interceptors))
+    per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
+    kernel.evaluate_variants(
+        tuple(_plan_arrays(strike_plan(batch.base, side)) for side in sides),
+        tuple(
+            np.ascontiguousarray(
+                np.stack([f.warheads, f.aim_points, f.survivability]), dtype=np.float64
+            )
+            for f in forces
+        ),
+        tuple(np.ascontiguousarray(f.fixed, dtype=np.bool_) for f in forces),
+        tuple(np.ascontiguousarray(f.reliability, dtype=np.float64) for f in forces),
+        defenses,
+        np.array([batch.defenses[s].shoot_look_shoot for s in sides], dtype=np.bool_),
+        np.ascontiguousarray(
+            np.stack(
+                [
+                    np.stack([batch.w80[s] for s in sides]),
+                    np.stack([batch.launch_under_attack[s] for s in sides]),
+                    np.stack([batch.requirement[s] for s in sides]),
+                    delta,
+                    np.maximum(interceptors - delta, 0.0),
+                ]
+            ),
+            dtype=np.float64,
+        ),
+        (
+            int(scenario.counterforce_levels),
+            float(scenario.cost.own_weight_exponent),
+            float(scenario.cost.enemy_weight),
+            bool(exhaustive),
+            outputs == "all",
+        ),
+        per_side,
+    )
+    out: dict[str, np.ndarray] = {}
+    column = {name: q for q, name in enumerate(kernel.SIDE_OUTPUTS)}
+    for x, side in enumerate(sides):
+        for name, q in column.items():
+            out[f"{side}.{name}"] = per_side[:, x, q]
     out["crisis_stability_index"] = np.asarray(
         first_strike_stability_index(
-            c1_a=c1[first], c2_a=c2[first], c1_b=c1[second], c2_b=c2[second]
+            c1_a=out[f"{first}.c1"],
+            c2_a=out[f"{first}.c2"],
+            c1_b=out[f"{second}.c1"],
+            c2_b=out[f"{second}.c2"],
         ),
         dtype=float,
     )
-    reactions = (
-        {side: reaction_outputs(batch, plans, side) for side in sides}
-        if outputs == "all"
-        else {side: {} for side in sides}
+    out["arms_race_slope_product"] = np.abs(
+        out[f"{first}.reaction_slope_arsenal"] * out[f"{second}.reaction_slope_arsenal"]
     )
-    if outputs == "all":
-        out["arms_race_slope_product"] = np.abs(
-            reactions[first]["reaction_slope_arsenal"] * reactions[second]["reaction_slope_arsenal"]
-        )
-    for side in sides:
-        struck = curves[batch.base.scenario.other(side)]
-        out[f"{side}.surviving_warheads"] = struck["victim_surviving"]
-        out[f"{side}.arriving_warheads"] = struck["victim_arriving"]
-        out[f"{side}.damage_fraction"] = struck["striker_damage"]
-        out[f"{side}.c1"] = c1[side]
-        out[f"{side}.c2"] = c2[side]
-        for name, values in reactions[side].items():
-            out[f"{side}.{name}"] = values
     return {name: out[name] for name in batch_output_names(sides, outputs)}
 
 
