@@ -37,6 +37,7 @@ from stratstab.analysis.levers import SideModifiers, fold_levers
 from stratstab.analysis.scenario import Scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index
+from stratstab.models.effects import kill_probability
 
 #: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
 CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
@@ -57,6 +58,20 @@ def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str
     raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
 
 
+def _kill_table(plan: StrikePlan) -> np.ndarray:
+    """``(2, n_types, n)``: SSPK of each weapon type against each target system, and the
+    kill probability of that type alone at the plan's warheads per aim point."""
+    shape = (plan.reliability.size, plan.per_point.size)
+    single = np.asarray(plan.sspk, dtype=np.float64).reshape(shape)
+    alone = kill_probability(
+        sspk=np.clip(single, 0.0, 1.0),
+        reliability=np.clip(plan.reliability, 0.0, 1.0)[:, None],
+        shots=plan.per_point[None, :],
+        fratricide=plan.fratricide,
+    )
+    return np.ascontiguousarray(np.stack([single, np.broadcast_to(alone, shape)]))
+
+
 def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
     """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
     targets = np.zeros((6, plan.per_point.size))
@@ -70,9 +85,7 @@ def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
         np.ascontiguousarray(plan.weapon_index, dtype=np.int64),
         np.ascontiguousarray(plan.type_starts, dtype=np.int64),
         targets,
-        np.ascontiguousarray(plan.sspk, dtype=np.float64).reshape(
-            plan.reliability.size, plan.per_point.size
-        ),
+        _kill_table(plan),
         np.ascontiguousarray(plan.reliability, dtype=np.float64),
         float(plan.fratricide),
         np.ascontiguousarray(plan.striker_use_share, dtype=np.float64),

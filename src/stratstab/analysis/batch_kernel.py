@@ -257,30 +257,47 @@ def _fill_victim(base, i, factor, launch_under_attack, targets, victim):
 
 
 @jit
-def _left(targets, sspk, reliability, fratricide, j, start, stop, edges, victim):
+def _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim):
     """Warheads left of victim system ``j`` struck with the queue slice ``[start, stop)``
-    (``batch_exchange._left`` for one system)."""
+    (``batch_exchange._left`` for one system).
+
+    ``kill``: ``(2, n_types, n)``, each weapon type's SSPK against each system, then its
+    kill probability there (what a slice of that one type achieves).
+    """
+    if not stop > start:
+        return victim[WARHEADS, j]  # nothing struck: nothing destroyed
     n_types = reliability.size
     total = 0.0
     weighted_sspk = 0.0
     weighted_reliability = 0.0
+    types = 0
+    only = 0
     for t in range(n_types):
         lower = edges[t]
         width = edges[t + 1] - edges[t]
         overlap = min(max(stop - lower, 0.0), width) - min(max(start - lower, 0.0), width)
+        if overlap > 0:
+            types += 1
+            only = t
         total += overlap
-        weighted_sspk += overlap * sspk[t, j]
+        weighted_sspk += overlap * kill[0, t, j]
         weighted_reliability += overlap * reliability[t]
-    if total > 0:
-        mean_sspk = weighted_sspk / total
-        mean_reliability = weighted_reliability / total
-    else:
-        mean_sspk = sspk[0, j]
-        mean_reliability = reliability[0]
     per_point = targets[PER_POINT, j]
-    p_kill = kill_probability(
-        min(max(mean_sspk, 0.0), 1.0), min(max(mean_reliability, 0.0), 1.0), per_point, fratricide
-    )
+    if types == 1:
+        p_kill = kill[1, only, j]
+    else:
+        if total > 0:
+            mean_sspk = weighted_sspk / total
+            mean_reliability = weighted_reliability / total
+        else:
+            mean_sspk = kill[0, 0, j]
+            mean_reliability = reliability[0]
+        p_kill = kill_probability(
+            min(max(mean_sspk, 0.0), 1.0),
+            min(max(mean_reliability, 0.0), 1.0),
+            per_point,
+            fratricide,
+        )
     covered = (stop - start) / per_point
     exposed = 1.0 - victim[SURVIVABILITY, j]
     destroyed = exposed * (covered / max(victim[AIM_POINTS, j], 1.0)) * p_kill
@@ -295,12 +312,12 @@ def _left(targets, sspk, reliability, fratricide, j, start, stop, edges, victim)
 def full_strike_landed(factor, args):
     """Warheads landed in retaliation after the largest strike, victim forces times ``factor``.
 
-    ``args``: (targets, sspk, reliability, fratricide, counts, edges of the attacker's
+    ``args``: (targets, kill, reliability, fratricide, counts, edges of the attacker's
     plan; the victim's base counts and variant index, its launch under attack; the
     victim working array and order scratch; the attacker's defense and doctrine flag).
     The single-level strike of ``arms_race_analysis.arriving_after_full_strike``.
     """
-    targets, sspk, reliability, fratricide, counts, edges = args[:6]
+    targets, kill, reliability, fratricide, counts, edges = args[:6]
     base, i, launch_under_attack, victim, order, defense, sls = args[6:]
     _fill_victim(base, i, factor, launch_under_attack, targets, victim)
     n = targets.shape[1]
@@ -329,7 +346,7 @@ def full_strike_landed(factor, args):
     for r in range(n):
         j = order[r]
         stop = victim[SLICE_END, j]
-        left = _left(targets, sspk, reliability, fratricide, j, start, stop, edges, victim)
+        left = _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim)
         victim[VALUE, j] = left * targets[RETALIATION_SHARE, j]
         start = stop
     for j in range(n):
@@ -341,7 +358,7 @@ def full_strike_landed(factor, args):
 
 
 @jit
-def _rank(targets, sspk, reliability, fratricide, counts, edges, victim, order, curve):
+def _rank(targets, kill, reliability, fratricide, counts, edges, victim, order, curve):
     """Rank the victim's systems; fill slice bounds and running sums into ``curve``.
 
     Returns the largest sensible strike (all weapons, or full coverage).
@@ -369,7 +386,7 @@ def _rank(targets, sspk, reliability, fratricide, counts, edges, victim, order, 
         j = order[r]
         if n_types > 0:
             start, stop = curve[STARTS, r], curve[ENDS, r]
-            left = _left(targets, sspk, reliability, fratricide, j, start, stop, edges, victim)
+            left = _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim)
         else:
             left = victim[WARHEADS, j]
         curve[COVERED, r + 1] = curve[COVERED, r] + left
@@ -409,7 +426,7 @@ def _monotone(traced, size):
 def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, stack):
     """The striker's stop-rule choice along a grid of ``size`` counterforce levels.
 
-    ``strike``: (targets, sspk, reliability, fratricide, counts, edges, victim, order,
+    ``strike``: (targets, kill, reliability, fratricide, counts, edges, victim, order,
     curve) with ``curve`` filled by :func:`_rank`; ``striker``: (largest strike,
     striker's warheads, their mean reliability in use, striker's ``w80``, victim's
     ``w80``); ``defenses``: (striker's defense, its flag, victim's defense, its flag);
@@ -417,7 +434,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     (victim survivors, retaliation arriving, striker damage, striker cost, victim cost,
     chosen grid index), as ``exchange_curves`` with ``crisis.stop_rule``.
     """
-    targets, sspk, reliability, fratricide, counts, edges, victim, order, curve = strike
+    targets, kill, reliability, fratricide, counts, edges, victim, order, curve = strike
     maximum, total_held, use_reliability, w80_striker, w80_victim = striker
     striker_defense, striker_sls, victim_defense, victim_sls = defenses
     exponent, enemy_weight = costs
@@ -507,7 +524,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
                 j = order[current]
                 start = curve[STARTS, current]
                 stop = max(budget, start)
-                left = _left(targets, sspk, reliability, fratricide, j, start, stop, edges, victim)
+                left = _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim)
                 surviving = curve[COVERED, current] + left + curve[UNTOUCHED, current + 1]
                 launched = (
                     curve[COVERED_LAUNCH, current]
@@ -554,13 +571,13 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
 def _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratch, out):
     """Reaction-function outputs of side ``x`` (the victim of the other's full strike)."""
     o = 1 - x
-    queue, type_starts, targets, sspk, reliability, fratricide, _ = plans[o]
+    queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
     counts, edges, victim, order, defense = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
     defense[:] = defenses[o, i]
     interceptors = defense[0]
     need_x = need[x, i]
-    args = (targets, sspk, reliability, fratricide, counts, edges)
+    args = (targets, kill, reliability, fratricide, counts, edges)
     args = args + (bases[x], i, lua[x, i], victim, order, defense, sls[o])
     # The forces as they are, then the other side's arsenal 10 % up and down, then its
     # interceptors up and down; the perturbed searches start at the base answer.
@@ -624,12 +641,12 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
     for i in range(n_rows):
         for s in range(2):
             v = 1 - s
-            queue, type_starts, targets, sspk, rel, fratricide, use_share = plans[s]
+            queue, type_starts, targets, kill, rel, fratricide, use_share = plans[s]
             weapon_counts(queue, type_starts, bases[s], i, fixed[s], 1.0, counts[s], edges[s])
             _fill_victim(bases[v], i, 1.0, lua[v, i], targets, victim)
-            strike = (targets, sspk, rel, fratricide, counts[s], edges[s], victim, order, curve)
+            strike = (targets, kill, rel, fratricide, counts[s], edges[s], victim, order, curve)
             maximum = _rank(
-                targets, sspk, rel, fratricide, counts[s], edges[s], victim, order, curve
+                targets, kill, rel, fratricide, counts[s], edges[s], victim, order, curve
             )
             total_held = 0.0
             reliable_use = 0.0

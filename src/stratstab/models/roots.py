@@ -22,8 +22,10 @@ its own loop around the compiled model), and both take the same steps::
 
 References
 ----------
-M. Dowell and P. Jarratt, "A modified regula falsi method for computing the root of
-an equation", *BIT* 11 (1971) 168-174 (the Illinois method).
+N. Anderson and A. Bjorck, "A new high order method of regula falsi type for
+computing a root of an equation", *BIT* 13 (1973) 253-264; J. A. Ford, "Improved
+algorithms of Illinois-type for the numerical solution of nonlinear equations",
+University of Essex report CSM-257 (1995), which compares the variants.
 """
 
 from __future__ import annotations
@@ -34,13 +36,15 @@ import numpy as np
 
 #: Relative width of the final bracket around the crossing.
 RELATIVE_TOLERANCE = 1e-9
-#: Factors beyond this are reported as unreachable (``inf``).
+#: The largest factor tried; a requirement not met there is unreachable (``inf``).
 MAX_FACTOR = 1000.0
-#: Safety bound on the number of narrowing steps (they take about ten).
+#: Safety bound on the number of narrowing steps (they take about five).
 MAX_STEPS = 200
+#: How far past the proportional guess the first extension of the bracket reaches.
+PROPORTIONAL_MARGIN = 1e-3
 
 # Slots of the state array.
-_PHASE, _NEED, _LOW, _G_LOW, _HIGH, _G_HIGH, _KEPT, _WIDTH, _STEP, _RESULT = range(10)
+_PHASE, _NEED, _LOW, _G_LOW, _HIGH, _G_HIGH, _WIDTH_1, _WIDTH_2, _STEP, _RESULT, _MOVED = range(11)
 # Phases: doubling until the requirement is met, narrowing the bracket, finished.
 _DOUBLING, _NARROWING, _DONE = 0.0, 1.0, 2.0
 
@@ -52,7 +56,7 @@ def new_search(need: float, start: float) -> np.ndarray:
     tries ``start`` (> 0) first.  A requirement of zero or less needs no forces: the
     search is then finished at once with the factor 0.
     """
-    state = np.zeros(10)
+    state = np.zeros(11)
     state[_NEED] = need
     state[_G_LOW] = -need
     state[_HIGH] = start
@@ -65,11 +69,13 @@ def new_search(need: float, start: float) -> np.ndarray:
 def next_factor(state: np.ndarray) -> float:
     """The factor to evaluate next, or NaN when the search is finished.
 
-    While the requirement is not met the factor doubles (``inf`` beyond
-    :data:`MAX_FACTOR`).  Then the bracket narrows by Illinois steps — regula falsi
-    that halves the weight of an end kept twice in a row — each kept a quarter of the
-    tolerance inside the bracket, with a bisection whenever two steps have not halved
-    it, until it is narrower than :data:`RELATIVE_TOLERANCE` relative.
+    While the requirement is not met the factor grows: first to just past the
+    proportional guess ``factor * need / value`` (at most doubling), then by doubling
+    (up to :data:`MAX_FACTOR`; a requirement not met there gives ``inf``).  Then
+    the bracket narrows by regula falsi with the Anderson-Bjorck weights, each step
+    kept a quarter of the tolerance inside the bracket and a bisection whenever two
+    steps have not halved it, until it is narrower than :data:`RELATIVE_TOLERANCE`
+    relative.
     """
     phase = state[_PHASE]
     if phase == _DONE:
@@ -83,10 +89,10 @@ def next_factor(state: np.ndarray) -> float:
         state[_PHASE] = _DONE
         state[_RESULT] = high
         return math.nan
-    bisect = False
-    if step % 2 == 0:
-        bisect = step > 0 and width > 0.5 * state[_WIDTH]
-        state[_WIDTH] = width
+    # Two steps that have not halved the bracket: bisect once.
+    bisect = step >= 2 and width > 0.5 * state[_WIDTH_2]
+    state[_WIDTH_2] = state[_WIDTH_1]
+    state[_WIDTH_1] = width
     if bisect:
         return 0.5 * (low + high)
     g_low, g_high = state[_G_LOW], state[_G_HIGH]
@@ -102,27 +108,40 @@ def tell(state: np.ndarray, factor: float, value: float) -> None:
         if g >= 0.0:
             state[_G_HIGH] = g
             state[_PHASE] = _NARROWING
+            state[_STEP] = 0.0
             return
         state[_LOW] = factor
         state[_G_LOW] = g
-        state[_HIGH] = 2.0 * factor
-        if state[_HIGH] > MAX_FACTOR:
+        # First miss: a proportional guess just past the crossing (the value is zero at
+        # zero and rises about in proportion), at most doubling; later misses double.
+        grow = 2.0
+        if state[_STEP] == 0.0 and value > 0.0:
+            grow = min(2.0, max(state[_NEED] / value, 1.0) * (1.0 + PROPORTIONAL_MARGIN))
+        state[_STEP] = 1.0
+        if factor >= MAX_FACTOR:
             state[_PHASE] = _DONE
             state[_RESULT] = math.inf
+        state[_HIGH] = min(grow * factor, MAX_FACTOR)
         return
     state[_STEP] += 1.0
+    # Anderson-Bjorck: when the same end moves twice in a row, the end that stays has
+    # its value scaled by how much the moving end's value shrank (by half if it did
+    # not), so that the next secant step reaches across the crossing instead of
+    # creeping up on it from one side.
     if g >= 0.0:
+        if state[_MOVED] == 1.0:
+            shrink = 1.0 - g / state[_G_HIGH] if state[_G_HIGH] > 0.0 else 0.5
+            state[_G_LOW] *= shrink if shrink > 0.0 else 0.5
         state[_HIGH] = factor
         state[_G_HIGH] = g
-        if state[_KEPT] == 1.0:
-            state[_G_LOW] = 0.5 * state[_G_LOW]
-        state[_KEPT] = 1.0
+        state[_MOVED] = 1.0
     else:
+        if state[_MOVED] == -1.0:
+            shrink = 1.0 - g / state[_G_LOW] if state[_G_LOW] < 0.0 else 0.5
+            state[_G_HIGH] *= shrink if shrink > 0.0 else 0.5
         state[_LOW] = factor
         state[_G_LOW] = g
-        if state[_KEPT] == -1.0:
-            state[_G_HIGH] = 0.5 * state[_G_HIGH]
-        state[_KEPT] = -1.0
+        state[_MOVED] = -1.0
 
 
 def result(state: np.ndarray) -> float:
