@@ -42,6 +42,8 @@ from stratstab.models.effects import kill_probability
 #: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
 CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
 OUTPUT_SETS = ("all", "crisis")
+#: What the kernel reports doing, per side (see :func:`evaluate_resolved`).
+WORK = ("stop_rule_level", "levels_traced", "full_strike_evaluations")
 
 
 def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str]:
@@ -93,13 +95,19 @@ def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
 
 
 def evaluate_resolved(
-    batch: BatchResolved, *, outputs: str = "all", exhaustive: bool = False
+    batch: BatchResolved,
+    *,
+    outputs: str = "all",
+    exhaustive: bool = False,
+    work: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`).
 
     Runs the compiled :func:`stratstab.analysis.batch_kernel.evaluate_variants`.
     ``exhaustive`` traces every level of the counterforce grid instead of bounding
-    the stop rule (the same results, slower; for tests).
+    the stop rule (the same results, slower; for tests).  ``work``, if given, receives
+    per side (as the striker) ``SIDE.stop_rule_level`` and ``SIDE.levels_traced``, and
+    ``SIDE.full_strike_evaluations`` of its reaction functions: what the kernel did.
     """
     scenario = batch.base.scenario
     sides = scenario.sides
@@ -117,6 +125,7 @@ def evaluate_resolved(
     interceptors = defenses[:, :, 0]
     delta = np.maximum(10.0, np.round(0.1 * interceptors))
     per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
+    done = np.zeros((batch.size, 2, 3))
     kernel.evaluate_variants(
         tuple(_plan_arrays(strike_plan(batch.base, side)) for side in sides),
         tuple(
@@ -149,7 +158,12 @@ def evaluate_resolved(
             outputs == "all",
         ),
         per_side,
+        done,
     )
+    if work is not None:
+        for x, side in enumerate(sides):
+            for q, name in enumerate(WORK):
+                work[f"{side}.{name}"] = done[:, x, q]
     out: dict[str, np.ndarray] = {}
     column = {name: q for q, name in enumerate(kernel.SIDE_OUTPUTS)}
     for x, side in enumerate(sides):

@@ -314,11 +314,13 @@ def full_strike_landed(factor, args):
 
     ``args``: (targets, kill, reliability, fratricide, counts, edges of the attacker's
     plan; the victim's base counts and variant index, its launch under attack; the
-    victim working array and order scratch; the attacker's defense and doctrine flag).
+    victim working array and order scratch; the attacker's defense and doctrine flag;
+    a tally whose first entry counts the calls).
     The single-level strike of ``arms_race_analysis.arriving_after_full_strike``.
     """
     targets, kill, reliability, fratricide, counts, edges = args[:6]
-    base, i, launch_under_attack, victim, order, defense, sls = args[6:]
+    base, i, launch_under_attack, victim, order, defense, sls, tally = args[6:]
+    tally[0] += 1.0
     _fill_victim(base, i, factor, launch_under_attack, targets, victim)
     n = targets.shape[1]
     n_types = counts.size
@@ -432,7 +434,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     ``w80``); ``defenses``: (striker's defense, its flag, victim's defense, its flag);
     ``costs``: (exponent, enemy weight); ``traced``/``stack``: scratch.  Returns
     (victim survivors, retaliation arriving, striker damage, striker cost, victim cost,
-    chosen grid index), as ``exchange_curves`` with ``crisis.stop_rule``.
+    chosen grid index, levels traced), as ``exchange_curves`` with ``crisis.stop_rule``.
     """
     targets, kill, reliability, fratricide, counts, edges, victim, order, curve = strike
     maximum, total_held, use_reliability, w80_striker, w80_victim = striker
@@ -452,6 +454,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     phase = 0
     k_next = 0
     top = 0
+    tally = 0
     best = math.inf
     while True:
         if phase == 0:
@@ -546,6 +549,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
         traced[SURVIVING, k] = surviving
         traced[BACK, k] = back
         traced[TRACED, k] = 1.0
+        tally += 1
         best = min(best, traced[STRIKER_COST, k])
     # The stop rule over the traced levels (no other level can be near the minimum).
     chosen = -1
@@ -561,6 +565,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
         traced[STRIKER_COST, chosen],
         traced[VICTIM_COST, chosen],
         chosen,
+        tally,
     )
 
 
@@ -572,13 +577,13 @@ def _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratc
     """Reaction-function outputs of side ``x`` (the victim of the other's full strike)."""
     o = 1 - x
     queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
-    counts, edges, victim, order, defense = scratch
+    counts, edges, victim, order, defense, tally = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
     defense[:] = defenses[o, i]
     interceptors = defense[0]
     need_x = need[x, i]
     args = (targets, kill, reliability, fratricide, counts, edges)
-    args = args + (bases[x], i, lua[x, i], victim, order, defense, sls[o])
+    args = args + (bases[x], i, lua[x, i], victim, order, defense, sls[o], tally)
     # The forces as they are, then the other side's arsenal 10 % up and down, then its
     # interceptors up and down; the perturbed searches start at the base answer.
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
@@ -612,7 +617,7 @@ def _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratc
 
 
 @jit
-def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, settings, out):
+def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, settings, out, work):
     """Per-side outputs of every variant into ``out`` (``(N, 2, len(SIDE_OUTPUTS))``).
 
     ``plans``: per side, its strike plan on the other (queue, type starts, targets,
@@ -622,7 +627,9 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
     shoot-look-shoot flags; ``values``: ``(6, 2, N)`` w80, launch under attack,
     retaliation requirement, and the interceptor step and lowered count of the slope;
     ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions).
-    Returns the grid index each striker's stop rule chose, ``(N, 2)``.
+    ``work`` ``(N, 2, 3)`` receives, per side, the grid index its stop rule chose as
+    the striker, the grid levels traced to find it, and the full-strike evaluations
+    its reaction functions took (0 without them).
     """
     size, exponent, enemy_weight, exhaustive, reactions = settings
     w80, lua, need, steps = values[0], values[1], values[2], values[3:5]
@@ -636,7 +643,7 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
     defense = np.empty(9)
     counts = (np.empty(plans[0][1].size), np.empty(plans[1][1].size))
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
-    chosen = np.empty((n_rows, 2), dtype=np.int64)
+    tally = np.zeros(1)
     results = np.empty((2, 5))
     for i in range(n_rows):
         for s in range(2):
@@ -662,7 +669,7 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
                 w80[v, i],
             )
             pair = (defenses[s, i], sls[s], defenses[v, i], sls[v])
-            surviving, back, damage, striker_cost, victim_cost, index = exchange_curve(
+            surviving, back, damage, striker_cost, victim_cost, index, traces = exchange_curve(
                 strike, striker, pair, size, (exponent, enemy_weight), exhaustive, traced, stack
             )
             results[s, 0] = surviving
@@ -670,7 +677,8 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
             results[s, 2] = damage
             results[s, 3] = striker_cost
             results[s, 4] = victim_cost
-            chosen[i, s] = index
+            work[i, s, 0] = index
+            work[i, s, 1] = traces
         for x in range(2):
             struck = 1 - x
             out[i, x, 0] = results[struck, 0]
@@ -682,6 +690,7 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
                 out[i, x, q] = math.nan
         if reactions:
             for x in range(2):
-                scratch = (counts[1 - x], edges[1 - x], victim, order, defense)
+                tally[0] = 0.0
+                scratch = (counts[1 - x], edges[1 - x], victim, order, defense, tally)
                 _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratch, out)
-    return chosen
+                work[i, x, 2] = tally[0]

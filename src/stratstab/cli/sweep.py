@@ -137,9 +137,9 @@ def sweep(
     chunk_size: Annotated[
         int,
         typer.Option(
-            help="Evaluations per chunk; bounds memory (about 100 MB per 1,000 per worker)."
+            help="Evaluations per chunk; bounds memory (about 1 MB per 1,000 per worker)."
         ),
-    ] = 2000,
+    ] = 50_000,
     plot: Annotated[
         Path | None,
         typer.Option(
