@@ -57,6 +57,10 @@ WARHEADS, AIM_POINTS, SURVIVABILITY, SAVED, VALUE, SLICE_END = range(6)
 #: Rows of the per-rank array (``curve``) and of the per-level array (``traced``).
 STARTS, ENDS, COVERED, COVERED_LAUNCH, UNTOUCHED, UNTOUCHED_LAUNCH = range(6)
 OWN_TERM, ENEMY_TERM, STRIKER_COST, VICTIM_COST, SURVIVING, BACK, TRACED = range(7)
+#: A defense row: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS``, then the powers
+#: ``(1 - pk) ** k`` for whole numbers of shots below MISS_POWERS.
+DEFENSE_FIELDS = 9
+MISS_POWERS = 24
 SLOPE_STEP = 0.1  # relative change of the other side's arsenal for the arsenal slope
 #: Per-side outputs, in the kernel's output order.
 SIDE_OUTPUTS = (
@@ -118,39 +122,54 @@ def _spread(interceptors, objects, per_object):
 
 
 @jit
-def _barrage_leak(pk, q, shots):
-    return 1.0 - q * (1.0 - (1.0 - pk) ** shots)
+def defense_row(fields, out):
+    """A defense's fields followed by the powers ``(1 - pk) ** k``, k < MISS_POWERS."""
+    for f in range(DEFENSE_FIELDS):
+        out[f] = fields[f]
+    miss = 1.0 - fields[1]
+    for k in range(MISS_POWERS):
+        out[DEFENSE_FIELDS + k] = miss ** float(k)
 
 
 @jit
-def _sls_leak(pk, q, ka, first, second):
-    stopped_later = ka * (1.0 - (1.0 - pk) ** second)
-    return q * (1.0 - pk) ** first * (1.0 - stopped_later) + (1.0 - q)
+def _miss(defense, shots):
+    """``(1 - pk) ** shots`` for a whole number of shots (from the row's powers)."""
+    if shots < MISS_POWERS:
+        return defense[DEFENSE_FIELDS + int(shots)]
+    return (1.0 - defense[1]) ** shots
 
 
 @jit
-def _alive(pk, q, shots):
-    return q * (1.0 - pk) ** shots + (1.0 - q)
+def _sls_leak(defense, first, second):
+    q, ka = defense[3], defense[8]
+    stopped_later = ka * (1.0 - _miss(defense, second))
+    return q * _miss(defense, first) * (1.0 - stopped_later) + (1.0 - q)
 
 
 @jit
 def _corner(rvs, decoys, defense, shoot_look_shoot):
-    """Expected leakers for whole numbers of RVs and decoys (``_engagement.engage_counts``)."""
-    interceptors, pk, first, q, rho = defense[0], defense[1], defense[2], defense[3], defense[4]
+    """Expected leakers for whole numbers of RVs and decoys (``_engagement.engage_counts``).
+
+    ``defense``: a row of :func:`defense_row`.
+    """
+    interceptors, first, q, rho = defense[0], defense[2], defense[3], defense[4]
     second, ka = defense[7], defense[8]
     objects = rvs + decoys
     k1, f1, used1 = _spread(interceptors, objects, first)
     if not shoot_look_shoot:
-        leak = f1 * _barrage_leak(pk, q, k1 + 1.0) + (1.0 - f1) * _barrage_leak(pk, q, k1)
+        leak_more = 1.0 - q * (1.0 - _miss(defense, k1 + 1.0))
+        leak = f1 * leak_more + (1.0 - f1) * (1.0 - q * (1.0 - _miss(defense, k1)))
     else:
         left = math.inf if math.isinf(interceptors) else interceptors - used1
-        seen = objects * ka * (f1 * _alive(pk, q, k1 + 1.0) + (1.0 - f1) * _alive(pk, q, k1))
+        alive_more = q * _miss(defense, k1 + 1.0) + (1.0 - q)
+        alive = q * _miss(defense, k1) + (1.0 - q)
+        seen = objects * ka * (f1 * alive_more + (1.0 - f1) * alive)
         k2, f2, _ = _spread(left, seen, second)
         leak = 0.0
-        leak += f1 * f2 * _sls_leak(pk, q, ka, k1 + 1.0, k2 + 1.0)
-        leak += f1 * (1.0 - f2) * _sls_leak(pk, q, ka, k1 + 1.0, k2)
-        leak += (1.0 - f1) * f2 * _sls_leak(pk, q, ka, k1, k2 + 1.0)
-        leak += (1.0 - f1) * (1.0 - f2) * _sls_leak(pk, q, ka, k1, k2)
+        leak += f1 * f2 * _sls_leak(defense, k1 + 1.0, k2 + 1.0)
+        leak += f1 * (1.0 - f2) * _sls_leak(defense, k1 + 1.0, k2)
+        leak += (1.0 - f1) * f2 * _sls_leak(defense, k1, k2 + 1.0)
+        leak += (1.0 - f1) * (1.0 - f2) * _sls_leak(defense, k1, k2)
     return rho * rvs * leak + (1.0 - rho) * rvs
 
 
@@ -158,7 +177,8 @@ def _corner(rvs, decoys, defense, shoot_look_shoot):
 def arriving(rvs, defense, shoot_look_shoot):
     """Expected warheads through a defense (``defense.engage(...).expected_leakers``).
 
-    ``defense``: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS`` for one variant.
+    ``defense``: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS`` for one variant,
+    then powers of the miss probability (see :func:`defense_row`).
     No interceptors: everything arrives.  Real-valued counts are interpolated
     bilinearly between whole numbers of RVs and of unrejected decoys.
     """
@@ -410,29 +430,47 @@ def _rank(targets, kill, reliability, fratricide, counts, edges, victim, order, 
 
 
 @jit
-def _monotone(traced, size):
-    """True if both damage terms never rise from one traced level to the next."""
-    previous = -1
-    for k in range(size):
-        if traced[TRACED, k] == 1.0:
-            if previous >= 0 and (
-                traced[OWN_TERM, k] > traced[OWN_TERM, previous] + MONOTONE_SLACK
-                or traced[ENEMY_TERM, k] > traced[ENEMY_TERM, previous] + MONOTONE_SLACK
-            ):
-                return False
-            previous = k
+def _monotone(traced, visited, count):
+    """True if both damage terms never rise from one traced level to the next.
+
+    ``visited[:count]``: the traced levels, sorted here in place.
+    """
+    for r in range(1, count):  # insertion sort: a few dozen levels
+        k = visited[r]
+        s = r
+        while s > 0 and visited[s - 1] > k:
+            visited[s] = visited[s - 1]
+            s -= 1
+        visited[s] = k
+    for r in range(1, count):
+        k, previous = visited[r], visited[r - 1]
+        if (
+            traced[OWN_TERM, k] > traced[OWN_TERM, previous] + MONOTONE_SLACK
+            or traced[ENEMY_TERM, k] > traced[ENEMY_TERM, previous] + MONOTONE_SLACK
+        ):
+            return False
     return True
 
 
 @jit
-def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, stack):
+def _power(x, exponent):
+    """``x ** exponent`` for x >= 0; the Kent-Thaler exponent 3/4 by two square roots."""
+    if exponent == 0.75:
+        root = math.sqrt(x)
+        return root * math.sqrt(root)
+    return x**exponent
+
+
+@jit
+def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, stack, mark):
     """The striker's stop-rule choice along a grid of ``size`` counterforce levels.
 
     ``strike``: (targets, kill, reliability, fratricide, counts, edges, victim, order,
     curve) with ``curve`` filled by :func:`_rank`; ``striker``: (largest strike,
     striker's warheads, their mean reliability in use, striker's ``w80``, victim's
     ``w80``); ``defenses``: (striker's defense, its flag, victim's defense, its flag);
-    ``costs``: (exponent, enemy weight); ``traced``/``stack``: scratch.  Returns
+    ``costs``: (exponent, enemy weight); ``traced``/``stack``: scratch, with levels
+    traced in this call marked ``mark`` (a number not used before).  Returns
     (victim survivors, retaliation arriving, striker damage, striker cost, victim cost,
     chosen grid index, levels traced), as ``exchange_curves`` with ``crisis.stop_rule``.
     """
@@ -443,8 +481,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     n = targets.shape[1]
     n_types = counts.size
     step = maximum / (size - 1)
-    for k in range(size):
-        traced[TRACED, k] = 0.0
+    visited = stack[:, 2]  # the levels traced, in the order traced
     stride = 1
     if not (exhaustive or size <= 2 * COARSE_STRETCHES + 1):
         stride = (size - 1 + COARSE_STRETCHES - 1) // COARSE_STRETCHES
@@ -465,14 +502,11 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
             else:
                 k_next = k + stride
         elif phase == 1:
-            low = 0
-            for k in range(1, size):
-                if traced[TRACED, k] == 1.0:
-                    if k - low > 1:
-                        stack[top, 0] = low
-                        stack[top, 1] = k
-                        top += 1
-                    low = k
+            for r in range(1, tally):  # the coarse levels, in ascending order
+                if visited[r] - visited[r - 1] > 1:
+                    stack[top, 0] = visited[r - 1]
+                    stack[top, 1] = visited[r]
+                    top += 1
             phase = 2
             continue
         elif phase == 2:
@@ -503,13 +537,13 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
                     top += 1
             if k < 0:
                 # The bound holds only if both damage terms fall along the grid.
-                if stride == 1 or _monotone(traced, size):
+                if stride == 1 or _monotone(traced, visited, tally):
                     break
                 phase = 3
                 k_next = 0
                 continue
         else:
-            while k_next < size and traced[TRACED, k_next] == 1.0:
+            while k_next < size and traced[TRACED, k_next] == mark:
                 k_next += 1
             if k_next >= size:
                 break
@@ -540,22 +574,28 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
         back = arriving(launched, striker_defense, striker_sls)
         reserve = max(total_held - spent, 0.0) * use_reliability
         reserve_arriving = arriving(reserve, victim_defense, victim_sls)
-        own = (-math.expm1(-max(back, 0.0) * LN5 / w80_striker)) ** exponent
-        enemy = (-math.expm1(-max(reserve_arriving, 0.0) * LN5 / w80_victim)) ** exponent
+        own = _power(-math.expm1(-max(back, 0.0) * LN5 / w80_striker), exponent)
+        enemy = _power(-math.expm1(-max(reserve_arriving, 0.0) * LN5 / w80_victim), exponent)
         traced[OWN_TERM, k] = own
         traced[ENEMY_TERM, k] = enemy
         traced[STRIKER_COST, k] = own + enemy_weight * (1.0 - enemy)
         traced[VICTIM_COST, k] = enemy + enemy_weight * (1.0 - own)
         traced[SURVIVING, k] = surviving
         traced[BACK, k] = back
-        traced[TRACED, k] = 1.0
+        traced[TRACED, k] = mark
+        visited[tally] = k
         tally += 1
         best = min(best, traced[STRIKER_COST, k])
     # The stop rule over the traced levels (no other level can be near the minimum).
     chosen = -1
-    for k in range(size):
-        if traced[TRACED, k] == 1.0 and traced[STRIKER_COST, k] <= best + STOP_RULE_TOLERANCE:
-            if chosen < 0 or traced[VICTIM_COST, k] > traced[VICTIM_COST, chosen]:
+    for r in range(tally):
+        k = visited[r]
+        if traced[STRIKER_COST, k] <= best + STOP_RULE_TOLERANCE:
+            if (
+                chosen < 0
+                or traced[VICTIM_COST, k] > traced[VICTIM_COST, chosen]
+                or (traced[VICTIM_COST, k] == traced[VICTIM_COST, chosen] and k < chosen)
+            ):
                 chosen = k
     damage = -math.expm1(-max(traced[BACK, chosen], 0.0) * LN5 / w80_striker)
     return (
@@ -573,13 +613,13 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
 
 
 @jit
-def _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratch, out):
+def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out):
     """Reaction-function outputs of side ``x`` (the victim of the other's full strike)."""
     o = 1 - x
     queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
     counts, edges, victim, order, defense, tally = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
-    defense[:] = defenses[o, i]
+    defense[:] = rows[o]
     interceptors = defense[0]
     need_x = need[x, i]
     args = (targets, kill, reliability, fratricide, counts, edges)
@@ -639,13 +679,17 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
     victim = np.empty((6, n_max))
     order = np.empty(n_max, dtype=np.int64)
     traced = np.empty((7, size))
-    stack = np.empty((size, 2), dtype=np.int64)
-    defense = np.empty(9)
+    traced[TRACED] = -1.0
+    stack = np.empty((2 * size, 3), dtype=np.int64)
+    defense = np.empty(DEFENSE_FIELDS + MISS_POWERS)
+    rows = np.empty((2, DEFENSE_FIELDS + MISS_POWERS))
     counts = (np.empty(plans[0][1].size), np.empty(plans[1][1].size))
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
     results = np.empty((2, 5))
     for i in range(n_rows):
+        defense_row(defenses[0, i], rows[0])
+        defense_row(defenses[1, i], rows[1])
         for s in range(2):
             v = 1 - s
             queue, type_starts, targets, kill, rel, fratricide, use_share = plans[s]
@@ -668,9 +712,17 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
                 w80[s, i],
                 w80[v, i],
             )
-            pair = (defenses[s, i], sls[s], defenses[v, i], sls[v])
+            pair = (rows[s], sls[s], rows[v], sls[v])
             surviving, back, damage, striker_cost, victim_cost, index, traces = exchange_curve(
-                strike, striker, pair, size, (exponent, enemy_weight), exhaustive, traced, stack
+                strike,
+                striker,
+                pair,
+                size,
+                (exponent, enemy_weight),
+                exhaustive,
+                traced,
+                stack,
+                float(2 * i + s),
             )
             results[s, 0] = surviving
             results[s, 1] = back
@@ -692,5 +744,5 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
             for x in range(2):
                 tally[0] = 0.0
                 scratch = (counts[1 - x], edges[1 - x], victim, order, defense, tally)
-                _reaction(i, x, plans, bases, fixed, defenses, sls, lua, need, steps, scratch, out)
+                _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out)
                 work[i, x, 2] = tally[0]
