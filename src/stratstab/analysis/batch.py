@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from stratstab.analysis import batch_kernel as kernel
 from stratstab.analysis.batch_exchange import StrikePlan, strike_plan
@@ -58,6 +59,22 @@ def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str
     if outputs == "crisis":
         return ["crisis_stability_index"] + [f"{s}.{q}" for s in sides for q in CRISIS_OUTPUTS]
     raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
+
+
+def first_of_equal_rows(rows: np.ndarray) -> np.ndarray:
+    """For each row of a 2-D float array, the index of the first row equal to it.
+
+    Equal means bit for bit (so -0.0 and 0.0 count as different: a missed reuse, never
+    a wrong one).
+    """
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.intp)
+    packed = np.ascontiguousarray(rows, dtype=np.float64)
+    keys = packed.view(np.dtype((np.void, packed.itemsize * packed.shape[1]))).ravel()
+    codes, uniques = pd.factorize(keys)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(codes.size)[::-1]
+    return first[codes]
 
 
 def _kill_table(plan: StrikePlan) -> np.ndarray:
@@ -126,30 +143,49 @@ def evaluate_resolved(
     delta = np.maximum(10.0, np.round(0.1 * interceptors))
     per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
     done = np.zeros((batch.size, 2, 3))
+    bases = tuple(
+        np.ascontiguousarray(
+            np.stack([f.warheads, f.aim_points, f.survivability]), dtype=np.float64
+        )
+        for f in forces
+    )
+    values = np.ascontiguousarray(
+        np.stack(
+            [
+                np.stack([batch.w80[s] for s in sides]),
+                np.stack([batch.launch_under_attack[s] for s in sides]),
+                np.stack([batch.requirement[s] for s in sides]),
+                delta,
+                np.maximum(interceptors - delta, 0.0),
+            ]
+        ),
+        dtype=np.float64,
+    )
+    # A side's reaction functions depend only on its own forces, launch under attack
+    # and requirement and on the other side's forces and defense: sweeps that vary
+    # something else repeat them, so each distinct case is solved once.
+    solve = np.ones((batch.size, 2), dtype=np.bool_)
+    source = np.tile(np.arange(batch.size), (2, 1))
+    if outputs == "all":
+        for x in range(2):
+            o = 1 - x
+            inputs = [
+                bases[x].transpose(1, 0, 2).reshape(batch.size, -1),
+                bases[o][[0, 2]].transpose(1, 0, 2).reshape(batch.size, -1),
+                defenses[o],
+                values[[1, 2], x].T,
+                values[[3, 4], o].T,
+            ]
+            source[x] = first_of_equal_rows(np.concatenate(inputs, axis=1))
+            solve[:, x] = source[x] == np.arange(batch.size)
     kernel.evaluate_variants(
         tuple(_plan_arrays(strike_plan(batch.base, side)) for side in sides),
-        tuple(
-            np.ascontiguousarray(
-                np.stack([f.warheads, f.aim_points, f.survivability]), dtype=np.float64
-            )
-            for f in forces
-        ),
+        bases,
         tuple(np.ascontiguousarray(f.fixed, dtype=np.bool_) for f in forces),
         tuple(np.ascontiguousarray(f.reliability, dtype=np.float64) for f in forces),
         defenses,
         np.array([batch.defenses[s].shoot_look_shoot for s in sides], dtype=np.bool_),
-        np.ascontiguousarray(
-            np.stack(
-                [
-                    np.stack([batch.w80[s] for s in sides]),
-                    np.stack([batch.launch_under_attack[s] for s in sides]),
-                    np.stack([batch.requirement[s] for s in sides]),
-                    delta,
-                    np.maximum(interceptors - delta, 0.0),
-                ]
-            ),
-            dtype=np.float64,
-        ),
+        values,
         (
             int(scenario.counterforce_levels),
             float(scenario.cost.own_weight_exponent),
@@ -157,9 +193,13 @@ def evaluate_resolved(
             bool(exhaustive),
             outputs == "all",
         ),
+        solve,
         per_side,
         done,
     )
+    for x in range(2):
+        copied = ~solve[:, x]
+        per_side[copied, x, 5:] = per_side[source[x][copied], x, 5:]
     if work is not None:
         for x, side in enumerate(sides):
             for q, name in enumerate(WORK):

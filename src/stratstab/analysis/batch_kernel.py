@@ -657,7 +657,9 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
 
 
 @jit
-def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, settings, out, work):
+def evaluate_variants(
+    plans, bases, fixed, reliability, defenses, sls, values, settings, solve, out, work
+):
     """Per-side outputs of every variant into ``out`` (``(N, 2, len(SIDE_OUTPUTS))``).
 
     ``plans``: per side, its strike plan on the other (queue, type starts, targets,
@@ -666,7 +668,9 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
     ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``; ``sls``:
     shoot-look-shoot flags; ``values``: ``(6, 2, N)`` w80, launch under attack,
     retaliation requirement, and the interceptor step and lowered count of the slope;
-    ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions).
+    ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions);
+    ``solve`` ``(N, 2)``: whether to compute each side's reaction functions for the
+    variant (the caller copies them where it is false).
     ``work`` ``(N, 2, 3)`` receives, per side, the grid index its stop rule chose as
     the striker, the grid levels traced to find it, and the full-strike evaluations
     its reaction functions took (0 without them).
@@ -742,6 +746,9 @@ def evaluate_variants(plans, bases, fixed, reliability, defenses, sls, values, s
                 out[i, x, q] = math.nan
         if reactions:
             for x in range(2):
+                work[i, x, 2] = 0.0
+                if not solve[i, x]:
+                    continue  # the same inputs as an earlier variant: copied afterwards
                 tally[0] = 0.0
                 scratch = (counts[1 - x], edges[1 - x], victim, order, defense, tally)
                 _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out)
