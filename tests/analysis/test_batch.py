@@ -272,3 +272,27 @@ def test_identical_neighbouring_weapon_types_are_merged():
     np.testing.assert_allclose(counts.sum(), ready.sum(), rtol=1e-15)
     assert edges[-1] == pytest.approx(counts.sum(), rel=1e-15)
     assert np.all(np.diff(plan.sspk, axis=0).any(axis=1) | (np.diff(plan.reliability) != 0))
+
+
+def test_reaction_functions_are_solved_once_per_distinct_case(us_us):
+    """Varying only B's launch under attack leaves A's reaction problems unchanged."""
+    from stratstab.analysis import batch
+    from stratstab.analysis.batch_inputs import batch_resolved
+
+    levers = {"B.launch_under_attack": np.array([0.0, 0.25, 0.5, 0.75, 1.0, 0.5])}
+    base = batch.structure(us_us, us_us.levers)
+    work: dict[str, np.ndarray] = {}
+    out = batch.evaluate_resolved(batch_resolved(base, levers, 6), work=work)
+    assert work["A.full_strike_evaluations"][0] > 0
+    assert np.all(work["A.full_strike_evaluations"][1:] == 0)  # copied, not solved
+    assert np.all(work["B.full_strike_evaluations"][:5] > 0)
+    assert work["B.full_strike_evaluations"][5] == 0  # same as the third variant
+    assert_equal_outputs(reference(us_us, levers), out)
+
+
+def test_first_of_equal_rows():
+    from stratstab.analysis.batch import first_of_equal_rows
+
+    rows = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [np.nan, 0.0], [np.nan, 0.0], [3.0, 4.0]])
+    assert first_of_equal_rows(rows).tolist() == [0, 1, 0, 3, 3, 1]
+    assert first_of_equal_rows(np.zeros((0, 3))).size == 0
