@@ -24,7 +24,7 @@ from stratstab.analysis.exchange_curves import (
 from stratstab.analysis.inputs import Resolved
 from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
 from stratstab.models.exchange import counterforce_strike
-from stratstab.models.roots import new_search, next_factor, result, tell
+from stratstab.models.roots import new_search, next_factor, result, slope, tell
 
 
 def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, float]:
@@ -60,30 +60,40 @@ def _with_interceptors(resolved: Resolved, side: str, interceptors: int) -> Reso
 
 
 def required_scale(
-    resolved: Resolved, side: str, *, start: float = 1.0, landed_at_start: float = math.nan
-) -> float:
+    resolved: Resolved,
+    side: str,
+    *,
+    start: float = 1.0,
+    landed_at_start: float = math.nan,
+    slope_hint: float = math.nan,
+) -> tuple[float, float]:
     """Smallest factor on ``side``'s forces that meets its retaliation requirement (inf if none).
 
     Found by the search of :mod:`stratstab.models.roots` to 1e-9 relative,
     starting from the factor ``start`` (the forces as they are by default), whose
-    landed warheads may be given as ``landed_at_start``.
+    landed warheads may be given as ``landed_at_start``; ``slope_hint``: landed
+    warheads per unit factor near ``start``, if known.  Returns (factor, landed
+    warheads per unit factor at the crossing).
     """
-    search = new_search(resolved.retaliation_requirement(side), start)
+    search = new_search(resolved.retaliation_requirement(side), start, slope_hint)
     if not math.isnan(landed_at_start):
         tell(search, start, landed_at_start)
     while not math.isnan(factor := next_factor(search)):
         scaled = _with_side_scaled(resolved, side, factor)
         tell(search, factor, arriving_after_full_strike(scaled, side)[0])
-    return result(search)
+    return result(search), slope(search)
 
 
-def required_warheads(resolved: Resolved, side: str, *, start: float = 1.0) -> float:
+def required_warheads(
+    resolved: Resolved, side: str, *, start: float = 1.0, slope_hint: float = math.nan
+) -> float:
     """Deployed strategic warheads ``side`` needs for assured retaliation.
 
-    ``start``: the factor on ``side``'s forces where the search begins (a nearby
-    answer, such as the requirement before a small change, saves steps).
+    ``start``, ``slope_hint``: where the search begins and the rise of landed warheads
+    there (a nearby answer, such as the requirement before a small change, saves steps).
     """
-    return required_scale(resolved, side, start=start) * resolved.forces[side].total_warheads
+    scale, _ = required_scale(resolved, side, start=start, slope_hint=slope_hint)
+    return scale * resolved.forces[side].total_warheads
 
 
 @dataclass(frozen=True)
@@ -108,26 +118,28 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
     forces = resolved.forces[side]
     landed, destroyed = arriving_after_full_strike(resolved, side)
     need = resolved.retaliation_requirement(side)
-    scale = required_scale(resolved, side, landed_at_start=landed)
+    scale, rise = required_scale(resolved, side, landed_at_start=landed)
     required = scale * forces.total_warheads
 
     step = 0.1
     other_total = resolved.forces[other].total_warheads
-    # The perturbed requirements lie close to the base one: start their searches there.
-    near = scale if math.isfinite(scale) and scale > 0 else 1.0
-    up = required_warheads(_with_side_scaled(resolved, other, 1 + step), side, start=near)
-    down = required_warheads(_with_side_scaled(resolved, other, 1 - step), side, start=near)
+    # The perturbed requirements lie close to the base one: start their searches there,
+    # with the base problem's slope for a first Newton step.
+    found = math.isfinite(scale) and scale > 0
+    warm = {"start": scale if found else 1.0, "slope_hint": rise if found else math.nan}
+    up = required_warheads(_with_side_scaled(resolved, other, 1 + step), side, **warm)
+    down = required_warheads(_with_side_scaled(resolved, other, 1 - step), side, **warm)
     slope_arsenal = (up - down) / (2 * step * other_total) if other_total > 0 else 0.0
 
     interceptors = resolved.defense(other).interceptors
     delta = max(10, int(round(0.1 * interceptors)))
     more = _with_interceptors(resolved, other, interceptors + delta)
-    high_i = required_warheads(more, side, start=near)
+    high_i = required_warheads(more, side, **warm)
     low_n = max(interceptors - delta, 0)
     low_i = (
         required
         if low_n == interceptors
-        else required_warheads(_with_interceptors(resolved, other, low_n), side, start=near)
+        else required_warheads(_with_interceptors(resolved, other, low_n), side, **warm)
     )
     slope_interceptors = (high_i - low_i) / (interceptors + delta - low_n)
 

@@ -80,19 +80,21 @@ _new_search = jit(roots.new_search)
 _next_factor = jit(roots.next_factor)
 _tell = jit(roots.tell)
 _result = jit(roots.result)
+_slope = jit(roots.slope)
 
 
 @jit
-def smallest_sufficient(args, need, start, landed_at_start):
-    """The search of :mod:`stratstab.models.roots` around :func:`full_strike_landed`."""
-    search = _new_search(need, start)
+def smallest_sufficient(args, need, start, landed_at_start, slope_hint):
+    """The search of :mod:`stratstab.models.roots` around :func:`full_strike_landed`:
+    (factor, landed warheads per unit factor at the crossing)."""
+    search = _new_search(need, start, slope_hint)
     if not math.isnan(landed_at_start):
         _tell(search, start, landed_at_start)
     factor = _next_factor(search)
     while not math.isnan(factor):
         _tell(search, factor, full_strike_landed(factor, args))
         factor = _next_factor(search)
-    return _result(search)
+    return _result(search), _slope(search)
 
 
 # --- effects and defense -------------------------------------------------------------
@@ -628,19 +630,21 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     # interceptors up and down; the perturbed searches start at the base answer.
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
     landed = full_strike_landed(1.0, args)
-    scale = smallest_sufficient(args, need_x, 1.0, landed)
-    near = scale if (math.isfinite(scale) and scale > 0) else 1.0
+    scale, rise = smallest_sufficient(args, need_x, 1.0, landed, math.nan)
+    found = math.isfinite(scale) and scale > 0
+    near = scale if found else 1.0
+    hint = rise if found else math.nan
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 + SLOPE_STEP, counts, edges)
-    up = smallest_sufficient(args, need_x, near, math.nan)
+    up = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 - SLOPE_STEP, counts, edges)
-    down = smallest_sufficient(args, need_x, near, math.nan)
+    down = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
     defense[0] = interceptors + delta
-    more = smallest_sufficient(args, need_x, near, math.nan)
+    more = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     fewer = scale
     if lower != interceptors:
         defense[0] = lower
-        fewer = smallest_sufficient(args, need_x, near, math.nan)
+        fewer = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     total_x = 0.0
     total_o = 0.0
     for j in range(bases[x].shape[2]):
