@@ -296,3 +296,17 @@ def test_first_of_equal_rows():
     rows = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [np.nan, 0.0], [np.nan, 0.0], [3.0, 4.0]])
     assert first_of_equal_rows(rows).tolist() == [0, 1, 0, 3, 3, 1]
     assert first_of_equal_rows(np.zeros((0, 3))).size == 0
+
+
+def test_kernel_cache_follows_the_root_search():
+    """The compiled kernel's cache is keyed on its own file: it records roots.py's digest."""
+    import hashlib
+    from pathlib import Path
+
+    from stratstab.analysis import batch_kernel
+    from stratstab.models import roots
+
+    digest = hashlib.sha256(Path(roots.__file__).read_bytes()).hexdigest()[:16]
+    assert batch_kernel.ROOTS_DIGEST == digest, (
+        "stratstab/models/roots.py changed: set batch_kernel.ROOTS_DIGEST to " + digest
+    )

@@ -76,6 +76,11 @@ SIDE_OUTPUTS = (
     "reaction_slope_interceptors",
 )
 
+#: Numba keys its on-disk cache on this file alone, but the search compiled into the
+#: kernel lives in stratstab/models/roots.py.  This digest of that file ties the two
+#: (a test checks it): an edit there must be recorded here, which renews the cache.
+ROOTS_DIGEST = "f95c848eee17fce3"
+
 _new_search = jit(roots.new_search)
 _next_factor = jit(roots.next_factor)
 _tell = jit(roots.tell)
