@@ -437,18 +437,24 @@ def _rank(targets, kill, reliability, fratricide, counts, edges, victim, order, 
 
 
 @jit
+def _sort(values, count):
+    """Sort ``values[:count]`` in place (insertion sort: a few dozen entries)."""
+    for r in range(1, count):
+        k = values[r]
+        s = r
+        while s > 0 and values[s - 1] > k:
+            values[s] = values[s - 1]
+            s -= 1
+        values[s] = k
+
+
+@jit
 def _monotone(traced, visited, count):
     """True if both damage terms never rise from one traced level to the next.
 
     ``visited[:count]``: the traced levels, sorted here in place.
     """
-    for r in range(1, count):  # insertion sort: a few dozen levels
-        k = visited[r]
-        s = r
-        while s > 0 and visited[s - 1] > k:
-            visited[s] = visited[s - 1]
-            s -= 1
-        visited[s] = k
+    _sort(visited, count)
     for r in range(1, count):
         k, previous = visited[r], visited[r - 1]
         if (
@@ -469,7 +475,7 @@ def _power(x, exponent):
 
 
 @jit
-def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, stack, mark):
+def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, stack, mark, guess):
     """The striker's stop-rule choice along a grid of ``size`` counterforce levels.
 
     ``strike``: (targets, kill, reliability, fratricide, counts, edges, victim, order,
@@ -477,7 +483,9 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     striker's warheads, their mean reliability in use, striker's ``w80``, victim's
     ``w80``); ``defenses``: (striker's defense, its flag, victim's defense, its flag);
     ``costs``: (exponent, enemy weight); ``traced``/``stack``: scratch, with levels
-    traced in this call marked ``mark`` (a number not used before).  Returns
+    traced in this call marked ``mark`` (a number not used before); ``guess``: a grid
+    level likely near the choice (e.g. a similar variant's), traced early with its
+    neighbours so that the bound prunes sooner (-1: none).  Returns
     (victim survivors, retaliation arriving, striker damage, striker cost, victim cost,
     chosen grid index, levels traced), as ``exchange_curves`` with ``crisis.stop_rule``.
     """
@@ -505,11 +513,23 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
             k = k_next
             if k >= size - 1:
                 k = size - 1
-                phase = 1
+                phase = 4 if stride > 1 and guess >= 0 else 1
+                k_next = guess - 1
             else:
                 k_next = k + stride
+        elif phase == 4:
+            # The guess and its neighbours, where not traced yet.
+            k = -1
+            while k < 0 and k_next <= guess + 1:
+                if 0 <= k_next < size and traced[TRACED, k_next] != mark:
+                    k = k_next
+                k_next += 1
+            if k < 0:
+                _sort(visited, tally)
+                phase = 1
+                continue
         elif phase == 1:
-            for r in range(1, tally):  # the coarse levels, in ascending order
+            for r in range(1, tally):  # the levels traced so far, in ascending order
                 if visited[r] - visited[r - 1] > 1:
                     stack[top, 0] = visited[r - 1]
                     stack[top, 1] = visited[r]
@@ -699,6 +719,7 @@ def evaluate_variants(
     counts = (np.empty(plans[0][1].size), np.empty(plans[1][1].size))
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
+    previous = np.full(2, -1, dtype=np.int64)  # each striker's choice in the last variant
     results = np.empty((2, 5))
     for i in range(n_rows):
         defense_row(defenses[0, i], rows[0])
@@ -736,7 +757,9 @@ def evaluate_variants(
                 traced,
                 stack,
                 float(2 * i + s),
+                previous[s],
             )
+            previous[s] = index
             results[s, 0] = surviving
             results[s, 1] = back
             results[s, 2] = damage
