@@ -223,14 +223,17 @@ def priority_key(value):
 def _goes_first(a, b, targets, victim):
     """True if target system ``a`` comes before ``b`` (``exchange.target_priority``)."""
     va, vb = victim[VALUE, a], victim[VALUE, b]
+    name_first = targets[NAME_RANK, a] < targets[NAME_RANK, b]
     if va != vb:
-        # Rounding to 10 digits keeps the order of values further apart than that.
-        if abs(va - vb) > 1e-8 * max(abs(va), abs(vb)):
+        # Rounding to 10 digits keeps the order of values further apart than that,
+        # and never reverses an order: if the names agree with the values, the rounded
+        # values need not be computed (they either agree too, or tie).
+        if abs(va - vb) > 1e-8 * max(abs(va), abs(vb)) or (va > vb) == name_first:
             return va > vb
         ka, kb = priority_key(va), priority_key(vb)
         if ka != kb:
             return ka > kb
-    return targets[NAME_RANK, a] < targets[NAME_RANK, b]
+    return name_first
 
 
 @jit
