@@ -66,13 +66,33 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
     started = time.process_time()
     evaluate_many(scenario, rows)
     reference = reference_variants / (time.process_time() - started)
+    variants = {k: v[:batch_variants] for k, v in levers.items()}
+    work: dict[str, np.ndarray] = {}
     started = time.process_time()
-    evaluate_batch(scenario, {k: v[:batch_variants] for k, v in levers.items()})
-    batch = batch_variants / (time.process_time() - started)
+    evaluate_batch(scenario, variants, work=work)
+    all_seconds = time.process_time() - started
+    started = time.process_time()
+    evaluate_batch(scenario, variants, outputs="crisis")
+    crisis_seconds = time.process_time() - started
+    batch = batch_variants / all_seconds
+    sides = scenario.sides
+    traced = sum(work[f"{s}.levels_traced"] for s in sides) / 2
+    evaluations = sum(work[f"{s}.full_strike_evaluations"] for s in sides)
     return {
         "reference_evals_per_s": reference,
         "batch_evals_per_s": batch,
         "speedup": batch / reference,
+        # What one variant costs in the kernel, and where it goes.
+        "kernel_us_per_variant": 1e6 * all_seconds / batch_variants,
+        "kernel_us_per_variant_crisis": 1e6 * crisis_seconds / batch_variants,
+        "grid_levels": scenario.counterforce_levels,
+        "levels_traced_per_curve": float(traced.mean()),
+        "full_strike_evaluations_per_variant": float(evaluations.mean()),
+        "us_per_traced_level": 1e6 * crisis_seconds / batch_variants / (2 * traced.mean()),
+        "us_per_full_strike_evaluation": 1e6
+        * (all_seconds - crisis_seconds)
+        / batch_variants
+        / evaluations.mean(),
     }
 
 
@@ -227,6 +247,20 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"  reference path   {result['reference_evals_per_s']:12,.1f} evaluations/s (one core)")
     print(f"  batch path       {result['batch_evals_per_s']:12,.1f} evaluations/s (one core)")
     print(f"  speedup          {result['speedup']:12,.1f} x")
+    print(
+        f"  kernel           {result['kernel_us_per_variant']:12.1f} us per variant "
+        f"(crisis outputs only: {result['kernel_us_per_variant_crisis']:.1f})"
+    )
+    print(
+        f"    stop rule      {result['levels_traced_per_curve']:12.1f} of "
+        f"{result['grid_levels']} grid levels traced per exchange curve, "
+        f"{result['us_per_traced_level']:.2f} us each (with the curve's set-up)"
+    )
+    print(
+        f"    reactions      {result['full_strike_evaluations_per_variant']:12.1f} "
+        f"full-strike evaluations per variant (10 root searches), "
+        f"{result['us_per_full_strike_evaluation']:.2f} us each"
+    )
     print(
         f"  {'sweep':<18}{'outputs':>8}{'evals':>12}{'workers':>8}{'wall s':>10}"
         f"{'compute s':>11}{'evals/s':>10}{'CPU us/ev':>10}{'peak MB':>9}"

@@ -259,6 +259,7 @@ def evaluate_batch(
     *,
     view: str | None = None,
     outputs: str = "all",
+    work: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Headline outputs of B variants of ``scenario`` (under ``view``), as arrays of length B.
 
@@ -268,7 +269,8 @@ def evaluate_batch(
     :func:`stratstab.analysis.evaluate.output_names`, equal to
     :func:`~stratstab.analysis.evaluate.evaluate_many` to floating-point tolerance.
     ``outputs="crisis"`` returns only the exchange outputs (see
-    :func:`batch_output_names`) and skips the reaction functions.
+    :func:`batch_output_names`) and skips the reaction functions.  ``work``, if
+    given, receives what the kernel did for each variant (see :func:`evaluate_resolved`).
     """
     names = batch_output_names(scenario.sides, outputs)
     arrays, size = lever_arrays(scenario, levers)
@@ -285,6 +287,10 @@ def evaluate_batch(
         }
         values.update({k: v[rows] for k, v in numeric.items()})
         batch = batch_resolved(structure(scenario, group_levers), values, rows.size)
-        for name, result in evaluate_resolved(batch, outputs=outputs).items():
+        done: dict[str, np.ndarray] = {}
+        for name, result in evaluate_resolved(batch, outputs=outputs, work=done).items():
             out[name][rows] = result
+        if work is not None:
+            for name, result in done.items():
+                work.setdefault(name, np.zeros(size))[rows] = result
     return out
