@@ -189,8 +189,8 @@ def _bounded_and_exhaustive(scenario, levers, outputs="crisis"):
     original = batch.evaluate_resolved
     for exhaustive in (False, True):
 
-        def resolved(group, outputs="all", exhaustive=exhaustive):
-            return original(group, outputs=outputs, exhaustive=exhaustive)
+        def resolved(group, exhaustive=exhaustive, **options):
+            return original(group, exhaustive=exhaustive, **options)
 
         batch.evaluate_resolved = resolved
         try:
@@ -221,6 +221,12 @@ def test_bounded_stop_rule_picks_the_level_of_the_full_grid(scenario_id):
     bounded, exhaustive = _bounded_and_exhaustive(scenario, levers)
     for name, values in exhaustive.items():
         np.testing.assert_array_equal(bounded[name], values, err_msg=name)
+    work: dict[str, np.ndarray] = {}
+    evaluate_batch(scenario, levers, outputs="crisis", work=work)
+    for side in scenario.sides:
+        traced = work[f"{side}.levels_traced"]
+        assert traced.max() <= scenario.counterforce_levels
+        assert traced.mean() < scenario.counterforce_levels / 4  # the bound saves work
 
 
 def test_stop_rule_ties_go_to_the_victims_cost_then_the_smallest_strike(us_us):

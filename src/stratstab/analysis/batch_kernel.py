@@ -643,11 +643,11 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
 
 
 @jit
-def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, warm, out):
+def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out):
     """Reaction-function outputs of side ``x`` (the victim of the other's full strike).
 
-    ``warm[x]``: (factor, slope) found for the last variant solved, where the base
-    search starts (a similar variant's answer is usually close); updated here.
+    Each variant's searches start from its own forces (factor 1), never from another
+    variant's answer: results do not depend on how variants are grouped or ordered.
     """
     o = 1 - x
     queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
@@ -662,13 +662,8 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, w
     # interceptors up and down; the perturbed searches start at the base answer.
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
     landed = full_strike_landed(1.0, args)
-    if warm[x, 0] > 0 and math.isfinite(warm[x, 0]) and warm[x, 0] != 1.0:
-        scale, rise = smallest_sufficient(args, need_x, warm[x, 0], math.nan, warm[x, 1])
-    else:
-        scale, rise = smallest_sufficient(args, need_x, 1.0, landed, math.nan)
+    scale, rise = smallest_sufficient(args, need_x, 1.0, landed, math.nan)
     found = math.isfinite(scale) and scale > 0
-    warm[x, 0] = scale if found else math.nan
-    warm[x, 1] = rise
     near = scale if found else 1.0
     hint = rise if found else math.nan
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 + SLOPE_STEP, counts, edges)
@@ -732,7 +727,6 @@ def evaluate_variants(
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
     previous = np.full(2, -1, dtype=np.int64)  # each striker's choice in the last variant
-    warm = np.full((2, 2), math.nan)  # each side's last required factor and slope
     results = np.empty((2, 5))
     for i in range(n_rows):
         defense_row(defenses[0, i], rows[0])
@@ -796,7 +790,5 @@ def evaluate_variants(
                     continue  # the same inputs as an earlier variant: copied afterwards
                 tally[0] = 0.0
                 scratch = (counts[1 - x], edges[1 - x], victim, order, defense, tally)
-                _reaction(
-                    i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, warm, out
-                )
+                _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out)
                 work[i, x, 2] = tally[0]
