@@ -218,7 +218,7 @@ def main() -> None:
     args = parser.parse_args()
     grid = args.grid or (15 if args.quick else 100)
     samples = args.samples or (5 if args.quick else 1000)
-    chunk = 50_000
+    chunk = 20_000
     result: dict[str, Any] = {"cpu_count": os.cpu_count(), "scenario": SCENARIO}
     result.update(bench_paths(2 if args.quick else 8, 1000 if args.quick else 10000))
     result["sweeps"] = [

@@ -300,8 +300,16 @@ def test_first_of_equal_rows():
     from stratstab.analysis.batch import first_of_equal_rows
 
     rows = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [np.nan, 0.0], [np.nan, 0.0], [3.0, 4.0]])
-    assert first_of_equal_rows(rows).tolist() == [0, 1, 0, 3, 3, 1]
+    assert first_of_equal_rows(rows).tolist() == [0, 1, 0, 3, 4, 1]  # NaN equals nothing
+    signed = np.array([[0.0, 1.0], [-0.0, 1.0], [0.0, 1.0]])
+    assert first_of_equal_rows(signed).tolist() == [0, 1, 0]
     assert first_of_equal_rows(np.zeros((0, 3))).size == 0
+    rng = np.random.default_rng(0)
+    distinct = rng.uniform(size=(50, 40))
+    picks = rng.integers(0, 50, 2000)
+    found = first_of_equal_rows(distinct[picks])
+    expected = [int(np.flatnonzero(picks == p)[0]) for p in picks]
+    assert found.tolist() == expected
 
 
 def test_kernel_cache_follows_the_root_search():

@@ -20,9 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from stratstab.analysis import batch_kernel as kernel
 from stratstab.analysis.batch_exchange import StrikePlan, strike_plan
 from stratstab.analysis.batch_inputs import (
     DEFENSE_ARRAY_FIELDS,
@@ -64,17 +62,31 @@ def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str
 def first_of_equal_rows(rows: np.ndarray) -> np.ndarray:
     """For each row of a 2-D float array, the index of the first row equal to it.
 
-    Equal means bit for bit (so -0.0 and 0.0 count as different: a missed reuse, never
-    a wrong one).
+    Equal means every entry equal with the same sign (0.0 and -0.0 differ; a row with a
+    NaN equals no other).  Rows are grouped by a weighted sum of their entries, computed
+    column by column so that equal rows get the same sum bit for bit, then each row is
+    compared with the first row of its group: unequal rows sharing a sum only cost a
+    missed reuse.
     """
-    if rows.shape[0] == 0:
+    count, width = rows.shape
+    if count == 0:
         return np.zeros(0, dtype=np.intp)
-    packed = np.ascontiguousarray(rows, dtype=np.float64)
-    keys = packed.view(np.dtype((np.void, packed.itemsize * packed.shape[1]))).ravel()
-    codes, uniques = pd.factorize(keys)
-    first = np.empty(len(uniques), dtype=np.intp)
-    first[codes[::-1]] = np.arange(codes.size)[::-1]
-    return first[codes]
+    values = np.asarray(rows, dtype=np.float64)
+    weights = np.random.default_rng(0x5EED).uniform(0.5, 1.5, width)
+    keys = np.zeros(count)
+    with np.errstate(all="ignore"):
+        for column in range(width):
+            keys += values[:, column] * weights[column]
+    order = np.argsort(keys, kind="stable")  # stable: the first row of a group first
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    first = np.empty(count, dtype=np.intp)
+    first[order] = np.repeat(order[starts], np.diff(np.append(starts, count)))
+    (later,) = np.nonzero(first != np.arange(count))  # rows that may repeat an earlier one
+    mine, theirs = values[later], values[first[later]]
+    same = ((mine == theirs) & (np.signbit(mine) == np.signbit(theirs))).all(axis=1)
+    first[later[~same]] = later[~same]
+    return first
 
 
 def _kill_table(plan: StrikePlan) -> np.ndarray:
@@ -93,6 +105,8 @@ def _kill_table(plan: StrikePlan) -> np.ndarray:
 
 def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
     """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
+    from stratstab.analysis import batch_kernel as kernel
+
     targets = np.zeros((6, plan.per_point.size))
     targets[kernel.PRIORITY_KILL] = plan.priority_kill
     targets[kernel.PER_POINT] = plan.per_point
@@ -126,6 +140,10 @@ def evaluate_resolved(
     per side (as the striker) ``SIDE.stop_rule_level`` and ``SIDE.levels_traced``, and
     ``SIDE.full_strike_evaluations`` of its reaction functions: what the kernel did.
     """
+    # The compiled kernel (and Numba) load on first use: a sweep's coordinating
+    # process never needs them.
+    from stratstab.analysis import batch_kernel as kernel
+
     scenario = batch.base.scenario
     sides = scenario.sides
     first, second = sides
@@ -294,3 +312,15 @@ def evaluate_batch(
             for name, result in done.items():
                 work.setdefault(name, np.zeros(size))[rows] = result
     return out
+
+
+def warm_kernel() -> None:
+    """Compile the kernel, or load it from its on-disk cache (one variant of the baseline).
+
+    Every scenario uses the same compiled code: its argument types do not depend on
+    the scenario.
+    """
+    from stratstab.analysis.scenario import load_scenario
+
+    scenario = load_scenario("us-china-2024-baseline")
+    evaluate_batch(scenario, {f"{scenario.sides[0]}.interceptors": np.array([10.0])})

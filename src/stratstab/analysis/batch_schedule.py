@@ -14,6 +14,8 @@ environment (see :data:`WORKER_MALLOC_ENVIRON`); Dask's default halves the rate.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,6 +133,18 @@ def _warm_up(spec: SweepSpec) -> None:
     evaluate_chunk(replace(spec, samples=0, chunk_size=1, design="full"), 0)
 
 
+def _compile_kernel() -> None:
+    """Compile the batch kernel (or check its cache) in a short-lived process.
+
+    Local workers then load it from disk instead of each compiling it, and this
+    coordinating process never loads the compiler (about 100 MB).
+    """
+    code = "from stratstab.analysis.batch import warm_kernel; warm_kernel()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"compiling the batch kernel failed:\n{done.stderr[-2000:]}")
+
+
 def _take(iterator: Iterator[int], count: int) -> list[int]:
     out = []
     for _ in range(count):
@@ -177,7 +191,7 @@ def run_sweep(
             on_chunk(chunk)
         evaluating = time.perf_counter() - started
     else:
-        _warm_up(spec)  # compile here once, so that the workers only load the kernel
+        _compile_kernel()  # once, so that local workers only load it
         with _client(scheduler, workers) as client:
             client.run(_warm_up, spec)
             started = time.perf_counter()  # the cluster is up and warm: time the evaluation only

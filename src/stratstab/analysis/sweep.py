@@ -151,7 +151,7 @@ class SweepSpec:
     seed: int = 0
     view: str | None = None
     sample_view: str | None = None
-    chunk_size: int = 50_000
+    chunk_size: int = 20_000
     extra: dict[str, Any] = field(default_factory=dict)
     outputs: str = "all"
 

@@ -139,7 +139,7 @@ def sweep(
         typer.Option(
             help="Evaluations per chunk; bounds memory (about 1 MB per 1,000 per worker)."
         ),
-    ] = 50_000,
+    ] = 20_000,
     plot: Annotated[
         Path | None,
         typer.Option(

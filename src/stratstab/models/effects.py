@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import ncx2
 
 from stratstab.models import _validate as v
 
@@ -136,6 +135,8 @@ def sspk(
     centred = 1.0 - np.exp(-0.5 * (radius_m / sigma_m) ** 2)
     if not (bias_m > 0).any():
         return v.result(centred)
+    from scipy.stats import ncx2  # heavy: only where an aim bias needs it
+
     noncentrality = (bias_m / sigma_m) ** 2
     biased = ncx2.cdf((radius_m / sigma_m) ** 2, 2, np.maximum(noncentrality, 1e-300))
     return v.result(np.clip(np.where(bias_m > 0, biased, centred), 0.0, 1.0))
