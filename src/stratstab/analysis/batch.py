@@ -257,8 +257,13 @@ def _groups(
         return [({}, np.arange(size))]
     values, codes = [], []
     for key in keys:
-        distinct, code = np.unique(arrays[key], return_inverse=True)
-        values.append(distinct)
+        column = arrays[key]
+        try:  # numbers and strings sort in C; mixed objects in Python
+            sortable = column.astype(float)
+        except (TypeError, ValueError):
+            sortable = column.astype(str)
+        _, first, code = np.unique(sortable, return_index=True, return_inverse=True)
+        values.append(column[first])
         codes.append(code.reshape(-1))
     combinations, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
     group = group.reshape(-1)

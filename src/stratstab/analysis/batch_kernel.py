@@ -35,6 +35,7 @@ import math
 import numpy as np
 from numba import njit
 
+from stratstab.analysis.evaluate import PER_SIDE_OUTPUTS
 from stratstab.models import roots
 
 #: Compiled once and kept on disk; NumPy's floating-point rules (inf and NaN, no
@@ -62,19 +63,9 @@ OWN_TERM, ENEMY_TERM, STRIKER_COST, VICTIM_COST, SURVIVING, BACK, TRACED = range
 DEFENSE_FIELDS = 9
 MISS_POWERS = 24
 SLOPE_STEP = 0.1  # relative change of the other side's arsenal for the arsenal slope
-#: Per-side outputs, in the kernel's output order.
-SIDE_OUTPUTS = (
-    "surviving_warheads",
-    "arriving_warheads",
-    "damage_fraction",
-    "c1",
-    "c2",
-    "required_arsenal",
-    "arriving_after_full_counterforce",
-    "assured_retaliation",
-    "reaction_slope_arsenal",
-    "reaction_slope_interceptors",
-)
+#: Per-side outputs: the reference's names, in the order the kernel writes them (columns
+#: 0-4 by the exchanges, 5-9 by the reaction functions; the equality tests check it).
+SIDE_OUTPUTS = PER_SIDE_OUTPUTS
 
 #: Numba keys its on-disk cache on this file alone, but the search compiled into the
 #: kernel lives in stratstab/models/roots.py.  This digest of that file ties the two

@@ -54,7 +54,16 @@ def _numeric(scenario: Scenario, key: str, values: np.ndarray) -> np.ndarray:
 
 def _structural(scenario: Scenario, key: str, values: np.ndarray) -> np.ndarray:
     plain = np.empty(values.shape, dtype=object)
-    plain[:] = [_plain(v) for v in values.tolist()] if values.ndim else _plain(values.item())
+    if values.ndim and values.dtype != object:
+        # Convert each distinct value once (sweeps repeat a few values many times).
+        distinct, inverse = np.unique(values, return_inverse=True)
+        converted = np.empty(distinct.size, dtype=object)
+        converted[:] = [_plain(v) for v in distinct.tolist()]
+        plain[:] = converted[inverse.reshape(-1)]
+    elif values.ndim:
+        plain[:] = [_plain(v) for v in values.tolist()]
+    else:
+        plain[()] = _plain(values.item())
     for value in set(plain.ravel().tolist()):
         validate_levers(scenario, {key: value}, source=SOURCE)
     return plain
