@@ -51,6 +51,7 @@ class SweepRun:
     chunks_resumed: int
     workers: int
     seconds_evaluating: float
+    rows_resumed: int = 0
 
 
 @contextmanager
@@ -163,16 +164,20 @@ def run_sweep(
     workers: int | None = None,
     resume: bool = False,
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> SweepRun:
     """Evaluate every chunk not yet on disk, then assemble ``out`` (Parquet with provenance).
 
     ``progress`` is called with the number of rows finished so far (resumed chunks
-    count at once).
+    count at once).  ``stage`` is told ``"preparing"`` while the compiled kernel is
+    loaded (compiled on a machine's first run, about ten seconds) and the workers
+    start, then ``"evaluating"``.
     """
     store = SweepStore(out, spec.record())
     done = store.open(resume=resume)
     todo = [c for c in range(spec.chunks) if c not in done]
     finished = sum(np.subtract(*reversed(chunk_rows(spec, c))) for c in done)
+    resumed_rows = int(finished)
     if progress is not None:
         progress(int(finished))
 
@@ -183,8 +188,14 @@ def run_sweep(
         if progress is not None:
             progress(int(finished))
 
+    def tell(name: str) -> None:
+        if stage is not None:
+            stage(name)
+
+    tell("preparing")
     if scheduler == "local":
         _warm_up(spec)
+        tell("evaluating")
         used, started = 1, time.perf_counter()
         for chunk in todo:
             store.write_chunk(chunk, evaluate_chunk(spec, chunk))
@@ -194,6 +205,7 @@ def run_sweep(
         _compile_kernel()  # once, so that local workers only load it
         with _client(scheduler, workers) as client:
             client.run(_warm_up, spec)
+            tell("evaluating")
             started = time.perf_counter()  # the cluster is up and warm: time the evaluation only
             used = _run_distributed(spec, todo, store, client, on_chunk)
             evaluating = time.perf_counter() - started  # (not the cluster's shutdown)
@@ -206,4 +218,5 @@ def run_sweep(
         chunks_resumed=len(done),
         workers=used,
         seconds_evaluating=evaluating,
+        rows_resumed=resumed_rows,
     )

@@ -180,6 +180,10 @@ def sweep(
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("sweep", total=spec.total_rows)
+        stages = {
+            "preparing": "preparing (a first run on this machine compiles the model, ~10 s)",
+            "evaluating": "sweep",
+        }
         result = run_sweep(
             spec,
             out=out,
@@ -187,6 +191,7 @@ def sweep(
             workers=workers,
             resume=resume,
             progress=lambda done: bar.update(task, completed=done),
+            stage=lambda name: bar.update(task, description=stages[name]),
         )
     elapsed = time.perf_counter() - started
     figures: list[str] = []
@@ -203,7 +208,10 @@ def sweep(
         "seed": spec.seed,
         "seconds": round(elapsed, 3),
         "seconds_evaluating": round(result.seconds_evaluating, 3),
-        "evaluations_per_second": round(result.rows / max(elapsed, 1e-9), 1),
+        # Rows evaluated in this run per second of evaluation (start-up excluded).
+        "evaluations_per_second": round(
+            (result.rows - result.rows_resumed) / max(result.seconds_evaluating, 1e-9), 1
+        ),
         "figures": figures,
     }
     if json:
@@ -211,7 +219,8 @@ def sweep(
         return
     console.print(
         f"{result.rows:,} evaluations in {elapsed:.1f} s "
-        f"({summary['evaluations_per_second']:,.0f}/s, {result.workers} worker(s), "
+        f"({result.seconds_evaluating:.1f} s evaluating, "
+        f"{summary['evaluations_per_second']:,.0f}/s, {result.workers} worker(s), "
         f"seed {spec.seed})"
     )
     console.print(
