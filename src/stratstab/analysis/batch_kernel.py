@@ -14,8 +14,9 @@ Two things make it cheaper than tracing every point of the grid:
   the victim's (fewer warheads held back).  So on any stretch of the grid the
   striker's cost ``D_s^e + w (1 - D_v^e)`` is at least its own-damage term at the
   stretch's upper end plus the enemy term at its lower end.  The kernel traces a
-  coarse grid, then splits only the stretches whose bound could come within the
-  stop rule's tolerance of the best cost found: the levels it skips cannot be chosen,
+  coarse grid and the level the previous variant chose (with its neighbours), then
+  splits, best first, only the stretches whose bound could come within the stop
+  rule's tolerance of the best cost found: the levels it skips cannot be chosen,
   so it picks exactly the level the full grid would.  If the traced points ever break
   the monotone order, it traces the whole grid instead.
 - **Reaction functions by secant steps.**  The required scale factors come from the
