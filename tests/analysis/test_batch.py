@@ -130,6 +130,18 @@ def test_structural_levers_group_and_match(us_us):
     assert_equal_outputs(reference(us_us, levers), evaluate_batch(us_us, levers))
 
 
+def test_forces_with_fewer_than_one_aim_point_match(us_us):
+    # Below one aim point a system counts as one, which changes its priority value:
+    # the reaction searches must rank such forces afresh instead of reusing the order
+    # of the forces as they are.
+    levers = {
+        "B.arsenal_scale": np.array([0.001, 0.004, 0.02, 0.3]),
+        "A.arsenal_scale": np.array([0.002, 1.0, 0.01, 0.003]),
+        "B.retaliation_warheads": np.array([50.0, 5.0, 200.0, 20.0]),
+    }
+    assert_equal_outputs(reference(us_us, levers), evaluate_batch(us_us, levers))
+
+
 def test_decoys_match(us_us):
     levers = {
         "A.decoys_per_rv": np.array([0.0, 0.5]),

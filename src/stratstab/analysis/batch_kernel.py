@@ -251,6 +251,27 @@ def _priority_order(targets, victim, order):
 
 
 @jit
+def _ranked_once(targets, base, i, victim, order):
+    """The striker's priority order over the victim's forces as they are (into
+    ``order``), and the smallest factor on those forces for which it still holds.
+
+    A system's priority value is its exposed warheads per aim point, which scaling the
+    forces leaves as it is while every targeted system keeps at least one aim point
+    (below one, the count is taken as one).  So the reaction searches rank the victim
+    once, not at every step; the order can differ from ranking the scaled forces only
+    where two values lie within rounding of a 10-digit tie boundary.
+    """
+    _fill_victim(base, i, 1.0, 0.0, targets, victim)
+    _priority_order(targets, victim, order)
+    holds = 0.0
+    for j in range(targets.shape[1]):
+        aim = victim[AIM_POINTS, j]
+        if targets[TARGETED, j] > 0 and aim > 0:
+            holds = max(holds, 1.0 / aim)
+    return holds if holds <= 1.0 else math.inf  # already below one: rank at every step
+
+
+@jit
 def weapon_counts(queue, type_starts, base, i, fixed, factor, counts, edges):
     """Ready counterforce warheads per merged weapon type of variant ``i``, and the queue
     edges; the striker's forces times ``factor`` (``batch_exchange.weapon_counts``)."""
@@ -336,12 +357,14 @@ def full_strike_landed(factor, args):
 
     ``args``: (targets, kill, reliability, fratricide, counts, edges of the attacker's
     plan; the victim's base counts and variant index, its launch under attack; the
-    victim working array and order scratch; the attacker's defense and doctrine flag;
-    a tally whose first entry counts the calls).
+    victim working array; ``orders`` ``(2, n)``: the priority order of the victim's
+    forces as they are (see :func:`_ranked_once`), then scratch; the smallest factor
+    for which that order holds; the attacker's defense and doctrine flag; a tally
+    whose first entry counts the calls).
     The single-level strike of ``arms_race_analysis.arriving_after_full_strike``.
     """
     targets, kill, reliability, fratricide, counts, edges = args[:6]
-    base, i, launch_under_attack, victim, order, defense, sls, tally = args[6:]
+    base, i, launch_under_attack, victim, orders, order_holds, defense, sls, tally = args[6:]
     tally[0] += 1.0
     _fill_victim(base, i, factor, launch_under_attack, targets, victim)
     n = targets.shape[1]
@@ -351,7 +374,10 @@ def full_strike_landed(factor, args):
         for j in range(n):
             launched += victim[WARHEADS, j] * targets[RETALIATION_SHARE, j]
         return arriving(launched, defense, sls)
-    _priority_order(targets, victim, order)
+    order = orders[0]
+    if not factor >= order_holds:
+        order = orders[1]
+        _priority_order(targets, victim, order)
     total_counts = 0.0
     for t in range(n_types):
         total_counts += counts[t]
@@ -643,13 +669,14 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     """
     o = 1 - x
     queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
-    counts, edges, victim, order, defense, tally = scratch
+    counts, edges, victim, orders, defense, tally = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
     defense[:] = rows[o]
     interceptors = defense[0]
     need_x = need[x, i]
+    holds = _ranked_once(targets, bases[x], i, victim, orders[0])
     args = (targets, kill, reliability, fratricide, counts, edges)
-    args = args + (bases[x], i, lua[x, i], victim, order, defense, sls[o], tally)
+    args = args + (bases[x], i, lua[x, i], victim, orders, holds, defense, sls[o], tally)
     # The forces as they are, then the other side's arsenal 10 % up and down, then its
     # interceptors up and down; the perturbed searches start at the base answer.
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
@@ -709,7 +736,8 @@ def evaluate_variants(
     n_max = max(bases[0].shape[2], bases[1].shape[2])
     curve = np.empty((6, n_max + 1))
     victim = np.empty((6, n_max))
-    order = np.empty(n_max, dtype=np.int64)
+    orders = np.empty((2, n_max), dtype=np.int64)
+    order = orders[0]
     traced = np.empty((7, size))
     traced[TRACED] = -1.0
     stack = np.empty((2 * size, 3), dtype=np.int64)
@@ -781,6 +809,6 @@ def evaluate_variants(
                 if not solve[i, x]:
                     continue  # the same inputs as an earlier variant: copied afterwards
                 tally[0] = 0.0
-                scratch = (counts[1 - x], edges[1 - x], victim, order, defense, tally)
+                scratch = (counts[1 - x], edges[1 - x], victim, orders, defense, tally)
                 _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out)
                 work[i, x, 2] = tally[0]
