@@ -166,14 +166,30 @@ def run_sweep(
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> SweepRun:
-    """Evaluate every chunk not yet on disk, then assemble ``out`` (Parquet with provenance).
+    """Evaluate every chunk not yet on disk into ``out`` (Parquet with provenance).
 
     ``progress`` is called with the number of rows finished so far (resumed chunks
     count at once).  ``stage`` is told ``"preparing"`` while the compiled kernel is
     loaded (compiled on a machine's first run, about ten seconds) and the workers
     start, then ``"evaluating"``.
     """
-    store = SweepStore(out, spec.record())
+    metadata = {"provenance": spec.provenance(), "sweep": spec.record()}
+    store = SweepStore(out, spec.record(), metadata)
+    try:
+        return _run(spec, store, scheduler, workers, resume, progress, stage)
+    finally:
+        store.close()
+
+
+def _run(
+    spec: SweepSpec,
+    store: SweepStore,
+    scheduler: str,
+    workers: int | None,
+    resume: bool,
+    progress: Callable[[int], None] | None,
+    stage: Callable[[str], None] | None,
+) -> SweepRun:
     done = store.open(resume=resume)
     todo = [c for c in range(spec.chunks) if c not in done]
     finished = sum(np.subtract(*reversed(chunk_rows(spec, c))) for c in done)
@@ -209,8 +225,7 @@ def run_sweep(
             started = time.perf_counter()  # the cluster is up and warm: time the evaluation only
             used = _run_distributed(spec, todo, store, client, on_chunk)
             evaluating = time.perf_counter() - started  # (not the cluster's shutdown)
-    metadata = {"provenance": spec.provenance(), "sweep": spec.record()}
-    path = store.finish(spec.chunks, metadata)
+    path = store.finish(spec.chunks)
     return SweepRun(
         path=path,
         rows=spec.total_rows,

@@ -3,8 +3,15 @@
 While a sweep runs, every finished chunk is written to ``<out>.parts/chunk-NNNNNN.parquet``
 (atomically: written under a temporary name, then renamed) next to a ``manifest.json``
 holding the sweep's description.  A resumed sweep with the same description skips the
-chunks already on disk; at the end the chunks are streamed into one Parquet file whose
-schema metadata carries the provenance (key ``stratstab``), and the parts are removed.
+chunks already on disk.
+
+The output file grows as the sweep runs: each chunk is appended, in chunk order, to
+``<out>.tmp`` (one row group per chunk) as soon as the chunks before it are in; a chunk
+that finishes early waits in memory, or on disk beyond a few.  So the end of a sweep
+only closes the file, renames it to ``out`` and removes the parts, instead of reading
+every chunk back.  The schema metadata carries the provenance (key ``stratstab``).
+Float columns are written without dictionary encoding: sampled values rarely repeat,
+and trying to build a dictionary for them cost more than the rest of the write.
 """
 
 from __future__ import annotations
@@ -25,6 +32,16 @@ from stratstab.errors import InputError
 METADATA_KEY = b"stratstab"
 
 
+#: Chunks kept in memory while waiting for an earlier one; later ones are read back.
+WAITING_IN_MEMORY = 8
+
+
+def _write_options(schema: pa.Schema) -> dict[str, Any]:
+    """Parquet writer options: dictionaries only where values repeat (not floats)."""
+    repeating = [f.name for f in schema if not pa.types.is_floating(f.type)]
+    return {"use_dictionary": repeating, "compression": "snappy"}
+
+
 def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
     """A pyarrow table from chunk columns (object columns become strings or booleans)."""
     arrays = {}
@@ -39,10 +56,21 @@ def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
 class SweepStore:
     """Chunk files and manifest of one sweep writing to ``out``."""
 
-    def __init__(self, out: Path, record: dict[str, Any]):
+    def __init__(self, out: Path, record: dict[str, Any], metadata: dict[str, Any] | None = None):
         self.out = Path(out)
         self.parts = self.out.with_name(self.out.name + ".parts")
         self.record = record
+        self.metadata = metadata if metadata is not None else {"sweep": record}
+        self._writer: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self._next = 0  # the next chunk the output file takes
+        self._stored: set[int] = set()  # chunks on disk
+        self._waiting: dict[int, pa.Table] = {}  # finished early, kept in memory
+
+    @property
+    def partial(self) -> Path:
+        """The output file while it grows."""
+        return self.out.with_name(self.out.name + ".tmp")
 
     @property
     def manifest(self) -> Path:
@@ -70,7 +98,9 @@ class SweepStore:
                     "--view and --chunk-size are needed)",
                     source=str(self.manifest),
                 )
-            return {c for c in self._chunks_on_disk() if self._complete(c)}
+            self._stored = {c for c in self._chunks_on_disk() if self._complete(c)}
+            self._append_ready()
+            return set(self._stored)
         if self.parts.exists():
             shutil.rmtree(self.parts)
         try:
@@ -99,21 +129,47 @@ class SweepStore:
         os.replace(temporary, path)
 
     def write_chunk(self, chunk: int, columns: dict[str, np.ndarray]) -> None:
-        """Store one finished chunk."""
+        """Store one finished chunk, and append it (and any chunks it held up) to the output."""
+        table = to_table(columns)
         temporary = self.chunk_path(chunk).with_suffix(".tmp")
-        pq.write_table(to_table(columns), temporary)
+        pq.write_table(table, temporary, **_write_options(table.schema))
         os.replace(temporary, self.chunk_path(chunk))
+        self._stored.add(chunk)
+        if chunk != self._next and len(self._waiting) < WAITING_IN_MEMORY:
+            self._waiting[chunk] = table
+        elif chunk == self._next:
+            self._append(table)
+        self._append_ready()
 
-    def finish(self, chunks: int, metadata: dict[str, Any]) -> Path:
-        """Stream all chunks into ``out`` with ``metadata`` in the schema; remove the parts."""
-        first = pq.read_table(self.chunk_path(0))
-        schema = first.schema.with_metadata({METADATA_KEY: json.dumps(metadata).encode()})
-        temporary = self.out.with_name(self.out.name + ".tmp")
-        with pq.ParquetWriter(temporary, schema) as writer:
-            writer.write_table(first.cast(schema))
-            for chunk in range(1, chunks):
-                writer.write_table(pq.read_table(self.chunk_path(chunk)).cast(schema))
-        os.replace(temporary, self.out)
+    def _append_ready(self) -> None:
+        """Append every stored chunk whose turn has come."""
+        while self._next in self._stored:
+            table = self._waiting.pop(self._next, None)
+            self._append(table if table is not None else pq.read_table(self.chunk_path(self._next)))
+
+    def _append(self, table: pa.Table) -> None:
+        if self._writer is None:
+            metadata = {METADATA_KEY: json.dumps(self.metadata).encode()}
+            self._schema = table.schema.with_metadata(metadata)
+            self._writer = pq.ParquetWriter(
+                self.partial, self._schema, **_write_options(self._schema)
+            )
+        self._writer.write_table(table.cast(self._schema))
+        self._next += 1
+
+    def close(self) -> None:
+        """Close the growing output file (an interrupted sweep leaves it incomplete)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def finish(self, chunks: int) -> Path:
+        """Close the output once all ``chunks`` are in; move it to ``out``; remove the parts."""
+        self._append_ready()
+        if self._next != chunks:
+            raise RuntimeError(f"sweep output incomplete: {self._next} of {chunks} chunks")
+        self.close()
+        os.replace(self.partial, self.out)
         shutil.rmtree(self.parts)
         return self.out
 
