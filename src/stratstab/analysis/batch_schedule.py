@@ -134,16 +134,26 @@ def _warm_up(spec: SweepSpec) -> None:
     evaluate_chunk(replace(spec, samples=0, chunk_size=1, design="full"), 0)
 
 
-def _compile_kernel() -> None:
-    """Compile the batch kernel (or check its cache) in a short-lived process.
+def _compile_kernel() -> subprocess.Popen[str]:
+    """Start compiling the batch kernel (or checking its cache) in a short-lived process.
 
     Local workers then load it from disk instead of each compiling it, and this
-    coordinating process never loads the compiler (about 100 MB).
+    coordinating process never loads the compiler (about 100 MB).  It runs while the
+    cluster starts; :func:`_compiled` waits for it.
     """
     code = "from stratstab.analysis.batch import warm_kernel; warm_kernel()"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"compiling the batch kernel failed:\n{done.stderr[-2000:]}")
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _compiled(process: subprocess.Popen[str]) -> None:
+    _, errors = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"compiling the batch kernel failed:\n{errors[-2000:]}")
 
 
 def _take(iterator: Iterator[int], count: int) -> list[int]:
@@ -218,13 +228,19 @@ def _run(
             on_chunk(chunk)
         evaluating = time.perf_counter() - started
     else:
-        _compile_kernel()  # once, so that local workers only load it
-        with _client(scheduler, workers) as client:
-            client.run(_warm_up, spec)
-            tell("evaluating")
-            started = time.perf_counter()  # the cluster is up and warm: time the evaluation only
-            used = _run_distributed(spec, todo, store, client, on_chunk)
-            evaluating = time.perf_counter() - started  # (not the cluster's shutdown)
+        compiling = _compile_kernel()  # once, so that local workers only load it
+        try:
+            with _client(scheduler, workers) as client:
+                _compiled(compiling)
+                client.run(_warm_up, spec)
+                tell("evaluating")
+                started = time.perf_counter()  # the cluster is up and warm: time evaluation only
+                used = _run_distributed(spec, todo, store, client, on_chunk)
+                evaluating = time.perf_counter() - started  # (not the cluster's shutdown)
+        finally:
+            if compiling.poll() is None:  # the cluster failed to start
+                compiling.kill()
+                compiling.wait()
     path = store.finish(spec.chunks)
     return SweepRun(
         path=path,
