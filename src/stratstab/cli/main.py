@@ -17,40 +17,28 @@ try:  # typer >= 0.2x ships its own copy of click; catch its exceptions as well
 except ImportError:  # pragma: no cover - older typer uses click itself
     _CLICK_ERRORS = (click.ClickException,)
 
+import importlib
+from typing import Any
+
 from stratstab import __version__
-from stratstab.cli import (
-    assess,
-    assurance,
-    calc,
-    dialogue,
-    exercise,
-    forces,
-    history,
-    serve,
-    sweep,
-    transparency,
-    uncertainty,
-)
 from stratstab.errors import StratstabError
 
-app = typer.Typer(
-    name="stratstab",
-    help="Workbench for strategic stability dialogues: assess, negotiate scope, learn.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-app.command("assess")(assess.assess)
-app.add_typer(forces.app, name="forces")
-app.add_typer(calc.app, name="calc")
-app.add_typer(dialogue.app, name="dialogue")
-app.add_typer(history.app, name="history")
-app.add_typer(exercise.app, name="exercise")
-app.command("serve")(serve.serve)
-app.command("uncertainty")(uncertainty.uncertainty)
-app.command("transparency")(transparency.transparency)
-app.command("assurance")(assurance.assurance)
-app.command("sweep")(sweep.sweep)
+#: Every subcommand: name -> (module under stratstab.cli, attribute, whether it is a
+#: group of commands), in the order ``stratstab --help`` lists them.  A run loads only
+#: the module of the subcommand it names (the full set takes about two seconds).
+SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
+    "assess": ("assess", "assess", False),
+    "forces": ("forces", "app", True),
+    "calc": ("calc", "app", True),
+    "dialogue": ("dialogue", "app", True),
+    "history": ("history", "app", True),
+    "exercise": ("exercise", "app", True),
+    "serve": ("serve", "serve", False),
+    "uncertainty": ("uncertainty", "uncertainty", False),
+    "transparency": ("transparency", "transparency", False),
+    "assurance": ("assurance", "assurance", False),
+    "sweep": ("sweep", "sweep", False),
+}
 
 
 def _version_callback(value: bool) -> None:
@@ -59,7 +47,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Print the version."
@@ -68,10 +55,42 @@ def _root(
     """Workbench for strategic stability dialogues."""
 
 
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``stratstab`` application, with every subcommand or ``only`` the one named
+    (none for ``""``)."""
+    application = typer.Typer(
+        name="stratstab",
+        help="Workbench for strategic stability dialogues: assess, negotiate scope, learn.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    application.callback()(_root)
+    for name, (module, attribute, group) in SUBCOMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"stratstab.cli.{module}"), attribute)
+        if group:
+            application.add_typer(target, name=name)
+        else:
+            application.command(name)(target)
+    return application
+
+
+def __getattr__(name: str) -> Any:
+    # ``app``, the application with every subcommand, is built on first use.
+    if name == "app":
+        globals()["app"] = application = build_app()
+        return application
+    raise AttributeError(name)
+
+
 def main() -> None:
     """Entry point: run the app and turn user errors into one line and exit code 2."""
+    named = sys.argv[1] if len(sys.argv) > 1 else None
+    only = named if named in SUBCOMMANDS else "" if named == "--version" else None
     try:
-        app(standalone_mode=False)
+        build_app(only)(standalone_mode=False)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
     except _CLICK_ERRORS as exc:
