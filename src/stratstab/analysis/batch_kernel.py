@@ -59,10 +59,14 @@ WARHEADS, AIM_POINTS, SURVIVABILITY, SAVED, VALUE, SLICE_END = range(6)
 #: Rows of the per-rank array (``curve``) and of the per-level array (``traced``).
 STARTS, ENDS, COVERED, COVERED_LAUNCH, UNTOUCHED, UNTOUCHED_LAUNCH = range(6)
 OWN_TERM, ENEMY_TERM, STRIKER_COST, VICTIM_COST, SURVIVING, BACK, TRACED = range(7)
-#: A defense row: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS``, then the powers
-#: ``(1 - pk) ** k`` for whole numbers of shots below MISS_POWERS.
+#: A defense row: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS``, how many powers
+#: follow, then the powers ``(1 - pk) ** k`` for whole numbers of shots from 0: as many
+#: as the doctrine can fire at one object (at most MISS_POWERS).
 DEFENSE_FIELDS = 9
+POWERS_STORED = DEFENSE_FIELDS
+FIRST_POWER = DEFENSE_FIELDS + 1
 MISS_POWERS = 24
+DEFENSE_ROW = FIRST_POWER + MISS_POWERS
 SLOPE_STEP = 0.1  # relative change of the other side's arsenal for the arsenal slope
 #: Per-side outputs: the reference's names, in the order the kernel writes them (columns
 #: 0-4 by the exchanges, 5-9 by the reaction functions; the equality tests check it).
@@ -122,19 +126,26 @@ def _spread(interceptors, objects, per_object):
 
 @jit
 def defense_row(fields, out):
-    """A defense's fields followed by the powers ``(1 - pk) ** k``, k < MISS_POWERS."""
+    """A defense's fields followed by the powers ``(1 - pk) ** k`` its engagements use.
+
+    An object draws at most ``shots_per_rv`` shots in the first salvo and
+    ``second_shots`` in the second, one more where the inventory runs out part-way.
+    """
     for f in range(DEFENSE_FIELDS):
         out[f] = fields[f]
+    top = max(fields[2], fields[7]) + 2.0
+    stored = int(top) if top < MISS_POWERS else MISS_POWERS
+    out[POWERS_STORED] = stored
     miss = 1.0 - fields[1]
-    for k in range(MISS_POWERS):
-        out[DEFENSE_FIELDS + k] = miss ** float(k)
+    for k in range(stored):
+        out[FIRST_POWER + k] = miss ** float(k)
 
 
 @jit
 def _miss(defense, shots):
     """``(1 - pk) ** shots`` for a whole number of shots (from the row's powers)."""
-    if shots < MISS_POWERS:
-        return defense[DEFENSE_FIELDS + int(shots)]
+    if shots < defense[POWERS_STORED]:
+        return defense[FIRST_POWER + int(shots)]
     return (1.0 - defense[1]) ** shots
 
 
@@ -741,8 +752,8 @@ def evaluate_variants(
     traced = np.empty((7, size))
     traced[TRACED] = -1.0
     stack = np.empty((2 * size, 3), dtype=np.int64)
-    defense = np.empty(DEFENSE_FIELDS + MISS_POWERS)
-    rows = np.empty((2, DEFENSE_FIELDS + MISS_POWERS))
+    defense = np.empty(DEFENSE_ROW)
+    rows = np.empty((2, DEFENSE_ROW))
     counts = (np.empty(plans[0][1].size), np.empty(plans[1][1].size))
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
