@@ -167,6 +167,37 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     assert pq.read_table(out).to_pandas().equals(pq.read_table(full).to_pandas())
 
 
+def test_interrupting_a_sweep_says_how_to_resume(scenario_file, tmp_path):
+    out = tmp_path / "stopped.parquet"
+    parts = tmp_path / "stopped.parquet.parts"
+    process = subprocess.Popen(
+        [
+            *STRATSTAB,
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "A.interceptors=0:290:30",
+            "--vary",
+            "B.survivability_ssbn=0:1:30",
+            "--chunk-size",
+            "1",  # 900 chunks: far from done when interrupted
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(parts.glob("chunk-*.parquet")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert "--resume" in errors and str(parts) in errors.replace("\n", "")
+    assert list(parts.glob("chunk-*.parquet")) and not out.exists()
+
+
 def test_crisis_outputs_skip_the_reaction_functions(scenario_file, tmp_path):
     common = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3", "--seed", "2"]
     run([*common, "--out", str(tmp_path / "all.parquet")])

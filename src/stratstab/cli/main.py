@@ -90,7 +90,9 @@ def main() -> None:
     named = sys.argv[1] if len(sys.argv) > 1 else None
     only = named if named in SUBCOMMANDS else "" if named == "--version" else None
     try:
-        build_app(only)(standalone_mode=False)
+        code = build_app(only)(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(code), returned in this mode
+            sys.exit(code)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
     except _CLICK_ERRORS as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -184,15 +185,25 @@ def sweep(
             "preparing": "preparing (a first run on this machine compiles the model, ~10 s)",
             "evaluating": "sweep",
         }
-        result = run_sweep(
-            spec,
-            out=out,
-            scheduler=scheduler,
-            workers=workers,
-            resume=resume,
-            progress=lambda done: bar.update(task, completed=done),
-            stage=lambda name: bar.update(task, description=stages[name]),
-        )
+        try:
+            result = run_sweep(
+                spec,
+                out=out,
+                scheduler=scheduler,
+                workers=workers,
+                resume=resume,
+                progress=lambda done: bar.update(task, completed=done),
+                stage=lambda name: bar.update(task, description=stages[name]),
+            )
+        except KeyboardInterrupt:
+            bar.stop()
+            parts = out.with_name(out.name + ".parts")
+            print(
+                f"interrupted: finished chunks are kept in {parts}; run the same command "
+                "with --resume to continue",
+                file=sys.stderr,
+            )
+            raise typer.Exit(130) from None
     elapsed = time.perf_counter() - started
     figures: list[str] = []
     if plot is not None:
