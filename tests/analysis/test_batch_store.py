@@ -58,6 +58,6 @@ def test_finishing_with_a_chunk_missing_fails_and_keeps_the_parts(tmp_path):
     store.write_chunk(2, chunk(2))
     with pytest.raises(RuntimeError, match="1 of 3 chunks"):
         store.finish(3)
-    store.close()
-    assert not out.exists()
+    store.abandon()
+    assert not out.exists() and not store.partial.exists()
     assert store.chunk_path(2).exists()  # a resumed run can still use it

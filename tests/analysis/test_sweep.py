@@ -147,6 +147,7 @@ def test_resume_skips_finished_chunks(scenario, tmp_path, monkeypatch):
     monkeypatch.setattr(batch_store.SweepStore, "write_chunk", failing)
     with pytest.raises(KeyboardInterrupt):
         run_sweep(spec, out=out)
+    assert not out.with_name(out.name + ".tmp").exists()  # the parts keep what was done
     monkeypatch.setattr(batch_store.SweepStore, "write_chunk", original)
     resumed = run_sweep(spec, out=out, resume=True)
     assert resumed.chunks_resumed == 2

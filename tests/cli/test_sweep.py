@@ -196,6 +196,7 @@ def test_interrupting_a_sweep_says_how_to_resume(scenario_file, tmp_path):
     assert process.returncode == 130, errors
     assert "--resume" in errors and str(parts) in errors.replace("\n", "")
     assert list(parts.glob("chunk-*.parquet")) and not out.exists()
+    assert not out.with_name(out.name + ".tmp").exists()
 
 
 def test_crisis_outputs_skip_the_reaction_functions(scenario_file, tmp_path):

@@ -188,7 +188,7 @@ def run_sweep(
     try:
         return _run(spec, store, scheduler, workers, resume, progress, stage)
     finally:
-        store.close()
+        store.abandon()
 
 
 def _run(

@@ -158,10 +158,16 @@ class SweepStore:
         self._next += 1
 
     def close(self) -> None:
-        """Close the growing output file (an interrupted sweep leaves it incomplete)."""
+        """Close the growing output file."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    def abandon(self) -> None:
+        """Close and delete an unfinished output file (the parts keep what was done; a
+        resumed sweep rebuilds the file from them).  Nothing to do after :meth:`finish`."""
+        self.close()
+        self.partial.unlink(missing_ok=True)
 
     def finish(self, chunks: int) -> Path:
         """Close the output once all ``chunks`` are in; move it to ``out``; remove the parts."""
