@@ -42,6 +42,11 @@ def _write_options(schema: pa.Schema) -> dict[str, Any]:
     return {"use_dictionary": repeating, "compression": "snappy"}
 
 
+def parts_folder(out: Path) -> Path:
+    """Where a sweep writing to ``out`` keeps its chunk files and manifest."""
+    return Path(out).with_name(Path(out).name + ".parts")
+
+
 def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
     """A pyarrow table from chunk columns (object columns become strings or booleans)."""
     arrays = {}
@@ -58,7 +63,7 @@ class SweepStore:
 
     def __init__(self, out: Path, record: dict[str, Any], metadata: dict[str, Any] | None = None):
         self.out = Path(out)
-        self.parts = self.out.with_name(self.out.name + ".parts")
+        self.parts = parts_folder(self.out)
         self.record = record
         self.metadata = metadata if metadata is not None else {"sweep": record}
         self._writer: pq.ParquetWriter | None = None
@@ -135,10 +140,10 @@ class SweepStore:
         pq.write_table(table, temporary, **_write_options(table.schema))
         os.replace(temporary, self.chunk_path(chunk))
         self._stored.add(chunk)
-        if chunk != self._next and len(self._waiting) < WAITING_IN_MEMORY:
-            self._waiting[chunk] = table
-        elif chunk == self._next:
+        if chunk == self._next:
             self._append(table)
+        elif len(self._waiting) < WAITING_IN_MEMORY:
+            self._waiting[chunk] = table
         self._append_ready()
 
     def _append_ready(self) -> None:

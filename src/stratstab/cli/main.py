@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import click
 import typer
@@ -16,9 +18,6 @@ try:  # typer >= 0.2x ships its own copy of click; catch its exceptions as well
     )
 except ImportError:  # pragma: no cover - older typer uses click itself
     _CLICK_ERRORS = (click.ClickException,)
-
-import importlib
-from typing import Any
 
 from stratstab import __version__
 from stratstab.errors import StratstabError

@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.text import Text
 
 from stratstab.analysis.batch_schedule import run_sweep
+from stratstab.analysis.batch_store import parts_folder
 from stratstab.analysis.scenario import load_scenario
 from stratstab.analysis.sweep import SweepSpec, parse_vary, sample_view
 from stratstab.cli.common import console, error_console, print_json
@@ -197,10 +198,9 @@ def sweep(
             )
         except KeyboardInterrupt:
             bar.stop()
-            parts = out.with_name(out.name + ".parts")
             print(
-                f"interrupted: finished chunks are kept in {parts}; run the same command "
-                "with --resume to continue",
+                f"interrupted: finished chunks are kept in {parts_folder(out)}; "
+                "run the same command with --resume to continue",
                 file=sys.stderr,
             )
             raise typer.Exit(130) from None
