@@ -41,6 +41,14 @@ class InputError(StratstabError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class ConflictError(InputError):
+    """The input names something that exists already (a taken slug, user name ...)."""
+
+
+class GoneError(StratstabError):
+    """A one-time link was used, has expired or was revoked."""
+
+
 class NotFoundError(StratstabError):
     """A named thing (dataset, scenario, dialogue, statement ...) does not exist."""
 

@@ -9,7 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stratstab.errors import InputError, NotFoundError, StoreError, StratstabError, field_path
+from stratstab.errors import (
+    ConflictError,
+    GoneError,
+    InputError,
+    NotFoundError,
+    StoreError,
+    StratstabError,
+    field_path,
+)
 from stratstab.web.i18n import Translator
 from stratstab.web.templating import render
 
@@ -17,7 +25,14 @@ from stratstab.web.templating import render
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
-    return {InputError: 400, NotFoundError: 404, StoreError: 503, Forbidden: 403}
+    return {
+        ConflictError: 409,
+        InputError: 400,
+        NotFoundError: 404,
+        GoneError: 410,
+        StoreError: 503,
+        Forbidden: 403,
+    }
 
 
 def _is_api(request: Request) -> bool:
