@@ -46,7 +46,9 @@ class ConflictError(InputError):
 
 
 class GoneError(StratstabError):
-    """A one-time link was used, has expired or was revoked."""
+    """A one-time link was used, has expired or was revoked (``state`` says which)."""
+
+    state: str = "gone"
 
 
 class NotFoundError(StratstabError):

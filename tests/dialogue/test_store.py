@@ -41,7 +41,10 @@ def test_create_and_list(store):
         ({"slug": "ok", "title": " ", "track": "II", "parties": ["CN", "US"]}, "title"),
         ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "cn"]}, "parties"),
         ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN"]}, "parties"),
-        ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "US", "RU", "FR", "UK"]}, "parties"),
+        (
+            {"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "US", "RU", "FR", "UK"]},
+            "parties",
+        ),
         ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "U S"]}, "parties"),
     ],
 )

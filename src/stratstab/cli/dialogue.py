@@ -8,7 +8,6 @@ as one line (exit 2).
 from __future__ import annotations
 
 from datetime import date
-
 from pathlib import Path
 from typing import Annotated
 
@@ -387,7 +386,9 @@ def close_round(
     """Close the round under way (the next opens with open-round)."""
     with DialogueStore(database_url) as store:
         closed = store.close_round(_resolve(store, dialogue), outcome=outcome)
-    console.print(f"round {closed.number} closed; open the next with `stratstab dialogue open-round`")
+    console.print(
+        f"round {closed.number} closed; open the next with `stratstab dialogue open-round`"
+    )
 
 
 @app.command("open-round")

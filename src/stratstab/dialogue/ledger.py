@@ -125,7 +125,9 @@ def open_round(
     ).all()
     following = next((r for r in rounds if r.status == "planned"), None)
     if following is None:
-        following = Round(dialogue_id=dialogue.id, number=max((r.number for r in rounds), default=0) + 1)
+        following = Round(
+            dialogue_id=dialogue.id, number=max((r.number for r in rounds), default=0) + 1
+        )
         following.agenda, following.participants, following.place = [], [], ""
         session.add(following)
     if on_date is not None:

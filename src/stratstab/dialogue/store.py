@@ -66,6 +66,9 @@ from stratstab.dialogue.validate import choice, nonempty, party_codes, slug_text
 from stratstab.errors import ConflictError, InputError, StoreError
 from stratstab.migrations import upgrade_database
 
+# Words the web workbench uses in dialogue paths (``/dialogues/new``).
+RESERVED_SLUGS = frozenset({"new"})
+
 
 def _safe_url(url: str) -> str:
     try:
@@ -154,6 +157,8 @@ class DialogueStore:
         A dialogue has 2 to 4 parties, each a code of 2-16 capital letters (CN, US, RU).
         """
         slug = slug_text(slug, field="slug")
+        if slug in RESERVED_SLUGS:
+            raise InputError(f"{slug!r} is a reserved word; choose another slug", field="slug")
         choice(track, TRACK_LEVELS, field="track")
         codes = party_codes(parties)
         title = nonempty(title, field="title")

@@ -63,7 +63,9 @@ def party_codes(parties: Iterable[str]) -> list[str]:
     codes = [str(p).strip().upper() for p in parties]
     for code in codes:
         if not _PARTY.match(code):
-            raise InputError(f"a party code is 2-16 letters, e.g. CN, got {code!r}", field="parties")
+            raise InputError(
+                f"a party code is 2-16 letters, e.g. CN, got {code!r}", field="parties"
+            )
     if len(set(codes)) != len(codes):
         raise InputError(f"duplicate party in {codes}", field="parties")
     if not MIN_PARTIES <= len(codes) <= MAX_PARTIES:

@@ -28,7 +28,9 @@ _ROLES = "role IN ('facilitator', 'head', 'delegate', 'translator', 'observer')"
 
 def _dialogue_fk(table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        ["dialogue_id"], ["dialogue.id"], name=op.f(f"fk_{table}_dialogue_id_dialogue"),
+        ["dialogue_id"],
+        ["dialogue.id"],
+        name=op.f(f"fk_{table}_dialogue_id_dialogue"),
         ondelete="CASCADE",
     )
 
@@ -54,8 +56,10 @@ def upgrade() -> None:
         sa.CheckConstraint(_ROLES, name=op.f("ck_dialogue_member_role")),
         _dialogue_fk("dialogue_member"),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["account_users.id"],
-            name=op.f("fk_dialogue_member_user_id_account_users"), ondelete="CASCADE",
+            ["user_id"],
+            ["account_users.id"],
+            name=op.f("fk_dialogue_member_user_id_account_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dialogue_member")),
         sa.UniqueConstraint("dialogue_id", "user_id", name="uq_dialogue_member_user"),
@@ -102,7 +106,8 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["position_id"], ["scope_position.id"],
+            ["position_id"],
+            ["scope_position.id"],
             name=op.f("fk_scope_position_version_position_id_scope_position"),
             ondelete="CASCADE",
         ),
@@ -118,8 +123,10 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["account_users.id"],
-            name=op.f("fk_account_password_resets_user_id_account_users"), ondelete="CASCADE",
+            ["user_id"],
+            ["account_users.id"],
+            name=op.f("fk_account_password_resets_user_id_account_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_password_resets")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_account_password_resets_token_hash")),
@@ -133,12 +140,18 @@ def _migrate_global_roles() -> None:
     dialogue = sa.table("dialogue", sa.column("id"), sa.column("parties", sa.JSON()))
     users = sa.table(
         "account_users",
-        sa.column("id"), sa.column("role"), sa.column("delegation_code"),
+        sa.column("id"),
+        sa.column("role"),
+        sa.column("delegation_code"),
     )
     member = sa.table(
         "dialogue_member",
-        sa.column("dialogue_id"), sa.column("user_id"), sa.column("role"),
-        sa.column("party"), sa.column("joined_at"), sa.column("invited_by"),
+        sa.column("dialogue_id"),
+        sa.column("user_id"),
+        sa.column("role"),
+        sa.column("party"),
+        sa.column("joined_at"),
+        sa.column("invited_by"),
     )
     now = datetime.now(UTC)
     rows = []
@@ -153,8 +166,14 @@ def _migrate_global_roles() -> None:
         op.bulk_insert(
             member,
             [
-                {"dialogue_id": d, "user_id": u, "role": r, "party": p,
-                 "joined_at": now, "invited_by": "migration"}
+                {
+                    "dialogue_id": d,
+                    "user_id": u,
+                    "role": r,
+                    "party": p,
+                    "joined_at": now,
+                    "invited_by": "migration",
+                }
                 for d, u, r, p in rows
             ],
         )

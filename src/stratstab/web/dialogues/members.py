@@ -356,9 +356,7 @@ def remove_member(
 
 def _require_confirm(confirm: bool) -> None:
     if not confirm:
-        raise InputError(
-            "this cannot be undone; send confirm: true to go ahead", field="confirm"
-        )
+        raise InputError("this cannot be undone; send confirm: true to go ahead", field="confirm")
 
 
 # ---------------------------------------------------------------- invitations
@@ -506,7 +504,9 @@ def accept_invitation(
         row, dialogue = _open_invitation(session, token)
         state = _state(row, utc_now())
         if state != "open":
-            raise GoneError(f"this invitation link was {state}; ask the facilitator for a new one")
+            gone = GoneError(f"this invitation link was {state}; ask the facilitator for a new one")
+            gone.state = state
+            raise gone
         if user is None:
             account = accounts.create_user(
                 session,
@@ -583,7 +583,12 @@ def add_member(
             )
         )
         _audit(
-            session, _actor(session, actor), "member.add", f"{slug}/{username}", role=role, party=code
+            session,
+            _actor(session, actor),
+            "member.add",
+            f"{slug}/{username}",
+            role=role,
+            party=code,
         )
 
 

@@ -162,8 +162,7 @@ def reveal(store: DialogueStore, viewer: Viewer, slug: str, *, confirm: bool) ->
     waiting = [code for code, done in members.completion(store, slug).items() if not done]
     if waiting:
         raise InputError(
-            f"waiting for {', '.join(waiting)} to declare their positions complete; "
-            "reveal refused",
+            f"waiting for {', '.join(waiting)} to declare their positions complete; reveal refused",
             field="scope",
         )
     if not confirm:

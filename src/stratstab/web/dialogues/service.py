@@ -262,10 +262,16 @@ def moderate(
     *,
     state: str | None = None,
     sealed: bool | None = None,
+    confirm: bool = False,
 ) -> StatementInfo:
-    """Facilitators accept or reject a statement, and seal or unseal it."""
+    """Facilitators accept or reject a statement, and seal or unseal it.
+
+    Rejecting and sealing take a statement away from voters, so they need ``confirm``.
+    """
     enter(store, viewer, slug)
     require(viewer.runs_dialogues, "only facilitators moderate")
+    if (state == "rejected" or sealed is True) and not confirm:
+        raise InputError("rejecting or sealing needs confirm: true", field="confirm")
     info = store.moderate(slug, statement_id, state=state) if state else None
     if sealed is not None:
         with store.session(write=True) as session:
