@@ -144,3 +144,32 @@ def test_sigkill_during_import_leaves_database_consistent(database_url, tmp_path
         # The database still takes writes (no stale lock left behind).
         store.import_polis("big", tmp_path / "big")
         assert len(store.vote_history("big")) == 6_000
+
+
+def test_newer_export_with_meta_statements_imports_and_they_leave_the_math(store, tmp_path):
+    from tests.dialogue.test_polis_io import _newer_copy
+
+    store.import_polis("seattle", _newer_copy(tmp_path, {"3": "1"}))
+    by_id = {s.external_id: s for s in store.statements("seattle")}
+    assert by_id["3"].is_meta and not by_id["4"].is_meta
+    matrix = store.vote_matrix("seattle")
+    flagged = dict(zip(matrix.statement_ids, matrix.moderated_out, strict=True))
+    assert flagged["3"] and not flagged["4"]
+
+
+def _left_out(store, slug):
+    matrix = store.vote_matrix(slug)
+    return dict(zip(matrix.statement_ids, matrix.moderated_out, strict=True))
+
+
+def test_a_facilitator_marks_a_statement_meta_and_clears_it(store, tmp_path):
+    from tests.dialogue.test_polis_io import NEWER_EXAMPLE
+
+    store.import_polis("seattle", NEWER_EXAMPLE)
+    assert store.mark_meta("seattle", "7").is_meta
+    assert _left_out(store, "seattle")["7"]
+    store.export_polis("seattle", tmp_path / "out")
+    exported = polis.read_export(tmp_path / "out").comments
+    assert [c.is_meta for c in exported if c.comment_id == 7] == [True]
+    assert not store.mark_meta("seattle", "7", is_meta=False).is_meta
+    assert not _left_out(store, "seattle")["7"]
