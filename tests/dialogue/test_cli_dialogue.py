@@ -45,7 +45,8 @@ def test_cli_round_trip(tmp_path):
     _run(url, "add-delegation", "cnus", "CN", "--name-en", "China", "--name-zh", "中国")
     for person, delegation in (("c1", "CN"), ("u1", "US")):
         _run(url, "add-participant", "cnus", person, "--delegation", delegation)
-    _run(url, "add-statement", "cnus", "Keep the hotline open", "--zh", "保持热线畅通", "--id", "s1")
+    _run(url, "add-statement", "cnus", "Keep the hotline open", "--zh", "保持热线畅通",
+         "--id", "s1")  # fmt: skip
     _run(url, "vote", "cnus", "c1", "s1", "agree")
     _run(url, "vote", "cnus", "c1", "s1", "disagree")
     _run(url, "set-scope", "cnus", "CN", "nuclear-forces", "--stance", "include", "--priority", "5")
