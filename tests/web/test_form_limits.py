@@ -15,11 +15,11 @@ from .helpers import SLUG, build_app, login
 HUGE = "x" * 1_000_000
 
 
-@pytest.fixture()
-def seeded(tmp_path):
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
     from stratstab.web.demo import seed_demo
 
-    application = build_app(f"sqlite:///{tmp_path / 'forms.sqlite'}")
+    application = build_app(f"sqlite:///{tmp_path_factory.mktemp('forms') / 'forms.sqlite'}")
     seed_demo(application.state.session_factory, store=application.state.store)
     return application
 
