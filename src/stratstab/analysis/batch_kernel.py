@@ -246,8 +246,9 @@ def _priority_order(targets, victim, order):
     for j in range(n):
         aim = victim[AIM_POINTS, j]
         if targets[TARGETED, j] > 0 and aim > 0:
+            # Only what launch under attack leaves in the silos counts (as the reference).
             exposed = victim[WARHEADS, j] * (1.0 - victim[SURVIVABILITY, j])
-            per_aim_point = exposed / max(aim, 1.0)
+            per_aim_point = exposed * (1.0 - victim[SAVED, j]) / max(aim, 1.0)
             victim[VALUE, j] = per_aim_point * targets[PRIORITY_KILL, j] / targets[PER_POINT, j]
         else:
             victim[VALUE, j] = -math.inf
@@ -262,7 +263,7 @@ def _priority_order(targets, victim, order):
 
 
 @jit
-def _ranked_once(targets, base, i, victim, order):
+def _ranked_once(targets, base, i, launch_under_attack, victim, order):
     """The striker's priority order over the victim's forces as they are (into
     ``order``), and the smallest factor on those forces for which it still holds.
 
@@ -272,7 +273,7 @@ def _ranked_once(targets, base, i, victim, order):
     once, not at every step; the order can differ from ranking the scaled forces only
     where two values lie within rounding of a 10-digit tie boundary.
     """
-    _fill_victim(base, i, 1.0, 0.0, targets, victim)
+    _fill_victim(base, i, 1.0, launch_under_attack, targets, victim)
     _priority_order(targets, victim, order)
     holds = 0.0
     for j in range(targets.shape[1]):
@@ -685,7 +686,7 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     defense[:] = rows[o]
     interceptors = defense[0]
     need_x = need[x, i]
-    holds = _ranked_once(targets, bases[x], i, victim, orders[0])
+    holds = _ranked_once(targets, bases[x], i, lua[x, i], victim, orders[0])
     args = (targets, kill, reliability, fratricide, counts, edges)
     args = args + (bases[x], i, lua[x, i], victim, orders, holds, defense, sls[o], tally)
     # The forces as they are, then the other side's arsenal 10 % up and down, then its
