@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from stratstab.cli.common import error_console
 from stratstab.cli.main import app, main
+from tests.waiting import HANG_GUARD_S
 
 runner = CliRunner()
 
@@ -150,7 +151,7 @@ def test_module_entry_point_exits_2_on_a_bad_database(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "stratstab", "dialogue", "list", "--database-url",
          f"sqlite:///{garbage}"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=HANG_GUARD_S,
     )  # fmt: skip
     assert done.returncode == 2 and done.stderr.startswith("error: cannot open database")
     assert len(done.stderr.strip().splitlines()) == 1
