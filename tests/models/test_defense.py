@@ -214,9 +214,15 @@ def test_large_batch_with_decoys_is_fast_enough():
 def test_expected_leakers_do_not_depend_on_skipping_p_no_leakers():
     from stratstab.models.defense import engage as engage_fn
 
-    kwargs = dict(rvs=np.array([3.0, 40.5, 120.0]), interceptors=44, interceptor_pk=0.6,
-                  shots_per_rv=2, discrimination=0.85, decoys=np.array([6.0, 81.0, 240.0]),
-                  decoy_rejection=0.5)
+    kwargs = dict(
+        rvs=np.array([3.0, 40.5, 120.0]),
+        interceptors=44,
+        interceptor_pk=0.6,
+        shots_per_rv=2,
+        discrimination=0.85,
+        decoys=np.array([6.0, 81.0, 240.0]),
+        decoy_rejection=0.5,
+    )
     full = engage_fn(**kwargs)
     fast = engage_fn(**kwargs, with_p_no_leakers=False)
     np.testing.assert_allclose(fast.expected_leakers, full.expected_leakers)
