@@ -72,8 +72,12 @@ def vote_submit(
     statement: Annotated[str, Form()],
     value: Annotated[int, Form()],
     importance: Annotated[int | None, Form()] = None,
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    """Record a vote and answer with the next statement card (htmx swap)."""
+    """Record a vote and answer with the next statement card (htmx swap).
+
+    The card's hidden idempotency key makes a double click or a resent form count once.
+    """
     service.cast_vote(
         store_of(request),
         Viewer.of(user),
@@ -81,6 +85,7 @@ def vote_submit(
         statement=statement,
         value=value,
         importance=importance,
+        idempotency_key=idempotency_key or None,
     )
     context = {
         "dialogue": service.enter(store_of(request), Viewer.of(user), slug)[0],
@@ -99,9 +104,10 @@ def statement_submit(
     text_zh: Annotated[str, Form()] = "",
     topics: Annotated[list[str] | None, Form()] = None,
     sealed: Annotated[bool, Form()] = False,
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Submit a statement (pending until the facilitator accepts it)."""
-    info = service.submit_statement(
+    """Submit a statement (pending until the facilitator accepts it); a resent form adds none."""
+    info, replayed = service.submit_statement(
         store_of(request),
         Viewer.of(user),
         slug,
@@ -109,8 +115,12 @@ def statement_submit(
         text_zh=text_zh,
         topics=topics or [],
         sealed=sealed,
+        idempotency_key=idempotency_key or None,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if not replayed:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
 
 
