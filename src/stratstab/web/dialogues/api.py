@@ -27,6 +27,7 @@ from stratstab.web.dialogues.schemas import (
     VoteCreate,
     VotePublic,
 )
+from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
 
@@ -177,7 +178,7 @@ def cast_vote(
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")
 def consensus(
-    slug: str, request: Request, user: CurrentUser, seed: Annotated[int, Query(ge=0)] = 0
+    slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
     """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
     result = service.consensus(store_of(request), Viewer.of(user), slug, seed=seed)
@@ -251,7 +252,7 @@ def ledger(
     slug: str,
     request: Request,
     user: CurrentUser,
-    round_number: Annotated[int | None, Query(alias="round", ge=1)] = None,
+    round_number: Annotated[RoundNumber | None, Query(alias="round")] = None,
 ) -> dict:
     """Rounds and the ledger as it stands in a round (default: the latest)."""
     rounds, rows = scope_service.ledger(
