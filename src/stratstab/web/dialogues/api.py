@@ -14,6 +14,7 @@ from stratstab.web.dialogues.common import audit, statement_public, store_of
 from stratstab.web.dialogues.schemas import (
     DialoguePublic,
     LedgerItemCreate,
+    LedgerKey,
     LedgerStatusUpdate,
     ModerationUpdate,
     NextStatement,
@@ -23,7 +24,9 @@ from stratstab.web.dialogues.schemas import (
     ScopePositionUpdate,
     ScopePublic,
     StatementCreate,
+    StatementId,
     StatementPublic,
+    TopicId,
     VoteCreate,
     VotePublic,
 )
@@ -123,7 +126,7 @@ def create_statement(
 )
 def moderate_statement(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     body: ModerationUpdate,
     request: Request,
     db: SessionDep,
@@ -218,7 +221,7 @@ def scope(slug: str, request: Request, user: CurrentUser) -> ScopePublic:
 @api.put("/{slug}/scope/{topic}", response_model=ScopePositionPublic, summary="Set a position")
 def set_scope(
     slug: str,
-    topic: str,
+    topic: TopicId,
     body: ScopePositionUpdate,
     request: Request,
     db: SessionDep,
@@ -276,7 +279,7 @@ def add_ledger_item(
 @api.put("/{slug}/ledger/{key}", summary="Set a ledger item's status")
 def set_ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     body: LedgerStatusUpdate,
     request: Request,
     db: SessionDep,
