@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from stratstab.dialogue.records import DialogueInfo, RoundInfo
 from stratstab.dialogue.scope import ScopePositionData
@@ -17,6 +17,7 @@ from stratstab.web.dialogues.schemas import (
     Confirm,
     DialoguePublic,
     LedgerItemCreate,
+    LedgerKey,
     LedgerStatusUpdate,
     ModerationUpdate,
     NextStatement,
@@ -29,12 +30,29 @@ from stratstab.web.dialogues.schemas import (
     ScopePositionUpdate,
     ScopePublic,
     StatementCreate,
+    StatementId,
     StatementPublic,
+    TopicId,
     VoteCreate,
     VotePublic,
 )
+from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
+
+# A client's key for one write; a retry with the same key adds nothing and gets the
+# first answer again (marked by the ``Idempotent-Replayed: true`` header).
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Your key for this write (e.g. a UUID): a retry with the same key "
+        "is stored once and answered as the first time. Kept 24 hours.",
+    ),
+]
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _dialogue(info: DialogueInfo) -> DialoguePublic:
@@ -83,11 +101,17 @@ def list_statements(slug: str, request: Request, user: CurrentUser) -> list[Stat
     summary="Submit a statement",
 )
 def create_statement(
-    slug: str, body: StatementCreate, request: Request, db: SessionDep, user: CurrentUser
+    slug: str,
+    body: StatementCreate,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> StatementPublic:
     """Delegates' statements wait for the facilitator; facilitators' are accepted."""
     store, viewer = store_of(request), viewer_of(request, user, slug)
-    info = service.submit_statement(
+    info, replayed = service.submit_statement(
         store,
         viewer,
         slug,
@@ -95,8 +119,14 @@ def create_statement(
         text_zh=body.text_zh,
         topics=body.topics,
         sealed=body.sealed,
+        idempotency_key=idempotency_key,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    else:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return statement_public(service.find_statement(store, viewer, slug, info.external_id))
 
 
@@ -107,7 +137,7 @@ def create_statement(
 )
 def moderate_statement(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     body: ModerationUpdate,
     request: Request,
     db: SessionDep,
@@ -147,22 +177,32 @@ def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatem
 
 
 @api.post("/{slug}/votes", response_model=VotePublic, status_code=201, summary="Vote")
-def cast_vote(slug: str, body: VoteCreate, request: Request, user: CurrentUser) -> VotePublic:
+def cast_vote(
+    slug: str,
+    body: VoteCreate,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
-    record = service.cast_vote(
+    record, replayed = service.cast_vote(
         store_of(request),
         viewer_of(request, user, slug),
         slug,
         statement=body.statement,
         value=body.value,
         importance=body.importance,
+        idempotency_key=idempotency_key,
     )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
     return VotePublic(**record.to_dict())
 
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")
 def consensus(
-    slug: str, request: Request, user: CurrentUser, seed: Annotated[int, Query(ge=0)] = 0
+    slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
     """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
     result = service.consensus(store_of(request), viewer_of(request, user, slug), slug, seed=seed)
@@ -199,7 +239,7 @@ def scope(slug: str, request: Request, user: CurrentUser) -> ScopePublic:
 @api.put("/{slug}/scope/{topic}", response_model=ScopePositionPublic, summary="Set a position")
 def set_scope(
     slug: str,
-    topic: str,
+    topic: TopicId,
     body: ScopePositionUpdate,
     request: Request,
     db: SessionDep,
@@ -265,7 +305,7 @@ def ledger(
     slug: str,
     request: Request,
     user: CurrentUser,
-    round_number: Annotated[int | None, Query(alias="round", ge=1)] = None,
+    round_number: Annotated[RoundNumber | None, Query(alias="round")] = None,
 ) -> dict:
     """Rounds and the ledger as it stands in a round (default: the latest)."""
     rounds, rows = scope_service.ledger(
@@ -289,7 +329,7 @@ def add_ledger_item(
 @api.put("/{slug}/ledger/{key}", summary="Set a ledger item's status")
 def set_ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     body: LedgerStatusUpdate,
     request: Request,
     db: SessionDep,

@@ -1,11 +1,15 @@
-"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view)."""
+"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view).
+
+Every form is validated by the same schema as the matching JSON route
+(``FORM_SCHEMAS``), through :func:`stratstab.web.forms.FormBody`.
+"""
 
 from __future__ import annotations
 
 from datetime import date as date_type
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
@@ -13,9 +17,34 @@ from stratstab.errors import InputError
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
 from stratstab.web.dialogues import members, scope_service, service, views
 from stratstab.web.dialogues.common import audit, store_of, viewer_of
+from stratstab.web.dialogues.schemas import (
+    LedgerItemCreate,
+    LedgerKey,
+    LedgerStatusUpdate,
+    ModerationUpdate,
+    RoundClose,
+    ScopePositionUpdate,
+    StatementCreate,
+    StatementId,
+    TopicId,
+    VoteCreate,
+)
+from stratstab.web.forms import FormBody
+from stratstab.web.params import RoundNumber
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/dialogues", include_in_schema=False)
+
+# The schemas the page forms share with the JSON API.
+FORM_SCHEMAS = (
+    VoteCreate,
+    StatementCreate,
+    ModerationUpdate,
+    ScopePositionUpdate,
+    LedgerItemCreate,
+    LedgerStatusUpdate,
+    RoundClose,
+)
 
 
 def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLResponse:
@@ -76,18 +105,21 @@ def vote_submit(
     slug: str,
     request: Request,
     user: CurrentUser,
-    statement: Annotated[str, Form()],
-    value: Annotated[int, Form()],
-    importance: Annotated[int | None, Form()] = None,
+    body: Annotated[VoteCreate, FormBody(VoteCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    """Record a vote and answer with the next statement card (htmx swap)."""
+    """Record a vote and answer with the next statement card (htmx swap).
+
+    The card's hidden idempotency key makes a double click or a resent form count once.
+    """
     service.cast_vote(
         store_of(request),
         viewer_of(request, user, slug),
         slug,
-        statement=statement,
-        value=value,
-        importance=importance,
+        statement=body.statement,
+        value=body.value,
+        importance=body.importance,
+        idempotency_key=idempotency_key or None,
     )
     context = {
         "dialogue": service.enter(store_of(request), viewer_of(request, user, slug), slug)[0],
@@ -102,22 +134,24 @@ def statement_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    text_en: Annotated[str, Form()] = "",
-    text_zh: Annotated[str, Form()] = "",
-    topics: Annotated[list[str] | None, Form()] = None,
-    sealed: Annotated[bool, Form()] = False,
+    body: Annotated[StatementCreate, FormBody(StatementCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Submit a statement (pending until the facilitator accepts it)."""
-    info = service.submit_statement(
+    """Submit a statement (pending until the facilitator accepts it); a resent form adds none."""
+    info, replayed = service.submit_statement(
         store_of(request),
         viewer_of(request, user, slug),
         slug,
-        text_en=text_en,
-        text_zh=text_zh,
-        topics=topics or [],
-        sealed=sealed,
+        text_en=body.text_en,
+        text_zh=body.text_zh,
+        topics=body.topics,
+        sealed=body.sealed,
+        idempotency_key=idempotency_key or None,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if not replayed:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return _back(slug, "statements" if viewer_of(request, user, slug).runs_dialogues else "vote")
 
 
@@ -131,17 +165,14 @@ def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLRespo
 @pages.post("/{slug}/statements/{statement_id}/moderate")
 def moderate_submit(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    moderation: Annotated[str, Form()] = "",
-    sealed: Annotated[str, Form()] = "",
-    confirm: Annotated[str, Form()] = "",
+    body: Annotated[ModerationUpdate, FormBody(ModerationUpdate)],
 ) -> Response:
     """Accept / reject, seal / unseal a statement (reject and seal after a confirm step)."""
-    seal = {"1": True, "0": False}.get(sealed)
-    if (moderation == "rejected" or seal is True) and confirm != "1":
+    if (body.moderation == "rejected" or body.sealed is True) and not body.confirm:
         service.find_statement(
             store_of(request), viewer_of(request, user, slug), slug, statement_id
         )
@@ -149,9 +180,12 @@ def moderate_submit(
             request,
             user,
             slug,
-            action="reject" if moderation == "rejected" else "seal",
+            action="reject" if body.moderation == "rejected" else "seal",
             target=f"/dialogues/{slug}/statements/{statement_id}/moderate",
-            fields={"moderation": moderation, "sealed": sealed},
+            fields={
+                "moderation": body.moderation or "",
+                "sealed": "" if body.sealed is None else ("1" if body.sealed else "0"),
+            },
             back=f"/dialogues/{slug}/statements",
         )
     service.moderate(
@@ -159,20 +193,20 @@ def moderate_submit(
         viewer_of(request, user, slug),
         slug,
         statement_id,
-        state=moderation or None,
-        sealed=seal,
-        confirm=confirm == "1",
+        state=body.moderation,
+        sealed=body.sealed,
+        confirm=body.confirm,
     )
     audit(
         db,
         user,
         "statement.moderate",
         f"{slug}/{statement_id}",
-        moderation=moderation or None,
-        sealed=seal,
+        moderation=body.moderation,
+        sealed=body.sealed,
     )
-    done = {"rejected": "rejected", "accepted": "accepted"}.get(moderation, "")
-    done = done or {True: "sealed", False: "unsealed"}.get(seal, "")
+    done = {"rejected": "rejected", "accepted": "accepted"}.get(body.moderation or "", "")
+    done = done or {True: "sealed", False: "unsealed"}.get(body.sealed, "")
     return _back(slug, "statements", done=done)
 
 
@@ -207,11 +241,8 @@ def scope_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    topic: Annotated[str, Form()],
-    stance: Annotated[str, Form()],
-    priority: Annotated[int, Form()] = 3,
-    linked_topics: Annotated[list[str] | None, Form()] = None,
-    note: Annotated[str, Form()] = "",
+    topic: Annotated[TopicId, Form()],
+    body: Annotated[ScopePositionUpdate, FormBody(ScopePositionUpdate)],
 ) -> Response:
     """Set the delegation's (sealed) position on one topic."""
     position = scope_service.set_position(
@@ -219,10 +250,10 @@ def scope_submit(
         viewer_of(request, user, slug),
         slug,
         topic=topic,
-        stance=stance,
-        priority=priority,
-        linked_topics=[t for t in (linked_topics or []) if t],
-        note=note,
+        stance=body.stance,
+        priority=body.priority,
+        linked_topics=body.linked_topics,
+        note=body.note,
     )
     audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
     return _back(slug, "scope", done="position_saved")
@@ -310,7 +341,10 @@ def confirm_page(
 
 @pages.get("/{slug}/ledger", response_class=HTMLResponse)
 def ledger_page(
-    slug: str, request: Request, user: CurrentUser, round: int | None = None
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    round: Annotated[RoundNumber | None, Query()] = None,
 ) -> HTMLResponse:
     """The round ledger: agreed, disputed and open items, with history."""
     rounds, rows = scope_service.ledger(
@@ -325,22 +359,11 @@ def ledger_add(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    key: Annotated[str, Form()],
-    title_en: Annotated[str, Form()] = "",
-    title_zh: Annotated[str, Form()] = "",
-    topic: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "open",
+    body: Annotated[LedgerItemCreate, FormBody(LedgerItemCreate)],
 ) -> Response:
     """Open a ledger item."""
     row = scope_service.add_ledger_item(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        key=key,
-        title_en=title_en,
-        title_zh=title_zh,
-        topic=topic or None,
-        status=status,
+        store_of(request), viewer_of(request, user, slug), slug, **body.model_dump()
     )
     audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
     return _back(slug, "ledger")
@@ -349,18 +372,22 @@ def ledger_add(
 @pages.post("/{slug}/ledger/{key}")
 def ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    status: Annotated[str, Form()],
-    note: Annotated[str, Form()] = "",
+    body: Annotated[LedgerStatusUpdate, FormBody(LedgerStatusUpdate)],
 ) -> Response:
     """Record a ledger item's status in the current round."""
     scope_service.set_ledger_status(
-        store_of(request), viewer_of(request, user, slug), slug, key=key, status=status, note=note
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        key=key,
+        status=body.status,
+        note=body.note,
     )
-    audit(db, user, "ledger.status", f"{slug}/{key}", status=status)
+    audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return _back(slug, "ledger")
 
 
@@ -370,25 +397,24 @@ def round_close(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    outcome: Annotated[str, Form()] = "",
-    confirm: Annotated[str, Form()] = "",
+    body: Annotated[RoundClose, FormBody(RoundClose)],
 ) -> Response:
     """Close the round under way, after a confirm step (the next opens explicitly)."""
     store, viewer = store_of(request), viewer_of(request, user, slug)
-    if confirm != "1":
+    if not body.confirm:
         service.enter(store, viewer, slug)
         if not viewer.runs_dialogues:
-            scope_service.close_round(store, viewer, slug, outcome=outcome, confirm=False)
+            scope_service.close_round(store, viewer, slug, outcome=body.outcome, confirm=False)
         return confirm_page(
             request,
             user,
             slug,
             action="close_round",
             target=f"/dialogues/{slug}/rounds/close",
-            fields={"outcome": outcome},
+            fields={"outcome": body.outcome},
             back=f"/dialogues/{slug}/ledger",
         )
-    closed = scope_service.close_round(store, viewer, slug, outcome=outcome, confirm=True)
+    closed = scope_service.close_round(store, viewer, slug, outcome=body.outcome, confirm=True)
     audit(db, user, "round.close", slug, round=closed.number)
     return _back(slug, "ledger", done="round_closed")
 
