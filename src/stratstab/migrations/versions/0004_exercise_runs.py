@@ -1,7 +1,7 @@
 """Exercise runs: set-up, seats, moves and the control log
 
-Revision ID: 0003_exercise_runs
-Revises: 0002_accounts
+Revision ID: 0004_exercise_runs
+Revises: 0003_idempotency
 Create Date: 2026-12-03 09:02:55.269931
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_exercise_runs"
-down_revision: str | Sequence[str] | None = "0002_accounts"
+revision: str = "0004_exercise_runs"
+down_revision: str | Sequence[str] | None = "0003_idempotency"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
