@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stratstab.accounts.password_policy import WeakPasswordError
 from stratstab.errors import InputError, NotFoundError, StoreError, StratstabError, field_path
 from stratstab.web.i18n import Translator
 from stratstab.web.templating import render
@@ -84,6 +85,13 @@ def validation_message(t: Translator, errors: list[dict]) -> tuple[str, str]:
     return message, field_path(location)
 
 
+def _password_message(t: Translator, exc: WeakPasswordError) -> str:
+    """Why a new password was refused, with the estimator's advice, in ``t``'s language."""
+    parts = [t("password.refused"), t(exc.reason, **exc.values)]
+    parts += [t(f"password.feedback.{key}") for key in exc.feedback]
+    return " ".join(parts)
+
+
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
@@ -127,7 +135,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
         status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
-        return _answer(request, status_code, str(exc), **extra)
+        message = str(exc)
+        if isinstance(exc, WeakPasswordError):
+            message = _password_message(_translator(request), exc)
+        return _answer(request, status_code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
