@@ -114,6 +114,28 @@ BAD_INPUTS = {
     "bad posture": (BASE + "posture: {US: alert}\n", "posture.US"),
     "unknown dataset": (BASE.replace("us-2024", "us-1999"), "us-1999"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping"),
+    # Once tracebacks or silently accepted:
+    "inventory dataset as a side": (
+        BASE.replace("us-2024", "sipri-2024"),
+        "forces.US.dataset: dataset 'sipri-2024' is an inventory table",
+    ),
+    "nan arsenal scale": (BASE + "levers: {US.arsenal_scale: .nan}\n", "levers.US.arsenal_scale"),
+    "inf arsenal scale": (BASE + "levers: {US.arsenal_scale: .inf}\n", "levers.US.arsenal_scale"),
+    "nan retaliation": (
+        BASE + "levers: {CN.retaliation_warheads: .nan}\n",
+        "levers.CN.retaliation_warheads",
+    ),
+    "inf enemy weight": (BASE + "cost: {enemy_weight: .inf}\n", "cost.enemy_weight"),
+    "nan value target": (BASE + "value_targets: {US: {w80: .nan}}\n", "value_targets.US.w80"),
+    "boolean interceptors lever": (
+        BASE + "levers: {US.interceptors: true}\n",
+        "levers.US.interceptors",
+    ),
+    "boolean interceptors": (
+        BASE + "defenses:\n  US: {interceptors: true}\n",
+        "defenses.US.interceptors",
+    ),
+    "boolean counterforce levels": (BASE + "counterforce_levels: yes\n", "counterforce_levels"),
 }
 
 

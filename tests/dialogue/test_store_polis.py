@@ -53,7 +53,7 @@ def _state(store, slug):
         ("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,1\n2,x,99,1,1\n", "unknown comment"),
         ("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,7\n", "vote must be"),
         ("timestamp,datetime,comment-id,voter-id\n1,x,0,1\n", "missing column"),
-        ('timestamp,datetime,comment-id,voter-id,vote\n1,x,0,"1,1\n', "expected 5 fields"),
+        ('timestamp,datetime,comment-id,voter-id,vote\n1,x,0,"1,1\n', "never closed"),
     ],
 )
 def test_broken_csv_is_refused_and_nothing_is_written(store, tmp_path, votes_text, message):

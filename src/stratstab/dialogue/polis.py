@@ -39,6 +39,8 @@ COMMENT_COLUMNS = (
     "comment-body",
 )
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+# The last millisecond of 9999-12-31 UTC: the largest moment a Python datetime holds.
+MAX_TIMESTAMP_MS = 253_402_300_799_999
 
 
 @dataclass(frozen=True)
@@ -164,26 +166,32 @@ def write_export(
 
 
 def _records(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number where the record starts, row) after checking the header."""
+    """Yield (line number where the record starts, row) after checking the header.
+
+    This is the one place every Pol.is CSV goes through, so it refuses what the ``csv``
+    module would otherwise take silently: a column named twice (the last would win), a
+    quoted field never closed (it would swallow the rest of the file) and NUL characters.
+    """
     if not path.is_file():
         raise InputError("file is missing from the Pol.is export", source=str(path))
+    start = 1
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
                 raise InputError("file is empty; expected a CSV header", source=str(path))
             header = [name.strip() for name in header]
-            for name in required:
-                if name not in header:
-                    raise InputError(
-                        f"missing column {name!r} (expected columns: {', '.join(required)})",
-                        source=str(path),
-                        field="line 1",
-                    )
+            _check_header(header, required, path=path)
             start = reader.line_num + 1
             for row in reader:
                 if row:
+                    if any("\x00" in value for value in row):
+                        raise InputError(
+                            "NUL character in the record; expected plain text",
+                            source=str(path),
+                            field=f"line {start}",
+                        )
                     if len(row) != len(header):
                         raise InputError(
                             f"expected {len(header)} fields, found {len(row)}",
@@ -195,7 +203,31 @@ def _records(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[st
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", source=str(path)) from exc
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", source=str(path)) from exc
+        problem = (
+            "a quoted field is never closed (missing '\"')"
+            if "unexpected end of data" in str(exc)
+            else f"malformed CSV ({exc})"
+        )
+        raise InputError(problem, source=str(path), field=f"line {start}") from exc
+
+
+def _check_header(header: list[str], required: Sequence[str], *, path: Path) -> None:
+    """Every required column present, and no column named twice."""
+    for name in required:
+        if name not in header:
+            raise InputError(
+                f"missing column {name!r} (expected columns: {', '.join(required)})",
+                source=str(path),
+                field="line 1",
+            )
+    for position, name in enumerate(header):
+        if name in header[:position]:
+            raise InputError(
+                f"column {name!r} appears twice (columns {header.index(name) + 1} "
+                f"and {position + 1})",
+                source=str(path),
+                field="line 1",
+            )
 
 
 def _integer(row: dict[str, str], column: str, *, path: Path, line: int) -> int:
@@ -210,14 +242,28 @@ def _integer(row: dict[str, str], column: str, *, path: Path, line: int) -> int:
         ) from None
 
 
+def _timestamp(row: dict[str, str], *, path: Path, line: int) -> int:
+    """A Pol.is timestamp (milliseconds since 1970 UTC) that a calendar date can hold."""
+    value = _integer(row, "timestamp", path=path, line=line)
+    if not 0 <= value <= MAX_TIMESTAMP_MS:
+        raise InputError(
+            f"timestamp {value} ms is outside 1970-01-01 to 9999-12-31 (milliseconds since "
+            "1970 UTC expected)",
+            source=str(path),
+            field=f"line {line}, column 'timestamp'",
+        )
+    return value
+
+
 def _read_comments(path: Path) -> list[PolisComment]:
     comments: list[PolisComment] = []
     seen: dict[int, int] = {}
     for line, row in _records(path, COMMENT_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
-            for name in ("timestamp", "comment-id", "agrees", "disagrees", "moderated")
+            for name in ("comment-id", "agrees", "disagrees", "moderated")
         }
+        number["timestamp"] = _timestamp(row, path=path, line=line)
         where = f"line {line}, column "
         if number["moderated"] not in (-1, 0, 1):
             raise InputError(
@@ -233,6 +279,12 @@ def _read_comments(path: Path) -> list[PolisComment]:
                 field=where + "'comment-id'",
             )
         seen[comment_id] = line
+        if not row["comment-body"].strip():
+            raise InputError(
+                "empty comment text; every statement needs a body",
+                source=str(path),
+                field=where + "'comment-body'",
+            )
         author = row["author-id"].strip()
         comments.append(
             PolisComment(
@@ -253,8 +305,9 @@ def _read_votes(path: Path, *, known_comment_ids: set[int]) -> list[PolisVote]:
     for line, row in _records(path, VOTE_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
-            for name in ("timestamp", "comment-id", "voter-id", "vote")
+            for name in ("comment-id", "voter-id", "vote")
         }
+        number["timestamp"] = _timestamp(row, path=path, line=line)
         if number["vote"] not in (-1, 0, 1):
             raise InputError(
                 f"vote must be 1 (agree), -1 (disagree) or 0 (pass), found {number['vote']}",

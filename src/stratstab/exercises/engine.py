@@ -188,6 +188,7 @@ class ExerciseModel:
                 MenuItem(
                     id=action.id,
                     label=action.label,
+                    label_zh=action.label_zh,
                     rung=action.rung,
                     score=score(action.rung),
                     predicted_index=predicted.crisis_stability_index,
@@ -207,6 +208,8 @@ class ExerciseModel:
                 sent_turn=m.sent_turn,
                 in_reply_to=m.in_reply_to,
                 acknowledged=False,
+                lang=m.lang,
+                translation=m.translation,
             )
             for m in delivered
             if m.recipient == side
@@ -251,6 +254,8 @@ class ExerciseModel:
                         text=message.text,
                         turn=self.turn,
                         in_reply_to=message.in_reply_to,
+                        lang=message.lang,
+                        translation=message.translation,
                     ).seq
                 )
         except ChannelError as exc:

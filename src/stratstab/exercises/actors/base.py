@@ -22,6 +22,7 @@ class MenuItem:
     score: int
     predicted_index: float
     predicted_risk: float = 0.0  # probability of unchosen nuclear use this turn, if taken
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class InboxItem:
     sent_turn: int
     in_reply_to: int | None
     acknowledged: bool
+    lang: str = "en"  # language of ``text`` as written
+    translation: str = ""  # the text in the other language, where one exists
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class OutgoingMessage:
     kind: str
     text: str
     in_reply_to: int | None = None
+    lang: str = "en"  # language of ``text`` as written ("en" or "zh")
+    translation: str = ""  # the text in the other language, where the sender gives one
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Decision:
     action: str
     reason: str
     messages: tuple[OutgoingMessage, ...] = ()
+    reason_zh: str = ""  # the reason in Chinese, where the player gives one
     acknowledge: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -153,7 +153,7 @@ def decision_page(
 def report_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The after-action report of a finished run (the same page the CLI writes)."""
     run = store_of(request).get(run_id, owner_id=user.id)
-    page = service.report_html(run)
+    page = service.report_html(run, lang=request.state.translator.locale)
     # The report is a standalone file; served here it names our icon so that the browser
     # does not ask for /favicon.ico.
     icon = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
