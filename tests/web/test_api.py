@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 
 from stratstab.accounts import service as accounts
 from stratstab.web.security import SESSION_COOKIE
+from tests.waiting import wait_until
 
 from .helpers import SLUG, build_app, login
 
@@ -234,15 +233,13 @@ def login_other(app):
     return login(app, "eve", "quay-lantern-orchard-47")
 
 
-def _wait(client, job_id, timeout_s=60.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def _wait(client, job_id):
+    def finished():
         state = client.get(f"/api/v1/jobs/{job_id}").json()
-        if state["state"] == "done":
-            return state["result"]
         assert state["state"] != "failed", state["error"]
-        time.sleep(0.1)
-    raise AssertionError("job did not finish")
+        return state if state["state"] == "done" else None
+
+    return wait_until(finished, f"job {job_id}")["result"]
 
 
 def test_uploaded_scenario_is_private(app):
