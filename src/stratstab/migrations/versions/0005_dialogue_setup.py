@@ -5,8 +5,8 @@ access they had: a delegate becomes a delegate of their party in every dialogue 
 party takes part in; facilitators and observers become facilitators and observers of
 every dialogue.  Admins need no membership (they may enter every dialogue).
 
-Revision ID: 0004_dialogue_setup
-Revises: 0003_idempotency
+Revision ID: 0005_dialogue_setup
+Revises: 0004_exercise_runs
 Create Date: 2026-12-03
 """
 
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_dialogue_setup"
-down_revision: str | Sequence[str] | None = "0003_idempotency"
+revision: str = "0005_dialogue_setup"
+down_revision: str | Sequence[str] | None = "0004_exercise_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
