@@ -66,11 +66,54 @@ def _show(title: str, rows: list[tuple[str, Any, str, str]], note: str = "") -> 
         console.print(note)
 
 
+YieldOpt = Annotated[float | None, typer.Option("--yield-kt", help="Warhead yield, kilotons.")]
+CepOpt = Annotated[float | None, typer.Option("--cep-m", help="Circular error probable, metres.")]
+HardnessOpt = Annotated[
+    float | None, typer.Option("--hardness-psi", help="Target hardness, psi.")
+]
+SspkOpt = Annotated[
+    float | None,
+    typer.Option("--sspk", help="Single-shot kill probability, entered directly (instead of "
+                 "--yield-kt, --cep-m and --hardness-psi)."),
+]  # fmt: skip
+
+
+def _weapon_or_sspk(
+    yield_kt: float | None,
+    cep_m: float | None,
+    hardness_psi: float | None,
+    sspk: float | None,
+    **extra: Any,
+) -> tuple[float, float | None]:
+    """(SSPK, lethal radius or None): from --sspk, or from yield, CEP and hardness."""
+    weapon = {"--yield-kt": yield_kt, "--cep-m": cep_m, "--hardness-psi": hardness_psi}
+    given = [name for name, value in weapon.items() if value is not None]
+    if sspk is not None:
+        if given:
+            raise InputError(
+                f"give either --sspk or the weapon ({', '.join(weapon)}), not both",
+                field="--sspk",
+            )
+        return float(_run(lambda: v.probability(sspk, name="sspk"))), None
+    if len(given) < len(weapon):
+        missing = [name for name in weapon if name not in given]
+        raise InputError(
+            f"missing {', '.join(missing)} (or enter the kill probability with --sspk)",
+            field=missing[0],
+        )
+    bias = {"bias_m": extra.pop("bias_m")} if "bias_m" in extra else {}
+    kw = {"yield_kt": yield_kt, "hardness_psi": hardness_psi, **extra}
+    radius = _run(lambda: effects.lethal_radius_m(**kw))
+    single = _run(lambda: effects.sspk(**kw, **bias, cep_m=cep_m))
+    return float(single), float(radius)
+
+
 @app.command("sspk")
 def sspk_command(
-    yield_kt: Annotated[float, typer.Option("--yield-kt", help="Warhead yield, kilotons.")],
-    cep_m: Annotated[float, typer.Option("--cep-m", help="Circular error probable, metres.")],
-    hardness_psi: Annotated[float, typer.Option("--hardness-psi", help="Target hardness, psi.")],
+    yield_kt: YieldOpt = None,
+    cep_m: CepOpt = None,
+    hardness_psi: HardnessOpt = None,
+    sspk: SspkOpt = None,
     reliability: Annotated[float, typer.Option(help="Probability missile and warhead work.")] = 1.0,
     bias_m: Annotated[float, typer.Option("--bias-m", help="Aim bias, metres.")] = 0.0,
     shots: Annotated[int, typer.Option(help="Warheads on the target (separate boosters).")] = 1,
@@ -78,22 +121,38 @@ def sspk_command(
     method: Annotated[str, typer.Option(help="Lethal radius: rule-2.62 or brode.")] = "rule-2.62",
     as_json: JsonOpt = False,
 ) -> None:
-    """Kill probability of a warhead against a hardened target (silo, bunker)."""
-    kw = {"yield_kt": yield_kt, "hardness_psi": hardness_psi, "method": method}
-    radius = _run(lambda: effects.lethal_radius_m(**kw))
-    single = _run(lambda: effects.sspk(**kw, cep_m=cep_m, bias_m=bias_m))
+    """Kill probability of a warhead against a hardened target (silo, bunker).
+
+    Give the weapon (--yield-kt, --cep-m, --hardness-psi) or enter the single-shot kill
+    probability directly with --sspk; reliability, several shots and fratricide apply
+    either way.
+    """
+    extra = {"method": method, "bias_m": bias_m}
+    if sspk is not None and (bias_m != 0.0 or method != "rule-2.62"):
+        raise InputError("--bias-m and --method apply to the weapon, not to --sspk", field="--sspk")
+    single, radius = _weapon_or_sspk(yield_kt, cep_m, hardness_psi, sspk, **extra)
     tkp = _run(lambda: effects.kill_probability(sspk=single, reliability=reliability,
                                                 shots=shots, fratricide=fratricide))  # fmt: skip
-    k = _run(lambda: effects.lethality(yield_kt=yield_kt, cep_m=cep_m))
+    k = (
+        _run(lambda: effects.lethality(yield_kt=yield_kt, cep_m=cep_m))
+        if radius is not None
+        else None
+    )
     out = {"sspk": single, "tkp": tkp, "lethal_radius_m": radius, "lethality": k}
     if as_json:
         print_json(out)
         return
-    _show(f"{yield_kt:g} kt, CEP {cep_m:g} m, against {hardness_psi:g} psi", [
-        ("lethal radius", radius, "m", "a burst this close destroys the target"),
+    rows = [
         ("SSPK", single, "probability", "one arriving warhead destroys the target"),
         ("TKP", tkp, "probability", f"{shots} warhead(s) destroy it, reliability included"),
-        ("lethality K", out["lethality"], "Mt^(2/3)/nmi^2", "counter-military potential"),
+    ]
+    if radius is None:
+        _show(f"SSPK {single:g} entered directly", rows)
+        return
+    _show(f"{yield_kt:g} kt, CEP {cep_m:g} m, against {hardness_psi:g} psi", [
+        ("lethal radius", radius, "m", "a burst this close destroys the target"),
+        *rows,
+        ("lethality K", k, "Mt^(2/3)/nmi^2", "counter-military potential"),
     ])  # fmt: skip
 
 
@@ -242,3 +301,91 @@ def required_arsenal_command(
         ("defense exhausted", r.defense_exhausted, "", "the interceptors run out before the RVs"),
     ], note=f"Defense doctrine: {arms_race.REQUIRED_ARSENAL_DOCTRINE}. "
             "`calc bmd` and the assessments use the even spread instead.")  # fmt: skip
+
+
+@app.command("interceptors")
+def interceptors_command(
+    rvs: Annotated[float, typer.Option(help="Attacking reentry vehicles (warheads).")],
+    interceptor_pk: Annotated[float, typer.Option("--interceptor-pk", help="Interceptor SSPK.")],
+    p_no_leakers: Annotated[
+        float, typer.Option("--p-no-leakers", help="Wanted probability that no RV gets through.")
+    ],
+    discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
+    common_mode: Annotated[float, typer.Option(help="P(whole defense works).")] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Interceptors a barrage defense needs for a wanted probability of no leakers.
+
+    Wilkening's question: n = ln(1 - (P0/rho)^(1/N) / q) / ln(1 - p) interceptors per RV,
+    rounded up to whole interceptors.
+    """
+    try:
+        need = _run(lambda: defense.interceptors_for_p0(
+            rvs=rvs, p0=p_no_leakers, interceptor_pk=interceptor_pk,
+            discrimination=discrimination, common_mode=common_mode,
+        ))  # fmt: skip
+    except InputError as exc:
+        field = "--p-no-leakers" if exc.field == "--p0" else exc.field
+        raise InputError(exc.message, field=field) from None
+    whole = float(need.whole_shots_per_rv)
+    check = _run(lambda: defense.engage(
+        rvs=rvs, interceptors=math.inf, interceptor_pk=interceptor_pk, shots_per_rv=whole,
+        discrimination=discrimination, common_mode=common_mode,
+    )) if rvs > 0 and whole > 0 else None  # fmt: skip
+    achieved = float(check.p_no_leakers) if check is not None else 1.0
+    out = {"shots_per_rv": float(need.shots_per_rv), "whole_shots_per_rv": whole,
+           "interceptors": float(need.interceptors), "p_no_leakers_achieved": achieved}  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    _show(f"{rvs:g} RVs, wanted P(no leakers) {p_no_leakers:g}", [
+        ("interceptors per RV", need.shots_per_rv, "interceptors", "exact solution (real number)"),
+        ("whole interceptors per RV", whole, "interceptors", "rounded up: what a barrage fires"),
+        ("interceptors needed", need.interceptors, "interceptors", "whole shots times RVs"),
+        ("P(no leakers) achieved", achieved, "probability", "with the whole number of shots"),
+    ], note="No decoys; every RV engaged. Source: Wilkening (2000), Science & Global "
+            "Security 8(2).")  # fmt: skip
+
+
+@app.command("target-survival")
+def target_survival_command(
+    yield_kt: YieldOpt = None,
+    cep_m: CepOpt = None,
+    hardness_psi: HardnessOpt = None,
+    sspk: SspkOpt = None,
+    reliability: Annotated[float, typer.Option(help="Probability missile and warhead work.")] = 1.0,
+    warheads: Annotated[int, typer.Option(help="Warheads aimed at the target.")] = 1,
+    interceptor_pk: Annotated[
+        float, typer.Option("--interceptor-pk", help="Interceptor SSPK (0: no defense).")
+    ] = 0.0,
+    shots_per_rv: Annotated[int, typer.Option("--shots-per-rv", help="Interceptors per RV.")] = 0,
+    discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Chance a point target survives an attack that must get through a missile defense.
+
+    Each warhead works (reliability), leaks through the defense (a barrage of
+    --shots-per-rv interceptors) and destroys the target (SSPK):
+    P(survive) = (1 - R L SSPK)^n.
+    """
+    single, _ = _weapon_or_sspk(yield_kt, cep_m, hardness_psi, sspk)
+    leak = float(_run(lambda: defense.barrage_leakage(
+        interceptor_pk=interceptor_pk, shots_per_rv=shots_per_rv, discrimination=discrimination,
+    )))  # fmt: skip
+    survive = float(_run(lambda: effects.target_survival(
+        sspk=single, reliability=reliability, p_penetrate=leak, warheads=warheads,
+    )))  # fmt: skip
+    out = {"sspk": single, "leakage_per_rv": leak, "p_kill_per_warhead": reliability * leak
+           * single, "target_survival": survive, "damage_expectancy": 1.0 - survive}  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    _show(f"{warheads} warhead(s) against a defended point target", [
+        ("SSPK", single, "probability", "one arriving warhead destroys the target"),
+        ("leakage per RV", leak, "probability", "a warhead gets through the defense"),
+        ("kill per warhead", out["p_kill_per_warhead"], "probability",
+         "reliability x leakage x SSPK"),
+        ("target survival", survive, "probability", "the target outlives every warhead"),
+        ("damage expectancy", 1.0 - survive, "probability", "1 - survival"),
+    ], note="The defense is taken to have interceptors for every warhead "
+            "(no exhaustion).")  # fmt: skip
