@@ -205,3 +205,24 @@ def test_target_survival_hand_worked():
                        "--hardness-psi", "2000")  # fmt: skip
     assert undefended["leakage_per_rv"] == 1.0
     assert undefended["target_survival"] == pytest.approx(1 - 0.98705, abs=2e-5)
+
+
+def test_bmd_with_several_layers():
+    out = _json("bmd", "--rvs", "10", "--layer", "pk=0.5,shots=2",
+                "--layer", "pk=0.6,shots=1,common_mode=0.9")  # fmt: skip
+    assert out["per_layer_leakers"] == pytest.approx([2.5, 1.15])
+    assert out["p_no_leakers"] == pytest.approx(0.9 * 0.9**10 + 0.1 * 0.75**10)
+    short = _json("bmd", "--rvs", "10", "--layer", "pk=0.5,shots=2,interceptors=12",
+                  "--layer", "pk=0.6,shots=1")  # fmt: skip
+    assert short["p_no_leakers"] is None
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [("pk=2,shots=1", "probability"), ("pk=0.5", "missing shots"), ("pk=0.5,shots=x", "number"),
+     ("speed=3,pk=0.5,shots=1", "key=value"), ("pk=0.5,shots=1.5", "whole number")],
+)  # fmt: skip
+def test_bad_layers_are_input_errors_naming_the_layer(layer, message):
+    result = runner.invoke(app, ["bmd", "--rvs", "10", "--layer", layer])
+    assert isinstance(result.exception, InputError)
+    assert result.exception.field == "--layer #1" and message in str(result.exception)

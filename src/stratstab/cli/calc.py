@@ -46,6 +46,8 @@ def _run(compute: Callable[[], T]) -> T:
 def _fmt(value: Any, digits: int = 4) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
     number = float(value)
     if math.isinf(number):
         return "unbounded"
@@ -159,8 +161,18 @@ def sspk_command(
 @app.command("bmd")
 def bmd_command(
     rvs: Annotated[float, typer.Option(help="Attacking reentry vehicles (warheads).")],
-    interceptor_pk: Annotated[float, typer.Option("--interceptor-pk", help="Interceptor SSPK.")],
-    shots_per_rv: Annotated[int, typer.Option("--shots-per-rv", help="Interceptors per RV.")],
+    interceptor_pk: Annotated[
+        float | None, typer.Option("--interceptor-pk", help="Interceptor SSPK.")
+    ] = None,
+    shots_per_rv: Annotated[
+        int | None, typer.Option("--shots-per-rv", help="Interceptors per RV.")
+    ] = None,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option("--layer", help="A defense layer, repeatable, e.g. 'interceptors=44,"
+                     "pk=0.5,shots=4,discrimination=0.9,common_mode=1' (instead of the "
+                     "single-layer options)."),
+    ] = None,  # fmt: skip
     discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
     common_mode: Annotated[float, typer.Option(help="P(whole defense works).")] = 1.0,
     decoys: Annotated[float, typer.Option(help="Decoys accompanying the RVs.")] = 0.0,
@@ -179,7 +191,17 @@ def bmd_command(
     ] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """How many warheads get through a missile defense (Wilkening's model)."""
+    """How many warheads get through a missile defense (Wilkening's model).
+
+    One layer from the options, or several with repeated --layer (each a barrage that
+    shoots at what the layer before let through).
+    """
+    if layer:
+        _layered(rvs, layer, as_json=as_json)
+        return
+    for option, value in (("--interceptor-pk", interceptor_pk), ("--shots-per-rv", shots_per_rv)):
+        if value is None:
+            raise InputError("missing (or describe the defense with --layer)", field=option)
     e = _run(lambda: defense.engage(
         rvs=rvs, interceptors=math.inf if inventory is None else inventory,
         interceptor_pk=interceptor_pk, shots_per_rv=shots_per_rv, discrimination=discrimination,
@@ -200,6 +222,71 @@ def bmd_command(
         ("leakage per RV", e.leakage_per_rv, "probability", "chance a given RV gets through"),
         ("objects engaged", e.engaged_objects, "objects", "RVs plus decoys not rejected"),
     ], note=f"Defense doctrine: {defense.ENGAGE_DOCTRINE}.")  # fmt: skip
+
+
+_LAYER_KEYS = {
+    "interceptors": "interceptors",
+    "pk": "interceptor_pk",
+    "shots": "shots_per_rv",
+    "discrimination": "discrimination",
+    "common_mode": "common_mode",
+}
+
+
+def _parse_layer(text: str, number: int) -> defense.DefenseLayer:
+    """``key=value`` pairs of one --layer (keys of ``_LAYER_KEYS``; pk and shots needed)."""
+    field = f"--layer #{number}"
+    values: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, raw = part.partition("=")
+        if not sep or key.strip() not in _LAYER_KEYS:
+            raise InputError(
+                f"expected key=value with keys {', '.join(_LAYER_KEYS)}, got {part!r}",
+                field=field,
+            )
+        try:
+            number_value = float(raw)
+        except ValueError:
+            raise InputError(f"{key}: expected a number, got {raw!r}", field=field) from None
+        values[_LAYER_KEYS[key.strip()]] = number_value
+    missing = [k for k in ("pk", "shots") if _LAYER_KEYS[k] not in values]
+    if missing:
+        raise InputError(f"missing {', '.join(missing)}", field=field)
+    shots = values["shots_per_rv"]
+    if shots != int(shots) or shots < 0:
+        raise InputError(f"shots: expected a whole number >= 0, got {shots:g}", field=field)
+    values["shots_per_rv"] = int(shots)
+    for name in ("interceptor_pk", "discrimination", "common_mode"):
+        if name in values and not 0.0 <= values[name] <= 1.0:
+            raise InputError(f"{name}: expected a probability in [0, 1]", field=field)
+    if values.get("interceptors", 0.0) < 0:
+        raise InputError("interceptors: expected >= 0", field=field)
+    return defense.DefenseLayer(**values)
+
+
+def _layered(rvs: float, specs: list[str], *, as_json: bool) -> None:
+    layers = [_parse_layer(text, i) for i, text in enumerate(specs, start=1)]
+    result = _run(lambda: defense.layered_engagement(rvs=rvs, layers=layers))
+    out = {
+        "p_no_leakers": None if math.isnan(result.p_no_leakers) else result.p_no_leakers,
+        "expected_leakers": result.expected_leakers,
+        "per_layer_leakers": list(result.per_layer_leakers),
+        "interceptors_used": list(result.interceptors_used),
+        "doctrine": defense.ENGAGE_DOCTRINE,
+    }
+    if as_json:
+        print_json(out)
+        return
+    rows = [
+        (f"after layer {i}", left, "warheads", f"RVs expected past layer {i}")
+        for i, left in enumerate(result.per_layer_leakers, start=1)
+    ]
+    rows.append(("P(no leakers)", "n/a" if out["p_no_leakers"] is None else result.p_no_leakers,
+                 "probability", "chance no RV gets through any layer"))  # fmt: skip
+    _show(f"{rvs:g} RVs against {len(layers)} defense layers", rows, note=(
+        "Each layer engages the RVs the one before let through. With a short inventory in "
+        "a layer the next one gets the expected number (an approximation) and P(no "
+        "leakers) is not computed."))  # fmt: skip
 
 
 @app.command("crisis-cost")
