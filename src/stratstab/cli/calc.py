@@ -70,9 +70,7 @@ def _show(title: str, rows: list[tuple[str, Any, str, str]], note: str = "") -> 
 
 YieldOpt = Annotated[float | None, typer.Option("--yield-kt", help="Warhead yield, kilotons.")]
 CepOpt = Annotated[float | None, typer.Option("--cep-m", help="Circular error probable, metres.")]
-HardnessOpt = Annotated[
-    float | None, typer.Option("--hardness-psi", help="Target hardness, psi.")
-]
+HardnessOpt = Annotated[float | None, typer.Option("--hardness-psi", help="Target hardness, psi.")]
 SspkOpt = Annotated[
     float | None,
     typer.Option("--sspk", help="Single-shot kill probability, entered directly (instead of "
@@ -169,9 +167,12 @@ def bmd_command(
     ] = None,
     layer: Annotated[
         list[str] | None,
-        typer.Option("--layer", help="A defense layer, repeatable, e.g. 'interceptors=44,"
-                     "pk=0.5,shots=4,discrimination=0.9,common_mode=1' (instead of the "
-                     "single-layer options)."),
+        typer.Option(
+            "--layer",
+            help="A defense layer, repeatable, e.g. 'interceptors=44,"
+            "pk=0.5,shots=4,discrimination=0.9,common_mode=1' (instead of the "
+            "single-layer options).",
+        ),
     ] = None,  # fmt: skip
     discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
     common_mode: Annotated[float, typer.Option(help="P(whole defense works).")] = 1.0,

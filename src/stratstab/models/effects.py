@@ -264,6 +264,4 @@ def target_survival(
     Wilkening (2000) for the leakage through a barrage.
     """
     p_kill = v.probability(sspk, name="sspk") * v.probability(p_penetrate, name="p_penetrate")
-    return v.result(
-        1.0 - kill_probability(sspk=p_kill, reliability=reliability, shots=warheads)
-    )
+    return v.result(1.0 - kill_probability(sspk=p_kill, reliability=reliability, shots=warheads))
