@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -109,10 +109,10 @@ def may_create_dialogues(user: User) -> bool:
 
 
 def visible_dialogue(store: DialogueStore, viewer: Viewer, info: DialogueInfo) -> DialogueInfo:
-    """``info`` with the statement count the viewer may know (their visible statements)."""
-    from stratstab.web.dialogues.service import visible_statement_count
+    """``info`` with the counts the viewer may know (see ``service.visible_counts``)."""
+    from stratstab.web.dialogues.service import visible_counts
 
-    return replace(info, statements=visible_statement_count(store, viewer, info.slug))
+    return visible_counts(store, viewer, info)
 
 
 def list_dialogues(store: DialogueStore, user: User) -> list[DialogueInfo]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from stratstab.dialogue import store as store_records
 from stratstab.dialogue.consensus import VoteMatrix, analyze
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
-from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement
+from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement, Vote
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError, NotFoundError
@@ -56,7 +56,34 @@ def enter(store: DialogueStore, viewer: Viewer, slug: str) -> tuple[DialogueInfo
     codes = delegation_codes(store, slug)
     if not can_enter(viewer, delegations=codes):
         raise NotFoundError(f"no dialogue {slug!r}")  # do not reveal that it exists
-    return replace(dialogue, statements=visible_statement_count(store, viewer, slug)), codes
+    return visible_counts(store, viewer, dialogue), codes
+
+
+def visible_counts(store: DialogueStore, viewer: Viewer, dialogue: DialogueInfo) -> DialogueInfo:
+    """``dialogue`` with the counts the viewer may know: the statements they may see, and
+    the participants who voted on public statements (a raw count would grow when another
+    delegation's member writes a statement still pending or sealed)."""
+    return replace(
+        dialogue,
+        statements=visible_statement_count(store, viewer, dialogue.slug),
+        participants=public_voter_count(store, dialogue.slug),
+    )
+
+
+def public_voter_count(store: DialogueStore, slug: str) -> int:
+    """Participants with a vote on an accepted, unsealed statement."""
+    with store.session() as session:
+        query = (
+            select(func.count(distinct(Vote.participant_id)))
+            .join(Statement, Statement.id == Vote.statement_id)
+            .join(Dialogue, Dialogue.id == Statement.dialogue_id)
+            .where(
+                Dialogue.slug == slug,
+                Statement.moderation == "accepted",
+                Statement.sealed.is_(False),
+            )
+        )
+        return int(session.scalar(query) or 0)
 
 
 def visible_statement_count(store: DialogueStore, viewer: Viewer, slug: str) -> int:
