@@ -150,9 +150,7 @@ def add_delegation(
 ) -> None:
     """Add a delegation (or name one created from the parties)."""
     with _store(database_url) as store:
-        info = store.add_delegation(
-            dialogue, code=code, name_en=name_en, name_zh=name_zh
-        )
+        info = store.add_delegation(dialogue, code=code, name_en=name_en, name_zh=name_zh)
     console.print(f"delegation {info.code} in {info.dialogue}")
 
 

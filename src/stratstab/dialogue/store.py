@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -423,23 +423,37 @@ class DialogueStore:
         vote_fields(value=value, importance=importance)
 
         def write(session: Session) -> dict:
-            found = queries.dialogue_by_slug(session, dialogue)
-            voter = queries.participant_by_id(session, found, participant)
-            target = queries.statement_by_id(session, found, statement)
+            # The hot path of voting: one query resolves every id, one Core insert.
+            target = queries.vote_target(
+                session,
+                dialogue,
+                participant=participant,
+                statement=statement,
+                round_number=round_number,
+            )
+            if target is None:  # something is unknown: the lookups say what
+                found = queries.dialogue_by_slug(session, dialogue)
+                queries.participant_by_id(session, found, participant)
+                queries.statement_by_id(session, found, statement)
+                if round_number is not None:
+                    queries.round_by_number(session, found, round_number)
+                raise AssertionError("vote_target and the lookups disagree")  # pragma: no cover
             if target.moderation == "rejected":
                 raise InputError(f"statement {statement!r} was moderated out", field="statement")
-            in_round = (
-                queries.round_by_number(session, found, round_number)
-                if round_number is not None
-                else queries.current_round(session, found)
+            when = cast_at or utc_now()
+            session.execute(
+                insert(Vote).values(
+                    participant_id=target.participant_id,
+                    statement_id=target.statement_id,
+                    value=value,
+                    importance=importance,
+                    cast_at=when,
+                    round_id=target.round_id,
+                )
             )
-            vote = Vote(participant_id=voter.id, statement_id=target.id, value=value)
-            vote.importance, vote.cast_at = importance, cast_at or utc_now()
-            vote.round_id = in_round.id if in_round else None
-            session.add(vote)
-            session.flush()
-            number = in_round.number if in_round else None
-            record = VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+            record = VoteRecord(
+                participant, statement, value, importance, when, target.round_number
+            )
             return record.to_dict()
 
         result, _ = self._write_once(idempotency, "vote", write)
