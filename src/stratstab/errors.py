@@ -15,6 +15,13 @@ class StratstabError(Exception):
 
     exit_code = 2
 
+    def local_text(self) -> str:
+        """The message for the person at this machine (the CLI); may name local paths.
+
+        ``str(error)`` is what the web shows and never names a server path.
+        """
+        return str(self)
+
 
 class InputError(StratstabError):
     """A file, field or argument is malformed or inconsistent.
@@ -46,7 +53,23 @@ class NotFoundError(StratstabError):
 
 
 class StoreError(StratstabError):
-    """The database cannot be opened or a write was refused; nothing was changed."""
+    """The database cannot be opened or a write was refused; nothing was changed.
+
+    ``database`` (the URL with any password hidden) is kept apart from the message:
+    the CLI shows it, the web does not (it would tell a visitor the server's paths).
+    """
+
+    def __init__(self, message: str, *, database: str | None = None):
+        self.message = message
+        self.database = database
+        super().__init__(message)
+
+    def local_text(self) -> str:
+        return f"{self.message} (database {self.database})" if self.database else self.message
+
+
+class ConflictError(StratstabError):
+    """A request repeats an idempotency key with a different body (HTTP 409)."""
 
 
 def field_path(location: Sequence[object]) -> str:
