@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.warm()
         yield
         app.state.jobs.shutdown()
         engine.dispose()

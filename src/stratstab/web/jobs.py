@@ -89,6 +89,11 @@ def _limit_worker(memory_budget_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _load_models() -> None:
+    """Import the assessment code in a worker (the warm-up task)."""
+    import stratstab.analysis.assess  # noqa: F401
+
+
 class JobRunner:
     """Runs jobs in budgeted worker processes and keeps their records in the database."""
 
@@ -124,6 +129,11 @@ class JobRunner:
                     context=multiprocessing.get_context("forkserver"),
                 )
             return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now and load the models in them (about 5 s of imports),
+        so the first user's job does not wait for it."""
+        self._process_pool().schedule(_load_models)
 
     def submit(
         self,
