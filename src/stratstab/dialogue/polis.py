@@ -4,7 +4,12 @@ The layout follows the public exports of compdemocracy.org: ``votes.csv`` has
 ``timestamp,datetime,comment-id,voter-id,vote`` (1 agree, -1 disagree, 0 pass) and may hold
 several votes of one voter on one comment, of which the latest counts; ``comments.csv`` has
 ``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body`` with
-``moderated`` -1 (moderated out), 0 (not yet moderated) or 1 (accepted).  An optional
+``moderated`` -1 (moderated out), 0 (not yet moderated) or 1 (accepted).  Newer exports
+drop ``datetime`` from ``comments.csv`` and add ``is-meta`` (a statement about the
+participants, left out of the math like a moderated-out one), ``is-seed`` (written by
+the moderator) and ``group-informed-consensus``.  Both layouts are read: columns are
+found by name, ``datetime`` (never used: ``timestamp`` is the time) may be absent, and
+the newer flags are kept when present.  An optional
 ``participants-votes.csv`` carries the ``group-id`` Pol.is itself assigned; it is read only so
 that an analysis can be *compared* with Pol.is, never as an input to one.
 
@@ -39,6 +44,12 @@ COMMENT_COLUMNS = (
     "comment-body",
 )
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+#: Columns a file must have to be read, in either layout (``datetime`` is optional).
+REQUIRED_COMMENT_COLUMNS = tuple(name for name in COMMENT_COLUMNS if name != "datetime")
+REQUIRED_VOTE_COLUMNS = tuple(name for name in VOTE_COLUMNS if name != "datetime")
+#: Flags of the newer layout, read when present (0/1, true/false; blank is 0).
+COMMENT_FLAGS = ("is-meta", "is-seed")
+FLAG_VALUES = {"": False, "0": False, "false": False, "1": True, "true": True}
 # The last millisecond of 9999-12-31 UTC: the largest moment a Python datetime holds.
 MAX_TIMESTAMP_MS = 253_402_300_799_999
 
@@ -54,6 +65,10 @@ class PolisComment:
     agrees: int = 0
     disagrees: int = 0
     timestamp: int = 0
+    #: A statement about the participants or the process (newer exports' ``is-meta``).
+    is_meta: bool = False
+    #: Written by the moderator to start the conversation (newer exports' ``is-seed``).
+    is_seed: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,8 @@ def vote_matrix(export: PolisExport) -> VoteMatrix:
     Rows are voter ids in ascending numeric order, columns comment ids in ascending order
     (every comment of ``comments.csv``, voted on or not).  For each (voter, comment) the
     vote with the largest timestamp counts; on equal timestamps the later line wins.
-    Comments with ``moderated == -1`` are flagged as moderated out.
+    Comments with ``moderated == -1`` and meta comments are flagged as moderated out
+    (Pol.is leaves both out of the math).
     """
     comments = sorted(export.comments, key=lambda comment: comment.comment_id)
     voter_ids = sorted({vote.voter_id for vote in export.votes})
@@ -121,7 +137,9 @@ def vote_matrix(export: PolisExport) -> VoteMatrix:
         participant_ids=[str(voter) for voter in voter_ids],
         statement_ids=[str(comment.comment_id) for comment in comments],
         values=values,
-        moderated_out=np.array([comment.moderated == -1 for comment in comments], dtype=bool),
+        moderated_out=np.array(
+            [comment.moderated == -1 or comment.is_meta for comment in comments], dtype=bool
+        ),
         delegations=[None] * len(voter_ids),
         statement_texts=[comment.text for comment in comments],
     )
@@ -135,7 +153,8 @@ def write_export(
     """Write ``comments.csv`` and ``votes.csv`` with Pol.is's headers; return their paths.
 
     Each file is written to a temporary name and renamed into place, so a failure never
-    leaves a half-written export behind.  ``datetime`` is rendered in UTC.
+    leaves a half-written export behind.  ``datetime`` is rendered in UTC; ``is-meta``
+    follows the older layout's columns, so meta marks survive a round trip.
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -149,6 +168,7 @@ def write_export(
             c.disagrees,
             c.moderated,
             c.text,
+            int(c.is_meta),
         ]
         for c in comments
     )
@@ -157,7 +177,7 @@ def write_export(
         for v in votes
     )
     return [
-        _write_csv_atomically(root / COMMENTS_FILE, COMMENT_COLUMNS, comment_rows),
+        _write_csv_atomically(root / COMMENTS_FILE, (*COMMENT_COLUMNS, "is-meta"), comment_rows),
         _write_csv_atomically(root / VOTES_FILE, VOTE_COLUMNS, vote_rows),
     ]
 
@@ -258,7 +278,7 @@ def _timestamp(row: dict[str, str], *, path: Path, line: int) -> int:
 def _read_comments(path: Path) -> list[PolisComment]:
     comments: list[PolisComment] = []
     seen: dict[int, int] = {}
-    for line, row in _records(path, COMMENT_COLUMNS):
+    for line, row in _records(path, REQUIRED_COMMENT_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
             for name in ("comment-id", "agrees", "disagrees", "moderated")
@@ -279,6 +299,7 @@ def _read_comments(path: Path) -> list[PolisComment]:
                 field=where + "'comment-id'",
             )
         seen[comment_id] = line
+        flags = {name: _flag(row, name, path=path, line=line) for name in COMMENT_FLAGS}
         if not row["comment-body"].strip():
             raise InputError(
                 "empty comment text; every statement needs a body",
@@ -295,14 +316,28 @@ def _read_comments(path: Path) -> list[PolisComment]:
                 agrees=number["agrees"],
                 disagrees=number["disagrees"],
                 timestamp=number["timestamp"],
+                is_meta=flags["is-meta"],
+                is_seed=flags["is-seed"],
             )
         )
     return comments
 
 
+def _flag(row: dict[str, str], column: str, *, path: Path, line: int) -> bool:
+    """A 0/1 (or true/false) flag of the newer layout; False where the column is absent."""
+    text = row.get(column, "").strip().lower()
+    if text not in FLAG_VALUES:
+        raise InputError(
+            f"expected 0 or 1, found {text!r}",
+            source=str(path),
+            field=f"line {line}, column {column!r}",
+        )
+    return FLAG_VALUES[text]
+
+
 def _read_votes(path: Path, *, known_comment_ids: set[int]) -> list[PolisVote]:
     votes: list[PolisVote] = []
-    for line, row in _records(path, VOTE_COLUMNS):
+    for line, row in _records(path, REQUIRED_VOTE_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
             for name in ("comment-id", "voter-id", "vote")

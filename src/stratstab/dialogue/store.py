@@ -391,6 +391,17 @@ class DialogueStore:
             session.flush()
             return statement_info(found.slug, target)
 
+    def mark_meta(self, dialogue: str, statement: str, *, is_meta: bool = True) -> StatementInfo:
+        """Mark a statement as meta (about the participants or the process, e.g. "I live
+        in a city") or clear the mark.  Like Pol.is, the consensus math leaves meta
+        statements out, as it does moderated-out ones; their votes are kept."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.is_meta = bool(is_meta)
+            session.flush()
+            return statement_info(found.slug, target)
+
     def cast_vote(
         self,
         dialogue: str,

@@ -128,7 +128,8 @@ def _with_system_name(error: InputError, data: dict[str, Any]) -> InputError:
     name = entry.get("name") if isinstance(entry, dict) else None
     if not isinstance(name, str):
         return error
-    return InputError(f"{error.message} (system {name!r})", source=error.source, field=field)
+    named = [(field, f"{error.message} (system {name!r})"), *error.problems[1:]]
+    return InputError(named[0][1], source=error.source, field=field, problems=named)
 
 
 def _data_folder() -> Any:

@@ -1,7 +1,7 @@
 """Workspace: uploaded datasets and scenarios (stored parsed), background jobs
 
-Revision ID: 0004_workspace
-Revises: 0003_idempotency
+Revision ID: 0005_workspace
+Revises: 0004_exercise_runs
 Create Date: 2026-12-03 09:08:31.443446
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_workspace"
-down_revision: str | Sequence[str] | None = "0003_idempotency"
+revision: str = "0005_workspace"
+down_revision: str | Sequence[str] | None = "0004_exercise_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
