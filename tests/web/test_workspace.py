@@ -16,6 +16,7 @@ from .helpers import build_app, login
 US_DATASET = (Path(stratstab.forces.__file__).parent / "data" / "us-2024.yaml").read_text(
     encoding="utf-8"
 )
+PASSWORD = "quiet-harbour-lantern-57"
 MY_DATASET = US_DATASET.replace("id: us-2024", "id: my-us", 1)
 SCENARIO = "name: Mine\nforces:\n  US: {dataset: my-us}\n  CN: {dataset: china-2024}\n"
 
@@ -40,10 +41,10 @@ def _wait_state(client, job_id: str, states: set[str]) -> dict:
 
 def _user(app, name: str, locale: str = "en"):
     with app.state.session_factory() as db:
-        user = accounts.create_user(db, username=name, password="password-123", role="observer")
+        user = accounts.create_user(db, username=name, password=PASSWORD, role="observer")
         user.locale = locale
         db.commit()
-    return login(app, name, "password-123")
+    return login(app, name, PASSWORD)
 
 
 @pytest.fixture()
@@ -64,7 +65,7 @@ def test_uploads_and_jobs_survive_a_restart(database):
     first.state.jobs.shutdown()
 
     second = build_app(database)  # the workbench restarted on the same database
-    ann = login(second, "ann", "password-123")
+    ann = login(second, "ann", PASSWORD)
     assert [d["id"] for d in ann.get("/api/v1/datasets").json()] == ["my-us"]
     listed = {s["id"]: s for s in ann.get("/api/v1/scenarios").json()}
     assert listed[scenario_id]["name"] == "Mine" and listed[scenario_id]["origin"] == "uploaded"
@@ -85,7 +86,7 @@ def test_a_job_cut_by_a_restart_is_marked_interrupted(database):
     second = build_app(database)  # restart while the job runs
     assert second.state.jobs.interrupted_at_start == 1
     first.state.jobs.shutdown()
-    state = login(second, "ann", "password-123").get(f"/api/v1/jobs/{job.id}").json()
+    state = login(second, "ann", PASSWORD).get(f"/api/v1/jobs/{job.id}").json()
     assert state["state"] == "interrupted"
     assert "start it again" in state["error"]
 
