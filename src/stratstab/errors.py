@@ -63,6 +63,17 @@ class InputError(StratstabError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class ConflictError(InputError):
+    """The input clashes with what exists (HTTP 409): a taken slug or user name, or an
+    idempotency key repeated with a different body."""
+
+
+class GoneError(StratstabError):
+    """A one-time link was used, has expired or was revoked (``state`` says which)."""
+
+    state: str = "gone"
+
+
 class NotFoundError(StratstabError):
     """A named thing (dataset, scenario, dialogue, statement ...) does not exist."""
 
@@ -81,10 +92,6 @@ class StoreError(StratstabError):
 
     def local_text(self) -> str:
         return f"{self.message} (database {self.database})" if self.database else self.message
-
-
-class ConflictError(StratstabError):
-    """A request repeats an idempotency key with a different body (HTTP 409)."""
 
 
 def field_path(location: Sequence[object]) -> str:

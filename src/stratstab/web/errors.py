@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stratstab.accounts.password_policy import WeakPasswordError
 from stratstab.errors import (
     ConflictError,
+    GoneError,
     InputError,
     LimitError,
     NotFoundError,
@@ -105,11 +106,12 @@ def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
     return {
+        ConflictError: 409,  # before InputError, of which it is a kind
         InputError: 400,
         NotFoundError: 404,
+        GoneError: 410,
         StoreError: 503,
         Forbidden: 403,
-        ConflictError: 409,
     }
 
 
