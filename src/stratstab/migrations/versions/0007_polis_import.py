@@ -1,7 +1,7 @@
 """Pol.is imports in committed batches: what each import added, to undo an interrupted one
 
-Revision ID: 0005_polis_import
-Revises: 0004_exercise_runs
+Revision ID: 0007_polis_import
+Revises: 0006_workspace
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_polis_import"
-down_revision: str | Sequence[str] | None = "0004_exercise_runs"
+revision: str = "0007_polis_import"
+down_revision: str | Sequence[str] | None = "0006_workspace"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
