@@ -118,3 +118,27 @@ def from_validation_error(exc: object, *, source: str, prefix: str = "") -> Inpu
         problems.append((field_path(location), message))
     field, message = problems[0]
     return InputError(message, source=source, field=field, problems=problems)
+
+
+class LimitError(StratstabError):
+    """A size or quota limit refused the request; nothing was stored.
+
+    ``key`` names the interface string (``web/locales``) that says the same in each
+    language, filled with ``values``; the English ``message`` serves the CLI and logs.
+    """
+
+    status_code = 429
+
+    def __init__(self, message: str, *, key: str, **values: object):
+        self.message, self.key, self.values = message, key, values
+        super().__init__(message)
+
+
+class QuotaError(LimitError):
+    """A user has as many uploads or running jobs as allowed (HTTP 429)."""
+
+
+class TooLargeError(LimitError):
+    """An upload is larger than allowed (HTTP 413)."""
+
+    status_code = 413

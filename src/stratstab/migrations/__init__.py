@@ -28,6 +28,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "stratstab.dialogue.models",
     "stratstab.dialogue.membership",
     "stratstab.accounts.models",
+    "stratstab.workspace.models",
     "stratstab.exercises.store",
 )
 
