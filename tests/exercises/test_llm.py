@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -14,41 +12,22 @@ from stratstab.exercises import load_exercise, run_exercise
 from stratstab.exercises.actors import Cautious, PlayerError
 from stratstab.exercises.actors.llm import LLMPlayer
 
+from ..chat_server import ChatServer
 
-class FakeServer:
+
+class FakeServer(ChatServer):
     """Answers chat completions with a reply chosen by ``mode``; records the requests."""
 
     def __init__(self, mode: str) -> None:
+        super().__init__()
         self.mode = mode
-        self.requests: list[dict] = []
-        outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "body": body})
-                if outer.mode == "slow":
-                    time.sleep(1.0)
-                content = outer.reply(body)
-                payload = (
-                    content
-                    if outer.mode == "not-openai"
-                    else json.dumps(
-                        {"choices": [{"message": {"role": "assistant", "content": content}}]}
-                    )
-                )
-                data = payload.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def payload(self, body: dict) -> str:
+        if self.mode == "slow":
+            time.sleep(1.0)
+        if self.mode == "not-openai":
+            return self.reply(body)
+        return super().payload(body)
 
     def reply(self, body: dict) -> str:
         if self.mode == "malformed":
@@ -68,18 +47,6 @@ class FakeServer:
             )
             + "\n```"
         )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/v1"
-
-    def __enter__(self) -> FakeServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _players(url: str, timeout_s: float = 5.0):

@@ -18,7 +18,7 @@ from .helpers import SLUG, login
 #   public  - anyone;  user - any logged-in user;  admin - admins only;
 #   member  - any user who may enter the dialogue (delegates of other delegations: 404);
 #   writer  - member delegates, facilitators and admins;  runs - facilitators and admins;
-#   voter   - member delegates only.
+#   voter   - member delegates only;  translates - translators, facilitators and admins.
 POLICY: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "public",
     ("GET", "/assets/plotly.min.js"): "public",
@@ -58,6 +58,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/dialogues/{slug}/statements"): "writer",
     ("GET", "/dialogues/{slug}/statements"): "member",
     ("POST", "/dialogues/{slug}/statements/{statement_id}/moderate"): "runs",
+    ("POST", "/dialogues/{slug}/statements/{statement_id}/translation"): "translates",
+    ("POST", "/dialogues/{slug}/statements/{statement_id}/translation/{action}"): "translates",
     ("GET", "/dialogues/{slug}/consensus"): "member",
     ("GET", "/dialogues/{slug}/consensus/live"): "member",
     ("GET", "/dialogues/{slug}/scope"): "member",
@@ -72,6 +74,16 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/dialogues/{slug}/statements"): "member",
     ("POST", "/api/v1/dialogues/{slug}/statements"): "writer",
     ("PATCH", "/api/v1/dialogues/{slug}/statements/{statement_id}"): "runs",
+    ("PUT", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation"): "translates",
+    ("POST", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion"): (
+        "translates"
+    ),
+    ("POST", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion/accept"): (
+        "translates"
+    ),
+    ("DELETE", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion"): (
+        "translates"
+    ),
     ("GET", "/api/v1/dialogues/{slug}/next-statement"): "member",
     ("POST", "/api/v1/dialogues/{slug}/votes"): "voter",
     ("GET", "/api/v1/dialogues/{slug}/consensus"): "member",
@@ -116,6 +128,7 @@ PATH_VALUES = {
     "statement_id": "0",
     "topic": "cyber",
     "key": "hotline",
+    "action": "discard",
     "job_id": "0" * 32,
     "scenario_id": "us-china-2024-baseline",
     "entry_id": "new-start",
@@ -135,6 +148,10 @@ JSON_BODIES = {
     "/api/v1/comparisons": {"left": {}, "right": {"view": "CN-view"}},
     "/api/v1/dialogues/{slug}/statements": {"text_en": "A matrix test statement."},
     "/api/v1/dialogues/{slug}/statements/{statement_id}": {"moderation": "accepted"},
+    "/api/v1/dialogues/{slug}/statements/{statement_id}/translation": {
+        "language": "zh",
+        "text": "核战争打不赢也绝不能打。",
+    },
     "/api/v1/dialogues/{slug}/votes": {"statement": "1", "value": 0},
     "/api/v1/dialogues/{slug}/scope/{topic}": {"stance": "include", "priority": 2},
     "/api/v1/dialogues/{slug}/ledger": {"key": "matrix", "title_en": "Matrix item"},
@@ -157,6 +174,10 @@ FORM_BODIES = {
     "/dialogues/{slug}/vote": {"statement": "2", "value": "1"},
     "/dialogues/{slug}/statements": {"text_en": "A form matrix statement."},
     "/dialogues/{slug}/statements/{statement_id}/moderate": {"moderation": "accepted"},
+    "/dialogues/{slug}/statements/{statement_id}/translation": {
+        "language": "zh",
+        "text": "核战争打不赢也绝不能打。",
+    },
     "/dialogues/{slug}/scope": {"topic": "cyber", "stance": "exclude", "priority": "1"},
     "/dialogues/{slug}/ledger": {"key": "matrix-form", "title_en": "Form item"},
     "/dialogues/{slug}/ledger/{key}": {"status": "open"},
@@ -169,7 +190,7 @@ FORM_BODIES = {
         "reason": "matrix",
     },
 }
-ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "outsider")
+ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "translator", "outsider")
 
 
 def app_routes(app) -> list[tuple[str, str]]:
@@ -202,6 +223,7 @@ def allowed(rule: str, role: str) -> bool:
         "writer": role in ("admin", "facilitator", "cn1"),
         "runs": role in ("admin", "facilitator"),
         "voter": role == "cn1",
+        "translates": role in ("admin", "facilitator", "translator"),
     }[rule]
 
 
@@ -209,7 +231,7 @@ def expected_refusal(rule: str, role: str, path: str) -> set[int]:
     """Status codes that count as the right refusal."""
     if role == "anonymous":
         return {401} if path.startswith("/api/") else {303}
-    if role == "outsider" and rule in ("member", "writer", "voter", "runs"):
+    if role == "outsider" and rule in ("member", "writer", "voter", "runs", "translates"):
         return {404}
     return {403}
 

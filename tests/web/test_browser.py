@@ -104,7 +104,8 @@ def test_login_and_vote(open_page):
 def test_script_statement_is_shown_as_text(open_page, base_url):
     cn = open_page("cn2")
     cn.goto(f"/dialogues/{SLUG}/vote")
-    cn.fill("textarea[name=text_en]", "<script>window.pwned = 1</script><b>bold?</b>")
+    cn.fill("textarea[name=text]", "<script>window.pwned = 1</script><b>bold?</b>")
+    cn.select_option("select[name=language]", "en")
     cn.click("[data-testid=submit-statement]")
     facilitator = open_page("facilitator")
     facilitator.goto(f"/dialogues/{SLUG}/statements")

@@ -31,6 +31,7 @@ def dialogue_info(session: Session, dialogue: Dialogue) -> DialogueInfo:
         rounds=count(Round.id, Round.dialogue_id),
         statements=count(Statement.id, Statement.dialogue_id),
         participants=count(Participant.id, Participant.dialogue_id),
+        title_zh=dialogue.title_zh or "",
     )
 
 
@@ -77,4 +78,10 @@ def statement_info(slug: str, row: Statement) -> StatementInfo:
         is_meta=bool(row.is_meta),
         sealed=bool(row.sealed),
         created_at=row.created_at,
+        original_language=row.original_language or "en",
+        translated_by=row.translated_by or "",
+        translated_at=row.translated_at,
+        suggestion_text=row.suggestion_text or "",
+        suggestion_language=row.suggestion_language,
+        suggestion_source=row.suggestion_source or "",
     )

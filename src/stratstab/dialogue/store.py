@@ -38,6 +38,7 @@ from stratstab.dialogue.convert import (
     round_info,
     statement_info,
 )
+from stratstab.dialogue.language import check_language, detect_language, original_of
 from stratstab.dialogue.memo import render_html, render_markdown
 from stratstab.dialogue.models import (
     MODERATION_STATES,
@@ -147,6 +148,7 @@ class DialogueStore:
         track: str,
         parties: Sequence[str] = (),
         description: str = "",
+        title_zh: str = "",
     ) -> DialogueInfo:
         """Create a dialogue series with round 1 open and one delegation per party."""
         slug = slug_text(slug, field="slug")
@@ -160,7 +162,7 @@ class DialogueStore:
             dialogue = Dialogue(
                 slug=slug, title=nonempty(title, field="title"), track=track, parties=codes
             )
-            dialogue.description = description
+            dialogue.description, dialogue.title_zh = description, title_zh.strip()
             session.add(dialogue)
             session.flush()
             session.add(Round(dialogue_id=dialogue.id, number=1, status="open"))
@@ -300,10 +302,24 @@ class DialogueStore:
         is_meta: bool = False,
         sealed: bool = False,
         created_at: datetime | None = None,
+        original_language: str | None = None,
     ) -> StatementInfo:
-        """Add a statement (id default: next integer); at least one text is required."""
+        """Add a statement (id default: next integer); at least one text is required.
+
+        ``original_language`` defaults to the language of the only text given (a
+        Chinese text passed as ``text_en`` is stored as Chinese), or English.
+        """
         if not (text_en.strip() or text_zh.strip()):
             raise InputError("a statement needs text_en or text_zh", field="text")
+        if text_en.strip() and not text_zh.strip() and detect_language(text_en) == "zh":
+            text_en, text_zh = "", text_en
+        if original_language is None:
+            original_language = original_of(text_en, text_zh)
+        check_language(original_language, field="original_language")
+        if not (text_zh if original_language == "zh" else text_en).strip():
+            raise InputError(
+                f"the original ({original_language}) text is empty", field="original_language"
+            )
         choice(moderation, MODERATION_STATES, field="moderation")
         topic_ids = scope_ops.check_topics(topics, field="topics")
         with self.session(write=True) as session:
@@ -322,6 +338,10 @@ class DialogueStore:
             statement.text_en, statement.text_zh, statement.topics = text_en, text_zh, topic_ids
             statement.moderation, statement.is_meta, statement.sealed = moderation, is_meta, sealed
             statement.created_at = created_at or utc_now()
+            statement.original_language = original_language
+            if text_en.strip() and text_zh.strip():  # the author's own translation
+                statement.translated_by = author or ""
+                statement.translated_at = statement.created_at
             statement.author = queries.participant_by_id(session, found, author) if author else None
             session.add(statement)
             session.flush()
@@ -344,6 +364,51 @@ class DialogueStore:
             found = queries.dialogue_by_slug(session, dialogue)
             target = queries.statement_by_id(session, found, statement)
             target.moderation = state
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def set_translation(
+        self, dialogue: str, statement: str, *, language: str, text: str, translated_by: str
+    ) -> StatementInfo:
+        """Add or replace the translated text of a statement (never its original).
+
+        An empty ``text`` removes the translation.  A pending machine suggestion in the
+        same language is consumed (accepted or superseded by the person's text).
+        """
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            if language == target.original_language:
+                raise InputError(
+                    f"{language!r} is the original language of statement {statement!r}; "
+                    "only the other language is a translation",
+                    field="language",
+                )
+            cleaned = text.strip()
+            if language == "zh":
+                target.text_zh = cleaned
+            else:
+                target.text_en = cleaned
+            target.translated_by = translated_by if cleaned else ""
+            target.translated_at = utc_now() if cleaned else None
+            if target.suggestion_language == language:
+                target.suggestion_text, target.suggestion_language = "", None
+                target.suggestion_source = ""
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def set_suggestion(
+        self, dialogue: str, statement: str, *, language: str, text: str, source: str
+    ) -> StatementInfo:
+        """Keep a machine translation of a statement until a person accepts or drops it."""
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.suggestion_text = text.strip()
+            target.suggestion_language = language if text.strip() else None
+            target.suggestion_source = source if text.strip() else ""
             session.flush()
             return statement_info(found.slug, target)
 

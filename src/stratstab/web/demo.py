@@ -23,6 +23,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("us1", "Alex Carter (US)", "delegate", "US"),
     ("us2", "Jordan Reyes (US)", "delegate", "US"),
     ("observer", "Observer", "observer", None),
+    ("translator", "Wang Fang (translator)", "translator", None),
 )
 
 

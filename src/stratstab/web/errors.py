@@ -49,7 +49,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StratstabError)
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
-        status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
+        status_code = getattr(exc, "http_status", None) or next(
+            (s for cls, s in _status_of().items() if isinstance(exc, cls)), 400
+        )
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
         return _answer(request, status_code, str(exc), **extra)
 

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     session_max_age_s: int = Field(default=12 * 3600, ge=60)
     assessment_workers: int = Field(default=2, ge=1, le=32)
     default_locale: Literal["en", "zh"] = "en"
+    # Optional machine translation of statements: an OpenAI-compatible endpoint the
+    # operator runs or trusts.  Unset, no statement text ever leaves the workbench.
+    translation_llm_url: str | None = None
+    translation_llm_model: str = "default"
+    translation_llm_timeout_s: float = Field(default=30.0, gt=0, le=600)
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:

@@ -44,6 +44,11 @@ class Viewer:
         return self.role.runs_dialogues
 
     @property
+    def translates(self) -> bool:
+        """Translator, facilitator or admin: may write a statement's other language."""
+        return self.role.translates
+
+    @property
     def is_delegate(self) -> bool:
         """Member of a delegation (may vote, submit statements and positions)."""
         return self.role is Role.DELEGATE and self.delegation is not None
@@ -63,6 +68,8 @@ def statement_visible(
     own = statement.author == viewer.participant_id
     if viewer.runs_dialogues:
         return True
+    if viewer.role is Role.TRANSLATOR:  # translates during moderation, never sealed text
+        return statement.moderation != "rejected" and not statement.sealed
     if statement.moderation != "accepted" and not own:
         return False
     if statement.sealed:

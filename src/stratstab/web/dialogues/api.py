@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
-from stratstab.web.dialogues import scope_service, service
+from stratstab.web.dialogues import scope_service, service, translation
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, statement_public, store_of
 from stratstab.web.dialogues.schemas import (
@@ -24,6 +24,7 @@ from stratstab.web.dialogues.schemas import (
     ScopePublic,
     StatementCreate,
     StatementPublic,
+    TranslationUpdate,
     VoteCreate,
     VotePublic,
 )
@@ -61,8 +62,9 @@ def get_dialogue(slug: str, request: Request, user: CurrentUser) -> DialoguePubl
 @api.get("/{slug}/statements", response_model=list[StatementPublic], summary="Statements")
 def list_statements(slug: str, request: Request, user: CurrentUser) -> list[StatementPublic]:
     """The statements you may see (sealed ones of other delegations are left out)."""
-    items = service.statements(store_of(request), Viewer.of(user), slug)
-    return [statement_public(s) for s in items]
+    viewer = Viewer.of(user)
+    items = service.statements(store_of(request), viewer, slug)
+    return [statement_public(s, translator=viewer.translates) for s in items]
 
 
 @api.post(
@@ -84,6 +86,7 @@ def create_statement(
         text_zh=body.text_zh,
         topics=body.topics,
         sealed=body.sealed,
+        original_language=body.original_language,
     )
     audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
     return statement_public(service.find_statement(store, viewer, slug, info.external_id))
@@ -113,7 +116,97 @@ def moderate_statement(
         moderation=body.moderation,
         sealed=body.sealed,
     )
-    return statement_public(service.find_statement(store, viewer, slug, statement_id))
+    return statement_public(
+        service.find_statement(store, viewer, slug, statement_id), translator=viewer.translates
+    )
+
+
+def _translated(request: Request, user, slug: str, statement_id: str) -> StatementPublic:
+    store, viewer = store_of(request), Viewer.of(user)
+    return statement_public(
+        service.find_statement(store, viewer, slug, statement_id), translator=True
+    )
+
+
+@api.put(
+    "/{slug}/statements/{statement_id}/translation",
+    response_model=StatementPublic,
+    summary="Write a statement's translation",
+)
+def put_translation(
+    slug: str,
+    statement_id: str,
+    body: TranslationUpdate,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+) -> StatementPublic:
+    """Translators and facilitators write the language the author did not use."""
+    translation.save_translation(
+        store_of(request),
+        Viewer.of(user),
+        slug,
+        statement_id,
+        language=body.language,
+        text=body.text,
+    )
+    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
+    return _translated(request, user, slug, statement_id)
+
+
+@api.post(
+    "/{slug}/statements/{statement_id}/translation/suggestion",
+    response_model=StatementPublic,
+    summary="Ask the configured model for a translation",
+)
+def suggest_translation(
+    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."""
+    translation.suggest_translation(
+        store_of(request),
+        Viewer.of(user),
+        slug,
+        statement_id,
+        settings=request.app.state.settings,
+    )
+    audit(db, user, "statement.suggest", f"{slug}/{statement_id}")
+    return _translated(request, user, slug, statement_id)
+
+
+@api.post(
+    "/{slug}/statements/{statement_id}/translation/suggestion/accept",
+    response_model=StatementPublic,
+    summary="Accept the machine suggestion",
+)
+def accept_suggestion(
+    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """The suggestion becomes the statement's translation, credited to you."""
+    info = translation.accept_suggestion(store_of(request), Viewer.of(user), slug, statement_id)
+    audit(
+        db,
+        user,
+        "statement.translate",
+        f"{slug}/{statement_id}",
+        machine_suggestion=True,
+        language="zh" if info.original_language == "en" else "en",
+    )
+    return _translated(request, user, slug, statement_id)
+
+
+@api.delete(
+    "/{slug}/statements/{statement_id}/translation/suggestion",
+    response_model=StatementPublic,
+    summary="Discard the machine suggestion",
+)
+def discard_suggestion(
+    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """Drop a machine suggestion nobody wants."""
+    translation.discard_suggestion(store_of(request), Viewer.of(user), slug, statement_id)
+    audit(db, user, "statement.suggestion_discard", f"{slug}/{statement_id}")
+    return _translated(request, user, slug, statement_id)
 
 
 @api.get("/{slug}/next-statement", response_model=NextStatement, summary="Next to vote on")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.dialogue.language import detect_language
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
-from stratstab.web.dialogues import scope_service, service, views
+from stratstab.web.dialogues import scope_service, service, translation, views
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, store_of
 from stratstab.web.templating import render
@@ -50,7 +51,13 @@ def dialogue_home(slug: str, request: Request, user: CurrentUser) -> Response:
 
 def _vote_card(request: Request, user, slug: str) -> dict:
     item, voted, votable = service.next_statement(store_of(request), Viewer.of(user), slug)
-    return {"item": item, "voted": voted, "votable": votable}
+    return {
+        "item": item,
+        "voted": voted,
+        "votable": votable,
+        "catalogue": load_catalogue(),
+        "views": views,
+    }
 
 
 @pages.get("/{slug}/vote", response_class=HTMLResponse)
@@ -95,12 +102,21 @@ def statement_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
+    text: Annotated[str, Form()] = "",
+    language: Annotated[Literal["en", "zh"] | None, Form()] = None,
     text_en: Annotated[str, Form()] = "",
     text_zh: Annotated[str, Form()] = "",
     topics: Annotated[list[str] | None, Form()] = None,
     sealed: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Submit a statement (pending until the facilitator accepts it)."""
+    """Submit a statement in one's own language (pending until the facilitator accepts it).
+
+    The form sends ``text`` and its ``language``; ``text_en`` / ``text_zh`` are accepted
+    too, for an author who writes both.
+    """
+    if text.strip():
+        language = language or detect_language(text)
+        text_en, text_zh = (text, text_zh) if language == "en" else (text_en, text)
     info = service.submit_statement(
         store_of(request),
         Viewer.of(user),
@@ -109,6 +125,7 @@ def statement_submit(
         text_zh=text_zh,
         topics=topics or [],
         sealed=sealed,
+        original_language=language if text.strip() else None,
     )
     audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
     return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
@@ -116,9 +133,58 @@ def statement_submit(
 
 @pages.get("/{slug}/statements", response_class=HTMLResponse)
 def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
-    """Every statement the user may see; moderation controls for facilitators."""
+    """Every statement the user may see; moderation and translation controls."""
     items = service.statements(store_of(request), Viewer.of(user), slug)
-    return _room(request, user, slug, "statements", items=items)
+    enabled = translation.machine_translation_enabled(request.app.state.settings)
+    return _room(request, user, slug, "statements", items=items, machine_translation=enabled)
+
+
+@pages.post("/{slug}/statements/{statement_id}/translation")
+def translation_submit(
+    slug: str,
+    statement_id: str,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    language: Annotated[Literal["en", "zh"], Form()],
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    """Save a person's translation (empty text removes it)."""
+    translation.save_translation(
+        store_of(request), Viewer.of(user), slug, statement_id, language=language, text=text
+    )
+    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=language)
+    return _back(slug, "statements")
+
+
+@pages.post("/{slug}/statements/{statement_id}/translation/{action}")
+def suggestion_action(
+    slug: str,
+    statement_id: str,
+    action: Literal["suggest", "accept", "discard"],
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    t: TranslatorDep,
+) -> Response:
+    """Ask the configured model for a suggestion, accept it, or discard it."""
+    store, viewer = store_of(request), Viewer.of(user)
+    if action == "suggest":
+        try:
+            translation.suggest_translation(
+                store, viewer, slug, statement_id, settings=request.app.state.settings
+            )
+        except translation.TranslationUnavailable as exc:
+            key = "tr.failed" if exc.configured else "tr.not_configured"
+            raise translation.TranslationUnavailable(
+                f"{t(key)} ({exc})", configured=exc.configured
+            ) from None
+    elif action == "accept":
+        translation.accept_suggestion(store, viewer, slug, statement_id)
+    else:
+        translation.discard_suggestion(store, viewer, slug, statement_id)
+    audit(db, user, f"statement.suggestion_{action}", f"{slug}/{statement_id}")
+    return _back(slug, "statements")
 
 
 @pages.post("/{slug}/statements/{statement_id}/moderate")

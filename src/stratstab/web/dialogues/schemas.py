@@ -24,6 +24,16 @@ class DialoguePublic(BaseModel):
     rounds: int
     statements: int
     participants: int
+    title_zh: str = ""
+
+
+class MachineSuggestion(BaseModel):
+    """A machine translation waiting for a person to accept it (never a statement text)."""
+
+    language: Literal["en", "zh"]
+    text: str
+    source: str
+    machine: Literal[True] = True
 
 
 class StatementPublic(BaseModel):
@@ -39,15 +49,29 @@ class StatementPublic(BaseModel):
     sealed: bool
     votable: bool
     created_at: datetime
+    original_language: Literal["en", "zh"] = "en"
+    translated_by: str = ""
+    suggestion: MachineSuggestion | None = Field(
+        default=None, description="Only for translators and facilitators."
+    )
 
 
 class StatementCreate(_Strict):
-    """A new statement, in English and/or Chinese."""
+    """A new statement, in English and/or Chinese; ``original_language`` names the one
+    its author wrote (default: the language of the only text given)."""
 
     text_en: str = Field(default="", max_length=2000)
     text_zh: str = Field(default="", max_length=2000)
+    original_language: Literal["en", "zh"] | None = None
     topics: list[str] = Field(default_factory=list)
     sealed: bool = False
+
+
+class TranslationUpdate(_Strict):
+    """The text of a statement in the language it was not written in (empty: remove)."""
+
+    language: Literal["en", "zh"]
+    text: str = Field(max_length=2000)
 
 
 class ModerationUpdate(_Strict):

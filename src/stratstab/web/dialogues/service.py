@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import select
 
 from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
@@ -177,18 +178,7 @@ def find_statement(
             raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
         statement, author = row
         delegation = author.delegation.code if author and author.delegation else None
-        info = StatementInfo(
-            slug,
-            statement.external_id,
-            statement.text_en,
-            statement.text_zh,
-            author.external_id if author else None,
-            tuple(statement.topics or ()),
-            statement.moderation,
-            bool(statement.is_meta),
-            bool(statement.sealed),
-            statement.created_at,
-        )
+        info = statement_info(slug, statement)
     if not statement_visible(viewer, info, author_delegation=delegation):
         raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
     return VisibleStatement(
@@ -225,8 +215,13 @@ def submit_statement(
     text_zh: str,
     topics: list[str],
     sealed: bool = False,
+    original_language: str | None = None,
 ) -> StatementInfo:
-    """Delegates' statements wait for moderation; a facilitator's are accepted at once."""
+    """Delegates' statements wait for moderation; a facilitator's are accepted at once.
+
+    ``original_language`` names the text the author wrote; a second text given at the
+    same time is the author's own translation.
+    """
     enter(store, viewer, slug)
     require(viewer.is_delegate or viewer.runs_dialogues, "only delegates and facilitators write")
     if len(text_en) > 2000 or len(text_zh) > 2000:
@@ -241,6 +236,7 @@ def submit_statement(
         moderation="accepted" if viewer.runs_dialogues else "pending",
         sealed=sealed and viewer.runs_dialogues,
         external_id=_next_statement_id(store, slug),
+        original_language=original_language,
     )
 
 

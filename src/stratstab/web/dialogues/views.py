@@ -44,6 +44,14 @@ def opinion_map(result: dict[str, Any], *, title: str, ungrouped_label: str) -> 
     return {"data": list(traces.values()), "layout": layout}
 
 
+def topic_name(catalogue: Any, topic_id: str, locale: str) -> str:
+    """A catalogue topic's name in ``locale`` (the id itself for an unknown topic)."""
+    topic = next((t for t in catalogue.topics if t.id == topic_id), None)
+    if topic is None:
+        return topic_id
+    return topic.name_zh if locale == "zh" and topic.name_zh else topic.name_en
+
+
 def percent(value: float | None) -> str:
     """A rate as a whole percentage, or an em dash."""
     return "—" if value is None else f"{100 * value:.0f}%"
