@@ -9,14 +9,13 @@ scenario files and players is HTML-escaped.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from stratstab.errors import InputError
 from stratstab.exercises.report_figures import figures
+from stratstab.reports.pdf import PdfUnavailable, pdf_converter, print_to_pdf
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #ccc;
@@ -187,14 +186,6 @@ def render_report(record: dict[str, Any], *, cited_history: list[str] | None = N
     )
 
 
-def pdf_converter() -> list[str] | None:
-    """The command prefix of an available HTML-to-PDF converter, or ``None``."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return [path, "--headless", "--disable-gpu", "--no-sandbox"]
-    return None
-
-
 def write_report(
     record: dict[str, Any],
     directory: Path,
@@ -211,23 +202,11 @@ def write_report(
     html_path = directory / "report.html"
     html_path.write_text(render_report(record, cited_history=cited_history), encoding="utf-8")
     written = [html_path]
-    command = pdf_converter() if pdf else None
-    if command:
+    if pdf and pdf_converter() is not None:
         pdf_path = directory / "report.pdf"
         try:
-            subprocess.run(
-                [
-                    *command,
-                    f"--print-to-pdf={pdf_path}",
-                    "--no-pdf-header-footer",
-                    html_path.resolve().as_uri(),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=timeout_s,
-            )
-        except (subprocess.SubprocessError, OSError):
+            print_to_pdf(html_path, pdf_path, timeout_s=timeout_s)
+        except PdfUnavailable:
             return written  # the HTML stands on its own; the caller reports "HTML only"
-        if pdf_path.exists():
-            written.append(pdf_path)
+        written.append(pdf_path)
     return written

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
+from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues import scope_service, service, translation
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, statement_public, store_of
@@ -356,3 +357,30 @@ def close_round(
     )
     audit(db, user, "round.close", slug, next_round=new_round.number)
     return new_round.to_dict()
+
+
+@api.get(
+    "/{slug}/report",
+    summary="Outcome report (HTML, PDF or JSON)",
+    responses={200: {"content": {m: {} for m in reports.MEDIA_TYPES.values()}}},
+)
+def outcome_report(
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    report_format: Annotated[Literal["html", "pdf", "json"], Query(alias="format")] = "html",
+    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+    chatham_house: Annotated[bool, Query()] = False,
+) -> Response:
+    """Parties, rounds, consensus in plain words, bridging statements and cruxes, scope
+    and agenda, ledger with history, provenance — only what you may see (503 for PDF
+    when chromium is missing)."""
+    made = reports.outcome_report(
+        store_of(request),
+        Viewer.of(user),
+        slug,
+        fmt=report_format,
+        lang=lang,
+        chatham_house=chatham_house,
+    )
+    return reports.file_response(made)

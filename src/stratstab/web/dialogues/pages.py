@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.dialogue.language import detect_language
+from stratstab.reports.pdf import PdfUnavailable, find_chromium
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
-from stratstab.web.dialogues import scope_service, service, translation, views
+from stratstab.web.dialogues import outcome, scope_service, service, translation, views
+from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, store_of
 from stratstab.web.templating import render
@@ -28,7 +30,8 @@ def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLRespons
         "catalogue": load_catalogue(),
         "views": views,
     }
-    return render(request, f"dialogues/{tab}.html", {**base, **context})
+    template = context.pop("template", f"dialogues/{tab}.html")
+    return render(request, template, {**base, **context})
 
 
 def _back(slug: str, tab: str) -> Response:
@@ -219,10 +222,12 @@ def moderate_submit(
 
 
 @pages.get("/{slug}/consensus", response_class=HTMLResponse)
-def consensus_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
-    """The live consensus view (the fragment below refreshes itself)."""
-    result = service.consensus(store_of(request), Viewer.of(user), slug)
-    return _room(request, user, slug, "consensus", result=result)
+def consensus_page(
+    slug: str, request: Request, user: CurrentUser, t: TranslatorDep
+) -> HTMLResponse:
+    """Plain-language findings first; statistics behind "details" (refreshes itself)."""
+    view = outcome.consensus_view(store_of(request), Viewer.of(user), slug)
+    return _room(request, user, slug, "consensus", **view.context(t.locale))
 
 
 @pages.get("/{slug}/consensus/live", response_class=HTMLResponse)
@@ -230,9 +235,14 @@ def consensus_fragment(
     slug: str, request: Request, user: CurrentUser, t: TranslatorDep
 ) -> HTMLResponse:
     """The consensus fragment alone, for htmx polling."""
-    dialogue, codes = service.enter(store_of(request), Viewer.of(user), slug)
-    result = service.consensus(store_of(request), Viewer.of(user), slug)
-    context = {"dialogue": dialogue, "delegations": codes, "result": result, "views": views}
+    dialogue, _ = service.enter(store_of(request), Viewer.of(user), slug)
+    view = outcome.consensus_view(store_of(request), Viewer.of(user), slug)
+    context = {
+        "dialogue": dialogue,
+        "viewer": Viewer.of(user),
+        "views": views,
+        **view.context(t.locale),
+    }
     return render(request, "dialogues/_consensus.html", context)
 
 
@@ -346,3 +356,41 @@ def round_close(
     new_round = scope_service.close_round(store_of(request), Viewer.of(user), slug, outcome=outcome)
     audit(db, user, "round.close", slug, next_round=new_round.number)
     return _back(slug, "ledger")
+
+
+@pages.get("/{slug}/report", response_class=HTMLResponse)
+def report_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
+    """The outcome report: choose language and naming, open or download."""
+    return _room(
+        request,
+        user,
+        slug,
+        "report",
+        template="dialogues/report_page.html",
+        pdf_available=find_chromium() is not None,
+    )
+
+
+@pages.get("/{slug}/report/file")
+def report_file(
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    t: TranslatorDep,
+    report_format: Annotated[Literal["html", "pdf", "json"], Query(alias="format")] = "html",
+    lang: Annotated[Literal["en", "zh"] | None, Query()] = None,
+    chatham_house: Annotated[bool, Query()] = False,
+) -> Response:
+    """The report file itself (same service as the API)."""
+    try:
+        made = reports.outcome_report(
+            store_of(request),
+            Viewer.of(user),
+            slug,
+            fmt=report_format,
+            lang=lang or t.locale,
+            chatham_house=chatham_house,
+        )
+    except PdfUnavailable as exc:
+        raise PdfUnavailable(f"{t('rep.pdf_missing')} ({exc})") from None
+    return reports.file_response(made)
