@@ -35,8 +35,16 @@ def _record(text: str = MINIMAL) -> dict:
 
 def test_report_has_every_section_and_escapes_text():
     html = render_report(_record(), cited_history=["hotline-mou-1963"])
-    for section in ("summary", "setting", "timeline", "escalation", "index", "channel",
-                    "decisions", "history"):
+    for section in (
+        "summary",
+        "setting",
+        "timeline",
+        "escalation",
+        "index",
+        "channel",
+        "decisions",
+        "history",
+    ):
         assert f"<section id='{section}'>" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -58,14 +66,20 @@ def test_outage_inject_queues_messages_without_loss():
     assert sent == sorted(sent) == list(range(len(sent)))
 
 
-@pytest.mark.parametrize(("edit", "field"), [
-    (("rung: posturing", "rung: invasion"), "actions[1].rung"),
-    (("lever: posture, set: generated", "lever: posture, set: red"), "actions[1].effects[0].set"),
-    (("lever: posture, set: generated", "lever: warp, set: 1"), "actions[1].effects[0].set"),
-    (("lever: posture, set: generated", "lever: posture, add: 1"), "actions[1].effects[0].add"),
-    (("turn: 1,", "turn: 1, when: {index_below: 0.3},"), "injects[0]"),
-    (("side: self", "side: US"), "actions[1]"),
-])
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (("rung: posturing", "rung: invasion"), "actions[1].rung"),
+        (
+            ("lever: posture, set: generated", "lever: posture, set: red"),
+            "actions[1].effects[0].set",
+        ),
+        (("lever: posture, set: generated", "lever: warp, set: 1"), "actions[1].effects[0].set"),
+        (("lever: posture, set: generated", "lever: posture, add: 1"), "actions[1].effects[0].add"),
+        (("turn: 1,", "turn: 1, when: {index_below: 0.3},"), "injects[0]"),
+        (("side: self", "side: US"), "actions[1]"),
+    ],
+)
 def test_malformed_files_name_the_field(edit, field):
     text = MINIMAL.replace(*edit)
     with pytest.raises(InputError) as caught:
@@ -76,8 +90,7 @@ def test_malformed_files_name_the_field(edit, field):
 
 def test_unknown_history_and_scenario():
     with pytest.raises(InputError, match="history"):
-        exercise_from_text(MINIMAL + "history: [no-such-treaty]\n", source="t.yaml",
-                           default_id="t")
+        exercise_from_text(MINIMAL + "history: [no-such-treaty]\n", source="t.yaml", default_id="t")
     with pytest.raises(NotFoundError):
         load_exercise("no-such-exercise")
     with pytest.raises(InputError, match="top level"):

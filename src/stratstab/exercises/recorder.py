@@ -17,7 +17,7 @@ from stratstab.exercises.ladder import rung
 if TYPE_CHECKING:
     from stratstab.exercises.engine import ExerciseModel, TurnOutcome
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Recorder:
@@ -42,6 +42,7 @@ class Recorder:
             "actors": {s: a.model_dump() for s, a in exercise.actors.items()},
             "levers": dict(model.levers),
             "reading": model.reading.to_dict(),
+            "measures": model.measures.to_dict(),
         }
 
     def record_turn(self, model: ExerciseModel, outcome: TurnOutcome) -> None:
@@ -55,6 +56,7 @@ class Recorder:
                 "rung": action.rung,
                 "score": rung(action.rung).score,
                 "reason": decision.reason,
+                "outcome": outcome.explanations[side],
                 "messages_sent": list(outcome.sent[side]),
                 "acknowledged": list(decision.acknowledge),
             }
@@ -67,6 +69,8 @@ class Recorder:
                 "decisions": decisions,
                 "levers": dict(model.levers),
                 "reading": model.reading.to_dict(),
+                "measures": outcome.measures.to_dict(),
+                "outcome": outcome.turn_explanation,
             }
         )
 
@@ -95,6 +99,11 @@ class Recorder:
         ]
         log = self.end.get("channel_log", [])
         responses = [m["response_minutes"] for m in log if m["response_minutes"] is not None]
+        measures = [self.start["measures"]] + [t["measures"] for t in self.turns]
+        risk = [m["nuclear_use_risk"] for m in measures[1:]]
+        no_use = 1.0
+        for p in risk:
+            no_use *= 1.0 - p
         return {
             "peak_score": {
                 s: max((t["decisions"][s]["score"] for t in self.turns), default=0) for s in sides
@@ -107,6 +116,12 @@ class Recorder:
             "acknowledged": len(responses),
             "deadlines_missed": sum(1 for m in log if m["deadline_missed"]),
             "mean_response_minutes": sum(responses) / len(responses) if responses else None,
+            "escalation_trajectory": [m["escalation_level"] for m in measures],
+            "risk_trajectory": [m["nuclear_use_risk"] for m in measures],
+            "cumulative_risk": 1.0 - no_use,
+            "credibility_trajectory": [m["channel_credibility"] for m in measures],
+            "damage_end": dict(measures[-1]["damage"]),
+            "detonations_end": dict(measures[-1]["detonations"]),
         }
 
     def escalation_curves(self) -> dict[str, list[int]]:

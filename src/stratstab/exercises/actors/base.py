@@ -21,6 +21,7 @@ class MenuItem:
     rung: str
     score: int
     predicted_index: float
+    predicted_risk: float = 0.0  # probability of unchosen nuclear use this turn, if taken
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class Observation:
     inbox: tuple[InboxItem, ...]  # messages delivered this turn
     channel_up: bool
     menu: tuple[MenuItem, ...]
+    escalation_level: float = 1.0  # on the ladder, 0 (de-escalation) to 5 (nuclear use)
+    nuclear_use_risk: float = 0.0  # probability of unchosen nuclear use within a turn
+    channel_credibility: float = 1.0
+    nuclear_used_by: tuple[str, ...] = ()  # sides that have used nuclear weapons
 
     def item(self, action_id: str) -> MenuItem:
         """The menu item with this id (:class:`PlayerError` if not on the menu)."""

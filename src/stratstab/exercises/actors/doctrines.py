@@ -18,7 +18,7 @@ import numpy as np
 from stratstab.exercises.actors.base import Decision, MenuItem, Observation, OutgoingMessage
 from stratstab.exercises.ladder import rung
 
-HAWK_CEILING_SCORE = 4  # the hawk threatens but never chooses nuclear use itself
+HAWK_CEILING_SCORE = 4  # the hawk threatens but never uses nuclear weapons first
 
 
 def _pick(items: list[MenuItem], rng: np.random.Generator) -> MenuItem:
@@ -81,6 +81,18 @@ class Cautious:
                     f"your last move '{observation.opponent_moves[-1]}'.",
                 )
             )
+        if observation.opponent in observation.nuclear_used_by:
+            reason += (
+                " The opponent has used nuclear weapons; the cautious side withholds "
+                "retaliation and demands an immediate halt."
+            )
+            messages.append(
+                OutgoingMessage(
+                    kind="notification",
+                    text="Your nuclear use is noted. We demand an immediate halt; "
+                    "further use will be answered.",
+                )
+            )
         if observation.turn == 1 or observation.crisis_stability_index < 0.5:
             messages.append(
                 OutgoingMessage(
@@ -108,7 +120,10 @@ class Hawkish:
     def decide(self, observation: Observation) -> Decision:
         """Climb to one rung above the opponent's last move, at least posturing."""
         last = observation.opponent_scores[-1] if observation.opponent_scores else 1
-        target = min(max(last + 1, 2), HAWK_CEILING_SCORE)
+        # Nuclear use against it lifts the ceiling: the hawk answers in kind.
+        struck = observation.opponent in observation.nuclear_used_by
+        ceiling = 5 if struck else HAWK_CEILING_SCORE
+        target = min(max(last + 1, 2), ceiling)
         allowed = [m for m in observation.menu if m.score <= target] or list(observation.menu)
         # Highest rung within reach; among equals, the move that leaves the index lowest
         # (pressure on the opponent), then the generator.
@@ -117,6 +132,8 @@ class Hawkish:
             f"Opponent's last move scored {last}; answering at {rung(choice.rung).label.lower()} "
             f"({choice.score}) to show resolve."
         )
+        if struck:
+            reason += " The opponent has used nuclear weapons; the hawk answers in kind."
         messages = _replies(
             observation,
             answer="Our actions respond to your provocation. "

@@ -13,6 +13,7 @@ from stratstab.web.admin import service
 from stratstab.web.admin.schemas import AuditEventPublic, UserCreate
 from stratstab.web.auth.schemas import UserPublic
 from stratstab.web.deps import AdminUser, SessionDep
+from stratstab.web.params import PageOffset, PageSize
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/admin", include_in_schema=False)
@@ -53,7 +54,7 @@ def users_create(
 
 @pages.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, db: SessionDep, admin: AdminUser, offset: Annotated[int, Query(ge=0)] = 0
+    request: Request, db: SessionDep, admin: AdminUser, offset: Annotated[PageOffset, Query()] = 0
 ) -> HTMLResponse:
     """The audit log, newest first, 200 per page."""
     events = service.audit_log(db, limit=200, offset=offset)
@@ -76,8 +77,8 @@ def api_create_user(body: UserCreate, db: SessionDep, admin: AdminUser) -> UserP
 def api_audit(
     db: SessionDep,
     admin: AdminUser,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[PageSize, Query()] = 200,
+    offset: Annotated[PageOffset, Query()] = 0,
 ) -> list[AuditEventPublic]:
     """Who changed what, newest first (admin only)."""
     return [

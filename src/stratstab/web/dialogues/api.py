@@ -29,6 +29,7 @@ from stratstab.web.dialogues.schemas import (
     VoteCreate,
     VotePublic,
 )
+from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
 
@@ -235,7 +236,7 @@ def cast_vote(slug: str, body: VoteCreate, request: Request, user: CurrentUser) 
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")
 def consensus(
-    slug: str, request: Request, user: CurrentUser, seed: Annotated[int, Query(ge=0)] = 0
+    slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
     """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
     result = service.consensus(store_of(request), Viewer.of(user), slug, seed=seed)
@@ -309,7 +310,7 @@ def ledger(
     slug: str,
     request: Request,
     user: CurrentUser,
-    round_number: Annotated[int | None, Query(alias="round", ge=1)] = None,
+    round_number: Annotated[RoundNumber | None, Query(alias="round")] = None,
 ) -> dict:
     """Rounds and the ledger as it stands in a round (default: the latest)."""
     rounds, rows = scope_service.ledger(

@@ -15,6 +15,7 @@ from stratstab.web.dialogues import outcome, scope_service, service, translation
 from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, store_of
+from stratstab.web.params import Importance, Priority, RoundNumber, VoteValue
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/dialogues", include_in_schema=False)
@@ -80,8 +81,8 @@ def vote_submit(
     request: Request,
     user: CurrentUser,
     statement: Annotated[str, Form()],
-    value: Annotated[int, Form()],
-    importance: Annotated[int | None, Form()] = None,
+    value: Annotated[VoteValue, Form()],
+    importance: Annotated[Importance | None, Form()] = None,
 ) -> HTMLResponse:
     """Record a vote and answer with the next statement card (htmx swap)."""
     service.cast_vote(
@@ -261,7 +262,7 @@ def scope_submit(
     user: CurrentUser,
     topic: Annotated[str, Form()],
     stance: Annotated[str, Form()],
-    priority: Annotated[int, Form()] = 3,
+    priority: Annotated[Priority, Form()] = 3,
     linked_topics: Annotated[list[str] | None, Form()] = None,
     note: Annotated[str, Form()] = "",
 ) -> Response:
@@ -290,7 +291,10 @@ def reveal_submit(slug: str, request: Request, db: SessionDep, user: CurrentUser
 
 @pages.get("/{slug}/ledger", response_class=HTMLResponse)
 def ledger_page(
-    slug: str, request: Request, user: CurrentUser, round: int | None = None
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    round: Annotated[RoundNumber | None, Query()] = None,
 ) -> HTMLResponse:
     """The round ledger: agreed, disputed and open items, with history."""
     rounds, rows = scope_service.ledger(

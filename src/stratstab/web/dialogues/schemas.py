@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stratstab.web.params import Importance, Priority
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -86,7 +88,7 @@ class VoteCreate(_Strict):
 
     statement: str
     value: Literal[-1, 0, 1]
-    importance: int | None = Field(default=None, ge=1, le=3)
+    importance: Importance | None = None
 
 
 class VotePublic(BaseModel):
@@ -125,7 +127,7 @@ class ScopePositionUpdate(_Strict):
     """Your delegation's stance on a topic (sealed until the facilitator reveals)."""
 
     stance: Literal["include", "exclude", "only-if-linked"]
-    priority: int = Field(default=3, ge=1, le=5)
+    priority: Priority = 3
     linked_topics: list[str] = Field(default_factory=list)
     note: str = Field(default="", max_length=2000)
 
