@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.dialogue.language import detect_language
-from stratstab.reports.pdf import PdfUnavailable, find_chromium
+from stratstab.reports import pdf
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
 from stratstab.web.dialogues import outcome, scope_service, service, translation, views
 from stratstab.web.dialogues import report as reports
@@ -371,7 +371,7 @@ def report_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
         slug,
         "report",
         template="dialogues/report_page.html",
-        pdf_available=find_chromium() is not None,
+        pdf_available=pdf.find_chromium() is not None,
     )
 
 
@@ -395,6 +395,6 @@ def report_file(
             lang=lang or t.locale,
             chatham_house=chatham_house,
         )
-    except PdfUnavailable as exc:
-        raise PdfUnavailable(f"{t('rep.pdf_missing')} ({exc})") from None
+    except pdf.PdfUnavailable as exc:
+        raise pdf.PdfUnavailable(f"{t('rep.pdf_missing')} ({exc})") from None
     return reports.file_response(made)

@@ -185,7 +185,7 @@ def build_report(
             "votes_counted": counted_votes,
             "consensus_method": (result.get("provenance") or {}).get("method"),
             "generated_at": when.isoformat(timespec="seconds"),
-            "generated_by": viewer.username,
+            "generated_by": None if chatham_house else viewer.username,
             "reader_role": viewer.role.value,
             "reader_delegation": viewer.delegation,
         },

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from stratstab.dialogue.consensus import VoteMatrix, analyze
 from stratstab.dialogue.convert import statement_info
@@ -168,15 +169,16 @@ def find_statement(
     """The statement if the viewer may see it; 404 otherwise (existence not revealed)."""
     with store.session() as session:
         query = (
-            select(Statement, Participant)
+            select(Statement)
             .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-            .outerjoin(Participant, Participant.id == Statement.author_id)
+            .outerjoin(Statement.author)
+            .options(contains_eager(Statement.author))
             .where(Dialogue.slug == slug, Statement.external_id == statement_id)
         )
-        row = session.execute(query).first()
-        if row is None:
+        statement = session.scalars(query).first()
+        if statement is None:
             raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
-        statement, author = row
+        author = statement.author
         delegation = author.delegation.code if author and author.delegation else None
         info = statement_info(slug, statement)
     if not statement_visible(viewer, info, author_delegation=delegation):
