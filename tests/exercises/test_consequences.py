@@ -117,3 +117,33 @@ def test_nuclear_block_required_on_the_nuclear_rung_only():
                 ],
             }
         )
+
+
+def test_every_builtin_exercise_speaks_chinese_too():
+    from stratstab.exercises import list_exercises
+
+    for row in list_exercises():
+        exercise = load_exercise(row["id"]).exercise
+        assert exercise.name_zh and exercise.setting_zh and exercise.description_zh, row["id"]
+        for actor in exercise.actors.values():
+            assert len(actor.objectives_zh) == len(actor.objectives), row["id"]
+        for action in exercise.actions:
+            assert action.label_zh, (row["id"], action.id)
+        for inject in exercise.injects:
+            assert inject.text_zh, (row["id"], inject.id)
+
+
+def test_lessons_name_nuclear_use_and_missed_deadlines_in_both_languages():
+    from stratstab.exercises import build_players
+    from stratstab.exercises.lessons import lessons
+
+    loaded = load_exercise("black-swan-dialogue-cancelled")
+    players = build_players({"US": "hawkish", "CN": "hawkish"}, seed=1)
+    players["US"] = Scripted(["nuclear-use"] + ["hold-and-signal-patience"] * 7)
+    record = ExerciseModel(loaded, players, seed=1).run().to_dict()
+    english = " ".join(lessons(record, lang="en"))
+    chinese = " ".join(lessons(record, lang="zh"))
+    assert "Nuclear weapons were used (by China and United States)" in english
+    assert "Survivable is not safe: on turn 1 " not in english  # nuclear use is no alerting
+    assert "not acknowledged by their deadline" in english
+    assert "发生了核武器使用" in chinese and "逾期" in chinese

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 
 import numpy as np
 import pytest
@@ -21,10 +21,11 @@ class FakeServer(ChatServer):
     def __init__(self, mode: str) -> None:
         super().__init__()
         self.mode = mode
+        self.released = threading.Event()
 
     def payload(self, body: dict) -> str:
-        if self.mode == "slow":
-            time.sleep(1.0)
+        if self.mode == "slow":  # answers only when the test is over
+            self.released.wait()
         if self.mode == "not-openai":
             return self.reply(body)
         return super().payload(body)
@@ -48,8 +49,12 @@ class FakeServer(ChatServer):
             + "\n```"
         )
 
+    def __exit__(self, *exc) -> None:
+        self.released.set()
+        super().__exit__(*exc)
 
-def _players(url: str, timeout_s: float = 5.0):
+
+def _players(url: str, timeout_s: float = 120.0):
     return {
         "US": LLMPlayer(url=url, timeout_s=timeout_s),
         "CN": Cautious(rng=np.random.default_rng(0)),

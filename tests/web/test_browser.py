@@ -105,7 +105,7 @@ def test_script_statement_is_shown_as_text(open_page, base_url):
     cn = open_page("cn2")
     cn.goto(f"/dialogues/{SLUG}/vote")
     cn.fill("textarea[name=text]", "<script>window.pwned = 1</script><b>bold?</b>")
-    cn.select_option("select[name=language]", "en")
+    cn.select_option("select[name=original_language]", "en")
     cn.click("[data-testid=submit-statement]")
     facilitator = open_page("facilitator")
     facilitator.goto(f"/dialogues/{SLUG}/statements")

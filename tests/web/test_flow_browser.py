@@ -308,8 +308,16 @@ def _pdf_pages(pdf_file: Path, lang: str) -> None:
     if not pdf_file.exists() or shutil.which("pdftoppm") is None:
         return
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-l", "3", str(pdf_file),
-         str(SCREENSHOTS / f"flow-{lang}-07-report-pdf")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-l",
+            "3",
+            str(pdf_file),
+            str(SCREENSHOTS / f"flow-{lang}-07-report-pdf"),
+        ],
         check=True,
         capture_output=True,
     )

@@ -1,6 +1,7 @@
 """The risk-reduction channel: a hotline / NRRC-style link between the two sides.
 
-Messages are typed (notification, query, clarification, proposal) and numbered in the
+Messages are typed (notification, query — a request for clarification —, clarification,
+proposal, acknowledgement) and numbered in the
 order they are sent.  A message sent during turn *t* is delivered at the start of turn
 *t + 1* if the link is up; while a delivery-failure inject holds the link down, messages
 wait in order and go through when it returns.  The channel never drops or reorders a
@@ -19,8 +20,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-MessageKind = Literal["notification", "query", "clarification", "proposal"]
-MESSAGE_KINDS: tuple[str, ...] = ("notification", "query", "clarification", "proposal")
+MessageKind = Literal["notification", "query", "clarification", "proposal", "acknowledgement"]
+MESSAGE_KINDS: tuple[str, ...] = (
+    "notification",
+    "query",
+    "clarification",
+    "proposal",
+    "acknowledgement",
+)
 
 
 class ChannelError(ValueError):
@@ -39,6 +46,8 @@ class Message:
     sent_turn: int
     deadline_turn: int
     in_reply_to: int | None = None
+    lang: str = "en"  # language of ``text`` as written
+    translation: str = ""  # the text in the other language, where one exists
     delivered_turn: int | None = None
     acknowledged_turn: int | None = None
 
@@ -85,7 +94,15 @@ class Channel:
             self.down_through_turn = max(self.down_through_turn, from_turn + turns - 1)
 
     def send(
-        self, *, sender: str, kind: str, text: str, turn: int, in_reply_to: int | None = None
+        self,
+        *,
+        sender: str,
+        kind: str,
+        text: str,
+        turn: int,
+        in_reply_to: int | None = None,
+        lang: str = "en",
+        translation: str = "",
     ) -> Message:
         """Queue a message from ``sender`` to the other side; returns it with its number."""
         if sender not in self.sides:
@@ -104,6 +121,8 @@ class Channel:
             sent_turn=turn,
             in_reply_to=in_reply_to,
             deadline_turn=turn + self.ack_deadline_turns,
+            lang=lang,
+            translation=translation,
         )
         self.messages.append(message)
         self._queue.append(message)

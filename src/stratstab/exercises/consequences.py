@@ -31,6 +31,7 @@ from typing import Any
 from stratstab.exercises.adjudication import crisis_reading, current_value
 from stratstab.exercises.ladder import LADDER, NUCLEAR_USE_SCORE
 from stratstab.exercises.schema import Effect, NuclearStrike
+from stratstab.exercises.wording import side_name
 from stratstab.models.crisis import damage_fraction
 from stratstab.models.escalation import (
     DEFAULT_FACTORS,
@@ -210,11 +211,6 @@ LEVER_WORDS: dict[str, tuple[str, str]] = {
     "w80": ("value-target hardness (w80)", "价值目标承受力（w80）"),
 }
 POSTURE_WORDS = {"day-to-day": ("day-to-day", "日常"), "generated": ("generated", "战备")}
-SIDE_WORDS = {
-    "US": ("the United States", "美国"),
-    "CN": ("China", "中国"),
-    "RU": ("Russia", "俄罗斯"),
-}
 RUNG_WORDS = {r.score: (r.label.lower(), r.label_zh) for r in LADDER}
 
 
@@ -248,7 +244,9 @@ def lever_changes(base, before: dict[str, Any], after: dict[str, Any], *, lang: 
             old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        who = _lang(SIDE_WORDS.get(side, (side, side)), lang)
+        who = side_name(side, lang)
+        if who == "United States":
+            who = "the United States"
         what = _lang(LEVER_WORDS.get(lever, (lever, lever)), lang)
         if lang == "zh":
             owner = f"{who}的"
@@ -294,7 +292,7 @@ def explain(
         )
         parts.append(f"；升级程度 {after.escalation_level:.1f}（{_lang(rung_after, 'zh')}）")
         for side, value in damaged.items():
-            who = _lang(SIDE_WORDS.get(side, (side, side)), "zh")
+            who = side_name(side, "zh")
             parts.append(
                 f"；{who}遭受核打击，{after.detonations.get(side, 0)} 枚弹头爆炸，"
                 f"价值损失 {value * 100:.1f}%"
@@ -314,7 +312,8 @@ def explain(
     )
     parts.append(f"; escalation level {after.escalation_level:.1f} ({rung_after[0]})")
     for side, value in damaged.items():
-        who = _lang(SIDE_WORDS.get(side, (side, side)), "en")
+        who = side_name(side, "en")
+        who = "the United States" if who == "United States" else who
         parts.append(
             f"; {after.detonations.get(side, 0)} warheads detonated on {who}, "
             f"{value * 100:.1f} % of its value destroyed"

@@ -34,7 +34,9 @@ class Recorder:
         self.start = {
             "exercise": exercise.id,
             "name": exercise.name,
+            "name_zh": exercise.name_zh,
             "setting": exercise.setting,
+            "setting_zh": exercise.setting_zh,
             "seed": model.seed,
             "players": dict(model.player_names),
             "turns_planned": model.turns,
@@ -53,9 +55,11 @@ class Recorder:
             decisions[side] = {
                 "action": action.id,
                 "label": action.label,
+                "label_zh": action.label_zh,
                 "rung": action.rung,
                 "score": rung(action.rung).score,
                 "reason": decision.reason,
+                "reason_zh": decision.reason_zh,
                 "outcome": outcome.explanations[side],
                 "messages_sent": list(outcome.sent[side]),
                 "acknowledged": list(decision.acknowledge),
@@ -63,7 +67,10 @@ class Recorder:
         self.turns.append(
             {
                 "turn": outcome.turn,
-                "injects": [{"id": i.id, "text": i.text, "to": i.to} for i in outcome.injects],
+                "injects": [
+                    {"id": i.id, "text": i.text, "text_zh": i.text_zh, "to": i.to}
+                    for i in outcome.injects
+                ],
                 "channel_up": outcome.channel_up,
                 "delivered": list(outcome.delivered),
                 "decisions": decisions,

@@ -96,6 +96,7 @@ class Inject(_Strict):
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     text: str
+    text_zh: str = ""
     turn: Annotated[int, Field(ge=1)] | None = None
     when: Condition | None = None
     probability: Probability = 1.0
@@ -116,6 +117,7 @@ class Actor(_Strict):
     name: str
     name_zh: str = ""
     objectives: list[str] = Field(min_length=1)
+    objectives_zh: list[str] = Field(default_factory=list)
 
 
 class Assessment(_Strict):
@@ -130,8 +132,11 @@ class ExerciseScenario(_Strict):
 
     id: str
     name: str
+    name_zh: str = ""
     description: str = ""
+    description_zh: str = ""
     setting: str
+    setting_zh: str = ""
     assessment: Assessment = Assessment()
     minutes_per_turn: Annotated[int, Field(ge=1)] = 60
     turns: Annotated[int, Field(ge=1, le=50)] = 8

@@ -16,7 +16,7 @@ from stratstab.analysis.assess import Comparison, assess
 from stratstab.analysis.scenario import (
     Scenario,
     list_builtin_scenarios,
-    load_scenario,
+    load_builtin_scenario,
     scenario_from_yaml_text,
 )
 from stratstab.errors import InputError, NotFoundError
@@ -36,7 +36,7 @@ MAIN_LEVERS: tuple[tuple[str, str, float, float, float], ...] = (
     ("survivability_ssbn", "number", 0.0, 1.0, 0.01),
     ("launch_under_attack", "number", 0.0, 1.0, 0.01),
 )
-INTEGER_LEVERS = {"interceptors", "shots_per_rv"}
+INTEGER_LEVERS = {"interceptors", "shots_per_rv", "second_shots"}
 
 
 class UploadedScenarios:
@@ -77,9 +77,7 @@ def get_scenario(uploads: UploadedScenarios, *, owner_id: int, scenario_id: str)
     """A built-in scenario by id, or one of the user's uploads (never a server path)."""
     if scenario_id.startswith(UPLOAD_PREFIX):
         return uploads.get(owner_id=owner_id, scenario_id=scenario_id)
-    if scenario_id not in {s["id"] for s in list_builtin_scenarios()}:
-        raise NotFoundError(f"no built-in scenario {scenario_id!r}")
-    return load_scenario(scenario_id)
+    return load_builtin_scenario(scenario_id)
 
 
 def list_scenarios(uploads: UploadedScenarios, *, owner_id: int) -> list[ScenarioSummary]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
@@ -15,6 +15,7 @@ from stratstab.web.dialogues.common import audit, statement_public, store_of
 from stratstab.web.dialogues.schemas import (
     DialoguePublic,
     LedgerItemCreate,
+    LedgerKey,
     LedgerStatusUpdate,
     ModerationUpdate,
     NextStatement,
@@ -24,7 +25,9 @@ from stratstab.web.dialogues.schemas import (
     ScopePositionUpdate,
     ScopePublic,
     StatementCreate,
+    StatementId,
     StatementPublic,
+    TopicId,
     TranslationUpdate,
     VoteCreate,
     VotePublic,
@@ -32,6 +35,20 @@ from stratstab.web.dialogues.schemas import (
 from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
+
+# A client's key for one write; a retry with the same key adds nothing and gets the
+# first answer again (marked by the ``Idempotent-Replayed: true`` header).
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Your key for this write (e.g. a UUID): a retry with the same key "
+        "is stored once and answered as the first time. Kept 24 hours.",
+    ),
+]
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _position(p: ScopePositionData) -> ScopePositionPublic:
@@ -76,11 +93,17 @@ def list_statements(slug: str, request: Request, user: CurrentUser) -> list[Stat
     summary="Submit a statement",
 )
 def create_statement(
-    slug: str, body: StatementCreate, request: Request, db: SessionDep, user: CurrentUser
+    slug: str,
+    body: StatementCreate,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> StatementPublic:
     """Delegates' statements wait for the facilitator; facilitators' are accepted."""
     store, viewer = store_of(request), Viewer.of(user)
-    info = service.submit_statement(
+    info, replayed = service.submit_statement(
         store,
         viewer,
         slug,
@@ -88,9 +111,15 @@ def create_statement(
         text_zh=body.text_zh,
         topics=body.topics,
         sealed=body.sealed,
+        idempotency_key=idempotency_key,
         original_language=body.original_language,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    else:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return statement_public(service.find_statement(store, viewer, slug, info.external_id))
 
 
@@ -101,7 +130,7 @@ def create_statement(
 )
 def moderate_statement(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     body: ModerationUpdate,
     request: Request,
     db: SessionDep,
@@ -137,7 +166,7 @@ def _translated(request: Request, user, slug: str, statement_id: str) -> Stateme
 )
 def put_translation(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     body: TranslationUpdate,
     request: Request,
     db: SessionDep,
@@ -162,7 +191,7 @@ def put_translation(
     summary="Ask the configured model for a translation",
 )
 def suggest_translation(
-    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."""
     translation.suggest_translation(
@@ -182,7 +211,7 @@ def suggest_translation(
     summary="Accept the machine suggestion",
 )
 def accept_suggestion(
-    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """The suggestion becomes the statement's translation, credited to you."""
     info = translation.accept_suggestion(store_of(request), Viewer.of(user), slug, statement_id)
@@ -203,7 +232,7 @@ def accept_suggestion(
     summary="Discard the machine suggestion",
 )
 def discard_suggestion(
-    slug: str, statement_id: str, request: Request, db: SessionDep, user: CurrentUser
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """Drop a machine suggestion nobody wants."""
     translation.discard_suggestion(store_of(request), Viewer.of(user), slug, statement_id)
@@ -221,16 +250,26 @@ def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatem
 
 
 @api.post("/{slug}/votes", response_model=VotePublic, status_code=201, summary="Vote")
-def cast_vote(slug: str, body: VoteCreate, request: Request, user: CurrentUser) -> VotePublic:
+def cast_vote(
+    slug: str,
+    body: VoteCreate,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
-    record = service.cast_vote(
+    record, replayed = service.cast_vote(
         store_of(request),
         Viewer.of(user),
         slug,
         statement=body.statement,
         value=body.value,
         importance=body.importance,
+        idempotency_key=idempotency_key,
     )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
     return VotePublic(**record.to_dict())
 
 
@@ -276,7 +315,7 @@ def scope(slug: str, request: Request, user: CurrentUser) -> ScopePublic:
 @api.put("/{slug}/scope/{topic}", response_model=ScopePositionPublic, summary="Set a position")
 def set_scope(
     slug: str,
-    topic: str,
+    topic: TopicId,
     body: ScopePositionUpdate,
     request: Request,
     db: SessionDep,
@@ -334,7 +373,7 @@ def add_ledger_item(
 @api.put("/{slug}/ledger/{key}", summary="Set a ledger item's status")
 def set_ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     body: LedgerStatusUpdate,
     request: Request,
     db: SessionDep,

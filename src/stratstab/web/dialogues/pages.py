@@ -1,4 +1,8 @@
-"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view)."""
+"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view).
+
+Every form is validated by the same schema as the matching JSON route
+(``FORM_SCHEMAS``), through :func:`stratstab.web.forms.FormBody`.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,42 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
-from stratstab.dialogue.language import detect_language
 from stratstab.reports import pdf
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
 from stratstab.web.dialogues import outcome, scope_service, service, translation, views
 from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, store_of
-from stratstab.web.params import Importance, Priority, RoundNumber, VoteValue
+from stratstab.web.dialogues.schemas import (
+    LedgerItemCreate,
+    LedgerKey,
+    LedgerStatusUpdate,
+    ModerationUpdate,
+    RoundClose,
+    ScopePositionUpdate,
+    StatementCreate,
+    StatementId,
+    TopicId,
+    TranslationUpdate,
+    VoteCreate,
+)
+from stratstab.web.forms import FormBody
+from stratstab.web.params import RoundNumber
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/dialogues", include_in_schema=False)
+
+# The schemas the page forms share with the JSON API.
+FORM_SCHEMAS = (
+    VoteCreate,
+    StatementCreate,
+    ModerationUpdate,
+    ScopePositionUpdate,
+    LedgerItemCreate,
+    LedgerStatusUpdate,
+    RoundClose,
+    TranslationUpdate,
+)
 
 
 def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLResponse:
@@ -80,18 +109,21 @@ def vote_submit(
     slug: str,
     request: Request,
     user: CurrentUser,
-    statement: Annotated[str, Form()],
-    value: Annotated[VoteValue, Form()],
-    importance: Annotated[Importance | None, Form()] = None,
+    body: Annotated[VoteCreate, FormBody(VoteCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    """Record a vote and answer with the next statement card (htmx swap)."""
+    """Record a vote and answer with the next statement card (htmx swap).
+
+    The card's hidden idempotency key makes a double click or a resent form count once.
+    """
     service.cast_vote(
         store_of(request),
         Viewer.of(user),
         slug,
-        statement=statement,
-        value=value,
-        importance=importance,
+        statement=body.statement,
+        value=body.value,
+        importance=body.importance,
+        idempotency_key=idempotency_key or None,
     )
     context = {
         "dialogue": service.enter(store_of(request), Viewer.of(user), slug)[0],
@@ -106,32 +138,26 @@ def statement_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    text: Annotated[str, Form()] = "",
-    language: Annotated[Literal["en", "zh"] | None, Form()] = None,
-    text_en: Annotated[str, Form()] = "",
-    text_zh: Annotated[str, Form()] = "",
-    topics: Annotated[list[str] | None, Form()] = None,
-    sealed: Annotated[bool, Form()] = False,
+    body: Annotated[StatementCreate, FormBody(StatementCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Submit a statement in one's own language (pending until the facilitator accepts it).
-
-    The form sends ``text`` and its ``language``; ``text_en`` / ``text_zh`` are accepted
-    too, for an author who writes both.
-    """
-    if text.strip():
-        language = language or detect_language(text)
-        text_en, text_zh = (text, text_zh) if language == "en" else (text_en, text)
-    info = service.submit_statement(
+    """Submit a statement in one's own language (pending until the facilitator accepts it);
+    a resent form adds none."""
+    info, replayed = service.submit_statement(
         store_of(request),
         Viewer.of(user),
         slug,
-        text_en=text_en,
-        text_zh=text_zh,
-        topics=topics or [],
-        sealed=sealed,
-        original_language=language if text.strip() else None,
+        text_en=body.text_en,
+        text_zh=body.text_zh,
+        topics=body.topics,
+        sealed=body.sealed,
+        idempotency_key=idempotency_key or None,
+        original_language=body.original_language,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if not replayed:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
 
 
@@ -146,25 +172,29 @@ def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLRespo
 @pages.post("/{slug}/statements/{statement_id}/translation")
 def translation_submit(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    language: Annotated[Literal["en", "zh"], Form()],
-    text: Annotated[str, Form()] = "",
+    body: Annotated[TranslationUpdate, FormBody(TranslationUpdate)],
 ) -> Response:
     """Save a person's translation (empty text removes it)."""
     translation.save_translation(
-        store_of(request), Viewer.of(user), slug, statement_id, language=language, text=text
+        store_of(request),
+        Viewer.of(user),
+        slug,
+        statement_id,
+        language=body.language,
+        text=body.text,
     )
-    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=language)
+    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
     return _back(slug, "statements")
 
 
 @pages.post("/{slug}/statements/{statement_id}/translation/{action}")
 def suggestion_action(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     action: Literal["suggest", "accept", "discard"],
     request: Request,
     db: SessionDep,
@@ -194,30 +224,28 @@ def suggestion_action(
 @pages.post("/{slug}/statements/{statement_id}/moderate")
 def moderate_submit(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    moderation: Annotated[str, Form()] = "",
-    sealed: Annotated[str, Form()] = "",
+    body: Annotated[ModerationUpdate, FormBody(ModerationUpdate)],
 ) -> Response:
     """Accept / reject, seal / unseal a statement."""
-    seal = {"1": True, "0": False}.get(sealed)
     service.moderate(
         store_of(request),
         Viewer.of(user),
         slug,
         statement_id,
-        state=moderation or None,
-        sealed=seal,
+        state=body.moderation,
+        sealed=body.sealed,
     )
     audit(
         db,
         user,
         "statement.moderate",
         f"{slug}/{statement_id}",
-        moderation=moderation or None,
-        sealed=seal,
+        moderation=body.moderation,
+        sealed=body.sealed,
     )
     return _back(slug, "statements")
 
@@ -260,11 +288,8 @@ def scope_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    topic: Annotated[str, Form()],
-    stance: Annotated[str, Form()],
-    priority: Annotated[Priority, Form()] = 3,
-    linked_topics: Annotated[list[str] | None, Form()] = None,
-    note: Annotated[str, Form()] = "",
+    topic: Annotated[TopicId, Form()],
+    body: Annotated[ScopePositionUpdate, FormBody(ScopePositionUpdate)],
 ) -> Response:
     """Set the delegation's (sealed) position on one topic."""
     position = scope_service.set_position(
@@ -272,10 +297,10 @@ def scope_submit(
         Viewer.of(user),
         slug,
         topic=topic,
-        stance=stance,
-        priority=priority,
-        linked_topics=[t for t in (linked_topics or []) if t],
-        note=note,
+        stance=body.stance,
+        priority=body.priority,
+        linked_topics=body.linked_topics,
+        note=body.note,
     )
     audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
     return _back(slug, "scope")
@@ -309,22 +334,11 @@ def ledger_add(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    key: Annotated[str, Form()],
-    title_en: Annotated[str, Form()] = "",
-    title_zh: Annotated[str, Form()] = "",
-    topic: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "open",
+    body: Annotated[LedgerItemCreate, FormBody(LedgerItemCreate)],
 ) -> Response:
     """Open a ledger item."""
     row = scope_service.add_ledger_item(
-        store_of(request),
-        Viewer.of(user),
-        slug,
-        key=key,
-        title_en=title_en,
-        title_zh=title_zh,
-        topic=topic or None,
-        status=status,
+        store_of(request), Viewer.of(user), slug, **body.model_dump()
     )
     audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
     return _back(slug, "ledger")
@@ -333,18 +347,17 @@ def ledger_add(
 @pages.post("/{slug}/ledger/{key}")
 def ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    status: Annotated[str, Form()],
-    note: Annotated[str, Form()] = "",
+    body: Annotated[LedgerStatusUpdate, FormBody(LedgerStatusUpdate)],
 ) -> Response:
     """Record a ledger item's status in the current round."""
     scope_service.set_ledger_status(
-        store_of(request), Viewer.of(user), slug, key=key, status=status, note=note
+        store_of(request), Viewer.of(user), slug, key=key, status=body.status, note=body.note
     )
-    audit(db, user, "ledger.status", f"{slug}/{key}", status=status)
+    audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return _back(slug, "ledger")
 
 
@@ -354,10 +367,12 @@ def round_close(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    outcome: Annotated[str, Form()] = "",
+    body: Annotated[RoundClose, FormBody(RoundClose)],
 ) -> Response:
     """Close the current round and open the next."""
-    new_round = scope_service.close_round(store_of(request), Viewer.of(user), slug, outcome=outcome)
+    new_round = scope_service.close_round(
+        store_of(request), Viewer.of(user), slug, outcome=body.outcome
+    )
     audit(db, user, "round.close", slug, next_round=new_round.number)
     return _back(slug, "ledger")
 

@@ -1,13 +1,33 @@
-"""Shapes of the dialogue API."""
+"""Shapes of the dialogue API, and of the page forms that post the same inputs.
+
+Each input has one schema here; the JSON routes (``api.py``) take it as the body and the
+page handlers (``pages.py``) validate their form with it (:mod:`stratstab.web.forms`),
+so a limit holds whichever way the input arrives.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from stratstab.web.params import Importance, Priority
+from stratstab.dialogue.language import detect_language
+from stratstab.web.params import Importance, Priority, VoteValue
+
+MAX_STATEMENT_CHARS = 2000
+MAX_NOTE_CHARS = 2000
+MAX_OUTCOME_CHARS = 5000
+MAX_TOPICS = 50
+
+TopicId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A topic of the scope catalogue (e.g. ``cyber``)."""
+
+StatementId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A statement's id within its dialogue."""
+
+LedgerKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A ledger item's key within its dialogue."""
 
 
 class _Strict(BaseModel):
@@ -60,20 +80,37 @@ class StatementPublic(BaseModel):
 
 class StatementCreate(_Strict):
     """A new statement, in English and/or Chinese; ``original_language`` names the one
-    its author wrote (default: the language of the only text given)."""
+    its author wrote (default: the language of the only text given).
 
-    text_en: str = Field(default="", max_length=2000)
-    text_zh: str = Field(default="", max_length=2000)
+    ``text`` is a shorthand for an author who writes in one language: it becomes
+    ``text_en`` or ``text_zh`` by ``original_language`` (recognised from the script
+    when that is left out).
+    """
+
+    text: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
+    text_en: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
+    text_zh: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
     original_language: Literal["en", "zh"] | None = None
-    topics: list[str] = Field(default_factory=list)
+    topics: list[TopicId] = Field(default_factory=list, max_length=MAX_TOPICS)
     sealed: bool = False
+
+    @model_validator(mode="after")
+    def _place_text(self) -> StatementCreate:
+        if self.text.strip():
+            language = self.original_language or detect_language(self.text)
+            if language == "zh":
+                self.text_zh = self.text
+            else:
+                self.text_en = self.text
+            self.original_language, self.text = language, ""
+        return self
 
 
 class TranslationUpdate(_Strict):
     """The text of a statement in the language it was not written in (empty: remove)."""
 
     language: Literal["en", "zh"]
-    text: str = Field(max_length=2000)
+    text: str = Field(max_length=MAX_STATEMENT_CHARS)
 
 
 class ModerationUpdate(_Strict):
@@ -86,8 +123,8 @@ class ModerationUpdate(_Strict):
 class VoteCreate(_Strict):
     """A vote: 1 agree, -1 disagree, 0 pass; importance 1 (low) to 3 (high)."""
 
-    statement: str
-    value: Literal[-1, 0, 1]
+    statement: StatementId
+    value: VoteValue
     importance: Importance | None = None
 
 
@@ -128,8 +165,8 @@ class ScopePositionUpdate(_Strict):
 
     stance: Literal["include", "exclude", "only-if-linked"]
     priority: Priority = 3
-    linked_topics: list[str] = Field(default_factory=list)
-    note: str = Field(default="", max_length=2000)
+    linked_topics: list[TopicId] = Field(default_factory=list, max_length=MAX_TOPICS)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
 class ScopePublic(BaseModel):
@@ -153,10 +190,10 @@ class RevealResult(BaseModel):
 class LedgerItemCreate(_Strict):
     """A new ledger item."""
 
-    key: str = Field(min_length=1, max_length=100)
+    key: LedgerKey
     title_en: str = Field(default="", max_length=500)
     title_zh: str = Field(default="", max_length=500)
-    topic: str | None = None
+    topic: TopicId | None = None
     status: Literal["agreed", "disputed", "open"] = "open"
 
 
@@ -164,10 +201,10 @@ class LedgerStatusUpdate(_Strict):
     """A ledger item's new status in the current round."""
 
     status: Literal["agreed", "disputed", "open"]
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
 class RoundClose(_Strict):
     """Outcome text of the round being closed."""
 
-    outcome: str = Field(default="", max_length=5000)
+    outcome: str = Field(default="", max_length=MAX_OUTCOME_CHARS)
