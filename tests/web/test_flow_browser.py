@@ -23,12 +23,15 @@ import pytest
 from stratstab.accounts.models import User
 from stratstab.reports.pdf import find_chromium
 
+from .browser_support import CHROMIUM, SCREENSHOTS
 from .dialogue_setup import PASSWORD, make_accounts
 from .helpers import build_app
 from .server import running
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
+
+if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+    pytest.skip(f"chromium not found at {CHROMIUM}", allow_module_level=True)
 
 ARTIFACTS = SCREENSHOTS.parent
 SLUG = "flow"
@@ -106,16 +109,6 @@ class Flow:
     def close(self) -> None:
         for page in self.pages.values():
             page.context.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _fresh_workbench(tmp_path, lang: str):

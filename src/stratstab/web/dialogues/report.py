@@ -41,7 +41,8 @@ from stratstab.web.i18n import SUPPORTED_LOCALES, Translator
 from stratstab.web.templating import templates
 
 REPORT_FORMATS = ("html", "pdf", "json")
-REPORT_CSS = Path(__file__).parent.parent / "static" / "css" / "report.css"
+WORKBENCH_CSS = Path(__file__).parent.parent / "static" / "css" / "stratstab.css"
+REPORT_CSS = WORKBENCH_CSS.with_name("report.css")
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -223,7 +224,8 @@ def render_html(report: dict[str, Any], *, consensus: outcome.ConsensusView) -> 
 
 
 def _print_css() -> str:
-    return REPORT_CSS.read_text(encoding="utf-8")
+    """The workbench's style sheet, then the report's own print rules."""
+    return WORKBENCH_CSS.read_text(encoding="utf-8") + REPORT_CSS.read_text(encoding="utf-8")
 
 
 PUBLIC_READER = "public-record"
