@@ -251,3 +251,39 @@ def test_cli_report_errors(trilateral, tmp_path, args, message):
     assert done.returncode == 2 and message in done.stderr, done
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def _main_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0])
+    return " ".join(parser.parts)
+
+
+def test_consensus_page_plain_words_first_statistics_behind_details(trilateral):
+    page = _login(trilateral, "us-a").get(f"/dialogues/{SLUG}/consensus").text
+    findings = page.index('data-testid="consensus"')
+    assert findings < page.index('data-testid="delegation-section"')
+    assert findings < page.index('data-testid="group-section"')
+    assert "All 3 delegations agree" in page and "Divides the delegations" in page
+    # p-values and intervals only inside <details> controls
+    outside = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    assert "p = " not in outside and "q = " not in outside and "[" not in _main_text(outside)
+    assert 'data-testid="delegation-legend"' in page
+    for name in ("Chinese delegation", "Russian delegation", "US delegation"):
+        assert name in page.split('data-testid="delegation-legend"')[1].split("</p>")[0]
+    figure = json.loads(page.split('id="opinion-map">')[1].split("</script>")[0])
+    assert "us-a" not in json.dumps(figure)  # no names on the map, the reader's own included
+    ru = _login(trilateral, "ru-a").get(f"/dialogues/{SLUG}/consensus").text
+    assert "vote on a few statements first" in ru.split('data-testid="you-are-here"')[1][:200]
+
+
+def test_consensus_page_in_chinese_has_no_english_interface_text(trilateral):
+    page = _login(trilateral, "cn-a").get(f"/dialogues/{SLUG}/consensus").text
+    text = _main_text(page)
+    for item in sorted([s[0] for s in STATEMENTS] + [u for u, *_ in PEOPLE], key=len)[::-1]:
+        text = re.sub(rf"(?<![\w-]){re.escape(item)}(?![\w-])", " ", text)
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    assert words <= LATIN_ALLOWED, sorted(words - LATIN_ALLOWED)
+    figure = json.loads(page.split('id="opinion-map">')[1].split("</script>")[0])
+    assert figure["layout"]["xaxis"]["title"]["text"] == "第一分歧轴"
+    assert all(re.search(r"[A-Za-z]{2,}", trace["name"]) is None for trace in figure["data"])

@@ -71,7 +71,7 @@ def opinion_map(
         trace["marker"]["symbol"].append(markers[delegation][0])
         if viewer is not None and person["participant"] == viewer:
             you = person
-    data = list(traces.values())
+    data = sorted(traces.values(), key=lambda t: (t["name"] == ungrouped_label, t["name"]))
     if you is not None:
         data.append(
             {
