@@ -106,6 +106,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/exercises/{exercise_id}/runs"): "user",
     ("GET", "/exercises/runs/{run_id}"): "user",
     ("POST", "/exercises/runs/{run_id}/decision"): "user",
+    ("POST", "/exercises/runs/{run_id}/control"): "user",
     ("GET", "/exercises/runs/{run_id}/report"): "user",
     ("GET", "/api/v1/history"): "public",
     ("GET", "/api/v1/history/timeline"): "public",
@@ -118,6 +119,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/exercise-runs"): "user",
     ("GET", "/api/v1/exercise-runs/{run_id}"): "user",
     ("POST", "/api/v1/exercise-runs/{run_id}/decisions"): "user",
+    ("POST", "/api/v1/exercise-runs/{run_id}/control"): "user",
     ("GET", "/api/v1/exercise-runs/{run_id}/report"): "user",
 }
 SESSION_CHANGING = {
