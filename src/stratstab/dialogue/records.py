@@ -42,6 +42,8 @@ class DialogueInfo(Record):
     statements: int = 0
     participants: int = 0
     title_zh: str = ""
+    archived_at: datetime | None = None
+    revealed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

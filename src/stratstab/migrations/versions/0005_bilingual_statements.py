@@ -1,4 +1,4 @@
-"""Bilingual statements: original language, translator, machine suggestion; Chinese titles
+"""Bilingual statements: original language, translator, machine suggestion
 
 Revision ID: 0005_bilingual_statements
 Revises: 0004_exercise_runs
@@ -27,8 +27,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table("dialogue") as batch:
-        batch.add_column(sa.Column("title_zh", sa.String(300), nullable=False, server_default=""))
     with op.batch_alter_table("statement") as batch:
         batch.add_column(
             sa.Column("original_language", sa.String(2), nullable=False, server_default="en")
@@ -82,5 +80,3 @@ def downgrade() -> None:
             "original_language",
         ):
             batch.drop_column(column)
-    with op.batch_alter_table("dialogue") as batch:
-        batch.drop_column("title_zh")

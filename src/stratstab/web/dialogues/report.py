@@ -28,14 +28,13 @@ from sqlalchemy import select
 
 from stratstab import __version__
 from stratstab.accounts.models import User
-from stratstab.accounts.roles import Role
 from stratstab.db import make_session_factory
 from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError
 from stratstab.provenance import provenance
 from stratstab.reports.pdf import html_to_pdf
-from stratstab.web.dialogues import outcome, scope_service, service, views
+from stratstab.web.dialogues import members, outcome, scope_service, service, views
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.i18n import SUPPORTED_LOCALES, Translator
 from stratstab.web.templating import templates
@@ -187,7 +186,7 @@ def build_report(
             "consensus_method": (result.get("provenance") or {}).get("method"),
             "generated_at": when.isoformat(timespec="seconds"),
             "generated_by": None if chatham_house else viewer.username,
-            "reader_role": viewer.role.value,
+            "reader_role": viewer.role,
             "reader_delegation": viewer.delegation,
         },
     }
@@ -231,20 +230,21 @@ def _print_css() -> str:
 PUBLIC_READER = "public-record"
 
 
-def report_viewer(store: DialogueStore, username: str | None) -> Viewer:
+def report_viewer(store: DialogueStore, username: str | None, slug: str) -> Viewer:
     """The reader of a report made outside the web: an account, or the public record.
 
     Without ``username`` the reader is an observer, who sees no sealed material of any
-    party.  An unknown or disabled account is an :class:`InputError`.
+    party.  With it, the account's role in dialogue ``slug``; an unknown or disabled
+    account is an :class:`InputError`.
     """
     if username is None:
-        return Viewer(username=PUBLIC_READER, role=Role.OBSERVER, delegation=None)
+        return Viewer(username=PUBLIC_READER, role="observer", delegation=None)
     factory = make_session_factory(store.engine)
     with factory() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active:
             raise InputError(f"no active account {username!r}", field="--as")
-        return Viewer.of(user)
+    return members.viewer_for(store, user, slug)
 
 
 def outcome_report(
