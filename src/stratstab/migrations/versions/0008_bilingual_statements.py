@@ -1,7 +1,7 @@
 """Bilingual statements: original language, translator, machine suggestion
 
-Revision ID: 0005_bilingual_statements
-Revises: 0004_exercise_runs
+Revision ID: 0008_bilingual_statements
+Revises: 0007_polis_import
 Create Date: 2026-12-03 08:45:00
 
 Existing statements get an original language: the language of their only text, or
@@ -19,8 +19,8 @@ from alembic import op
 from stratstab.dialogue.language import detect_language, original_of
 from stratstab.dialogue.models import UTCDateTime
 
-revision: str = "0005_bilingual_statements"
-down_revision: str | Sequence[str] | None = "0004_exercise_runs"
+revision: str = "0008_bilingual_statements"
+down_revision: str | Sequence[str] | None = "0007_polis_import"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
