@@ -1,27 +1,29 @@
 """A fresh three-party dialogue (United States, China, Russia) for the content tests.
 
-Accounts are made directly in the database and the dialogue through the store; what
-the tests check then goes through the web API like a user's requests.
+Accounts are made directly in the database, the dialogue through the store and the
+memberships through :func:`stratstab.web.dialogues.members.add_member`; what the
+tests check then goes through the web API like a user's requests.
 """
 
 from __future__ import annotations
 
 from stratstab.accounts import service as accounts
 from stratstab.db import transaction
+from stratstab.web.dialogues.members import add_member
 
 SLUG = "trilateral"
 PASSWORD = "Correct-Horse-Battery-41"
 PARTIES = ("CN", "RU", "US")
-# (user name, role, delegation, interface language)
+# (user name, role in the dialogue, party, interface language)
 PEOPLE = (
     ("fac", "facilitator", None, "en"),
     ("tr", "translator", None, "en"),
     ("obs", "observer", None, "en"),
-    ("cn-a", "delegate", "CN", "zh"),
+    ("cn-a", "head", "CN", "zh"),
     ("cn-b", "delegate", "CN", "zh"),
-    ("us-a", "delegate", "US", "en"),
+    ("us-a", "head", "US", "en"),
     ("us-b", "delegate", "US", "en"),
-    ("ru-a", "delegate", "RU", "en"),
+    ("ru-a", "head", "RU", "en"),
 )
 # Agreement probability per party for each public statement (text_en, text_zh, original)
 STATEMENTS = (
@@ -50,16 +52,22 @@ SIMULATED_PER_PARTY = 4
 def make_accounts(app) -> None:
     """Create every account of :data:`PEOPLE` (password :data:`PASSWORD`)."""
     with transaction(app.state.session_factory) as session:
-        for username, role, delegation, locale in PEOPLE:
+        for username, role, _, locale in PEOPLE:
             accounts.create_user(
                 session,
                 username=username,
                 password=PASSWORD,
-                role=role,
+                role="facilitator" if role == "facilitator" else "member",
                 display_name=f"{username} display",
-                delegation_code=delegation,
                 locale=locale,
             )
+
+
+def add_members(app, slug: str, parties: tuple[str, ...]) -> None:
+    """Everyone of :data:`PEOPLE` whose party takes part joins ``slug`` in their role."""
+    for username, role, party, _ in PEOPLE:
+        if party is None or party in parties:
+            add_member(app.state.store, slug, username=username, role=role, party=party)
 
 
 def make_dialogue(app, *, votes: bool = True) -> None:
@@ -75,6 +83,7 @@ def make_dialogue(app, *, votes: bool = True) -> None:
     store.add_delegation(SLUG, code="CN", name_en="Chinese delegation", name_zh="中方代表团")
     store.add_delegation(SLUG, code="RU", name_en="Russian delegation", name_zh="俄方代表团")
     store.add_delegation(SLUG, code="US", name_en="US delegation", name_zh="美方代表团")
+    add_members(app, SLUG, PARTIES)
     for number, (text_en, text_zh, original, _) in enumerate(STATEMENTS):
         store.add_statement(
             SLUG,

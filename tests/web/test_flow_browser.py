@@ -24,7 +24,7 @@ from stratstab.accounts.models import User
 from stratstab.reports.pdf import find_chromium
 
 from .browser_support import CHROMIUM, SCREENSHOTS
-from .dialogue_setup import PASSWORD, make_accounts
+from .dialogue_setup import PASSWORD, add_members, make_accounts
 from .helpers import build_app
 from .server import running
 
@@ -126,6 +126,7 @@ def _fresh_workbench(tmp_path, lang: str):
         track="II",
         parties=["CN", "US"],
     )
+    add_members(app, SLUG, ("CN", "US"))
     return app
 
 
@@ -222,10 +223,10 @@ def _run(flow: Flow, app, words: dict[str, str]) -> None:
                 )
             assert page.locator("[data-testid=vote-done]").count() == 1
 
-    with flow.step("each party files a sealed scope position"):
+    with flow.step("each party files a sealed scope position and declares it complete"):
         for user, topic, stance, note in (
             ("cn-a", "missile-defense", "include", CN_NOTE),
-            ("us-b", "transparency-cbm", "include", ""),
+            ("us-a", "transparency-cbm", "include", ""),
         ):
             page = flow.page(user)
             page.goto(f"/dialogues/{SLUG}/scope")
@@ -233,6 +234,9 @@ def _run(flow: Flow, app, words: dict[str, str]) -> None:
             page.select_option("select[name=stance]", stance)
             page.fill("input[name=note]", note)
             page.click("[data-testid=set-position]")
+            page.wait_for_load_state("networkidle")
+            page.click("[data-testid=declare-complete]")  # the head declares complete
+            page.click("[data-testid=confirm]")  # after the confirm step
             page.wait_for_load_state("networkidle")
     # Before the reveal the US report holds nothing of the Chinese position.
     sealed = flow.page("us-a").request.get(f"/api/v1/dialogues/{SLUG}/report?format=json")
@@ -257,13 +261,14 @@ def _run(flow: Flow, app, words: dict[str, str]) -> None:
     with flow.step("facilitator reveals and closes the round"):
         page = flow.page("fac")
         page.goto(f"/dialogues/{SLUG}/scope")
-        page.once("dialog", lambda dialog: dialog.accept())
         page.click("[data-testid=reveal]")
+        page.click("[data-testid=confirm]")
         page.wait_for_load_state("networkidle")
         page.goto(f"/dialogues/{SLUG}/ledger")
         page.fill("textarea[name=outcome]", "Round closed in the browser test.")
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.locator("form[action$='/rounds/close'] button").click()
+        page.click("[data-testid=close-round]")
+        if page.locator("[data-testid=confirm]").count():
+            page.click("[data-testid=confirm]")
         page.wait_for_load_state("networkidle")
 
     with flow.step("every participant downloads the report (HTML and PDF)"):

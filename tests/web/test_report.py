@@ -113,7 +113,15 @@ def test_revealed_positions_reach_every_report(tmp_path):
         )
         assert answer.status_code == 200
     assert "cn-a note" not in _login(app, "us-a").get(REPORT, params={"format": "json"}).text
-    assert _login(app, "fac").post(f"/api/v1/dialogues/{SLUG}/scope/reveal").status_code == 200
+    for head in ("cn-a", "us-a", "ru-a"):
+        declared = _login(app, head).post(
+            f"/api/v1/dialogues/{SLUG}/scope/complete", json={"complete": True, "confirm": True}
+        )
+        assert declared.status_code == 200, declared.text
+    revealed = _login(app, "fac").post(
+        f"/api/v1/dialogues/{SLUG}/scope/reveal", json={"confirm": True}
+    )
+    assert revealed.status_code == 200, revealed.text
     report = _login(app, "us-a").get(REPORT, params={"format": "json"}).json()
     (row,) = report["scope"]["rows"]
     assert row["topic"] == "missile-defense" and set(row["positions"]) == set(PARTIES)

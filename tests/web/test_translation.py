@@ -187,16 +187,18 @@ def test_failing_endpoint_changes_nothing(tmp_path):
     assert row["suggestion"] is None and row["text_en"] == ""
 
 
-def test_translator_never_sees_sealed_statements(tmp_path):
+def test_sealed_statements_reach_the_translator_not_the_other_party(tmp_path):
     app = _app(tmp_path)
     fac = login(app, "facilitator")
     made = fac.post(
         f"/api/v1/dialogues/{SLUG}/statements", json={"text_en": "Sealed item", "sealed": True}
     ).json()
+    assert _find(login(app, "cn1"), made["id"]) is None
     translator = login(app, "translator")
-    assert _find(translator, made["id"]) is None
+    assert _find(translator, made["id"])["sealed"]  # translated before the reveal
     answer = translator.put(
         f"/api/v1/dialogues/{SLUG}/statements/{made['id']}/translation",
-        json={"language": "zh", "text": "密封"},
+        json={"language": "zh", "text": "密封的陈述"},
     )
-    assert answer.status_code == 404
+    assert answer.status_code == 200
+    assert _find(login(app, "cn1"), made["id"]) is None  # still sealed to the parties
