@@ -193,9 +193,11 @@ def test_assessment_result_labels_link_to_the_glossary(tmp_path):
     with app.state.session_factory() as db:
         from stratstab.accounts import service as accounts
 
-        accounts.create_user(db, username="ann", password="password-123", role="observer")
+        accounts.create_user(
+            db, username="ann", password="quay-lantern-orchard-47", role="observer"
+        )
         db.commit()
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     job = client.post("/api/v1/assessments", json={}).json()
     wait_until(
         lambda: client.get(f"/api/v1/jobs/{job['id']}").json()["state"] == "done",

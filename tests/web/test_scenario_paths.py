@@ -27,9 +27,11 @@ def _scenario(reference: str) -> str:
 @pytest.fixture()
 def observer(app):
     with app.state.session_factory() as db:
-        accounts.create_user(db, username="obs", password="password-123", role="observer")
+        accounts.create_user(
+            db, username="obs", password="quay-lantern-orchard-47", role="observer"
+        )
         db.commit()
-    return login(app, "obs", "password-123")
+    return login(app, "obs", "quay-lantern-orchard-47")
 
 
 def _references(tmp_path: Path) -> list[str]:
@@ -85,7 +87,5 @@ def test_assessment_of_a_path_scenario_is_refused(app, observer):
 
 
 def test_lever_overrides_cannot_name_a_path(app, observer):
-    answer = observer.post(
-        "/api/v1/assessments", json={"levers": {"US./etc/passwd.launchers": 1}}
-    )
+    answer = observer.post("/api/v1/assessments", json={"levers": {"US./etc/passwd.launchers": 1}})
     assert answer.status_code == 400 and "root:" not in answer.text

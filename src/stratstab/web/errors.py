@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stratstab.accounts.password_policy import WeakPasswordError
 from stratstab.errors import (
     ConflictError,
     InputError,
@@ -92,6 +93,13 @@ def validation_message(t: Translator, errors: list[dict]) -> tuple[str, str]:
     return message, field_path(location)
 
 
+def _password_message(t: Translator, exc: WeakPasswordError) -> str:
+    """Why a new password was refused, with the estimator's advice, in ``t``'s language."""
+    parts = [t("password.refused"), t(exc.reason, **exc.values)]
+    parts += [t(f"password.feedback.{key}") for key in exc.feedback]
+    return " ".join(parts)
+
+
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
@@ -112,12 +120,6 @@ STORE_RETRY_AFTER_S = 2
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
-
-
-def _translator(request: Request) -> Translator:
-    """The request's translator (English when the error came before it was chosen)."""
-    translator = getattr(request.state, "translator", None)
-    return translator if isinstance(translator, Translator) else Translator("en")
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:
@@ -149,6 +151,7 @@ def _answer(
 
 
 def _translator(request: Request) -> Translator:
+    """The request's translator (English when the error came before it was chosen)."""
     if not hasattr(request.state, "translator"):
         request.state.translator = Translator("en")
     return request.state.translator
@@ -169,7 +172,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, ConflictError):
             return _answer(request, status_code, _translator(request)("error.idempotency_conflict"))
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
-        return _answer(request, status_code, str(exc), **extra)
+        message = str(exc)
+        if isinstance(exc, WeakPasswordError):
+            message = _password_message(_translator(request), exc)
+        return _answer(request, status_code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -181,10 +187,7 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(exc.detail)
         if isinstance(exc, LocalizedError):
             message = _translator(request)(exc.key, **exc.values)
-        answer = _answer(request, exc.status_code, message)
-        for name, value in (exc.headers or {}).items():
-            answer.headers[name] = value
-        return answer
+        return _answer(request, exc.status_code, message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
