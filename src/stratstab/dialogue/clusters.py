@@ -301,3 +301,22 @@ def silhouette(*, points: np.ndarray, labels: np.ndarray) -> float:
         largest = max(inside, outside)
         scores[index] = 0.0 if largest == 0 else (outside - inside) / largest
     return float(scores.mean())
+
+
+def opinion_grouping(
+    *, values: np.ndarray, moderated_out: np.ndarray, seed: int, max_groups: int
+) -> tuple[Projection, np.ndarray, np.ndarray, GroupChoice]:
+    """Projection, in-conversation set, group of each participant (-1: not grouped) and
+    how the number of groups was chosen: the Pol.is grouping of one vote matrix."""
+    projection = project_participants(values=values, moderated_out=moderated_out)
+    member = in_conversation(
+        vote_counts=projection.vote_counts, n_statements=int(projection.columns.size)
+    )
+    labels = np.full(values.shape[0], -1)
+    choice = GroupChoice(np.zeros(0, dtype=int), 0, None, {})
+    if member.any():
+        centers, base_labels = base_clusters(points=projection.coordinates[member], seed=seed)
+        weights = np.bincount(base_labels, minlength=centers.shape[0]).astype(float)
+        choice = opinion_groups(centers=centers, weights=weights, seed=seed, max_groups=max_groups)
+        labels[member] = choice.labels[base_labels]
+    return projection, member, labels, choice

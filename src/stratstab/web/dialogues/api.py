@@ -134,7 +134,9 @@ def moderate_statement(
 ) -> StatementPublic:
     """Facilitators accept / reject and seal / unseal statements."""
     store, viewer = store_of(request), Viewer.of(user)
-    service.moderate(store, viewer, slug, statement_id, state=body.moderation, sealed=body.sealed)
+    service.moderate(
+        store, viewer, slug, statement_id, state=body.moderation, sealed=body.sealed, meta=body.meta
+    )
     audit(
         db,
         user,
@@ -142,6 +144,7 @@ def moderate_statement(
         f"{slug}/{statement_id}",
         moderation=body.moderation,
         sealed=body.sealed,
+        meta=body.meta,
     )
     return statement_public(service.find_statement(store, viewer, slug, statement_id))
 

@@ -172,6 +172,7 @@ def moderate_submit(
         statement_id,
         state=body.moderation,
         sealed=body.sealed,
+        meta=body.meta,
     )
     audit(
         db,
@@ -180,6 +181,7 @@ def moderate_submit(
         f"{slug}/{statement_id}",
         moderation=body.moderation,
         sealed=body.sealed,
+        meta=body.meta,
     )
     return _back(slug, "statements")
 
