@@ -334,14 +334,35 @@ def analyze(
             "(0: skip; each reruns the grouping).",
         ),
     ] = 20,
+    kmeans: Annotated[
+        str,
+        typer.Option(
+            help="default: batch k-means (k-means++ starts from --seed; the same votes give "
+            "the same groups). polis: Pol.is's incremental update, warm-started from this "
+            "dialogue's last polis update, which is kept in the database (participants once "
+            "grouped stay in)."
+        ),
+    ] = "default",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Opinion groups, representative, bridging and crux statements (Pol.is math)."""
     from stratstab.dialogue.consensus import analyze as run_analysis
 
+    if kmeans not in ("default", "polis"):
+        raise InputError(f"expected default or polis, got {kmeans!r}", field="--kmeans")
     with _store(database_url) as store:
         matrix = store.vote_matrix(dialogue)
-    result = run_analysis(votes=matrix, seed=seed, stability_resamples=bootstrap).to_dict()
+        previous = store.polis_state(dialogue) if kmeans == "polis" else None
+        analysis = run_analysis(
+            votes=matrix,
+            seed=seed,
+            stability_resamples=bootstrap,
+            kmeans=kmeans,  # type: ignore[arg-type]
+            previous=previous,
+        )
+        if analysis.polis_state is not None:
+            store.save_polis_state(dialogue, analysis.polis_state)
+    result = analysis.to_dict()
     if json_output:
         print_json(result)
         return

@@ -13,11 +13,16 @@ Pure computation: nothing here reads or writes files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from stratstab.dialogue.clusters import BASE_CLUSTERS, opinion_grouping
+from stratstab.dialogue.clusters import (
+    BASE_CLUSTERS,
+    PolisState,
+    opinion_grouping,
+    polis_grouping,
+)
 from stratstab.dialogue.repness import (
     consensus_selection,
     group_informed_consensus,
@@ -153,6 +158,8 @@ class ConsensusResult:
     silhouette: float | None
     silhouette_by_k: dict[int, float]
     stability: GroupStability
+    #: State for the next Pol.is-style update (``kmeans="polis"``), else None.
+    polis_state: PolisState | None
     provenance: dict[str, Any]
     notes: list[str]
 
@@ -209,6 +216,8 @@ def analyze(
     max_groups: int = 5,
     confidence: float = 0.95,
     stability_resamples: int = 0,
+    kmeans: Literal["default", "polis"] = "default",
+    previous: PolisState | None = None,
 ) -> ConsensusResult:
     """Find opinion groups, representative, consensus, bridging and crux statements.
 
@@ -227,6 +236,13 @@ def analyze(
         Rand index (0: none; the command line and web pages use
         :data:`~stratstab.dialogue.stability.BOOTSTRAP_RESAMPLES`).  Each reruns the
         grouping, so this multiplies its cost.
+    kmeans:
+        ``default``: a batch grouping, k-means++ starts from ``seed``, reproducible
+        whatever the order or history of the votes.  ``polis``: Pol.is's incremental
+        update (:func:`~stratstab.dialogue.clusters.polis_grouping`), warm-started from
+        ``previous``; the result's ``polis_state`` is the state for the next update.
+    previous:
+        Pol.is state of the last update (``kmeans="polis"`` only).
 
     References: compdemocracy/polis ``math/src/polismath/math/`` (conversation, pca,
     clusters, repness); see :mod:`~stratstab.dialogue.clusters`,
@@ -237,9 +253,21 @@ def analyze(
     if not 0.0 < confidence < 1.0:
         raise InputError(f"must lie strictly between 0 and 1, got {confidence}", field="confidence")
     values = votes.values
-    projection, member, labels, choice = opinion_grouping(
-        values=values, moderated_out=votes.moderated_out, seed=seed, max_groups=max_groups
-    )
+    if kmeans not in ("default", "polis"):
+        raise InputError(f"expected default or polis, got {kmeans!r}", field="kmeans")
+    polis_state = None
+    if kmeans == "polis":
+        projection, member, labels, choice, polis_state = polis_grouping(
+            values=values,
+            moderated_out=votes.moderated_out,
+            participant_ids=votes.participant_ids,
+            max_groups=max_groups,
+            previous=previous,
+        )
+    else:
+        projection, member, labels, choice = opinion_grouping(
+            values=values, moderated_out=votes.moderated_out, seed=seed, max_groups=max_groups
+        )
     stability = group_stability(
         values=values,
         moderated_out=votes.moderated_out,
@@ -248,6 +276,7 @@ def analyze(
         seed=seed,
         max_groups=max_groups,
         resamples=stability_resamples,
+        kmeans=kmeans,
     )
     voted = ~np.isnan(values).all(axis=0)
     eligible = voted & ~votes.moderated_out
@@ -284,6 +313,8 @@ def analyze(
     )
     summaries = _group_summaries(votes, group_counts=group_counts, labels=labels, eligible=eligible)
     parameters = {
+        "kmeans": kmeans,
+        "warm_start": previous is not None,
         "stability_resamples": stability_resamples,
         "max_groups": max_groups,
         "confidence": confidence,
@@ -304,7 +335,11 @@ def analyze(
         silhouette=choice.silhouette,
         silhouette_by_k=choice.silhouette_by_k,
         stability=stability,
-        provenance={"method": "polis-batch", **provenance(parameters=parameters, seed=seed)},
+        polis_state=polis_state,
+        provenance={
+            "method": "polis-incremental" if kmeans == "polis" else "polis-batch",
+            **provenance(parameters=parameters, seed=seed),
+        },
         notes=list(NOTES),
     )
 

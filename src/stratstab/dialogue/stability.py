@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from stratstab.dialogue.clusters import GroupChoice, opinion_grouping
+from stratstab.dialogue.clusters import GroupChoice, opinion_grouping, polis_grouping
 
 BOOTSTRAP_RESAMPLES = 20
 #: Mean ARI below this reads as fragile (Steinley 2004: 0.65 is "moderate" agreement).
@@ -113,6 +113,7 @@ def bootstrap_ari(
     seed: int,
     max_groups: int,
     resamples: int = BOOTSTRAP_RESAMPLES,
+    kmeans: str = "default",
 ) -> float | None:
     """Mean adjusted Rand index between ``labels`` and the groups found on resamples.
 
@@ -127,9 +128,14 @@ def bootstrap_ari(
     for resample in range(resamples):
         rng = np.random.default_rng([seed, resample])
         drawn = rng.integers(0, n, size=n)
-        _, _, again, _ = opinion_grouping(
-            values=values[drawn], moderated_out=moderated_out, seed=seed, max_groups=max_groups
-        )
+        if kmeans == "polis":  # a first update on the resample: nothing to warm-start from
+            ids = [str(i) for i in range(n)]
+            again = polis_grouping(values=values[drawn], moderated_out=moderated_out,
+                                   participant_ids=ids, max_groups=max_groups)[2]  # fmt: skip
+        else:
+            again = opinion_grouping(
+                values=values[drawn], moderated_out=moderated_out, seed=seed, max_groups=max_groups
+            )[2]
         _, first = np.unique(drawn, return_index=True)  # first row of each person drawn
         people, found = drawn[first], again[first]
         both = (labels[people] >= 0) & (found >= 0)
@@ -147,6 +153,7 @@ def group_stability(
     seed: int,
     max_groups: int,
     resamples: int = BOOTSTRAP_RESAMPLES,
+    kmeans: str = "default",
 ) -> GroupStability:
     """Silhouettes of the analysis and the bootstrap agreement of its groups."""
     return GroupStability(
@@ -158,6 +165,7 @@ def group_stability(
             seed=seed,
             max_groups=max_groups,
             resamples=resamples,
+            kmeans=kmeans,
         ),
         resamples=resamples,
         chosen_k=choice.n_groups,
