@@ -136,3 +136,20 @@ def test_assurance_progress_counts_every_draw_and_ends_full(scenario_file, monke
     assert result.exit_code == 0, result.output
     assert seen["total"] == [1 + 3 + 3]
     assert seen["done"] == sorted(seen["done"]) and seen["done"][-1] == 7
+
+
+def test_too_few_sobol_samples_are_flagged_in_json_table_and_figure(scenario_file, tmp_path):
+    """Two or more uncertain parameters and a tiny design: the drivers cannot be ranked,
+    and the JSON, the printed table and the figure say so."""
+    args = ("uncertainty", scenario_file, "--samples", 4, "--sobol-samples", 2, "--seed", 1)
+    data = json.loads(run(*args, "--json").stdout)
+    drivers = data["drivers"]
+    assert drivers["base_samples"] == 2
+    assert len(drivers["ranking"]) == 2  # survivability and interceptors
+    assert drivers["ranking_resolved"] is False and "too wide" in drivers["warning"]
+    for row in drivers["ranking"]:
+        low, high = row["mean_total_interval"]
+        assert low <= row["mean_total_index"] <= high
+    printed = run(*args, "--plot", tmp_path / "p")
+    assert "Caution:" in printed.output and "too wide" in " ".join(printed.output.split())
+    assert (tmp_path / "p" / "uncertainty-sobol.png").stat().st_size > 0

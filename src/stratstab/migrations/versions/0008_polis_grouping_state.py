@@ -1,7 +1,7 @@
 """Pol.is-style grouping state of a dialogue (participants ever grouped, last centres)
 
-Revision ID: 0005_polis_grouping_state
-Revises: 0004_exercise_runs
+Revision ID: 0008_polis_grouping_state
+Revises: 0007_polis_import
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_polis_grouping_state"
-down_revision: str | Sequence[str] | None = "0004_exercise_runs"
+revision: str = "0008_polis_grouping_state"
+down_revision: str | Sequence[str] | None = "0007_polis_import"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
