@@ -165,11 +165,13 @@ def start_run(
         turn_minutes=body.turn_minutes,
     )
     run = store.load(row)
+    run.llm_factory = None  # the model is first asked once the run is stored
     try:
         state = run.replay()  # a bad player set-up fails before anything is stored
     except PlayerError as exc:
         raise InputError(str(exc), field="players") from None
     run = store.add(row, seats)
+    state = run.state()
     run.start_clock(state, at=runs.now())
     return run
 
