@@ -252,3 +252,26 @@ def test_the_operator_s_language_model_plays_a_side_and_is_asked_once_per_turn(t
         restarted = create_app(settings)
         again = client(restarted, "control").get(f"/api/v1/exercise-runs/{run['id']}").json()
         assert again["turn"] == 2 and len(fake.requests) == asked + 1
+
+
+def test_the_cli_writes_the_report_of_a_stored_run(app, tmp_path):
+    from typer.testing import CliRunner
+
+    from stratstab.cli.exercise import app as cli
+
+    run = start(app, turns=1)
+    rid = run["id"]
+    url = str(app.state.settings.database_url)
+    runner = CliRunner()
+    early = runner.invoke(cli, ["report", rid, "--database-url", url, "--out", str(tmp_path)])
+    assert early.exit_code == 2 and "still at turn 1" in early.output
+    assert move(client(app, "control"), rid, "US", 1, "x").status_code == 403
+    client(app, "control").post(f"/api/v1/exercise-runs/{rid}/control", json={"kind": "close"})
+    done = runner.invoke(
+        cli,
+        ["report", rid, "--database-url", url, "--out", str(tmp_path), "--lang", "zh", "--no-pdf"],
+    )
+    assert done.exit_code == 0, done.output
+    assert "演习复盘报告" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    missing = runner.invoke(cli, ["report", "nope", "--database-url", url])
+    assert missing.exit_code == 2 and "no exercise run" in missing.output

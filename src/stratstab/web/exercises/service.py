@@ -266,9 +266,9 @@ def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
         settle_deadline(run, at=runs.now())
         if run.row.paused:
             raise StaleTurn("the control cell has paused this run; wait for it to resume")
+        kind = may_decide(run, body.side, user_id)  # before anything about the side is said
         state = run.state()
         decision = _check_decision(state, body)
-        kind = may_decide(run, body.side, user_id)
         if kind == "decision":
             try:
                 run.replay({**run.decisions(), (body.turn, body.side): decision})
