@@ -66,6 +66,8 @@ def explorer(
         "scenarios": service.list_scenarios(_uploads(request), owner_id=user.id),
         "scenario": service.scenario_detail(chosen, scenario_id=scenario),
         "main_levers": service.MAIN_LEVERS,
+        "datasets": _uploads(request).datasets(owner_id=user.id),
+        "limits": _uploads(request).limits,
     }
     return render(request, "assessment/explorer.html", context)
 

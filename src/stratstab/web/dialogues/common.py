@@ -51,6 +51,7 @@ def statement_public(item: VisibleStatement, *, translator: bool = False) -> Sta
         topics=list(info.topics),
         moderation=info.moderation,
         sealed=info.sealed,
+        is_meta=info.is_meta,
         votable=item.votable,
         created_at=info.created_at,
         original_language=info.original_language,
