@@ -1,7 +1,7 @@
 """Bilingual statements: original language, translator, machine suggestion
 
-Revision ID: 0008_bilingual_statements
-Revises: 0007_polis_import
+Revision ID: 0009_bilingual_statements
+Revises: 0008_polis_grouping_state
 Create Date: 2026-12-03 08:45:00
 
 Existing statements get an original language: the language of their only text, or
@@ -19,8 +19,8 @@ from alembic import op
 from stratstab.dialogue.language import detect_language, original_of
 from stratstab.dialogue.models import UTCDateTime
 
-revision: str = "0008_bilingual_statements"
-down_revision: str | Sequence[str] | None = "0007_polis_import"
+revision: str = "0009_bilingual_statements"
+down_revision: str | Sequence[str] | None = "0008_polis_grouping_state"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
