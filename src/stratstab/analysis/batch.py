@@ -184,7 +184,7 @@ def evaluate_resolved(
     # something else repeat them, so each distinct case is solved once.
     solve = np.ones((batch.size, 2), dtype=np.bool_)
     source = np.tile(np.arange(batch.size), (2, 1))
-    if outputs == "all":
+    if outputs == "all" and batch.size > 1:
         for x in range(2):
             o = 1 - x
             inputs = [
