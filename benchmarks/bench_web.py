@@ -1,0 +1,268 @@
+"""Benchmark of the web workbench, as a set of named measurements.
+
+Each measurement starts what it needs (a real ``uvicorn`` server in its own process,
+on loopback, over a fresh SQLite database in a temporary folder), drives it the way
+users do and returns its figures.  The script prints one table (or ``--json``).
+
+Measurements:
+
+- ``votes``: 100 concurrent voters, each logged in through the API, cast their votes
+  one after another as fast as the server answers (``POST /api/v1/dialogues/{slug}/votes``).
+  Figures: ``votes_per_s`` (votes answered per second of wall time, all voters
+  together), ``vote_p95_ms`` and ``vote_p50_ms`` (latency of one vote as its client
+  sees it), ``votes_lost`` and ``votes_doubled`` (checked against the database
+  afterwards; both must be 0), ``votes_failed`` (answers other than 201).
+
+Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]``.
+``--quick`` shrinks every measurement (100 voters x 10 votes instead of x 50).
+
+Adding a measurement: write a function ``measure_x(options) -> dict[str, float]`` and
+list it in :data:`MEASUREMENTS`; :func:`serving` gives it a running server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+from sqlalchemy import insert
+
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "bench-password-not-for-real-use"
+VOTE_SLUG = "bench-votes"
+VOTERS = 100
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    quick: bool
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _scratch_folder() -> Path:
+    # tmpfs when there is one: the figures are the server's, not the disk's fsync.
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    return Path(tempfile.mkdtemp(prefix="stratstab-bench-", dir=base))
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("the server did not start listening")
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """A workbench under uvicorn in its own process on ``database_url``; yields its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "STRATSTAB_DATABASE_URL": database_url,
+        "STRATSTAB_SECRET_KEY": SECRET,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "stratstab.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+        "--timeout-keep-alive",
+        "120",
+    ]
+    process = subprocess.Popen(command, env=env)
+    try:
+        _wait_until_listening(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def _prepare_votes(database_url: str, statements: int) -> None:
+    """A dialogue with ``statements`` accepted statements and VOTERS delegate accounts."""
+    from stratstab.accounts.models import User
+    from stratstab.accounts.passwords import hash_password
+    from stratstab.dialogue.store import DialogueStore
+
+    with DialogueStore(database_url) as store:
+        store.create_dialogue(
+            slug=VOTE_SLUG, title="Vote benchmark", track="II", parties=["CN", "US"]
+        )
+        for number in range(statements):
+            store.add_statement(VOTE_SLUG, text_en=f"Statement {number}", moderation="accepted")
+        shared_hash = hash_password(PASSWORD)  # one hash for all: argon2 is slow on purpose
+        rows = [
+            {
+                "username": f"voter{i:03d}",
+                "display_name": f"voter {i}",
+                "password_hash": shared_hash,
+                "role": "delegate",
+                "delegation_code": "CN" if i % 2 else "US",
+                "locale": "en",
+                "is_active": True,
+            }
+            for i in range(VOTERS)
+        ]
+        with store.session(write=True) as session:
+            session.execute(insert(User), rows)
+
+
+async def _login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    token = (await client.get("/api/v1/auth/csrf")).json()["csrf_token"]
+    answer = await client.post(
+        "/api/v1/auth/login",
+        headers={"X-CSRF-Token": token},
+        json={"username": username, "password": PASSWORD},
+    )
+    answer.raise_for_status()
+    return {"X-CSRF-Token": answer.json()["csrf_token"]}
+
+
+async def _voter(
+    base_url: str,
+    index: int,
+    plan: np.ndarray,
+    statement_ids: list[str],
+    start: asyncio.Barrier,
+    latencies: list[float],
+    failures: list[int],
+) -> None:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as client:
+        headers = await _login(client, f"voter{index:03d}")
+        await start.wait()  # every voter logged in: all start together
+        for statement, value in zip(statement_ids, plan, strict=True):
+            started = time.perf_counter()
+            vote = await client.post(
+                f"/api/v1/dialogues/{VOTE_SLUG}/votes",
+                headers=headers,
+                json={"statement": statement, "value": int(value)},
+            )
+            latencies.append(time.perf_counter() - started)
+            if vote.status_code != 201:
+                failures.append(vote.status_code)
+
+
+async def _all_voters(base_url: str, plans: np.ndarray, statement_ids: list[str]) -> dict:
+    # Log everyone in first (argon2 per login), then release all voters at once.
+    start = asyncio.Barrier(VOTERS + 1)
+    latencies: list[float] = []
+    failures: list[int] = []
+    voters = [
+        asyncio.create_task(
+            _voter(base_url, i, plans[i], statement_ids, start, latencies, failures)
+        )
+        for i in range(VOTERS)
+    ]
+    await start.wait()
+    started = time.perf_counter()
+    await asyncio.gather(*voters)
+    return {
+        "elapsed_s": time.perf_counter() - started,
+        "latencies": latencies,
+        "failures": failures,
+    }
+
+
+def measure_votes(options: Options) -> dict[str, float]:
+    """100 concurrent voters on SQLite: throughput, latency, and nothing lost or doubled."""
+    from stratstab.dialogue.store import DialogueStore
+
+    statements = 10 if options.quick else 50
+    folder = _scratch_folder()
+    database_url = f"sqlite:///{folder / 'votes.sqlite'}"
+    _prepare_votes(database_url, statements)
+    with DialogueStore(database_url, migrate=False) as store:
+        statement_ids = [s.external_id for s in store.statements(VOTE_SLUG)]
+    plans = np.random.default_rng(7).choice([-1, 0, 1], size=(VOTERS, statements))
+    with serving(database_url) as base_url:
+        outcome = asyncio.run(_all_voters(base_url, plans, statement_ids))
+    with DialogueStore(database_url, migrate=False) as store:
+        history = store.vote_history(VOTE_SLUG)
+    pairs = Counter((v.participant, v.statement) for v in history)
+    latencies = np.asarray(outcome["latencies"])
+    sent = VOTERS * statements
+    return {
+        "votes_per_s": round(sent / outcome["elapsed_s"], 1),
+        "vote_p50_ms": round(1000 * float(np.percentile(latencies, 50)), 1),
+        "vote_p95_ms": round(1000 * float(np.percentile(latencies, 95)), 1),
+        "votes_sent": sent,
+        "votes_failed": len(outcome["failures"]),
+        "votes_lost": sent - len(pairs),
+        "votes_doubled": sum(1 for c in pairs.values() if c > 1),
+    }
+
+
+# --------------------------------------------------------------------------- driver
+
+MEASUREMENTS: dict[str, Callable[[Options], dict[str, float]]] = {
+    "votes": measure_votes,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about a minute)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(MEASUREMENTS), help="run only these measurements"
+    )
+    args = parser.parse_args(argv)
+    options = Options(quick=args.quick)
+    figures: dict[str, Any] = {}
+    for name in args.only or list(MEASUREMENTS):
+        figures.update(MEASUREMENTS[name](options))
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
