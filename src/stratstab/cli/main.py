@@ -37,6 +37,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
     "transparency": ("transparency", "transparency", False),
     "assurance": ("assurance", "assurance", False),
     "sweep": ("sweep", "sweep", False),
+    "map": ("map", "map_command", False),
 }
 
 
