@@ -29,6 +29,14 @@ from stratstab.models.crisis import first_strike_stability_index, stability_rati
 from stratstab.provenance import provenance
 
 SCHEMA_VERSION = 1
+#: Readings of the crisis-stability index: (lower bound, key), highest first.  Above
+#: 0.95 neither side gains by striking first; above 0.8 the incentive is modest.
+INDEX_READINGS = ((0.95, "stable"), (0.8, "modest"), (float("-inf"), "marked"))
+
+
+def index_reading(index: float) -> str:
+    """``stable``, ``modest`` or ``marked``: how strong the first-strike incentive is."""
+    return next(key for bound, key in INDEX_READINGS if index > bound)
 
 
 @dataclass(frozen=True)

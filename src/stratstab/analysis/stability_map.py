@@ -44,12 +44,14 @@ class MapAxis:
         return self.key.split(".", 1)[0]
 
 
-def parse_axis(text: str, scenario: Scenario, *, source: str) -> MapAxis:
+def parse_axis(
+    text: str, scenario: Scenario, *, source: str, max_steps: int = MAX_STEPS
+) -> MapAxis:
     """Parse ``SIDE.lever=start:stop:steps`` and check it against the lever table.
 
     Raises :class:`InputError` (with ``source``, e.g. ``--x``) naming what is wrong in
     words: the syntax, an unknown side or lever, a lever that takes no number, a range
-    the lever does not accept, or a step count outside 2..200.
+    the lever does not accept, or a step count outside 2..``max_steps``.
     """
     key, sep, body = text.partition("=")
     key = key.strip()
@@ -79,9 +81,9 @@ def parse_axis(text: str, scenario: Scenario, *, source: str) -> MapAxis:
         ) from None
     if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
         raise InputError(f"{body!r}: stop must be above start", source=source)
-    if not steps.is_integer() or not 2 <= steps <= MAX_STEPS:
+    if not steps.is_integer() or not 2 <= steps <= max_steps:
         raise InputError(
-            f"{body!r}: steps must be a whole number from 2 to {MAX_STEPS}", source=source
+            f"{body!r}: steps must be a whole number from 2 to {max_steps}", source=source
         )
     values = np.linspace(start, stop, int(steps))
     if spec.integer:

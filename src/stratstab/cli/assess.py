@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from stratstab.analysis.assess import assess as run_assessment
-from stratstab.analysis.assess import compare
+from stratstab.analysis.assess import compare, index_reading
 from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 
@@ -18,6 +18,12 @@ JSON_HELP = (
     "Top-level keys: schema_version, scenario, view, sides, crisis_stability_index, "
     "arms_race_slope_product, arms_race_stable, per_side, cost_curves, provenance."
 )
+
+READINGS = {
+    "stable": "no side gains by striking first",
+    "modest": "a modest first-strike incentive",
+    "marked": "a marked first-strike incentive",
+}
 
 
 def _fmt(value: float, digits: int = 0) -> str:
@@ -93,13 +99,7 @@ def print_report(report: dict[str, Any]) -> None:
     view = f" — view: {report['view']}" if report["view"] else ""
     console.rule(f"[bold]{report['scenario']}[/bold]{view}")
     index = report["crisis_stability_index"]
-    reading = (
-        "no side gains by striking first"
-        if index > 0.95
-        else "a modest first-strike incentive"
-        if index > 0.8
-        else "a marked first-strike incentive"
-    )
+    reading = READINGS[index_reading(index)]
     console.print(f"Crisis-stability index (Kent–Thaler): [bold]{index:.3f}[/bold]  ({reading})")
     stable = "stable" if report["arms_race_stable"] else "UNSTABLE"
     console.print(

@@ -66,8 +66,7 @@ def _check_against_base(exercise: ExerciseScenario, base: Scenario, *, source: s
         for actor in action.available_to or base.sides:
             for j, effect in enumerate(action.effects):
                 side = actor if effect.side == "self" else base.other(actor)
-                _check_effect(base, effect, side, source=source,
-                              field=f"actions[{i}].effects[{j}]")
+                _check_effect(base, effect, side, source=source, field=f"actions[{i}].effects[{j}]")
     for i, inject in enumerate(exercise.injects):
         for j, effect in enumerate(inject.effects):
             _check_effect(
