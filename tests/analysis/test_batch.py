@@ -336,3 +336,47 @@ def test_kernel_cache_follows_the_root_search():
     assert batch_kernel.ROOTS_DIGEST == digest, (
         "stratstab/models/roots.py changed: set batch_kernel.ROOTS_DIGEST to " + digest
     )
+
+
+@pytest.mark.parametrize("rvs", [0.0, 1.0, 7.0, 9.5, 10.0, 10.25, 13.0])
+@pytest.mark.parametrize("interceptors", [3.0, 13.0, 21.0, 22.0, 23.0, 24.0, 40.0])
+@pytest.mark.parametrize("decoys_per_rv", [0.0, 0.4])
+def test_kernel_shoot_look_shoot_equals_reference(rvs, interceptors, decoys_per_rv):
+    """The kernel's arriving warheads equal ``engage`` at every shoot-look-shoot regime:
+    inventory short in the first salvo, short of a full second salvo, ample."""
+    from stratstab.analysis import batch_kernel as kernel
+    from stratstab.models.defense import engage
+
+    fields = dict(interceptors=interceptors, interceptor_pk=0.6, shots_per_rv=2.0,
+                  discrimination=0.95, common_mode=0.9, decoys_per_rv=decoys_per_rv,
+                  decoy_rejection=0.5, second_shots=2.0, kill_assessment=0.9)  # fmt: skip
+    assert tuple(fields) == DEFENSE_ARRAY_FIELDS
+    row = np.empty(kernel.DEFENSE_ROW)
+    kernel.defense_row(np.array(list(fields.values())), row)
+    expected = engage(
+        rvs=rvs, interceptors=interceptors, interceptor_pk=0.6, shots_per_rv=2,
+        discrimination=0.95, common_mode=0.9, decoys=rvs * decoys_per_rv, decoy_rejection=0.5,
+        shoot_look_shoot=True, second_shots=2, kill_assessment=0.9, with_p_no_leakers=False,
+    ).expected_leakers  # fmt: skip
+    assert kernel.arriving(rvs, row, True) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_stop_rule_tolerance_is_a_scenario_setting_honoured_by_reference_and_kernel():
+    """Within 0.01 of its lowest cost the striker takes the level that costs the victim
+    most: a smaller strike than the strict minimum, in the reference and the kernel."""
+    from stratstab.analysis.assess import assess
+
+    strict = scenario_from_dict(US_US, source="test")
+    loose = scenario_from_dict({**US_US, "cost": {"stop_rule_tolerance": 0.01}}, source="test")
+    assert strict.cost.stop_rule_tolerance == 1e-12  # the documented default
+    curve = assess(strict).curves["A"]
+    assert curve.choice.index == int(np.argmin(curve.striker_cost))
+    chosen = assess(loose).curves["A"].choice.index
+    near = np.flatnonzero(curve.striker_cost <= curve.striker_cost.min() + 0.01)
+    assert chosen == near[np.argmax(curve.victim_cost[near])]
+    assert chosen < curve.choice.index
+    levers = {"A.interceptors": np.array([0.0, 44.0]), "B.arsenal_scale": np.array([1.0, 0.7])}
+    assert_equal_outputs(reference(loose, levers), evaluate_batch(loose, levers))
+    bounded, exhaustive = _bounded_and_exhaustive(loose, levers)
+    for name, values in exhaustive.items():
+        np.testing.assert_array_equal(bounded[name], values, err_msg=name)

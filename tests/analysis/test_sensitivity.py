@@ -24,8 +24,9 @@ def test_analytic_ishigami_values():
 
 
 def test_ishigami_estimates_match_analytic_indices():
-    result = sobol_analysis(_ishigami_unit, n=2**14, groups=[[0], [1], [2]],
-                            rng=np.random.default_rng(1), bootstrap=50)
+    result = sobol_analysis(
+        _ishigami_unit, n=2**14, groups=[[0], [1], [2]], rng=np.random.default_rng(1), bootstrap=50
+    )
     first, total = ishigami_indices()
     assert result.first_order == pytest.approx(first, abs=0.03)
     assert result.total == pytest.approx(total, abs=0.03)
@@ -36,15 +37,25 @@ def test_ishigami_estimates_match_analytic_indices():
 
 def test_additive_linear_model_hand_worked():
     # f = 1*x1 + 2*x2 on uniforms: variances 1/12 and 4/12, so S = (0.2, 0.8), S = ST.
-    result = sobol_analysis(lambda u: u[:, 0] + 2 * u[:, 1], n=4096, groups=[[0], [1]],
-                            rng=np.random.default_rng(3), bootstrap=0)
+    result = sobol_analysis(
+        lambda u: u[:, 0] + 2 * u[:, 1],
+        n=4096,
+        groups=[[0], [1]],
+        rng=np.random.default_rng(3),
+        bootstrap=0,
+    )
     assert result.first_order == pytest.approx([0.2, 0.8], abs=0.03)
     assert result.total == pytest.approx([0.2, 0.8], abs=0.03)
 
 
 def test_groups_take_the_variance_of_all_their_columns():
-    result = sobol_analysis(lambda u: u[:, 0] + u[:, 1] + u[:, 2], n=4096, groups=[[0, 1], [2]],
-                            rng=np.random.default_rng(4), bootstrap=0)
+    result = sobol_analysis(
+        lambda u: u[:, 0] + u[:, 1] + u[:, 2],
+        n=4096,
+        groups=[[0, 1], [2]],
+        rng=np.random.default_rng(4),
+        bootstrap=0,
+    )
     assert result.total == pytest.approx([2 / 3, 1 / 3], abs=0.03)
 
 

@@ -14,18 +14,26 @@ from stratstab.models.uncertainty import Fixed, Uniform
 
 
 def scenario():
-    return scenario_from_dict({
-        "name": "test",
-        "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
-        "counterforce_levels": 11,
-        "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5}},
-        "beliefs": {
-            "US-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.5, "high": 0.7},
-                        "US.interceptor_pk": 0.5},
-            "CN-view": {"CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.3},
-                        "US.interceptor_pk": 0.5, "CN.w80": 300},
+    return scenario_from_dict(
+        {
+            "name": "test",
+            "forces": {"US": {"dataset": "us-2024"}, "CN": {"dataset": "china-2024"}},
+            "counterforce_levels": 11,
+            "defenses": {"US": {"interceptors": 44, "interceptor_pk": 0.5}},
+            "beliefs": {
+                "US-view": {
+                    "CN.survivability_mobile": {"dist": "uniform", "low": 0.5, "high": 0.7},
+                    "US.interceptor_pk": 0.5,
+                },
+                "CN-view": {
+                    "CN.survivability_mobile": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                    "US.interceptor_pk": 0.5,
+                    "CN.w80": 300,
+                },
+            },
         },
-    }, source="test.yaml")
+        source="test.yaml",
+    )
 
 
 def test_pooled_distributions_fill_missing_views_with_actual_values():

@@ -135,3 +135,21 @@ def test_bad_value_through_the_real_command_is_one_line_exit_2():
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "--reliability" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_required_arsenal_and_bmd_state_their_doctrines_on_the_docs_example():
+    """The docs' worked example: 246.9 missiles under the fixed salvo, 300 under the
+    even spread of ``calc bmd`` (150 survivors, 100 arriving); each output says which."""
+    fixed = _json("required-arsenal", "--retaliation", "100", "--p-kill", "0.5",
+                  "--warheads-per-missile", "1", "--interceptors", "100", "--shots-per-rv",
+                  "4", "--interceptor-pk", "0.5")  # fmt: skip
+    assert fixed["required_arsenal"] == pytest.approx(246.875)
+    assert fixed["doctrine"].startswith("fixed salvo")
+    spread = _json("bmd", "--rvs", "150", "--interceptor-pk", "0.5", "--shots-per-rv", "4",
+                   "--inventory", "100")  # fmt: skip
+    assert spread["expected_leakers"] == pytest.approx(100.0)
+    assert spread["doctrine"].startswith("even spread")
+    table = runner.invoke(app, ["required-arsenal", "--retaliation", "100", "--p-kill", "0.5",
+                                "--warheads-per-missile", "1", "--interceptors", "100",
+                                "--shots-per-rv", "4", "--interceptor-pk", "0.5"])  # fmt: skip
+    assert "Defense doctrine: fixed salvo" in " ".join(table.output.split())

@@ -214,11 +214,94 @@ def test_large_batch_with_decoys_is_fast_enough():
 def test_expected_leakers_do_not_depend_on_skipping_p_no_leakers():
     from stratstab.models.defense import engage as engage_fn
 
-    kwargs = dict(rvs=np.array([3.0, 40.5, 120.0]), interceptors=44, interceptor_pk=0.6,
-                  shots_per_rv=2, discrimination=0.85, decoys=np.array([6.0, 81.0, 240.0]),
-                  decoy_rejection=0.5)
+    kwargs = dict(
+        rvs=np.array([3.0, 40.5, 120.0]),
+        interceptors=44,
+        interceptor_pk=0.6,
+        shots_per_rv=2,
+        discrimination=0.85,
+        decoys=np.array([6.0, 81.0, 240.0]),
+        decoy_rejection=0.5,
+    )
     full = engage_fn(**kwargs)
     fast = engage_fn(**kwargs, with_p_no_leakers=False)
     np.testing.assert_allclose(fast.expected_leakers, full.expected_leakers)
     np.testing.assert_allclose(fast.interceptors_used, full.interceptors_used)
     assert np.all(np.isnan(fast.p_no_leakers))
+
+
+def _simulate_shoot_look_shoot(
+    *, rvs, decoys, interceptors, pk, first, second, ka, q, trials, seed
+):
+    """Seeded Monte Carlo of the documented shoot-look-shoot rules.
+
+    First salvo: ``first`` shots at each object, or the inventory spread evenly (the
+    extra shots to objects chosen at random).  Each object surviving is seen to survive
+    with probability ``ka``; what is left is spread evenly over the objects seen (at most
+    ``second`` each, extra shots at random).  An undiscriminated object cannot be
+    killed.  Returns mean leakers, mean interceptors used and P(no leakers).
+    """
+    rng = np.random.default_rng(seed)
+    m = rvs + decoys
+
+    def spread(inventory, eligible, cap):
+        count = eligible.sum(axis=1, keepdims=True)
+        safe = np.maximum(count, 1)
+        each = np.where(inventory >= cap * count, cap, inventory // safe)
+        extra = np.where(inventory >= cap * count, 0, inventory - each * count)
+        keys = np.where(eligible, rng.random(eligible.shape), np.inf)
+        rank = np.argsort(np.argsort(keys, axis=1), axis=1)
+        return np.where(eligible, each + (rank < extra), 0)
+
+    everyone = np.ones((trials, m), dtype=bool)
+    shots1 = spread(np.full((trials, 1), interceptors), everyone, first)
+    left = interceptors - shots1.sum(axis=1, keepdims=True)
+    disc = rng.random((trials, m)) < q
+    alive = ~(disc & (rng.random((trials, m)) < 1 - (1 - pk) ** shots1))
+    seen = alive & (rng.random((trials, m)) < ka)
+    shots2 = spread(left, seen, second)
+    alive &= ~(disc & (rng.random((trials, m)) < 1 - (1 - pk) ** shots2))
+    leakers = alive[:, :rvs].sum(axis=1)
+    used = shots1.sum(axis=1) + shots2.sum(axis=1)
+    return leakers.mean(), used.mean(), (leakers == 0).mean(), leakers.std() / math.sqrt(trials)
+
+
+@pytest.mark.parametrize(
+    ("rvs", "decoys", "interceptors", "pk", "first", "second", "ka", "q"),
+    [
+        (10, 0, 21, 0.6, 2, 2, 0.9, 1.0),
+        (10, 0, 22, 0.6, 2, 2, 0.9, 1.0),  # inventory one RV short of a second salvo
+        (10, 0, 23, 0.6, 2, 2, 0.9, 1.0),
+        (10, 0, 24, 0.6, 2, 2, 0.9, 1.0),
+        (12, 0, 31, 0.5, 2, 3, 0.8, 0.95),
+        (6, 3, 20, 0.7, 2, 1, 0.8, 0.9),  # decoys draw interceptors
+        (8, 0, 13, 0.6, 2, 2, 0.9, 1.0),  # inventory short in the first salvo
+    ],
+)
+def test_shoot_look_shoot_short_inventory_matches_monte_carlo(
+    rvs, decoys, interceptors, pk, first, second, ka, q
+):
+    e = engage(rvs=rvs, decoys=decoys, interceptors=interceptors, interceptor_pk=pk,
+               shots_per_rv=first, shoot_look_shoot=True, second_shots=second,
+               kill_assessment=ka, discrimination=q)  # fmt: skip
+    leakers, used, p0, se = _simulate_shoot_look_shoot(
+        rvs=rvs, decoys=decoys, interceptors=interceptors, pk=pk, first=first,
+        second=second, ka=ka, q=q, trials=100_000, seed=20240601,
+    )  # fmt: skip
+    assert e.expected_leakers == pytest.approx(leakers, abs=4 * se + 1e-12)
+    assert e.interceptors_used == pytest.approx(used, abs=0.02)
+    if decoys == 0:  # exact only without decoys (with them, RVs are taken as independent)
+        assert e.p_no_leakers == pytest.approx(p0, abs=4 * math.sqrt(p0 * (1 - p0) / 100_000))
+
+
+def test_shoot_look_shoot_short_inventory_by_hand():
+    # 2 RVs, pk 0.5, 1 + 1 shots, perfect kill assessment, 3 interceptors: one left for
+    # the second salvo.  Each RV survives the first shot with probability 1/2.  An RV
+    # seen alone gets the last interceptor; if both are seen, one of them gets it.
+    # Leak per RV = 1/2 [1/2 * 1/2 + 1/2 * (1/2 * 1/2 + 1/2 * 1)] = 5/16.
+    e = engage(rvs=2, interceptors=3, interceptor_pk=0.5, shots_per_rv=1,
+               shoot_look_shoot=True, second_shots=1, kill_assessment=1.0)  # fmt: skip
+    assert e.expected_leakers == pytest.approx(2 * 5 / 16)
+    # No leakers: both killed first (1/4), or exactly one seen and then killed (2 * 1/8).
+    assert e.p_no_leakers == pytest.approx(0.25 + 0.25)
+    assert e.interceptors_used == pytest.approx(2 + 0.75)

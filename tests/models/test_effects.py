@@ -180,3 +180,17 @@ def test_kill_probability_rejects_bad_values():
         kill_probability(sspk=0.5, shots=1.5)
     with pytest.raises(InputError, match="reliability"):
         kill_probability(sspk=0.5, reliability=1.5)
+
+
+def test_lethal_radius_docstring_states_the_measured_brode_to_rule_ratios():
+    import re
+
+    from stratstab.models.effects import lethal_radius_m
+
+    text = " ".join(lethal_radius_m.__doc__.split())
+    stated = re.findall(r"([01]\.\d{3}) at ([\d,]+) psi", text)
+    assert len(stated) == 3
+    for ratio, psi in stated:
+        kw = {"yield_kt": 300.0, "hardness_psi": float(psi.replace(",", ""))}
+        measured = lethal_radius_m(**kw, method="brode") / lethal_radius_m(**kw)
+        assert measured == pytest.approx(float(ratio), abs=0.0005)

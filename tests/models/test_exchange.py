@@ -155,3 +155,37 @@ def test_equal_value_systems_keep_name_order_at_any_scale():
 
     for scale in np.linspace(0.3, 7.0, 301):
         assert list(target_priority(fields(scale), make_weapons())) == [1, 0]  # field-a first
+
+
+def _lua_targets():
+    # Ten soft MIRVed silos of ten warheads each, and ten garrisons of three mobile
+    # launchers' warheads each: per aim point the silos look richer (10 vs 3)...
+    return make_targets(
+        names=("silo", "mobile"),
+        launchers=np.array([10.0, 30.0]),
+        warheads=np.array([100.0, 30.0]),
+        aim_points=np.array([10.0, 10.0]),
+        hardness_psi=np.array([20.0, 20.0]),
+        exposed_fraction=np.array([1.0, 1.0]),
+        warheads_per_aim_point=np.array([1, 1]),
+    )
+
+
+def test_priority_discounts_silos_emptied_by_launch_under_attack():
+    # ...but with 95 % of the silos' warheads launched on warning, only 0.5 per silo
+    # remains to destroy, against 3 per garrison: the garrisons come first.
+    targets, weapons = _lua_targets(), make_weapons()
+    assert list(target_priority(targets, weapons)) == [0, 1]
+    assert list(target_priority(targets, weapons, launch_under_attack=0.95)) == [1, 0]
+
+
+def test_strike_under_launch_under_attack_destroys_the_most_it_can():
+    # Ten warheads: the strike must go where it destroys most (the garrisons), the
+    # greedy choice the ordering exists to make.
+    targets, weapons = _lua_targets(), make_weapons()
+    outcome = counterforce_strike(
+        targets=targets, weapons=weapons, warheads_used=[10.0], launch_under_attack=0.95
+    )
+    p = kill_probability(sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=20), reliability=0.9)
+    destroyed = 130.0 - outcome.total_surviving_warheads[0]
+    assert destroyed == pytest.approx(30.0 * p, rel=1e-12)  # silos first would give 5 p

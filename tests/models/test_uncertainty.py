@@ -106,16 +106,19 @@ def test_discrete_ppf():
     assert list(d.ppf(np.array([0.0, 0.74, 0.76, 1.0]))) == [1.0, 1.0, 4.0, 4.0]
 
 
-@pytest.mark.parametrize("build", [
-    lambda: Uniform(2.0, 1.0),
-    lambda: Triangular(0.0, 2.0, 1.0),
-    lambda: TruncatedNormal(0.0, 0.0),
-    lambda: TruncatedNormal(0.0, 1.0, 1.0, 0.5),
-    lambda: TruncatedLognormal(0.0, 1.0, -1.0, 2.0),
-    lambda: Discrete((1.0,), (0.5, 0.5)),
-    lambda: Discrete((1.0, 2.0), (-1.0, 2.0)),
-    lambda: Uniform(0.0, 1.0).narrowed(1.5),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Uniform(2.0, 1.0),
+        lambda: Triangular(0.0, 2.0, 1.0),
+        lambda: TruncatedNormal(0.0, 0.0),
+        lambda: TruncatedNormal(0.0, 1.0, 1.0, 0.5),
+        lambda: TruncatedLognormal(0.0, 1.0, -1.0, 2.0),
+        lambda: Discrete((1.0,), (0.5, 0.5)),
+        lambda: Discrete((1.0, 2.0), (-1.0, 2.0)),
+        lambda: Uniform(0.0, 1.0).narrowed(1.5),
+    ],
+)
 def test_bad_parameters_raise_input_error(build):
     with pytest.raises(InputError):
         build()

@@ -211,6 +211,7 @@ def evaluate_resolved(
             float(scenario.cost.enemy_weight),
             bool(exhaustive),
             outputs == "all",
+            float(scenario.cost.stop_rule_tolerance),
         ),
         solve,
         per_side,

@@ -44,7 +44,6 @@ from stratstab.models import roots
 jit = njit(cache=True, error_model="numpy")
 
 LN5 = math.log(5.0)
-STOP_RULE_TOLERANCE = 1e-12  # as stratstab.models.crisis.stop_rule
 #: Margin on the pruning bound: a stretch is skipped only if its bound clears the best
 #: cost plus the stop rule's tolerance by this much more (covers rounding).
 PRUNE_MARGIN = 1e-10
@@ -157,6 +156,37 @@ def _sls_leak(defense, first, second):
 
 
 @jit
+def _binomial_pmf(k, n, p):
+    """P(Binomial(n, p) = k) for whole k, n (``scipy.stats.binom.pmf``)."""
+    if p <= 0.0:
+        return 1.0 if k == 0 else 0.0
+    if p >= 1.0:
+        return 1.0 if k == n else 0.0
+    log_choose = math.lgamma(n + 1.0) - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0)
+    return math.exp(log_choose + k * math.log(p) + (n - k) * math.log1p(-p))
+
+
+@jit
+def _short_second_salvo_miss(defense, objects, left):
+    """``E[(1-p)^shots]`` of an object seen to survive when ``left`` interceptors may not
+    cover a full second salvo at every object seen (``_engagement._short_second_salvo``):
+    the ``S - 1 ~ Binomial(m - 1, a)`` others seen share the inventory with it."""
+    q, first, second, ka = defense[3], defense[2], defense[7], defense[8]
+    seen = ka * (q * _miss(defense, first) + 1.0 - q)
+    m = int(objects)
+    total = 0.0
+    for s in range(1, m + 1):
+        weight = _binomial_pmf(s - 1.0, m - 1.0, seen)
+        if left >= second * s:
+            total += weight * _miss(defense, second)
+        else:
+            k = math.floor(left / s)
+            extra = left / s - k
+            total += weight * (extra * _miss(defense, k + 1.0) + (1.0 - extra) * _miss(defense, k))
+    return total
+
+
+@jit
 def _corner(rvs, decoys, defense, shoot_look_shoot):
     """Expected leakers for whole numbers of RVs and decoys (``_engagement.engage_counts``).
 
@@ -171,15 +201,14 @@ def _corner(rvs, decoys, defense, shoot_look_shoot):
         leak = f1 * leak_more + (1.0 - f1) * (1.0 - q * (1.0 - _miss(defense, k1)))
     else:
         left = math.inf if math.isinf(interceptors) else interceptors - used1
-        alive_more = q * _miss(defense, k1 + 1.0) + (1.0 - q)
-        alive = q * _miss(defense, k1) + (1.0 - q)
-        seen = objects * ka * (f1 * alive_more + (1.0 - f1) * alive)
-        k2, f2, _ = _spread(left, seen, second)
-        leak = 0.0
-        leak += f1 * f2 * _sls_leak(defense, k1 + 1.0, k2 + 1.0)
-        leak += f1 * (1.0 - f2) * _sls_leak(defense, k1 + 1.0, k2)
-        leak += (1.0 - f1) * f2 * _sls_leak(defense, k1, k2 + 1.0)
-        leak += (1.0 - f1) * (1.0 - f2) * _sls_leak(defense, k1, k2)
+        if left >= second * objects:
+            leak = _sls_leak(defense, first, second)
+        elif left > 0:
+            alive = q * _miss(defense, first)
+            seen_miss = _short_second_salvo_miss(defense, objects, left)
+            leak = alive * (1.0 - ka + ka * seen_miss) + (1.0 - q)
+        else:
+            leak = f1 * _sls_leak(defense, k1 + 1.0, 0.0) + (1.0 - f1) * _sls_leak(defense, k1, 0.0)
     return rho * rvs * leak + (1.0 - rho) * rvs
 
 
@@ -246,8 +275,9 @@ def _priority_order(targets, victim, order):
     for j in range(n):
         aim = victim[AIM_POINTS, j]
         if targets[TARGETED, j] > 0 and aim > 0:
+            # Only what launch under attack leaves in the silos counts (as the reference).
             exposed = victim[WARHEADS, j] * (1.0 - victim[SURVIVABILITY, j])
-            per_aim_point = exposed / max(aim, 1.0)
+            per_aim_point = exposed * (1.0 - victim[SAVED, j]) / max(aim, 1.0)
             victim[VALUE, j] = per_aim_point * targets[PRIORITY_KILL, j] / targets[PER_POINT, j]
         else:
             victim[VALUE, j] = -math.inf
@@ -262,7 +292,7 @@ def _priority_order(targets, victim, order):
 
 
 @jit
-def _ranked_once(targets, base, i, victim, order):
+def _ranked_once(targets, base, i, launch_under_attack, victim, order):
     """The striker's priority order over the victim's forces as they are (into
     ``order``), and the smallest factor on those forces for which it still holds.
 
@@ -272,7 +302,7 @@ def _ranked_once(targets, base, i, victim, order):
     once, not at every step; the order can differ from ranking the scaled forces only
     where two values lie within rounding of a 10-digit tie boundary.
     """
-    _fill_victim(base, i, 1.0, 0.0, targets, victim)
+    _fill_victim(base, i, 1.0, launch_under_attack, targets, victim)
     _priority_order(targets, victim, order)
     holds = 0.0
     for j in range(targets.shape[1]):
@@ -514,17 +544,18 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     curve) with ``curve`` filled by :func:`_rank`; ``striker``: (largest strike,
     striker's warheads, their mean reliability in use, striker's ``w80``, victim's
     ``w80``); ``defenses``: (striker's defense, its flag, victim's defense, its flag);
-    ``costs``: (exponent, enemy weight); ``traced``/``stack``: scratch, with levels
-    traced in this call marked ``mark`` (a number not used before); ``guess``: a grid
-    level likely near the choice (e.g. a similar variant's), traced early with its
-    neighbours so that the bound prunes sooner (-1: none).  Returns
+    ``costs``: (exponent, enemy weight, the stop rule's near-tie tolerance);
+    ``traced``/``stack``: scratch, with levels traced in this call marked ``mark`` (a
+    number not used before); ``guess``: a grid level likely near the choice (e.g. a
+    similar variant's), traced early with its neighbours so that the bound prunes
+    sooner (-1: none).  Returns
     (victim survivors, retaliation arriving, striker damage, striker cost, victim cost,
     chosen grid index, levels traced), as ``exchange_curves`` with ``crisis.stop_rule``.
     """
     targets, kill, reliability, fratricide, counts, edges, victim, order, curve = strike
     maximum, total_held, use_reliability, w80_striker, w80_victim = striker
     striker_defense, striker_sls, victim_defense, victim_sls = defenses
-    exponent, enemy_weight = costs
+    exponent, enemy_weight, tolerance = costs
     n = targets.shape[1]
     n_types = counts.size
     step = maximum / (size - 1)
@@ -580,7 +611,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
                 if bound < lowest:
                     lowest = bound
                     pick = r
-            if pick >= 0 and lowest <= best + STOP_RULE_TOLERANCE + PRUNE_MARGIN:
+            if pick >= 0 and lowest <= best + tolerance + PRUNE_MARGIN:
                 a, b = stack[pick, 0], stack[pick, 1]
                 top -= 1
                 stack[pick, 0] = stack[top, 0]
@@ -649,7 +680,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     chosen = -1
     for r in range(tally):
         k = visited[r]
-        if traced[STRIKER_COST, k] <= best + STOP_RULE_TOLERANCE:
+        if traced[STRIKER_COST, k] <= best + tolerance:
             if (
                 chosen < 0
                 or traced[VICTIM_COST, k] > traced[VICTIM_COST, chosen]
@@ -685,7 +716,7 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     defense[:] = rows[o]
     interceptors = defense[0]
     need_x = need[x, i]
-    holds = _ranked_once(targets, bases[x], i, victim, orders[0])
+    holds = _ranked_once(targets, bases[x], i, lua[x, i], victim, orders[0])
     args = (targets, kill, reliability, fratricide, counts, edges)
     args = args + (bases[x], i, lua[x, i], victim, orders, holds, defense, sls[o], tally)
     # The forces as they are, then the other side's arsenal 10 % up and down, then its
@@ -734,14 +765,15 @@ def evaluate_variants(
     ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``; ``sls``:
     shoot-look-shoot flags; ``values``: ``(6, 2, N)`` w80, launch under attack,
     retaliation requirement, and the interceptor step and lowered count of the slope;
-    ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions);
+    ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions,
+    the stop rule's near-tie tolerance);
     ``solve`` ``(N, 2)``: whether to compute each side's reaction functions for the
     variant (the caller copies them where it is false).
     ``work`` ``(N, 2, 3)`` receives, per side, the grid index its stop rule chose as
     the striker, the grid levels traced to find it, and the full-strike evaluations
     its reaction functions took (0 without them).
     """
-    size, exponent, enemy_weight, exhaustive, reactions = settings
+    size, exponent, enemy_weight, exhaustive, reactions, tolerance = settings
     w80, lua, need, steps = values[0], values[1], values[2], values[3:5]
     n_rows = out.shape[0]
     n_max = max(bases[0].shape[2], bases[1].shape[2])
@@ -790,7 +822,7 @@ def evaluate_variants(
                 striker,
                 pair,
                 size,
-                (exponent, enemy_weight),
+                (exponent, enemy_weight, tolerance),
                 exhaustive,
                 traced,
                 stack,

@@ -157,5 +157,9 @@ def exchange_curve(resolved: Resolved, striker: str) -> ExchangeCurve:
         victim_damage=victim_damage,
         striker_cost=striker_cost,
         victim_cost=victim_cost,
-        choice=stop_rule(striker_cost=striker_cost, victim_cost=victim_cost),
+        choice=stop_rule(
+            striker_cost=striker_cost,
+            victim_cost=victim_cost,
+            tolerance=scenario.cost.stop_rule_tolerance,
+        ),
     )

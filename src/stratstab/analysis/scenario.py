@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.forces.loader import parse_yaml
+from stratstab.models.crisis import STOP_RULE_TOLERANCE
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -99,6 +100,9 @@ class CostSpec(_Strict):
 
     own_weight_exponent: Annotated[float, Field(gt=0)] = 0.75
     enemy_weight: NonNegative = 0.3
+    #: Costs within this of the striker's lowest count as ties, broken by the victim's
+    #: cost (highest first) and then by the smallest strike (``crisis.stop_rule``).
+    stop_rule_tolerance: Annotated[float, Field(ge=0, le=1)] = STOP_RULE_TOLERANCE
 
 
 class UseSpec(_Strict):

@@ -130,7 +130,7 @@ def bmd_command(
     ))  # fmt: skip
     out = {"p_no_leakers": e.p_no_leakers, "expected_leakers": e.expected_leakers,
            "interceptors_used": e.interceptors_used, "leakage_per_rv": e.leakage_per_rv,
-           "engaged_objects": e.engaged_objects}  # fmt: skip
+           "engaged_objects": e.engaged_objects, "doctrine": defense.ENGAGE_DOCTRINE}  # fmt: skip
     if as_json:
         print_json(out)
         return
@@ -140,7 +140,7 @@ def bmd_command(
         ("interceptors used", e.interceptors_used, "interceptors", "expected number fired"),
         ("leakage per RV", e.leakage_per_rv, "probability", "chance a given RV gets through"),
         ("objects engaged", e.engaged_objects, "objects", "RVs plus decoys not rejected"),
-    ])  # fmt: skip
+    ], note=f"Defense doctrine: {defense.ENGAGE_DOCTRINE}.")  # fmt: skip
 
 
 @app.command("crisis-cost")
@@ -230,7 +230,8 @@ def required_arsenal_command(
     ))  # fmt: skip
     out = {"required_arsenal": r.required_arsenal, "required_missiles": r.required_missiles,
            "slope": r.slope, "slope_counterforce": r.slope_counterforce,
-           "defense_exhausted": r.defense_exhausted}  # fmt: skip
+           "defense_exhausted": r.defense_exhausted,
+           "doctrine": arms_race.REQUIRED_ARSENAL_DOCTRINE}  # fmt: skip
     if as_json:
         print_json(out)
         return
@@ -239,4 +240,5 @@ def required_arsenal_command(
         ("slope dN/dI", r.slope, "missiles/interceptor", "missiles added per extra interceptor"),
         ("slope dN/dPk", r.slope_counterforce, "missiles", "per unit rise in enemy P(kill)"),
         ("defense exhausted", r.defense_exhausted, "", "the interceptors run out before the RVs"),
-    ])  # fmt: skip
+    ], note=f"Defense doctrine: {arms_race.REQUIRED_ARSENAL_DOCTRINE}. "
+            "`calc bmd` and the assessments use the even spread instead.")  # fmt: skip

@@ -12,6 +12,7 @@ from stratstab.cli.common import console, error_console, print_json
 from stratstab.exercises import build_players, list_exercises, load_exercise, parse_players
 from stratstab.exercises.engine import ExerciseModel
 from stratstab.exercises.report import write_report
+from stratstab.exercises.wording import T
 
 app = typer.Typer(
     help="Tabletop crisis exercises with a risk-reduction channel.", no_args_is_help=True
@@ -33,18 +34,45 @@ def list_command(json_output: Json = False) -> None:
     console.print(table)
 
 
-def _print_run(record: dict) -> None:
-    table = Table("turn", *record["actors"], "index", title=record["name"])
+def _print_run(record: dict, *, lang: str = "en") -> None:
+    zh = lang == "zh"
+    name = record.get("name_zh") if zh and record.get("name_zh") else record["name"]
+    headers = ("回合", "指数", "升级", "风险") if zh else ("turn", "index", "escalation", "risk")
+    table = Table(headers[0], *record["actors"], *headers[1:], title=name)
     for turn in record["turns"]:
-        moves = [f"{d['label']} [{d['score']}]" for d in turn["decisions"].values()]
-        table.add_row(str(turn["turn"]), *moves, f"{turn['reading']['crisis_stability_index']:.3f}")
+        moves = [
+            f"{(d['label_zh'] if zh and d.get('label_zh') else d['label'])} [{d['score']}]"
+            for d in turn["decisions"].values()
+        ]
+        m = turn["measures"]
+        table.add_row(
+            str(turn["turn"]),
+            *moves,
+            f"{m['crisis_stability_index']:.3f}",
+            f"{m['escalation_level']:.1f}",
+            f"{m['nuclear_use_risk'] * 100:.2f} %",
+        )
     console.print(table)
     s = record["summary"]
+    peaks = ", ".join(f"{side} {score}" for side, score in s["peak_score"].items())
+    damage = ", ".join(f"{side} {v * 100:.1f} %" for side, v in s["damage_end"].items())
+    if zh:
+        console.print(
+            f"结束方式：{T['ended_' + record['ended_by']][1]}，"
+            f"共 {record['turns_played']} 回合；最高行动级别 {peaks}；"
+            f"指数 {s['index_start']:.3f} → {s['index_end']:.3f}（最低 {s['index_min']:.3f}）；"
+            f"全程无人决定的核使用风险 {s['cumulative_risk'] * 100:.2f}%；价值损失 {damage}；"
+            f"{s['messages']} 条消息，{s['deadlines_missed']} 次逾期未确认",
+            markup=False,
+        )
+        return
     console.print(
         f"ended by {record['ended_by']} after {record['turns_played']} turns; "
-        f"peak scores {s['peak_score']}; index {s['index_start']:.3f} -> "
-        f"{s['index_end']:.3f} (min {s['index_min']:.3f}); {s['messages']} messages, "
-        f"{s['deadlines_missed']} acknowledgement deadlines missed"
+        f"peak scores {peaks}; index {s['index_start']:.3f} -> "
+        f"{s['index_end']:.3f} (min {s['index_min']:.3f}); risk of nuclear use nobody chose "
+        f"over the run {s['cumulative_risk'] * 100:.2f} %; damage {damage}; "
+        f"{s['messages']} messages, {s['deadlines_missed']} acknowledgement deadlines missed",
+        markup=False,
     )
 
 
@@ -77,9 +105,15 @@ def run_command(
     llm_timeout_s: Annotated[
         float, typer.Option("--llm-timeout", min=0.1, help="Seconds to wait per LLM reply.")
     ] = 30.0,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the table and the report: en or zh.")
+    ] = "en",
     json_output: Json = False,
 ) -> None:
     """Play an exercise to the end and print (or write) what happened."""
+    if lang not in ("en", "zh"):
+        error_console.print(f"--lang must be en or zh, got {lang!r}", markup=False)
+        raise typer.Exit(2)
     loaded = load_exercise(scenario)
     kinds = parse_players(players, sides=loaded.exercise.sides)
     built = build_players(
@@ -92,7 +126,7 @@ def run_command(
     )
     record = ExerciseModel(loaded, built, seed=seed, turns=turns).run().to_dict()
     if report is not None:
-        paths = write_report(record, report, cited_history=list(loaded.exercise.history))
+        paths = write_report(record, report, cited_history=list(loaded.exercise.history), lang=lang)
         note = (
             "" if any(p.suffix == ".pdf" for p in paths) else " (HTML only: no PDF converter found)"
         )
@@ -100,4 +134,4 @@ def run_command(
     if json_output:
         print_json(record)
     else:
-        _print_run(record)
+        _print_run(record, lang=lang)

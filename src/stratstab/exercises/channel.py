@@ -39,6 +39,8 @@ class Message:
     sent_turn: int
     deadline_turn: int
     in_reply_to: int | None = None
+    lang: str = "en"  # language of ``text`` as written
+    translation: str = ""  # the text in the other language, where one exists
     delivered_turn: int | None = None
     acknowledged_turn: int | None = None
 
@@ -85,7 +87,15 @@ class Channel:
             self.down_through_turn = max(self.down_through_turn, from_turn + turns - 1)
 
     def send(
-        self, *, sender: str, kind: str, text: str, turn: int, in_reply_to: int | None = None
+        self,
+        *,
+        sender: str,
+        kind: str,
+        text: str,
+        turn: int,
+        in_reply_to: int | None = None,
+        lang: str = "en",
+        translation: str = "",
     ) -> Message:
         """Queue a message from ``sender`` to the other side; returns it with its number."""
         if sender not in self.sides:
@@ -104,6 +114,8 @@ class Channel:
             sent_turn=turn,
             in_reply_to=in_reply_to,
             deadline_turn=turn + self.ack_deadline_turns,
+            lang=lang,
+            translation=translation,
         )
         self.messages.append(message)
         self._queue.append(message)

@@ -25,7 +25,17 @@ from stratstab.exercises.actors.base import (
 )
 from stratstab.exercises.adjudication import StabilityReading, apply_effects, crisis_reading
 from stratstab.exercises.channel import Channel, ChannelError, Message
-from stratstab.exercises.ladder import NUCLEAR_USE_SCORE, score
+from stratstab.exercises.consequences import (
+    CrisisState,
+    Measures,
+    advance_escalation,
+    apply_nuclear_use,
+    explain,
+    lever_changes,
+    measure,
+    next_credibility,
+)
+from stratstab.exercises.ladder import score
 from stratstab.exercises.loader import LoadedExercise
 from stratstab.exercises.recorder import Recorder
 from stratstab.exercises.schema import Inject
@@ -41,6 +51,9 @@ class TurnOutcome:
     delivered: tuple[int, ...]
     decisions: dict[str, Decision]
     sent: dict[str, tuple[int, ...]]
+    measures: Measures
+    explanations: dict[str, dict[str, str]]  # side -> {"en": ..., "zh": ...}
+    turn_explanation: dict[str, str]  # {"en": ..., "zh": ...}
 
 
 class ExerciseModel:
@@ -72,12 +85,59 @@ class ExerciseModel:
         self.channel = Channel(
             sides=self.exercise.sides, ack_deadline_turns=self.exercise.ack_deadline_turns
         )
+        self.hours_per_turn = self.exercise.minutes_per_turn / 60.0
+        self.state = CrisisState(channel_credibility=self.exercise.channel_credibility)
+        self.measures: Measures = self._measure(self.levers, self.state, turn=1)
         self.moves: dict[str, list[str]] = {side: [] for side in self.exercise.sides}
         self.fired: set[str] = set()
         self.running = True
         self.ended_by = ""
         self.recorder = recorder or Recorder()
         self.recorder.record_start(self)
+
+    def _measure(self, levers: dict[str, Any], state: CrisisState, *, turn: int) -> Measures:
+        return measure(
+            self.base,
+            levers,
+            state,
+            channel_up=self.channel.is_up(turn),
+            hours_per_turn=self.hours_per_turn,
+        )
+
+    def _play(
+        self, side: str, action_id: str, levers: dict[str, Any], state: CrisisState
+    ) -> dict[str, Any]:
+        """Levers after ``side`` takes ``action_id``; nuclear use is recorded in ``state``."""
+        action = self.exercise.action(action_id)
+        levers = apply_effects(self.base, levers, action.effects, actor=side)
+        if action.nuclear is not None:
+            levers = apply_nuclear_use(
+                self.base,
+                levers,
+                state,
+                actor=side,
+                target=self.exercise.other(side),
+                strike=action.nuclear,
+            )
+        return levers
+
+    def predict(self, side: str, action_id: str) -> Measures:
+        """The measures if ``side`` alone takes ``action_id`` now (the others hold)."""
+        return self._predict(side, action_id)[1]
+
+    def _predict(self, side: str, action_id: str) -> tuple[dict[str, Any], Measures]:
+        state = self.state.copy()
+        levers = self._play(side, action_id, dict(self.levers), state)
+        score_ = score(self.exercise.action(action_id).rung)
+        advance_escalation(state, [score_])
+        state.channel_credibility = next_credibility(
+            state.channel_credibility,
+            timely_acks=0,
+            missed_deadlines=0,
+            scores=[score_],
+            nuclear_used=self.exercise.action(action_id).nuclear is not None,
+        )
+        return levers, self._measure(levers, state, turn=max(self.turn, 1))
 
     # -- injects ---------------------------------------------------------------------
     def _condition_holds(self, inject: Inject) -> bool:
@@ -114,23 +174,25 @@ class ExerciseModel:
             if inject.effects:
                 self.levers = apply_effects(self.base, self.levers, inject.effects)
             self.channel.fail(from_turn=self.turn, turns=inject.channel_outage_turns)
-        if any(i.effects for i in fired):
+        if any(i.effects for i in fired) or any(i.channel_outage_turns for i in fired):
             self.reading = crisis_reading(self.base, self.levers)
+            self.measures = self._measure(self.levers, self.state, turn=self.turn)
         return fired
 
     # -- observations ----------------------------------------------------------------
     def _menu(self, side: str) -> tuple[MenuItem, ...]:
         items = []
         for action in self.exercise.menu(side):
-            levers = apply_effects(self.base, self.levers, action.effects, actor=side)
-            predicted = crisis_reading(self.base, levers).crisis_stability_index
+            predicted = self.predict(side, action.id)
             items.append(
                 MenuItem(
                     id=action.id,
                     label=action.label,
+                    label_zh=action.label_zh,
                     rung=action.rung,
                     score=score(action.rung),
-                    predicted_index=predicted,
+                    predicted_index=predicted.crisis_stability_index,
+                    predicted_risk=predicted.nuclear_use_risk,
                 )
             )
         return tuple(items)
@@ -146,6 +208,8 @@ class ExerciseModel:
                 sent_turn=m.sent_turn,
                 in_reply_to=m.in_reply_to,
                 acknowledged=False,
+                lang=m.lang,
+                translation=m.translation,
             )
             for m in delivered
             if m.recipient == side
@@ -167,6 +231,10 @@ class ExerciseModel:
             inbox=inbox,
             channel_up=self.channel.is_up(self.turn),
             menu=self._menu(side),
+            escalation_level=self.state.escalation_level,
+            nuclear_use_risk=self.measures.nuclear_use_risk,
+            channel_credibility=self.state.channel_credibility,
+            nuclear_used_by=tuple(sorted(self.state.nuclear_users)),
         )
 
     # -- the turn --------------------------------------------------------------------
@@ -186,6 +254,8 @@ class ExerciseModel:
                         text=message.text,
                         turn=self.turn,
                         in_reply_to=message.in_reply_to,
+                        lang=message.lang,
+                        translation=message.translation,
                     ).seq
                 )
         except ChannelError as exc:
@@ -202,12 +272,60 @@ class ExerciseModel:
         observations = {s: self.observe(s, injects, delivered) for s in self.exercise.sides}
         decisions = {s: self.players[s].decide(observations[s]) for s in self.exercise.sides}
         sent = {s: self._apply_decision(s, decisions[s], observations[s]) for s in decisions}
+        before_levers, before_measures = dict(self.levers), self.measures
+        explanations = {}
+        for side, decision in decisions.items():
+            action = self.exercise.action(decision.action)
+            after_alone, alone = self._predict(side, decision.action)
+            explanations[side] = {
+                lang: explain(
+                    self.exercise.label(action.id, lang)
+                    if lang == "en"
+                    else f"「{self.exercise.label(action.id, lang)}」",
+                    before_measures,
+                    alone,
+                    changes=lever_changes(self.base, before_levers, after_alone, lang=lang),
+                    lang=lang,
+                )
+                for lang in ("en", "zh")
+            }
+        scores = []
+        nuclear_used = False
         for side, decision in decisions.items():
             self.moves[side].append(decision.action)
             action = self.exercise.action(decision.action)
-            self.levers = apply_effects(self.base, self.levers, action.effects, actor=side)
+            self.levers = self._play(side, decision.action, self.levers, self.state)
+            scores.append(score(action.rung))
+            nuclear_used = nuclear_used or action.nuclear is not None
+        advance_escalation(self.state, scores)
+        self.state.channel_credibility = next_credibility(
+            self.state.channel_credibility,
+            timely_acks=sum(
+                1
+                for m in self.channel.messages
+                if m.acknowledged_turn == self.turn and m.acknowledged_turn <= m.deadline_turn
+            ),
+            missed_deadlines=sum(
+                1
+                for m in self.channel.messages
+                if m.deadline_turn == self.turn and m.acknowledged_turn is None
+            ),
+            scores=scores,
+            nuclear_used=nuclear_used,
+        )
         self.reading = crisis_reading(self.base, self.levers)
+        self.measures = self._measure(self.levers, self.state, turn=self.turn)
         self.index_history.append(self.reading.crisis_stability_index)
+        turn_explanation = {
+            lang: explain(
+                "Together" if lang == "en" else "本回合合计",
+                before_measures,
+                self.measures,
+                changes=lever_changes(self.base, before_levers, self.levers, lang=lang),
+                lang=lang,
+            )
+            for lang in ("en", "zh")
+        }
         outcome = TurnOutcome(
             turn=self.turn,
             injects=tuple(injects),
@@ -215,6 +333,9 @@ class ExerciseModel:
             delivered=tuple(m.seq for m in delivered),
             decisions=decisions,
             sent=sent,
+            measures=self.measures,
+            explanations=explanations,
+            turn_explanation=turn_explanation,
         )
         self.recorder.record_turn(self, outcome)
         self._check_end(decisions)
@@ -222,8 +343,8 @@ class ExerciseModel:
 
     def _check_end(self, decisions: dict[str, Decision]) -> None:
         actions = [self.exercise.action(d.action) for d in decisions.values()]
-        if any(score(a.rung) >= NUCLEAR_USE_SCORE for a in actions):
-            self.ended_by = "nuclear-use"
+        if max(self.measures.damage.values(), default=0.0) >= self.exercise.war_damage_threshold:
+            self.ended_by = "nuclear-war"
         elif any(a.ends_exercise for a in actions):
             self.ended_by = "action"
         elif self.turn >= self.turns:

@@ -17,7 +17,7 @@ from stratstab.exercises.ladder import rung
 if TYPE_CHECKING:
     from stratstab.exercises.engine import ExerciseModel, TurnOutcome
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Recorder:
@@ -34,7 +34,9 @@ class Recorder:
         self.start = {
             "exercise": exercise.id,
             "name": exercise.name,
+            "name_zh": exercise.name_zh,
             "setting": exercise.setting,
+            "setting_zh": exercise.setting_zh,
             "seed": model.seed,
             "players": dict(model.player_names),
             "turns_planned": model.turns,
@@ -42,6 +44,7 @@ class Recorder:
             "actors": {s: a.model_dump() for s, a in exercise.actors.items()},
             "levers": dict(model.levers),
             "reading": model.reading.to_dict(),
+            "measures": model.measures.to_dict(),
         }
 
     def record_turn(self, model: ExerciseModel, outcome: TurnOutcome) -> None:
@@ -52,21 +55,29 @@ class Recorder:
             decisions[side] = {
                 "action": action.id,
                 "label": action.label,
+                "label_zh": action.label_zh,
                 "rung": action.rung,
                 "score": rung(action.rung).score,
                 "reason": decision.reason,
+                "reason_zh": decision.reason_zh,
+                "outcome": outcome.explanations[side],
                 "messages_sent": list(outcome.sent[side]),
                 "acknowledged": list(decision.acknowledge),
             }
         self.turns.append(
             {
                 "turn": outcome.turn,
-                "injects": [{"id": i.id, "text": i.text, "to": i.to} for i in outcome.injects],
+                "injects": [
+                    {"id": i.id, "text": i.text, "text_zh": i.text_zh, "to": i.to}
+                    for i in outcome.injects
+                ],
                 "channel_up": outcome.channel_up,
                 "delivered": list(outcome.delivered),
                 "decisions": decisions,
                 "levers": dict(model.levers),
                 "reading": model.reading.to_dict(),
+                "measures": outcome.measures.to_dict(),
+                "outcome": outcome.turn_explanation,
             }
         )
 
@@ -95,6 +106,11 @@ class Recorder:
         ]
         log = self.end.get("channel_log", [])
         responses = [m["response_minutes"] for m in log if m["response_minutes"] is not None]
+        measures = [self.start["measures"]] + [t["measures"] for t in self.turns]
+        risk = [m["nuclear_use_risk"] for m in measures[1:]]
+        no_use = 1.0
+        for p in risk:
+            no_use *= 1.0 - p
         return {
             "peak_score": {
                 s: max((t["decisions"][s]["score"] for t in self.turns), default=0) for s in sides
@@ -107,6 +123,12 @@ class Recorder:
             "acknowledged": len(responses),
             "deadlines_missed": sum(1 for m in log if m["deadline_missed"]),
             "mean_response_minutes": sum(responses) / len(responses) if responses else None,
+            "escalation_trajectory": [m["escalation_level"] for m in measures],
+            "risk_trajectory": [m["nuclear_use_risk"] for m in measures],
+            "cumulative_risk": 1.0 - no_use,
+            "credibility_trajectory": [m["channel_credibility"] for m in measures],
+            "damage_end": dict(measures[-1]["damage"]),
+            "detonations_end": dict(measures[-1]["detonations"]),
         }
 
     def escalation_curves(self) -> dict[str, list[int]]:

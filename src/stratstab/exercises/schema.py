@@ -11,7 +11,7 @@ effects name a side code.  An effect either sets a lever or adds to a numeric on
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -39,22 +39,45 @@ class Effect(_Strict):
         return self
 
 
+NuclearTargets = Literal["demonstration", "military", "value"]
+
+
+class NuclearStrike(_Strict):
+    """What a nuclear-use action detonates: how many warheads, against what kind of target.
+
+    ``demonstration`` detonates away from the other side's territory (no damage);
+    ``military`` strikes forces and bases, whose damage to the other side's value is a
+    tenth of a warhead each (collateral damage, a teaching assumption); ``value`` strikes
+    what the other side values most, a full warhead each.
+    """
+
+    warheads: Annotated[int, Field(ge=1, le=5000)]
+    targets: NuclearTargets
+
+
 class Action(_Strict):
     """One entry of the action menu, on one rung of the escalation ladder."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     label: str
+    label_zh: str = ""
     rung: RungId
     description: str = ""
     effects: list[Effect] = Field(default_factory=list)
     available_to: list[str] | None = None  # side codes; None: both sides
     ends_exercise: bool = False
+    nuclear: NuclearStrike | None = None  # required on the nuclear-use rung, forbidden elsewhere
 
     @model_validator(mode="after")
     def _relative_sides(self) -> Action:
         for effect in self.effects:
             if effect.side not in ("self", "other"):
                 raise ValueError(f"action effects name side 'self' or 'other', got {effect.side!r}")
+        if (self.rung == "nuclear-use") != (self.nuclear is not None):
+            raise ValueError(
+                "a nuclear-use action needs a nuclear block {warheads, targets}, "
+                "and only nuclear-use actions may have one"
+            )
         return self
 
 
@@ -73,6 +96,7 @@ class Inject(_Strict):
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     text: str
+    text_zh: str = ""
     turn: Annotated[int, Field(ge=1)] | None = None
     when: Condition | None = None
     probability: Probability = 1.0
@@ -93,6 +117,7 @@ class Actor(_Strict):
     name: str
     name_zh: str = ""
     objectives: list[str] = Field(min_length=1)
+    objectives_zh: list[str] = Field(default_factory=list)
 
 
 class Assessment(_Strict):
@@ -107,12 +132,19 @@ class ExerciseScenario(_Strict):
 
     id: str
     name: str
+    name_zh: str = ""
     description: str = ""
+    description_zh: str = ""
     setting: str
+    setting_zh: str = ""
     assessment: Assessment = Assessment()
     minutes_per_turn: Annotated[int, Field(ge=1)] = 60
     turns: Annotated[int, Field(ge=1, le=50)] = 8
     ack_deadline_turns: Annotated[int, Field(ge=1)] = 1
+    # Trust in the risk-reduction channel when the exercise starts (0 = worthless).
+    channel_credibility: Probability = 0.7
+    # Share of any side's value destroyed at which the exercise ends as a general war.
+    war_damage_threshold: Annotated[float, Field(gt=0.0, le=1.0)] = 0.3
     actors: dict[str, Actor]
     actions: list[Action] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
@@ -170,6 +202,11 @@ class ExerciseScenario(_Strict):
             if action.id == action_id:
                 return action
         raise KeyError(action_id)
+
+    def label(self, action_id: str, lang: str = "en") -> str:
+        """An action's label in ``lang`` (English where no Chinese label is given)."""
+        action = self.action(action_id)
+        return action.label_zh if lang == "zh" and action.label_zh else action.label
 
     def menu(self, side: str) -> list[Action]:
         """The actions open to ``side``, in file order."""

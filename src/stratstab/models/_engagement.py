@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from scipy.special import gammaln, xlogy
+from scipy.stats import binom
 
 
 @dataclass(frozen=True)
@@ -120,36 +121,123 @@ def _sls_leak(a: Allocation, first: Any, second: Any) -> Any:
     return a.q * (1.0 - a.pk) ** first * (1.0 - stopped_later) + (1.0 - a.q)
 
 
-def _shoot_look_shoot(a: Allocation) -> dict[str, np.ndarray]:
+def _second_salvo_share(left: Any, seen: Any, second: Any) -> tuple[Any, Any]:
+    """Shots each of ``seen`` objects gets from ``left`` interceptors: (k, share with k + 1).
+
+    At most ``second`` each; otherwise ``left`` spread evenly (``floor(left / seen)``
+    each, one more for ``left - k seen`` of them, chosen at random).
+    """
+    safe = np.where(seen > 0, seen, 1.0)
+    full = left >= second * seen
+    k = np.where(full, second, np.floor(left / safe))
+    return k, np.where(full, 0.0, left / safe - k)
+
+
+def _short_second_salvo(
+    a: Allocation, objects: np.ndarray, left: np.ndarray, with_p0: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact second salvo when ``left`` may not cover every object seen to survive.
+
+    Every object took ``first`` shots; each is independently seen to survive with
+    probability ``a = k_a (q (1-p)^n1 + 1 - q)``.  An object seen to survive shares the
+    inventory left with the others seen (``S - 1 ~ Binomial(m - 1, a)``), so its shots
+    depend on S; the sum over S is exact.  Returns, per row, the mean miss factor
+    ``E[(1-p)^shots]`` of an object seen to survive, the expected interceptors of the
+    second salvo (``E min(left, n2 S)``, ``S ~ Binomial(m, a)``), and P(no leakers)
+    without decoys (``sum_S C(N,S) k^(N-S) prod over the S seen of their second-salvo
+    kill``, with ``k`` the first-salvo kill), NaN where decoys are present.
+    """
+    miss = 1.0 - a.pk
+    seen_p = a.ka * (a.q * miss**a.first + 1.0 - a.q)
+    top = int(objects.max())
+    s = np.arange(top + 1, dtype=np.float64)[None, :]
+    col = lambda x: x[:, None]  # noqa: E731 - local shorthand for column vectors
+    inside = s <= col(objects)
+    k2, extra = _second_salvo_share(col(left), s, col(a.second))
+    miss_more, miss_k = miss[:, None] ** (k2 + 1.0), miss[:, None] ** k2
+    mean_miss = extra * miss_more + (1.0 - extra) * miss_k  # for one object of S seen
+    # S - 1 others seen of m - 1: weights at s = 1..m.
+    others = np.where(inside & (s >= 1), binom.pmf(s - 1.0, col(objects) - 1.0, col(seen_p)), 0.0)
+    miss_seen = (others * mean_miss).sum(axis=1)
+    total = np.where(inside, binom.pmf(s, col(objects), col(seen_p)), 0.0)
+    used2 = (total * np.minimum(col(left), col(a.second) * s)).sum(axis=1)
+    p0 = np.full(objects.shape, np.nan)
+    if with_p0:
+        # No leakers: the N - S not seen were killed by the first salvo, and each of the
+        # S seen is killed by its second-salvo shots (it was discriminated).
+        first_kill = a.q * (1.0 - miss**a.first)
+        stop_seen = col(a.ka * a.q * miss**a.first)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_terms = (
+                gammaln(col(objects) + 1.0) - gammaln(s + 1.0) - gammaln(col(objects) - s + 1.0)
+                + xlogy(col(objects) - s, col(first_kill))
+                + xlogy(extra * s, stop_seen * (1.0 - miss_more))
+                + xlogy((1.0 - extra) * s, stop_seen * (1.0 - miss_k))
+            )  # fmt: skip
+        sums = np.where(inside, np.exp(log_terms), 0.0).sum(axis=1)
+        p0 = np.where(a.decoys > 0, np.nan, sums)
+    return miss_seen, used2, p0
+
+
+def _shoot_look_shoot(a: Allocation, *, with_p0: bool = True) -> dict[str, np.ndarray]:
+    """Shoot-look-shoot with a finite inventory, exactly (see ``defense.engage``).
+
+    Three regimes: the inventory covers both salvos at every object (Wilkening's
+    closed form); it covers the first salvo but not a full second one at every object
+    that might be seen to survive (the exact sum of :func:`_short_second_salvo`); or it
+    runs out in the first salvo (spread evenly; no second salvo).
+    """
     objects = a.rvs + a.decoys
     k1, f1, used1 = _spread(a.interceptors, objects, a.first)
     left = np.where(np.isinf(a.interceptors), np.inf, a.interceptors - used1)
-
-    def alive(shots: np.ndarray) -> np.ndarray:
-        return a.q * (1.0 - a.pk) ** shots + (1.0 - a.q)
-
-    seen_alive = objects * a.ka * (f1 * alive(k1 + 1.0) + (1.0 - f1) * alive(k1))
-    k2, f2, used2 = _spread(left, seen_alive, a.second)
-    leak = sum(
-        w1 * w2 * _sls_leak(a, k1 + s1, k2 + s2)
-        for s1, w1 in ((1.0, f1), (0.0, 1.0 - f1))
-        for s2, w2 in ((1.0, f2), (0.0, 1.0 - f2))
+    leak_more, leak_k = _sls_leak(a, k1 + 1.0, 0.0), _sls_leak(a, k1, 0.0)
+    leak = f1 * leak_more + (1.0 - f1) * leak_k
+    full = left >= a.second * objects
+    # Short in the first salvo: no second one, and P(no leakers) as for a barrage.
+    p0 = (
+        _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, np.round(f1 * objects), objects)
+        if with_p0
+        else np.full_like(leak, np.nan)
     )
+    leak = np.where(full, _sls_leak(a, a.first, a.second), leak)
+    p0 = np.where(full, (1.0 - leak) ** a.rvs, p0)
+    used2 = np.where(full, a.second * objects * a.ka * _sls_alive(a), 0.0)
+    rows = np.flatnonzero(~full & (left > 0) & (objects > 0))
+    if rows.size:
+        sub = Allocation(
+            **{name: getattr(a, name)[rows] for name in Allocation.__dataclass_fields__}
+        )
+        miss_seen, used_short, p0_short = _short_second_salvo(
+            sub, objects[rows], left[rows], with_p0
+        )
+        alive_disc = sub.q * (1.0 - sub.pk) ** sub.first
+        leak_short = alive_disc * (1.0 - sub.ka + sub.ka * miss_seen) + (1.0 - sub.q)
+        leak, p0, used2 = leak.copy(), p0.copy(), used2.copy()
+        leak[rows] = leak_short
+        p0[rows] = np.where(np.isnan(p0_short), (1.0 - leak_short) ** sub.rvs, p0_short)
+        used2[rows] = used_short
     used_fails = used1 + np.minimum(left, a.second * objects * a.ka)
     return {
         "leak": leak,
-        "p0": (1.0 - leak) ** a.rvs,
+        "p0": p0 if with_p0 else np.full_like(leak, np.nan),
         "used_works": used1 + used2,
         "used_fails": used_fails,
         "objects": objects,
     }
 
 
+def _sls_alive(a: Allocation) -> Any:
+    """P(an object survives the first salvo of ``first`` shots): ``q (1-p)^n1 + 1 - q``."""
+    return a.q * (1.0 - a.pk) ** a.first + (1.0 - a.q)
+
+
 def engage_counts(
     a: Allocation, *, shoot_look_shoot: bool, with_p0: bool = True
 ) -> dict[str, np.ndarray]:
     """Engagement outputs for whole-number RV and decoy counts (see ``defense.engage``)."""
-    core = _shoot_look_shoot(a) if shoot_look_shoot else _barrage(a, with_p0=with_p0)
+    core = (
+        _shoot_look_shoot(a, with_p0=with_p0) if shoot_look_shoot else _barrage(a, with_p0=with_p0)
+    )
     fails = 1.0 - a.rho
     no_rvs = (a.rvs == 0).astype(np.float64)
     return {

@@ -209,6 +209,13 @@ class RequiredArsenal:
     surviving_warheads: Any
 
 
+#: How the defense fires in :func:`required_arsenal` (stated in the calculators' output).
+REQUIRED_ARSENAL_DOCTRINE = (
+    "fixed salvo: the defense fires shots_per_rv at each RV it engages until the "
+    "interceptors run out, and the rest pass unengaged (the open-literature reaction function)"
+)
+
+
 def required_arsenal(
     *,
     retaliation: ArrayLike,

@@ -112,8 +112,13 @@ class StopRuleChoice:
     victim_cost: float
 
 
+#: Default near-tie tolerance of the stop rule (cost units): ties are then only costs
+#: equal to rounding, as where no retaliation arrives at any level.
+STOP_RULE_TOLERANCE = 1e-12
+
+
 def stop_rule(
-    *, striker_cost: ArrayLike, victim_cost: ArrayLike, tolerance: float = 1e-12
+    *, striker_cost: ArrayLike, victim_cost: ArrayLike, tolerance: float = STOP_RULE_TOLERANCE
 ) -> StopRuleChoice:
     """Choose where the striker stops its counterforce strike.
 
@@ -125,6 +130,8 @@ def stop_rule(
     ----------
     striker_cost, victim_cost:
         Costs along a grid of counterforce levels (same shape, 1-D).
+    tolerance:
+        Costs at most this far above the minimum count as ties (cost units, >= 0).
 
     References
     ----------

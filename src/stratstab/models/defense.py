@@ -26,6 +26,12 @@ from stratstab.errors import InputError
 from stratstab.models import _validate as v
 from stratstab.models._engagement import Allocation, engage_counts
 
+#: How :func:`engage` fires a short inventory (stated in the calculators' output).
+ENGAGE_DOCTRINE = (
+    "even spread: a short inventory is spread as evenly as possible over every object "
+    "(floor or ceil of interceptors/objects each), which stops more RVs than a fixed salvo"
+)
+
 
 def _leak(pk: Any, shots: Any, q: Any) -> Any:
     return 1.0 - q * (1.0 - (1.0 - pk) ** shots)
@@ -128,10 +134,13 @@ def engage(
       objects (the defense cannot tell them from decoys), so the number of RVs with
       ``k + 1`` shots is hypergeometric, and ``P(no leakers)`` sums over it exactly.
     - Shoot-look-shoot (``shoot_look_shoot=True``): first salvo ``shots_per_rv``,
-      second salvo ``second_shots`` at objects seen to survive.  Exact while
-      ``I >= (n1 + n2) m``; with less, the first salvo is spread as above and what is
-      left is spread over the expected number of objects seen to survive, and
-      ``P(no leakers)`` treats RVs as independent (an approximation, documented).
+      second salvo ``second_shots`` at objects seen to survive, exact at every
+      inventory.  If the first salvo uses up the inventory it is spread as above and
+      there is no second one; otherwise what is left is spread evenly over the objects
+      actually seen to survive (a binomial number, summed over exactly), at most
+      ``second_shots`` each.  ``P(no leakers)`` is exact without decoys; with decoys
+      and a second salvo short of interceptors it treats RVs as independent (an
+      approximation, documented).
     - Common mode ``rho``: with probability ``1 - rho`` the defense fails and every RV
       leaks; ``P0 = rho P0|works`` and ``E = rho E|works + (1 - rho) N``.
     - Non-integer counts (expected RVs from a stochastic exchange, expected unrejected

@@ -80,7 +80,8 @@ def lethal_radius_m(
     method: ``"rule-2.62"`` uses ``LR_nmi = 2.62 (Y_Mt / H_psi)^(1/3)``;
         ``"brode"`` solves Brode's surface-burst fit ``dP(LR) = H`` (H between 0.1 and
         100,000 psi).  Both scale with the cube root of yield, so their ratio depends on
-        hardness only: brode/rule is 0.93-0.99 over 100-10,000 psi (see docs/models.md).
+        hardness only: brode/rule is 1.050 at 100 psi, 0.968 at 1,000 psi and 0.957 at
+        10,000 psi (0.957-1.050 over 100-10,000 psi; see docs/models.md).
 
     References: 2.62 rule (OTA 1981; Tsipis 1983); Brode (1986/87) section 4.
     """

@@ -184,12 +184,20 @@ def priority_key(value: ArrayLike, *, significant_digits: int = 10) -> NDArray[n
 
 
 def target_priority(
-    targets: TargetSystems, weapons: Weapons, *, method: str = "rule-2.62"
+    targets: TargetSystems,
+    weapons: Weapons,
+    *,
+    method: str = "rule-2.62",
+    launch_under_attack: float = 0.0,
 ) -> NDArray[np.int64]:
     """Order in which the striker covers target systems: most warheads killed per warhead spent.
 
-    Each system is valued with the striker's most lethal weapon; ties are broken by
-    name so the order is deterministic.  Untargeted systems come last.
+    Each system is valued with the striker's most lethal weapon, counting only what the
+    strike can destroy: a silo-based system loses the share ``launch_under_attack``
+    that the victim launches on warning (the factor ``1 - lambda [silo]`` that
+    :func:`_survivors` applies), so a striker facing launch under attack does not
+    spend its first warheads on silos that will be empty.  Ties are broken by name so
+    the order is deterministic.  Untargeted systems come last.
     """
     counts, yield_kt, cep_m, reliability = _sorted_weapons(weapons)
     if counts.size == 0:
@@ -200,8 +208,12 @@ def target_priority(
     p_kill = kill_probability(
         sspk=p_single, reliability=reliability[0], shots=targets.warheads_per_aim_point
     )
+    saved = np.where(targets.fixed, launch_under_attack, 0.0)
     per_aim_point = (
-        targets.warheads * targets.exposed_fraction / np.maximum(targets.aim_points, 1.0)
+        targets.warheads
+        * targets.exposed_fraction
+        * (1.0 - saved)
+        / np.maximum(targets.aim_points, 1.0)
     )
     value = np.where(
         targets.targeted, per_aim_point * p_kill / targets.warheads_per_aim_point, -np.inf
@@ -252,7 +264,9 @@ def counterforce_strike(
     if np.any(levels < 0) or not 0.0 <= launch_under_attack <= 1.0:
         raise ValueError("warheads_used must be >= 0 and launch_under_attack in [0, 1]")
     counts, yield_kt, cep_m, reliability = _sorted_weapons(weapons)
-    order = target_priority(targets, weapons, method=lethal_radius_method)
+    order = target_priority(
+        targets, weapons, method=lethal_radius_method, launch_under_attack=launch_under_attack
+    )
     n_levels, n_systems = levels.size, len(targets.names)
     budget = np.minimum(levels, counts.sum())
     covered = np.zeros((n_levels, n_systems))

@@ -1,4 +1,11 @@
-"""Turn errors into answers: JSON under ``/api``, a page (or login redirect) elsewhere."""
+"""Turn errors into answers: JSON under ``/api``, a page (or login redirect) elsewhere.
+
+Refused input (a ``RequestValidationError``, raised by FastAPI for parameters and JSON
+bodies and by :mod:`stratstab.web.forms` for page forms) is described in the reader's
+language from the error's type and limits (``validation.*`` in the locale files), never
+with pydantic's English text.  Errors that carry a locale key (:class:`LocalizedError`)
+are shown the same way.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,69 @@ from stratstab.errors import InputError, NotFoundError, StoreError, StratstabErr
 from stratstab.web.i18n import Translator
 from stratstab.web.templating import render
 
+# pydantic error types -> locale key under ``validation.`` (others: ``generic``).
+_VALIDATION_KEYS = {
+    "missing": "missing",
+    "string_too_long": "string_too_long",
+    "string_too_short": "string_too_short",
+    "too_long": "too_long",
+    "too_short": "too_short",
+    "greater_than_equal": "greater_than_equal",
+    "less_than_equal": "less_than_equal",
+    "greater_than": "greater_than",
+    "less_than": "less_than",
+    "int_parsing": "int",
+    "int_type": "int",
+    "int_from_float": "int",
+    "int_parsing_size": "int",
+    "float_parsing": "number",
+    "float_type": "number",
+    "finite_number": "number",
+    "bool_parsing": "bool",
+    "bool_type": "bool",
+    "literal_error": "choice",
+    "enum": "choice",
+    "string_type": "text",
+    "list_type": "list",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+    "extra_forbidden": "unknown_field",
+    "json_invalid": "json",
+}
+
+
+class LocalizedError(HTTPException):
+    """An HTTP error whose message is the locale key ``key`` filled with ``values``."""
+
+    def __init__(
+        self,
+        status_code: int,
+        key: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **values: object,
+    ) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(status_code=status_code, detail=key, headers=headers)
+
+
+def validation_message(t: Translator, errors: list[dict]) -> tuple[str, str]:
+    """The first refused input described in ``t``'s language, and its field path."""
+    first = errors[0] if errors else {}
+    location = [p for p in first.get("loc", ()) if p not in ("body", "query", "form", "path")]
+    field = field_path(location) or t("validation.body")
+    context = {k: v for k, v in (first.get("ctx") or {}).items() if isinstance(k, str)}
+    key = _VALIDATION_KEYS.get(first.get("type", ""), "generic")
+    try:
+        message = t(f"validation.{key}", field=field, **context)
+    except (KeyError, IndexError, ValueError):
+        message = t("validation.generic", field=field)
+    if len(errors) > 1:
+        message += " " + t("validation.more", n=len(errors) - 1)
+    return message, field_path(location)
+
 
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
@@ -22,6 +92,12 @@ def _status_of() -> dict[type, int]:
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _translator(request: Request) -> Translator:
+    """The request's translator (English when the error came before it was chosen)."""
+    translator = getattr(request.state, "translator", None)
+    return translator if isinstance(translator, Translator) else Translator("en")
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:
@@ -60,11 +136,15 @@ def install_error_handlers(app: FastAPI) -> None:
             if request.headers.get("HX-Request"):
                 return Response(status_code=204, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
-        return _answer(request, exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        if isinstance(exc, LocalizedError):
+            message = _translator(request)(exc.key, **exc.values)
+        answer = _answer(request, exc.status_code, message)
+        for name, value in (exc.headers or {}).items():
+            answer.headers[name] = value
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {}
-        location = [p for p in first.get("loc", ()) if p not in ("body", "query", "form")]
-        message = f"{field_path(location)}: {first.get('msg', 'invalid value')}"
-        return _answer(request, 422, message, field=field_path(location))
+        message, field = validation_message(_translator(request), list(exc.errors()))
+        return _answer(request, 422, message, field=field)

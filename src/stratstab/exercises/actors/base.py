@@ -21,6 +21,8 @@ class MenuItem:
     rung: str
     score: int
     predicted_index: float
+    predicted_risk: float = 0.0  # probability of unchosen nuclear use this turn, if taken
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class InboxItem:
     sent_turn: int
     in_reply_to: int | None
     acknowledged: bool
+    lang: str = "en"  # language of ``text`` as written
+    translation: str = ""  # the text in the other language, where one exists
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class Observation:
     inbox: tuple[InboxItem, ...]  # messages delivered this turn
     channel_up: bool
     menu: tuple[MenuItem, ...]
+    escalation_level: float = 1.0  # on the ladder, 0 (de-escalation) to 5 (nuclear use)
+    nuclear_use_risk: float = 0.0  # probability of unchosen nuclear use within a turn
+    channel_credibility: float = 1.0
+    nuclear_used_by: tuple[str, ...] = ()  # sides that have used nuclear weapons
 
     def item(self, action_id: str) -> MenuItem:
         """The menu item with this id (:class:`PlayerError` if not on the menu)."""
@@ -72,6 +80,8 @@ class OutgoingMessage:
     kind: str
     text: str
     in_reply_to: int | None = None
+    lang: str = "en"  # language of ``text`` as written ("en" or "zh")
+    translation: str = ""  # the text in the other language, where the sender gives one
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class Decision:
     action: str
     reason: str
     messages: tuple[OutgoingMessage, ...] = ()
+    reason_zh: str = ""  # the reason in Chinese, where the player gives one
     acknowledge: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 

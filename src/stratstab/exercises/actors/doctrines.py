@@ -18,7 +18,7 @@ import numpy as np
 from stratstab.exercises.actors.base import Decision, MenuItem, Observation, OutgoingMessage
 from stratstab.exercises.ladder import rung
 
-HAWK_CEILING_SCORE = 4  # the hawk threatens but never chooses nuclear use itself
+HAWK_CEILING_SCORE = 4  # the hawk threatens but never uses nuclear weapons first
 
 
 def _pick(items: list[MenuItem], rng: np.random.Generator) -> MenuItem:
@@ -35,10 +35,19 @@ def _best(
     return _pick([m for m in items if key(m) == top], rng)
 
 
-def _replies(observation: Observation, *, answer: str) -> list[OutgoingMessage]:
+def _zh(item: MenuItem) -> str:
+    return item.label_zh or item.label
+
+
+def _message(kind: str, en: str, zh: str, *, in_reply_to: int | None = None) -> OutgoingMessage:
+    """A doctrine's message, written in English with its Chinese translation."""
+    return OutgoingMessage(kind=kind, text=en, translation=zh, in_reply_to=in_reply_to)
+
+
+def _replies(observation: Observation, *, answer: tuple[str, str]) -> list[OutgoingMessage]:
     """A clarification for every query delivered this turn."""
     return [
-        OutgoingMessage(kind="clarification", text=answer, in_reply_to=m.seq)
+        _message("clarification", answer[0], answer[1], in_reply_to=m.seq)
         for m in observation.inbox
         if m.kind == "query"
     ]
@@ -55,42 +64,72 @@ class Cautious:
     def decide(self, observation: Observation) -> Decision:
         """Choose the action with the highest predicted index among rungs up to posturing."""
         allowed = [m for m in observation.menu if m.score <= 2] or list(observation.menu)
-        # Highest predicted index first; among equals, the lower rung.
-        choice = _best(allowed, lambda m: (round(m.predicted_index, 9), -m.score), self.rng)
+        # Highest predicted index first; among equals, the lower rung, then the lower risk.
+        choice = _best(
+            allowed,
+            lambda m: (round(m.predicted_index, 9), -m.score, -round(m.predicted_risk, 12)),
+            self.rng,
+        )
+        now = observation.crisis_stability_index
         reason = (
             f"Keeps crisis stability highest among moves up to posturing: predicted "
-            f"index {choice.predicted_index:.2f} (now {observation.crisis_stability_index:.2f})."
+            f"index {choice.predicted_index:.2f} (now {now:.2f})."
+        )
+        reason_zh = (
+            f"在不超过姿态展示的行动中使危机稳定性保持最高：预计指数 "
+            f"{choice.predicted_index:.2f}（当前 {now:.2f}）。"
         )
         messages = _replies(
             observation,
-            answer=f"Our forces act defensively; our move this "
-            f"turn is '{choice.label}'. We seek no escalation.",
+            answer=(
+                f"Our forces act defensively; our move this turn is '{choice.label}'. "
+                "We seek no escalation.",
+                f"我方部队的行动是防御性的；本回合我方的行动是「{_zh(choice)}」。我方不寻求升级。",
+            ),
         )
         if choice.score >= 2:
             messages.append(
-                OutgoingMessage(
-                    kind="notification",
-                    text=f"Advance notice: we will '{choice.label}'. This is a defensive measure.",
+                _message(
+                    "notification",
+                    f"Advance notice: we will '{choice.label}'. This is a defensive measure.",
+                    f"预先通报：我方将「{_zh(choice)}」。这是一项防御性措施。",
                 )
             )
         if observation.opponent_scores and observation.opponent_scores[-1] >= 3:
+            last = observation.opponent_moves[-1]
             messages.append(
-                OutgoingMessage(
-                    kind="query",
-                    text="Please clarify the intent of "
-                    f"your last move '{observation.opponent_moves[-1]}'.",
+                _message(
+                    "query",
+                    f"Please clarify the intent of your last move '{last}'.",
+                    f"请说明贵方上一步行动「{last}」的意图。",
+                )
+            )
+        if observation.opponent in observation.nuclear_used_by:
+            reason += (
+                " The opponent has used nuclear weapons; the cautious side withholds "
+                "retaliation and demands an immediate halt."
+            )
+            reason_zh += "对方已使用核武器；谨慎方暂不报复，并要求立即停止。"
+            messages.append(
+                _message(
+                    "notification",
+                    "Your nuclear use is noted. We demand an immediate halt; "
+                    "further use will be answered.",
+                    "我方已注意到贵方使用核武器。我方要求立即停止；再次使用将受到回应。",
                 )
             )
         if observation.turn == 1 or observation.crisis_stability_index < 0.5:
             messages.append(
-                OutgoingMessage(
-                    kind="proposal",
-                    text="We propose that both sides return strategic forces to day-to-day alert.",
+                _message(
+                    "proposal",
+                    "We propose that both sides return strategic forces to day-to-day alert.",
+                    "我方提议双方将战略力量恢复至日常戒备状态。",
                 )
             )
         return Decision(
             action=choice.id,
             reason=reason,
+            reason_zh=reason_zh,
             messages=tuple(messages),
             acknowledge=tuple(m.seq for m in observation.inbox),
         )
@@ -108,30 +147,49 @@ class Hawkish:
     def decide(self, observation: Observation) -> Decision:
         """Climb to one rung above the opponent's last move, at least posturing."""
         last = observation.opponent_scores[-1] if observation.opponent_scores else 1
-        target = min(max(last + 1, 2), HAWK_CEILING_SCORE)
+        # Nuclear use against it lifts the ceiling: the hawk answers in kind.
+        struck = observation.opponent in observation.nuclear_used_by
+        ceiling = 5 if struck else HAWK_CEILING_SCORE
+        target = min(max(last + 1, 2), ceiling)
         allowed = [m for m in observation.menu if m.score <= target] or list(observation.menu)
         # Highest rung within reach; among equals, the move that leaves the index lowest
         # (pressure on the opponent), then the generator.
         choice = _best(allowed, lambda m: (m.score, -round(m.predicted_index, 9)), self.rng)
+        band = rung(choice.rung)
         reason = (
-            f"Opponent's last move scored {last}; answering at {rung(choice.rung).label.lower()} "
+            f"Opponent's last move scored {last}; answering at {band.label.lower()} "
             f"({choice.score}) to show resolve."
         )
+        reason_zh = (
+            f"对方上一步行动得分 {last}；以{band.label_zh}（{choice.score}）回应，以示决心。"
+        )
+        if struck:
+            reason += " The opponent has used nuclear weapons; the hawk answers in kind."
+            reason_zh += "对方已使用核武器；鹰派以同等方式回应。"
         messages = _replies(
             observation,
-            answer="Our actions respond to your provocation. "
-            "Responsibility for escalation lies with you.",
+            answer=(
+                "Our actions respond to your provocation. "
+                "Responsibility for escalation lies with you.",
+                "我方的行动是对贵方挑衅的回应。升级的责任在贵方。",
+            ),
         )
         if choice.score >= 3:
             messages.append(
-                OutgoingMessage(
-                    kind="notification", text=f"We will '{choice.label}' unless you withdraw."
+                _message(
+                    "notification",
+                    f"We will '{choice.label}' unless you withdraw.",
+                    f"除非贵方撤回，我方将「{_zh(choice)}」。",
                 )
             )
         # Acknowledges only a turn late: deliberate coolness on the channel.
         acknowledge, self._late_acks = self._late_acks, tuple(m.seq for m in observation.inbox)
         return Decision(
-            action=choice.id, reason=reason, messages=tuple(messages), acknowledge=acknowledge
+            action=choice.id,
+            reason=reason,
+            reason_zh=reason_zh,
+            messages=tuple(messages),
+            acknowledge=acknowledge,
         )
 
 
@@ -148,9 +206,10 @@ class TitForTat:
         if observation.opponent_scores:
             target = observation.opponent_scores[-1]
             basis = f"Mirrors the opponent's last move (score {target})"
+            basis_zh = f"对等回应对方上一步行动（得分 {target}）"
         else:
             target = min(m.score for m in observation.menu)
-            basis = "Opens with cooperation"
+            basis, basis_zh = "Opens with cooperation", "以合作开局"
         reachable = [m for m in observation.menu if m.score <= target] or [
             min(observation.menu, key=lambda m: m.score)
         ]
@@ -160,22 +219,30 @@ class TitForTat:
             lambda m: round(m.predicted_index, 9),
             self.rng,
         )
-        reason = f"{basis}: '{choice.label}', predicted index {choice.predicted_index:.2f}."
+        index = choice.predicted_index
+        reason = f"{basis}: '{choice.label}', predicted index {index:.2f}."
+        reason_zh = f"{basis_zh}：「{_zh(choice)}」，预计指数 {index:.2f}。"
         messages = _replies(
-            observation, answer=f"We will answer as you act: our move is '{choice.label}'."
+            observation,
+            answer=(
+                f"We will answer as you act: our move is '{choice.label}'.",
+                f"我方将视贵方行动作出回应：我方的行动是「{_zh(choice)}」。",
+            ),
         )
         for proposal in (m for m in observation.inbox if m.kind == "proposal"):
             if target <= 1:
                 messages.append(
-                    OutgoingMessage(
-                        kind="clarification",
+                    _message(
+                        "clarification",
+                        "We accept if you act likewise.",
+                        "若贵方采取同样行动，我方接受。",
                         in_reply_to=proposal.seq,
-                        text="We accept if you act likewise.",
                     )
                 )
         return Decision(
             action=choice.id,
             reason=reason,
+            reason_zh=reason_zh,
             messages=tuple(messages),
             acknowledge=tuple(m.seq for m in observation.inbox),
         )

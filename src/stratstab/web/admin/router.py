@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
-from stratstab.errors import from_validation_error
 from stratstab.web.admin import service
 from stratstab.web.admin.schemas import AuditEventPublic, UserCreate
 from stratstab.web.auth.schemas import UserPublic
 from stratstab.web.deps import AdminUser, SessionDep
+from stratstab.web.forms import FormBody
+from stratstab.web.params import PageOffset, PageSize
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/admin", include_in_schema=False)
@@ -30,30 +30,16 @@ def users_create(
     request: Request,
     db: SessionDep,
     admin: AdminUser,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    display_name: Annotated[str, Form()] = "",
-    delegation_code: Annotated[str, Form()] = "",
+    data: Annotated[UserCreate, FormBody(UserCreate)],
 ) -> Response:
-    """Create an account from the form."""
-    try:
-        data = UserCreate(
-            username=username,
-            password=password,
-            role=role,
-            display_name=display_name or None,
-            delegation_code=delegation_code or None,
-        )
-    except ValidationError as exc:
-        raise from_validation_error(exc, source="form") from None
+    """Create an account from the form (the schema of ``POST /api/v1/users``)."""
     service.create_user(db, actor=admin, data=data)
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @pages.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, db: SessionDep, admin: AdminUser, offset: Annotated[int, Query(ge=0)] = 0
+    request: Request, db: SessionDep, admin: AdminUser, offset: Annotated[PageOffset, Query()] = 0
 ) -> HTMLResponse:
     """The audit log, newest first, 200 per page."""
     events = service.audit_log(db, limit=200, offset=offset)
@@ -76,8 +62,8 @@ def api_create_user(body: UserCreate, db: SessionDep, admin: AdminUser) -> UserP
 def api_audit(
     db: SessionDep,
     admin: AdminUser,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[PageSize, Query()] = 200,
+    offset: Annotated[PageOffset, Query()] = 0,
 ) -> list[AuditEventPublic]:
     """Who changed what, newest first (admin only)."""
     return [

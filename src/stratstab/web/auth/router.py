@@ -17,7 +17,7 @@ from stratstab.web.auth.schemas import (
     UserPublic,
 )
 from stratstab.web.deps import CurrentUser, OptionalUser, SessionDep, TranslatorDep
-from stratstab.web.i18n import SUPPORTED_LOCALES
+from stratstab.web.forms import FormBody
 from stratstab.web.security import LOCALE_COOKIE, set_cookie
 from stratstab.web.templating import render
 
@@ -46,12 +46,12 @@ def login_submit(
     request: Request,
     db: SessionDep,
     t: TranslatorDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    credentials: Annotated[LoginRequest, FormBody(LoginRequest)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Check the form's credentials; back to the form with a message when refused."""
     response = RedirectResponse(_local_target(next), status_code=303)
+    username, password = credentials.username, credentials.password
     if service.log_in(db, request, response, username=username, password=password) is None:
         context = {"next": _local_target(next), "error": t("auth.failed"), "username": username}
         return render(request, "login.html", context, status_code=401)
@@ -71,12 +71,11 @@ def locale_submit(
     request: Request,
     db: SessionDep,
     user: OptionalUser,
-    locale: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    body: Annotated[LocaleUpdate, FormBody(LocaleUpdate)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Switch the interface language: stored for users, a cookie for everyone."""
-    if locale not in SUPPORTED_LOCALES:
-        raise HTTPException(status_code=400, detail=f"locale: expected one of {SUPPORTED_LOCALES}")
+    locale = body.locale
     if user is not None:
         service.change_locale(db, user=user, locale=locale)
     response = RedirectResponse(_local_target(next), status_code=303)

@@ -14,6 +14,7 @@ from stratstab.web.dialogues.common import audit, statement_public, store_of
 from stratstab.web.dialogues.schemas import (
     DialoguePublic,
     LedgerItemCreate,
+    LedgerKey,
     LedgerStatusUpdate,
     ModerationUpdate,
     NextStatement,
@@ -23,10 +24,13 @@ from stratstab.web.dialogues.schemas import (
     ScopePositionUpdate,
     ScopePublic,
     StatementCreate,
+    StatementId,
     StatementPublic,
+    TopicId,
     VoteCreate,
     VotePublic,
 )
+from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
 
@@ -96,7 +100,7 @@ def create_statement(
 )
 def moderate_statement(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     body: ModerationUpdate,
     request: Request,
     db: SessionDep,
@@ -141,7 +145,7 @@ def cast_vote(slug: str, body: VoteCreate, request: Request, user: CurrentUser) 
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")
 def consensus(
-    slug: str, request: Request, user: CurrentUser, seed: Annotated[int, Query(ge=0)] = 0
+    slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
     """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
     result = service.consensus(store_of(request), Viewer.of(user), slug, seed=seed)
@@ -181,7 +185,7 @@ def scope(slug: str, request: Request, user: CurrentUser) -> ScopePublic:
 @api.put("/{slug}/scope/{topic}", response_model=ScopePositionPublic, summary="Set a position")
 def set_scope(
     slug: str,
-    topic: str,
+    topic: TopicId,
     body: ScopePositionUpdate,
     request: Request,
     db: SessionDep,
@@ -215,7 +219,7 @@ def ledger(
     slug: str,
     request: Request,
     user: CurrentUser,
-    round_number: Annotated[int | None, Query(alias="round", ge=1)] = None,
+    round_number: Annotated[RoundNumber | None, Query(alias="round")] = None,
 ) -> dict:
     """Rounds and the ledger as it stands in a round (default: the latest)."""
     rounds, rows = scope_service.ledger(
@@ -239,7 +243,7 @@ def add_ledger_item(
 @api.put("/{slug}/ledger/{key}", summary="Set a ledger item's status")
 def set_ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     body: LedgerStatusUpdate,
     request: Request,
     db: SessionDep,

@@ -1,10 +1,14 @@
-"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view)."""
+"""HTML pages of the dialogue rooms (htmx for voting and the live consensus view).
+
+Every form is validated by the same schema as the matching JSON route
+(``FORM_SCHEMAS``), through :func:`stratstab.web.forms.FormBody`.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
@@ -12,9 +16,34 @@ from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
 from stratstab.web.dialogues import scope_service, service, views
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.common import audit, store_of
+from stratstab.web.dialogues.schemas import (
+    LedgerItemCreate,
+    LedgerKey,
+    LedgerStatusUpdate,
+    ModerationUpdate,
+    RoundClose,
+    ScopePositionUpdate,
+    StatementCreate,
+    StatementId,
+    TopicId,
+    VoteCreate,
+)
+from stratstab.web.forms import FormBody
+from stratstab.web.params import RoundNumber
 from stratstab.web.templating import render
 
 pages = APIRouter(prefix="/dialogues", include_in_schema=False)
+
+# The schemas the page forms share with the JSON API.
+FORM_SCHEMAS = (
+    VoteCreate,
+    StatementCreate,
+    ModerationUpdate,
+    ScopePositionUpdate,
+    LedgerItemCreate,
+    LedgerStatusUpdate,
+    RoundClose,
+)
 
 
 def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLResponse:
@@ -69,18 +98,16 @@ def vote_submit(
     slug: str,
     request: Request,
     user: CurrentUser,
-    statement: Annotated[str, Form()],
-    value: Annotated[int, Form()],
-    importance: Annotated[int | None, Form()] = None,
+    body: Annotated[VoteCreate, FormBody(VoteCreate)],
 ) -> HTMLResponse:
     """Record a vote and answer with the next statement card (htmx swap)."""
     service.cast_vote(
         store_of(request),
         Viewer.of(user),
         slug,
-        statement=statement,
-        value=value,
-        importance=importance,
+        statement=body.statement,
+        value=body.value,
+        importance=body.importance,
     )
     context = {
         "dialogue": service.enter(store_of(request), Viewer.of(user), slug)[0],
@@ -95,20 +122,17 @@ def statement_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    text_en: Annotated[str, Form()] = "",
-    text_zh: Annotated[str, Form()] = "",
-    topics: Annotated[list[str] | None, Form()] = None,
-    sealed: Annotated[bool, Form()] = False,
+    body: Annotated[StatementCreate, FormBody(StatementCreate)],
 ) -> Response:
     """Submit a statement (pending until the facilitator accepts it)."""
     info = service.submit_statement(
         store_of(request),
         Viewer.of(user),
         slug,
-        text_en=text_en,
-        text_zh=text_zh,
-        topics=topics or [],
-        sealed=sealed,
+        text_en=body.text_en,
+        text_zh=body.text_zh,
+        topics=body.topics,
+        sealed=body.sealed,
     )
     audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
     return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
@@ -124,30 +148,28 @@ def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLRespo
 @pages.post("/{slug}/statements/{statement_id}/moderate")
 def moderate_submit(
     slug: str,
-    statement_id: str,
+    statement_id: StatementId,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    moderation: Annotated[str, Form()] = "",
-    sealed: Annotated[str, Form()] = "",
+    body: Annotated[ModerationUpdate, FormBody(ModerationUpdate)],
 ) -> Response:
     """Accept / reject, seal / unseal a statement."""
-    seal = {"1": True, "0": False}.get(sealed)
     service.moderate(
         store_of(request),
         Viewer.of(user),
         slug,
         statement_id,
-        state=moderation or None,
-        sealed=seal,
+        state=body.moderation,
+        sealed=body.sealed,
     )
     audit(
         db,
         user,
         "statement.moderate",
         f"{slug}/{statement_id}",
-        moderation=moderation or None,
-        sealed=seal,
+        moderation=body.moderation,
+        sealed=body.sealed,
     )
     return _back(slug, "statements")
 
@@ -183,11 +205,8 @@ def scope_submit(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    topic: Annotated[str, Form()],
-    stance: Annotated[str, Form()],
-    priority: Annotated[int, Form()] = 3,
-    linked_topics: Annotated[list[str] | None, Form()] = None,
-    note: Annotated[str, Form()] = "",
+    topic: Annotated[TopicId, Form()],
+    body: Annotated[ScopePositionUpdate, FormBody(ScopePositionUpdate)],
 ) -> Response:
     """Set the delegation's (sealed) position on one topic."""
     position = scope_service.set_position(
@@ -195,10 +214,10 @@ def scope_submit(
         Viewer.of(user),
         slug,
         topic=topic,
-        stance=stance,
-        priority=priority,
-        linked_topics=[t for t in (linked_topics or []) if t],
-        note=note,
+        stance=body.stance,
+        priority=body.priority,
+        linked_topics=body.linked_topics,
+        note=body.note,
     )
     audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
     return _back(slug, "scope")
@@ -214,7 +233,10 @@ def reveal_submit(slug: str, request: Request, db: SessionDep, user: CurrentUser
 
 @pages.get("/{slug}/ledger", response_class=HTMLResponse)
 def ledger_page(
-    slug: str, request: Request, user: CurrentUser, round: int | None = None
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    round: Annotated[RoundNumber | None, Query()] = None,
 ) -> HTMLResponse:
     """The round ledger: agreed, disputed and open items, with history."""
     rounds, rows = scope_service.ledger(
@@ -229,22 +251,11 @@ def ledger_add(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    key: Annotated[str, Form()],
-    title_en: Annotated[str, Form()] = "",
-    title_zh: Annotated[str, Form()] = "",
-    topic: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "open",
+    body: Annotated[LedgerItemCreate, FormBody(LedgerItemCreate)],
 ) -> Response:
     """Open a ledger item."""
     row = scope_service.add_ledger_item(
-        store_of(request),
-        Viewer.of(user),
-        slug,
-        key=key,
-        title_en=title_en,
-        title_zh=title_zh,
-        topic=topic or None,
-        status=status,
+        store_of(request), Viewer.of(user), slug, **body.model_dump()
     )
     audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
     return _back(slug, "ledger")
@@ -253,18 +264,17 @@ def ledger_add(
 @pages.post("/{slug}/ledger/{key}")
 def ledger_status(
     slug: str,
-    key: str,
+    key: LedgerKey,
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    status: Annotated[str, Form()],
-    note: Annotated[str, Form()] = "",
+    body: Annotated[LedgerStatusUpdate, FormBody(LedgerStatusUpdate)],
 ) -> Response:
     """Record a ledger item's status in the current round."""
     scope_service.set_ledger_status(
-        store_of(request), Viewer.of(user), slug, key=key, status=status, note=note
+        store_of(request), Viewer.of(user), slug, key=key, status=body.status, note=body.note
     )
-    audit(db, user, "ledger.status", f"{slug}/{key}", status=status)
+    audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return _back(slug, "ledger")
 
 
@@ -274,9 +284,11 @@ def round_close(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    outcome: Annotated[str, Form()] = "",
+    body: Annotated[RoundClose, FormBody(RoundClose)],
 ) -> Response:
     """Close the current round and open the next."""
-    new_round = scope_service.close_round(store_of(request), Viewer.of(user), slug, outcome=outcome)
+    new_round = scope_service.close_round(
+        store_of(request), Viewer.of(user), slug, outcome=body.outcome
+    )
     audit(db, user, "round.close", slug, next_round=new_round.number)
     return _back(slug, "ledger")

@@ -1,11 +1,32 @@
-"""Shapes of the dialogue API."""
+"""Shapes of the dialogue API, and of the page forms that post the same inputs.
+
+Each input has one schema here; the JSON routes (``api.py``) take it as the body and the
+page handlers (``pages.py``) validate their form with it (:mod:`stratstab.web.forms`),
+so a limit holds whichever way the input arrives.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from stratstab.web.params import Importance, Priority, VoteValue
+
+MAX_STATEMENT_CHARS = 2000
+MAX_NOTE_CHARS = 2000
+MAX_OUTCOME_CHARS = 5000
+MAX_TOPICS = 50
+
+TopicId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A topic of the scope catalogue (e.g. ``cyber``)."""
+
+StatementId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A statement's id within its dialogue."""
+
+LedgerKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""A ledger item's key within its dialogue."""
 
 
 class _Strict(BaseModel):
@@ -44,9 +65,9 @@ class StatementPublic(BaseModel):
 class StatementCreate(_Strict):
     """A new statement, in English and/or Chinese."""
 
-    text_en: str = Field(default="", max_length=2000)
-    text_zh: str = Field(default="", max_length=2000)
-    topics: list[str] = Field(default_factory=list)
+    text_en: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
+    text_zh: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
+    topics: list[TopicId] = Field(default_factory=list, max_length=MAX_TOPICS)
     sealed: bool = False
 
 
@@ -60,9 +81,9 @@ class ModerationUpdate(_Strict):
 class VoteCreate(_Strict):
     """A vote: 1 agree, -1 disagree, 0 pass; importance 1 (low) to 3 (high)."""
 
-    statement: str
-    value: Literal[-1, 0, 1]
-    importance: int | None = Field(default=None, ge=1, le=3)
+    statement: StatementId
+    value: VoteValue
+    importance: Importance | None = None
 
 
 class VotePublic(BaseModel):
@@ -101,9 +122,9 @@ class ScopePositionUpdate(_Strict):
     """Your delegation's stance on a topic (sealed until the facilitator reveals)."""
 
     stance: Literal["include", "exclude", "only-if-linked"]
-    priority: int = Field(default=3, ge=1, le=5)
-    linked_topics: list[str] = Field(default_factory=list)
-    note: str = Field(default="", max_length=2000)
+    priority: Priority = 3
+    linked_topics: list[TopicId] = Field(default_factory=list, max_length=MAX_TOPICS)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
 class ScopePublic(BaseModel):
@@ -127,10 +148,10 @@ class RevealResult(BaseModel):
 class LedgerItemCreate(_Strict):
     """A new ledger item."""
 
-    key: str = Field(min_length=1, max_length=100)
+    key: LedgerKey
     title_en: str = Field(default="", max_length=500)
     title_zh: str = Field(default="", max_length=500)
-    topic: str | None = None
+    topic: TopicId | None = None
     status: Literal["agreed", "disputed", "open"] = "open"
 
 
@@ -138,10 +159,10 @@ class LedgerStatusUpdate(_Strict):
     """A ledger item's new status in the current round."""
 
     status: Literal["agreed", "disputed", "open"]
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
 class RoundClose(_Strict):
     """Outcome text of the round being closed."""
 
-    outcome: str = Field(default="", max_length=5000)
+    outcome: str = Field(default="", max_length=MAX_OUTCOME_CHARS)

@@ -29,6 +29,7 @@ from stratstab.web.exercises.schemas import (
     RunPublic,
 )
 from stratstab.web.history import links
+from stratstab.web.params import MessageNumber, TurnNumber
 from stratstab.web.templating import render, templates
 
 links.install(templates.env)
@@ -121,13 +122,13 @@ def decision_page(
     request: Request,
     user: CurrentUser,
     side: Annotated[str, Form()],
-    turn: Annotated[int, Form()],
+    turn: Annotated[TurnNumber, Form()],
     action: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
     message_kind: Annotated[str, Form()] = "",
     message_text: Annotated[str, Form()] = "",
     in_reply_to: Annotated[str, Form()] = "",
-    acknowledge: Annotated[list[int] | None, Form()] = None,
+    acknowledge: Annotated[list[MessageNumber] | None, Form()] = None,
 ) -> Response:
     """Take the human's move, play on, and show the next turn (post/redirect/get)."""
     run = store_of(request).get(run_id, owner_id=user.id)
@@ -152,7 +153,7 @@ def decision_page(
 def report_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The after-action report of a finished run (the same page the CLI writes)."""
     run = store_of(request).get(run_id, owner_id=user.id)
-    page = service.report_html(run)
+    page = service.report_html(run, lang=request.state.translator.locale)
     # The report is a standalone file; served here it names our icon so that the browser
     # does not ask for /favicon.ico.
     icon = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'

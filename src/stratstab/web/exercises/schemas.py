@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stratstab.web.params import MessageNumber, Seed, TurnNumber
+
 # Players the web offers: the built-in doctrines, or the logged-in user ("human").  The
 # LLM player is left to the command line: a URL typed into a shared server would let any
 # user make the server send requests wherever they like.
@@ -59,8 +61,8 @@ class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     exercise: str = Field(min_length=1, max_length=100)
     players: dict[str, WebPlayer] = Field(default_factory=dict)
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    turns: int | None = Field(default=None, ge=1, le=50)
+    seed: Seed = 0
+    turns: TurnNumber | None = None
 
 
 class MessageCreate(BaseModel):
@@ -69,7 +71,7 @@ class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: MessageKindName
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
-    in_reply_to: int | None = Field(default=None, ge=0)
+    in_reply_to: MessageNumber | None = None
 
 
 class DecisionCreate(BaseModel):
@@ -81,11 +83,11 @@ class DecisionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     side: str
-    turn: int = Field(ge=1)
+    turn: TurnNumber
     action: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     message: MessageCreate | None = None
-    acknowledge: list[int] | None = None
+    acknowledge: list[MessageNumber] | None = Field(default=None, max_length=1000)
 
 
 class MenuItemPublic(BaseModel):

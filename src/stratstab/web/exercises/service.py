@@ -238,11 +238,11 @@ def finished_record(run: ExerciseRun) -> dict[str, Any]:
     return state.record()
 
 
-def report_html(run: ExerciseRun) -> str:
-    """The after-action report of a finished run as a standalone HTML page."""
+def report_html(run: ExerciseRun, *, lang: str = "en") -> str:
+    """The after-action report of a finished run as a standalone HTML page in ``lang``."""
     record = finished_record(run)
     cited = list(loaded_exercise(run.exercise_id).exercise.history)
-    return render_report(record, cited_history=cited)
+    return render_report(record, cited_history=cited, lang=lang)
 
 
 def past_turns(state: RunState, side: str) -> list[dict[str, Any]]:
