@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the browser fixtures are imported from test_browser)
 """Browser: the explorer updates in place on a lever change; a map click loads a variant;
 pages fit a 390 px phone screen.  Screenshots go to ``test-artifacts/screenshots/``."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import SLUG
-from .test_browser import base_url, browser, open_page, shot  # noqa: F401  (fixtures; skips without chromium)
+from .test_browser import base_url, browser, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +36,10 @@ def test_lever_change_updates_the_explorer_in_place(open_page):
     assert "US-view + 1" in page.inner_text("[data-testid=assessment-result] h2")
     shot(page, "11-explorer-live-update")
     page.click("[data-testid=compare]")
-    page.wait_for_selector("[data-testid=comparison-result] td.effect-better, "
-                           "[data-testid=comparison-result] td.effect-worse")
+    page.wait_for_selector(
+        "[data-testid=comparison-result] td.effect-better, "
+        "[data-testid=comparison-result] td.effect-worse"
+    )
     shot(page, "12-explorer-compare-coloured")
 
 

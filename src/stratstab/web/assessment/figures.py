@@ -13,7 +13,6 @@ from typing import Any
 from stratstab.analysis.assess import index_reading
 from stratstab.analysis.lever_table import lever_spec
 
-
 Translate = Callable[..., str]
 
 # Headline quantities shown per side: (key, format) -- the format is a Python spec.
