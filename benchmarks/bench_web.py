@@ -41,6 +41,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +69,7 @@ class Options:
     """What the command line asked for."""
 
     quick: bool
+    profile_dir: Path | None = None
 
 
 def _free_port() -> int:
@@ -95,8 +97,12 @@ def _wait_until_listening(port: int, process: subprocess.Popen, timeout_s: float
 
 
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """A workbench under uvicorn in its own process on ``database_url``; yields its base URL."""
+def serving(database_url: str, options: Options, name: str) -> Iterator[str]:
+    """A workbench under uvicorn in its own process on ``database_url``; yields its base URL.
+
+    With ``options.profile_dir`` the server runs under ``py-spy record`` and leaves its
+    collapsed stacks in ``<profile_dir>/<name>.txt`` (flamegraph.pl / speedscope read them).
+    """
     port = _free_port()
     env = {
         **os.environ,
@@ -120,12 +126,16 @@ def serving(database_url: str) -> Iterator[str]:
         "--timeout-keep-alive",
         "120",
     ]
+    if options.profile_dir is not None:
+        options.profile_dir.mkdir(parents=True, exist_ok=True)
+        output = options.profile_dir / f"{name}.txt"
+        command = ["py-spy", "record", "--format", "raw", "-o", str(output), "--", *command]
     process = subprocess.Popen(command, env=env)
     try:
         _wait_until_listening(port, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # py-spy writes its profile on the way out
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -233,7 +243,7 @@ def measure_votes(options: Options) -> dict[str, float]:
     with DialogueStore(database_url, migrate=False) as store:
         statement_ids = [s.external_id for s in store.statements(VOTE_SLUG)]
     plans = np.random.default_rng(7).choice([-1, 0, 1], size=(VOTERS, statements))
-    with serving(database_url) as base_url:
+    with serving(database_url, options, "votes") as base_url:
         outcome = asyncio.run(_all_voters(base_url, plans, statement_ids))
     with DialogueStore(database_url, migrate=False) as store:
         history = store.vote_history(VOTE_SLUG)
@@ -458,8 +468,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="+", choices=sorted(MEASUREMENTS), help="run only these measurements"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run each server under py-spy and write its stacks to DIR/<measurement>.txt",
+    )
     args = parser.parse_args(argv)
-    options = Options(quick=args.quick)
+    options = Options(quick=args.quick, profile_dir=args.profile)
     figures: dict[str, Any] = {}
     for name in args.only or list(MEASUREMENTS):
         figures.update(MEASUREMENTS[name](options))

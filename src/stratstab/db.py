@@ -9,8 +9,9 @@ an explicit ``url``) selects another server, PostgreSQL in particular.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -49,12 +50,52 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+# How long a writer waits for another process's write transaction (e.g. a batch of a
+# long ``import-polis``) before giving up with "database is locked", in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Execution option that makes a transaction on SQLite start with BEGIN IMMEDIATE.
+WRITE_OPTION = "stratstab_write"
+
+# One lock per SQLite file: writers of this process queue here (first come, first
+# served) instead of polling the file lock, which SQLite does with growing sleeps.
+_SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_SQLITE_WRITE_LOCKS_GUARD = threading.Lock()
+
+
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - driver hook
+    # Transactions are begun by _begin_sqlite below, not by the driver, so that a
+    # write transaction takes the write lock at BEGIN (no lock upgrade that fails).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Write-ahead log: readers never block the writer nor the writer the readers.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # In WAL mode NORMAL syncs at checkpoints: a killed process loses nothing that
+    # was committed; a power cut may lose the last transactions, never corrupt.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin_sqlite(connection) -> None:  # pragma: no cover - driver hook
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether ``engine`` talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_write_lock(engine: Engine) -> threading.RLock | None:
+    """The in-process lock shared by every writer of this SQLite file (None elsewhere)."""
+    if not is_sqlite(engine):
+        return None
+    key = str(engine.url.database or ":memory:")
+    key = key if key == ":memory:" else str(Path(key).expanduser().resolve())
+    with _SQLITE_WRITE_LOCKS_GUARD:
+        return _SQLITE_WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -64,9 +105,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         path = resolved.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        kwargs.setdefault(
+            "connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         engine = create_engine(resolved, **kwargs)
         event.listen(engine, "connect", _enable_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(resolved, **kwargs)
@@ -78,7 +122,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session inside one transaction: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """A session inside one transaction: commit on success, roll back on any error.
+
+    ``write`` marks a transaction that will write: on SQLite it waits for this
+    process's other writers, then starts with BEGIN IMMEDIATE, so it holds the write
+    lock from its first read and cannot fail half-way on a lock upgrade; another
+    process's writer is waited for up to :data:`SQLITE_BUSY_TIMEOUT_MS`.
+    Keep write transactions short: every other writer waits for them.
+    """
+    engine = factory.kw["bind"]
+    lock = sqlite_write_lock(engine) if write else None
+    with lock or nullcontext(), factory() as session, session.begin():
+        if write:
+            session.connection(execution_options={WRITE_OPTION: True})
         yield session

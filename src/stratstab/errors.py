@@ -15,6 +15,13 @@ class StratstabError(Exception):
 
     exit_code = 2
 
+    def local_text(self) -> str:
+        """The message for the person at this machine (the CLI); may name local paths.
+
+        ``str(error)`` is what the web shows and never names a server path.
+        """
+        return str(self)
+
 
 class InputError(StratstabError):
     """A file, field or argument is malformed or inconsistent.
@@ -27,15 +34,30 @@ class InputError(StratstabError):
         File name (or other origin such as ``"--vary"``) the input came from.
     field:
         Dotted path of the offending field, e.g. ``"forces.CN.overrides.DF-41.launchers"``.
+    problems:
+        Every problem found, as (field, message) pairs, when a check found several at
+        once (the first is ``field`` and ``message``); all are listed, one per line.
     """
 
-    def __init__(self, message: str, *, source: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        problems: Sequence[tuple[str, str]] = (),
+    ):
         self.message = message
         self.source = source
         self.field = field
+        self.problems = list(problems) or [(field or "", message)]
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        if len(self.problems) > 1:
+            head = f"{self.source}: " if self.source else ""
+            lines = [f"  {f}: {m}" if f else f"  {m}" for f, m in self.problems]
+            return f"{head}{len(self.problems)} problems\n" + "\n".join(lines)
         parts = [p for p in (self.source, self.field) if p]
         prefix = ": ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
@@ -46,7 +68,23 @@ class NotFoundError(StratstabError):
 
 
 class StoreError(StratstabError):
-    """The database cannot be opened or a write was refused; nothing was changed."""
+    """The database cannot be opened or a write was refused; nothing was changed.
+
+    ``database`` (the URL with any password hidden) is kept apart from the message:
+    the CLI shows it, the web does not (it would tell a visitor the server's paths).
+    """
+
+    def __init__(self, message: str, *, database: str | None = None):
+        self.message = message
+        self.database = database
+        super().__init__(message)
+
+    def local_text(self) -> str:
+        return f"{self.message} (database {self.database})" if self.database else self.message
+
+
+class ConflictError(StratstabError):
+    """A request repeats an idempotency key with a different body (HTTP 409)."""
 
 
 def field_path(location: Sequence[object]) -> str:
@@ -61,13 +99,15 @@ def field_path(location: Sequence[object]) -> str:
 
 
 def from_validation_error(exc: object, *, source: str, prefix: str = "") -> InputError:
-    """Turn the first error of a ``pydantic.ValidationError`` into an :class:`InputError`."""
-    errors = exc.errors()  # type: ignore[attr-defined]
-    first = errors[0]
-    location = [prefix] if prefix else []
-    location += list(first.get("loc", ()))
-    message = first.get("msg", "invalid value")
-    if first.get("type") == "extra_forbidden":
-        message = "unknown key (not part of the schema; check the spelling)"
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return InputError(message + more, source=source, field=field_path(location))
+    """Turn a ``pydantic.ValidationError`` into an :class:`InputError` listing every
+    problem it found (the first one is also its ``field`` and ``message``)."""
+    problems = []
+    for error in exc.errors():  # type: ignore[attr-defined]
+        location = [prefix] if prefix else []
+        location += list(error.get("loc", ()))
+        message = error.get("msg", "invalid value")
+        if error.get("type") == "extra_forbidden":
+            message = "unknown key (not part of the schema; check the spelling)"
+        problems.append((field_path(location), message))
+    field, message = problems[0]
+    return InputError(message, source=source, field=field, problems=problems)

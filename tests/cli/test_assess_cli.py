@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import HANG_GUARD_S
+
 BASE = """\
 name: test scenario
 forces:
@@ -22,7 +24,7 @@ def run(*args, cwd=None):
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
 
 
@@ -114,6 +116,28 @@ BAD_INPUTS = {
     "bad posture": (BASE + "posture: {US: alert}\n", "posture.US"),
     "unknown dataset": (BASE.replace("us-2024", "us-1999"), "us-1999"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping"),
+    # Once tracebacks or silently accepted:
+    "inventory dataset as a side": (
+        BASE.replace("us-2024", "sipri-2024"),
+        "forces.US.dataset: dataset 'sipri-2024' is an inventory table",
+    ),
+    "nan arsenal scale": (BASE + "levers: {US.arsenal_scale: .nan}\n", "levers.US.arsenal_scale"),
+    "inf arsenal scale": (BASE + "levers: {US.arsenal_scale: .inf}\n", "levers.US.arsenal_scale"),
+    "nan retaliation": (
+        BASE + "levers: {CN.retaliation_warheads: .nan}\n",
+        "levers.CN.retaliation_warheads",
+    ),
+    "inf enemy weight": (BASE + "cost: {enemy_weight: .inf}\n", "cost.enemy_weight"),
+    "nan value target": (BASE + "value_targets: {US: {w80: .nan}}\n", "value_targets.US.w80"),
+    "boolean interceptors lever": (
+        BASE + "levers: {US.interceptors: true}\n",
+        "levers.US.interceptors",
+    ),
+    "boolean interceptors": (
+        BASE + "defenses:\n  US: {interceptors: true}\n",
+        "defenses.US.interceptors",
+    ),
+    "boolean counterforce levels": (BASE + "counterforce_levels: yes\n", "counterforce_levels"),
 }
 
 
@@ -147,3 +171,20 @@ def test_unknown_view_is_clear(invoke):
     code, _, err = invoke("assess", "--view", "EU-view")
     assert code == 2
     assert "US-view" in err and "EU-view" in err
+
+
+def test_every_scenario_problem_is_listed_at_once(tmp_path, invoke):
+    """A scenario with several mistakes names each of them, not the first and a count."""
+    path = write(
+        tmp_path,
+        BASE.replace("{dataset: us-2024}", "{dataset: us-2024, colour: red}")
+        + "posture: {US: sideways}\ndefenses:\n  US: {interceptors: -4, interceptor_pk: 3}\n",
+    )
+    code, out, err = invoke("assess", str(path))
+    assert code == 2 and "Traceback" not in err
+    assert "more problem" not in err
+    lines = err.strip().splitlines()
+    assert lines[0] == f"error: {path}: 4 problems"
+    for field in ("forces.US.colour", "posture.US", "defenses.US.interceptors",
+                  "defenses.US.interceptor_pk"):  # fmt: skip
+        assert sum(line.strip().startswith(field + ":") for line in lines[1:]) == 1, err

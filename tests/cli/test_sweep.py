@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 
 from stratstab.cli.main import app
 from stratstab.errors import InputError
+from tests.waiting import wait_until
 
 SCENARIO = {
     "name": "US forces on both sides (CLI sweep tests)",
@@ -145,19 +145,19 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     )
     out = tmp_path / "killed.parquet"
     parts = tmp_path / "killed.parquet.parts"
+    paused = tmp_path / "paused"
     process = subprocess.Popen(
         [*STRATSTAB, *args, "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env={**os.environ, "STRATSTAB_SWEEP_PAUSE": f"3:{paused}"},
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(parts.glob("chunk-*.parquet"))) < 2:
-        time.sleep(0.05)
+    _wait_for(paused, process)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     done_before = len(list(parts.glob("chunk-*.parquet")))
-    assert not out.exists() and 2 <= done_before < 42
+    assert not out.exists() and done_before == 3
     resumed = subprocess.run(
         [*STRATSTAB, *args, "--out", str(out), "--resume", "--json"], capture_output=True, text=True
     )
@@ -167,36 +167,51 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     assert pq.read_table(out).to_pandas().equals(pq.read_table(full).to_pandas())
 
 
+def _wait_for(marker, process):
+    """Wait until the sweep, held by STRATSTAB_SWEEP_PAUSE, has created ``marker``: it
+    waits there until stopped, so the test acts at a known point however busy the
+    machine is."""
+    wait_until(marker.exists, "the sweep's pause", still_possible=lambda: process.poll() is None)
+
+
 def test_interrupting_a_sweep_says_how_to_resume(scenario_file, tmp_path):
     out = tmp_path / "stopped.parquet"
     parts = tmp_path / "stopped.parquet.parts"
+    paused = tmp_path / "paused"
     process = subprocess.Popen(
         [
             *STRATSTAB,
             "sweep",
             str(scenario_file),
             "--vary",
-            "A.interceptors=0:290:30",
+            "A.interceptors=0:290:3",
             "--vary",
-            "B.survivability_ssbn=0:1:30",
+            "B.survivability_ssbn=0:1:3",
             "--chunk-size",
-            "1",  # 900 chunks: far from done when interrupted
+            "1",
             "--out",
             str(out),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "STRATSTAB_SWEEP_PAUSE": f"1:{paused}"},
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(parts.glob("chunk-*.parquet")):
-        time.sleep(0.05)
+    _wait_for(paused, process)
     process.send_signal(signal.SIGINT)
-    _, errors = process.communicate(timeout=60)
+    _, errors = process.communicate()
     assert process.returncode == 130, errors
     assert "--resume" in errors and str(parts) in errors.replace("\n", "")
-    assert list(parts.glob("chunk-*.parquet")) and not out.exists()
+    assert len(list(parts.glob("chunk-*.parquet"))) == 1 and not out.exists()
     assert not out.with_name(out.name + ".tmp").exists()
+
+
+def test_pause_setting_is_checked():
+    from stratstab.cli.sweep import pause_hook
+
+    pause_hook(None)()  # unset: nothing happens
+    with pytest.raises(InputError, match="N:PATH"):
+        pause_hook("soon")
 
 
 def test_crisis_outputs_skip_the_reaction_functions(scenario_file, tmp_path):

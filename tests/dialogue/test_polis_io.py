@@ -71,7 +71,7 @@ def test_written_headers_are_polis_headers(export_dir: Path) -> None:
             "vote",
         ]
     with (export_dir / "comments.csv").open() as handle:
-        assert next(csv.reader(handle))[-1] == "comment-body"
+        assert next(csv.reader(handle))[-2:] == ["comment-body", "is-meta"]
 
 
 def test_vote_matrix_keeps_latest_vote_by_timestamp(export_dir: Path) -> None:
@@ -140,3 +140,58 @@ def test_write_export_leaves_no_temporary_files(export_dir: Path) -> None:
 def test_vote_matrix_of_empty_export() -> None:
     matrix = vote_matrix(PolisExport(comments=list(COMMENTS), votes=[]))
     assert matrix.values.shape == (0, 3)
+
+
+# ------------------------------------------------------------ newer export layout
+NEWER_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "polis" / "seattle-15-per-hour"
+
+
+def test_newer_layout_without_datetime_is_read() -> None:
+    """The newer comments.csv (no ``datetime``; ``is-meta``, ``is-seed``,
+    ``group-informed-consensus``), made from the real "$15/hour" conversation."""
+    with (NEWER_EXAMPLE / "comments.csv").open() as handle:
+        header = next(csv.reader(handle))
+    assert "datetime" not in header and {"is-meta", "is-seed"} <= set(header)
+    export = read_export(NEWER_EXAMPLE)
+    assert len(export.comments) == 54 and len(export.votes) > 2900
+    assert not any(c.is_meta or c.is_seed for c in export.comments)
+    matrix = vote_matrix(export)
+    assert matrix.values.shape == (339, 54)
+
+
+def _newer_copy(tmp_path: Path, meta: dict[str, str]) -> Path:
+    """The newer example with ``is-meta`` set as given (comment id -> cell text)."""
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    (folder / "votes.csv").write_bytes((NEWER_EXAMPLE / "votes.csv").read_bytes())
+    with (NEWER_EXAMPLE / "comments.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with (folder / "comments.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            row["is-meta"] = meta.get(row["comment-id"], row["is-meta"])
+            writer.writerow(row)
+    return folder
+
+
+def test_meta_statements_leave_the_math_like_moderated_out_ones(tmp_path: Path) -> None:
+    export = read_export(_newer_copy(tmp_path, {"3": "1", "5": "true"}))
+    matrix = vote_matrix(export)
+    flagged = dict(zip(matrix.statement_ids, matrix.moderated_out, strict=True))
+    assert flagged["3"] and flagged["5"]
+    by_id = {str(c.comment_id): c for c in export.comments}
+    assert by_id["3"].is_meta and by_id["5"].is_meta and by_id["3"].moderated == 1
+    assert all(flagged[k] == (c.moderated == -1 or c.is_meta) for k, c in by_id.items())
+
+
+def test_a_bad_meta_flag_names_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"line \d+, column 'is-meta'"):
+        read_export(_newer_copy(tmp_path, {"3": "maybe"}))
+
+
+def test_meta_marks_survive_a_round_trip(tmp_path: Path) -> None:
+    comments = [PolisComment(comment_id=0, author_id=1, text="I live in a city.", moderated=1,
+                             is_meta=True)]  # fmt: skip
+    write_export(tmp_path, comments, [PolisVote(timestamp=1, comment_id=0, voter_id=3, vote=1)])
+    assert read_export(tmp_path).comments[0].is_meta

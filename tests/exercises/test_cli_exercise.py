@@ -9,6 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from stratstab.cli.main import app
+from tests.waiting import HANG_GUARD_S
 
 runner = CliRunner()
 
@@ -84,7 +85,7 @@ def test_malformed_scenario_file_one_line_exit_2(tmp_path):
         [sys.executable, "-m", "stratstab", "exercise", "run", str(bad)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_GUARD_S,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -20,6 +19,7 @@ class FakeServer:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.released = threading.Event()
         self.requests: list[dict] = []
         outer = self
 
@@ -30,8 +30,8 @@ class FakeServer:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append({"path": self.path, "body": body})
-                if outer.mode == "slow":
-                    time.sleep(1.0)
+                if outer.mode == "slow":  # answers only when the test is over
+                    outer.released.wait()
                 content = outer.reply(body)
                 payload = (
                     content
@@ -78,11 +78,12 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
 
-def _players(url: str, timeout_s: float = 5.0):
+def _players(url: str, timeout_s: float = 120.0):
     return {
         "US": LLMPlayer(url=url, timeout_s=timeout_s),
         "CN": Cautious(rng=np.random.default_rng(0)),

@@ -24,7 +24,16 @@ MINIMAL: dict[str, Any] = {
     "sources": [
         {
             "key": "src-a",
-            "citation": {"authors": ["A. Author"], "title": "T", "venue": "V", "year": 2024},
+            "citation": {
+                "authors": ["A. Author"],
+                "title": "T",
+                "venue": "V",
+                "publisher": "P",
+                "year": 2024,
+            },
+            "url": "https://example.org/report",
+            "published": "2024-01",
+            "accessed": "2024-02-01",
         }
     ],
     "systems": [

@@ -154,3 +154,71 @@ def test_list_datasets_summaries():
     assert summaries["sipri-2024"].kind == "inventory"
     assert summaries["sipri-2024"].total_warheads == 12121
     assert all(not math.isnan(s.total_warheads) for s in summaries.values())
+
+
+@pytest.mark.parametrize("dataset_id", ["us-2024", "china-2024", "russia-2024", "sipri-2024"])
+def test_every_source_is_a_dated_primary_publication(dataset_id):
+    from stratstab.citations import is_aggregator
+
+    for source in load_dataset(dataset_id).sources:
+        assert source.url and source.url.startswith("https://"), source.key
+        assert not is_aggregator(source.url), source.key
+        assert source.citation.title and source.citation.publisher, source.key
+        assert source.published and source.accessed, source.key
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://threadreaderapp.com/thread/1869762533218975867.html",
+        "https://missiledefenseadvocacy.org/other-news/x/",
+        "https://strategicstudyindia.com/2025/03/chinese-nuclear-weapons-2025.html",
+        "https://www.nextbigfuture.com/2021/08/silos.html",
+        "https://en.wikipedia.org/wiki/New_START",
+        "http://fas.org/not-https",
+        "https://161.35.110.226/treaty",
+    ],
+)
+def test_a_dataset_citing_an_aggregator_or_insecure_address_is_rejected(url, minimal):
+    from stratstab.errors import InputError
+    from stratstab.forces.loader import validate_dataset
+
+    data = {**minimal, "sources": [{**minimal["sources"][0], "url": url}]}
+    with pytest.raises(InputError, match=r"sources\[0\]\.url"):
+        validate_dataset(data, source="test.yaml")
+
+
+@pytest.mark.parametrize("dataset_id", ["us-2024", "russia-2024"])
+def test_systems_add_up_to_the_published_deployed_totals(dataset_id):
+    dataset = load_dataset(dataset_id)
+    by_kind = dataset.totals.deployed_by_kind
+    assert by_kind, "the dataset states its source's deployed warheads per kind"
+    for kind, published in by_kind.items():
+        held = sum(s.deployed_warheads.central for s in dataset.systems if s.kind == kind)
+        assert held == pytest.approx(published.central, abs=0.5), kind
+    assert sum(e.central for e in by_kind.values()) == dataset.totals.deployed.central
+
+
+def test_russia_matches_fas_icbm_and_total_deployed():
+    # FAS/Bulletin 2024: about 870 ICBM warheads, 1,710 deployed strategic.  The mobile
+    # Yars carry what the other ICBM types leave: 870 - 504 = 366.
+    russia = load_dataset("russia-2024")
+    assert russia.system("RS-24 Yars (mobile)").deployed_warheads.central == 366
+    assert sum(s.deployed_warheads.central for s in russia.systems) == 1710
+
+
+def test_china_totals_follow_their_stated_basis():
+    # Deployed: the by-system sum; stored: the stockpile less it (the datasets' basis).
+    china = load_dataset("china-2024")
+    held = sum(s.deployed_warheads.central for s in china.systems)
+    assert china.totals.deployed.central == held
+    assert china.totals.stored.central == china.totals.stockpile.central - held
+
+
+def test_systems_that_miss_a_published_total_fail_to_load(minimal):
+    from stratstab.errors import InputError
+    from stratstab.forces.loader import validate_dataset
+
+    totals = {"deployed_by_kind": {"icbm": {"central": 999, "source": "src-a"}}}
+    with pytest.raises(InputError, match="published figure is 999"):
+        validate_dataset({**minimal, "totals": totals}, source="test.yaml")

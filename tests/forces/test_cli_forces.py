@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stratstab.cli.main import app, main
+from tests.waiting import HANG_GUARD_S
 
 runner = CliRunner()
 
@@ -102,7 +103,7 @@ def test_module_entry_point_exits_2_on_unknown_id():
         [sys.executable, "-m", "stratstab", "forces", "show", "nope"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
 

@@ -144,7 +144,19 @@ def test_inventory_null_needs_a_note_and_rows_must_add_up():
         "title": "t",
         "as_of": "2024-01-01",
         "sources": [
-            {"key": "s", "citation": {"authors": ["a"], "title": "t", "venue": "v", "year": 2024}}
+            {
+                "key": "s",
+                "citation": {
+                    "authors": ["a"],
+                    "title": "t",
+                    "venue": "v",
+                    "publisher": "p",
+                    "year": 2024,
+                },
+                "url": "https://example.org/t",
+                "published": "2024",
+                "accessed": "2024-06-01",
+            }
         ],
     }
     row = {

@@ -147,3 +147,27 @@ def test_glossary_links_resolve(entries):
 def test_china_us_entries_present(entries):
     china_us = [e for e in entries if {"US", "CN"} <= set(e.parties)]
     assert len(china_us) >= 8
+
+
+def test_every_source_is_a_primary_https_publication(entries):
+    from stratstab.citations import is_aggregator
+
+    for entry in entries:
+        assert entry.sources, entry.id
+        for source in entry.sources:
+            assert source.url.startswith("https://"), (entry.id, source.url)
+            assert not is_aggregator(source.url), (entry.id, source.url)
+            assert source.title and source.publisher, entry.id
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://en.wikipedia.org/wiki/INF_Treaty", "https://x.blogspot.com/p", "http://state.gov/t"],
+)
+def test_a_history_source_on_an_aggregator_or_plain_http_is_rejected(url):
+    from pydantic import ValidationError
+
+    from stratstab.history.schema import Source
+
+    with pytest.raises(ValidationError):
+        Source(title="t", publisher="p", url=url)

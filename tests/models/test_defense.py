@@ -194,11 +194,9 @@ def test_decoy_mixture_matches_the_full_hypergeometric_sum(rvs, decoys, inventor
     assert got.p_no_leakers == pytest.approx(expected, rel=1e-9)
 
 
-def test_large_batch_with_decoys_is_fast_enough():
-    import time
-
+def test_large_batch_with_decoys_is_monotone():
+    # One vectorised call over 2,000 raid sizes (its speed is benchmarks/' business).
     sizes = np.linspace(0, 1500, 2000)
-    start = time.perf_counter()
     e = engage(
         rvs=sizes,
         interceptors=400,
@@ -207,7 +205,7 @@ def test_large_batch_with_decoys_is_fast_enough():
         decoys=2 * sizes,
         decoy_rejection=0.5,
     )
-    assert time.perf_counter() - start < 5.0
+    assert e.expected_leakers.shape == sizes.shape
     assert np.all(np.diff(e.expected_leakers) >= -1e-9)
 
 

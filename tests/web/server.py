@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from contextlib import contextmanager
 
 import uvicorn
+
+from tests.waiting import wait_until
 
 
 def free_port() -> int:
@@ -33,11 +34,7 @@ def running(app, *, timeout_s: float = 20.0):
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + timeout_s
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    wait_until(lambda: server.started, "uvicorn's start", still_possible=thread.is_alive)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

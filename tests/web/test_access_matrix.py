@@ -136,7 +136,11 @@ PER_USER_IDS = ("{job_id}", "{run_id}")
 JSON_BODIES = {
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
     "/api/v1/auth/me/locale": {"locale": "en"},
-    "/api/v1/users": {"username": "matrix-user", "password": "password-123", "role": "observer"},
+    "/api/v1/users": {
+        "username": "matrix-user",
+        "password": "quay-lantern-orchard-47",
+        "role": "observer",
+    },
     "/api/v1/scenarios": {"yaml": "name: x"},
     "/api/v1/assessments": {"scenario": "us-china-2024-baseline"},
     "/api/v1/comparisons": {"left": {}, "right": {"view": "CN-view"}},
@@ -158,7 +162,11 @@ JSON_BODIES = {
 FORM_BODIES = {
     "/login": {"username": "observer", "password": "observer-demo-2024"},
     "/locale": {"locale": "en"},
-    "/admin/users": {"username": "matrix-form", "password": "password-123", "role": "observer"},
+    "/admin/users": {
+        "username": "matrix-form",
+        "password": "quay-lantern-orchard-47",
+        "role": "observer",
+    },
     "/assess/run": {"scenario": "us-china-2024-baseline"},
     "/assess/compare": {"scenario": "us-china-2024-baseline", "b_view": "CN-view"},
     "/dialogues/{slug}/vote": {"statement": "2", "value": "1"},

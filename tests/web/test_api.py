@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 
 from stratstab.accounts import service as accounts
 from stratstab.web.security import SESSION_COOKIE
+from tests.waiting import wait_until
 
 from .helpers import SLUG, build_app, login
 
 
-def _user(app, username, role, delegation=None, password="password-123"):
+def _user(app, username, role, delegation=None, password="quay-lantern-orchard-47"):
     with app.state.session_factory() as db:
         accounts.create_user(
             db, username=username, password=password, role=role, delegation_code=delegation
@@ -42,7 +41,7 @@ def test_login_wrong_password_is_401_and_audited(app):
     )
     assert answer.status_code == 401
     _user(app, "root", "admin")
-    admin = login(app, "root", "password-123")
+    admin = login(app, "root", "quay-lantern-orchard-47")
     actions = [e["action"] for e in admin.get("/api/v1/audit").json()]
     assert "login.failed" in actions and "login" in actions
 
@@ -53,7 +52,7 @@ def test_session_cookie_flags(app):
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
     answer = client.post(
         "/api/v1/auth/login",
-        json={"username": "ann", "password": "password-123"},
+        json={"username": "ann", "password": "quay-lantern-orchard-47"},
         headers={"X-CSRF-Token": token},
     )
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
@@ -62,7 +61,7 @@ def test_session_cookie_flags(app):
     token = secure.get("/api/v1/auth/csrf").json()["csrf_token"]
     answer = secure.post(
         "/api/v1/auth/login",
-        json={"username": "ann", "password": "password-123"},
+        json={"username": "ann", "password": "quay-lantern-orchard-47"},
         headers={"X-CSRF-Token": token},
     )
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
@@ -71,8 +70,8 @@ def test_session_cookie_flags(app):
 
 def test_csrf_refused_without_or_with_wrong_token(app):
     _user(app, "root", "admin")
-    client = login(app, "root", "password-123")
-    body = {"username": "bob", "password": "password-123", "role": "observer"}
+    client = login(app, "root", "quay-lantern-orchard-47")
+    body = {"username": "bob", "password": "quay-lantern-orchard-47", "role": "observer"}
     assert client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": ""}).status_code == 403
     assert (
         client.post("/api/v1/users", json=body, headers={"X-CSRF-Token": "forged"}).status_code
@@ -85,7 +84,7 @@ def test_csrf_refused_without_or_with_wrong_token(app):
 
 def test_logout_ends_the_session(app):
     _user(app, "ann", "observer")
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     assert client.get("/api/v1/auth/me").status_code == 200
     assert client.post("/api/v1/auth/logout").status_code == 204
     assert client.get("/api/v1/auth/me").status_code == 401
@@ -93,7 +92,7 @@ def test_logout_ends_the_session(app):
 
 def test_tampered_session_cookie_is_anonymous(app):
     _user(app, "ann", "observer")
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     value = client.cookies.get(SESSION_COOKIE)
     client.cookies.set(SESSION_COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
     assert client.get("/api/v1/auth/me").status_code == 401
@@ -101,7 +100,7 @@ def test_tampered_session_cookie_is_anonymous(app):
 
 def test_locale_preference_is_stored(app):
     _user(app, "ann", "observer")
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     assert client.put("/api/v1/auth/me/locale", json={"locale": "zh"}).json()["locale"] == "zh"
     assert "首页" in client.get("/").text
     anonymous = TestClient(app)
@@ -111,16 +110,17 @@ def test_locale_preference_is_stored(app):
 
 def test_admin_creates_delegate_and_bad_input_is_400(app):
     _user(app, "root", "admin")
-    admin = login(app, "root", "password-123")
+    admin = login(app, "root", "quay-lantern-orchard-47")
     bad = admin.post(
-        "/api/v1/users", json={"username": "d1", "password": "password-123", "role": "delegate"}
+        "/api/v1/users",
+        json={"username": "d1", "password": "quay-lantern-orchard-47", "role": "delegate"},
     )
     assert bad.status_code == 400 and bad.json()["field"] == "delegation_code"
     ok = admin.post(
         "/api/v1/users",
         json={
             "username": "d1",
-            "password": "password-123",
+            "password": "quay-lantern-orchard-47",
             "role": "delegate",
             "delegation_code": "cn",
         },
@@ -207,7 +207,7 @@ def test_dialogue_flow_on_every_database(database_url):
 
 def test_assessment_run_and_compare(app):
     _user(app, "ann", "observer")
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     job = client.post(
         "/api/v1/assessments", json={"view": "US-view", "levers": {"US.interceptors": 200}}
     )
@@ -230,18 +230,16 @@ def test_assessment_run_and_compare(app):
 
 def login_other(app):
     _user(app, "eve", "observer")
-    return login(app, "eve", "password-123")
+    return login(app, "eve", "quay-lantern-orchard-47")
 
 
-def _wait(client, job_id, timeout_s=60.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def _wait(client, job_id):
+    def finished():
         state = client.get(f"/api/v1/jobs/{job_id}").json()
-        if state["state"] == "done":
-            return state["result"]
         assert state["state"] != "failed", state["error"]
-        time.sleep(0.1)
-    raise AssertionError("job did not finish")
+        return state if state["state"] == "done" else None
+
+    return wait_until(finished, f"job {job_id}")["result"]
 
 
 def test_uploaded_scenario_is_private(app):
@@ -250,7 +248,7 @@ def test_uploaded_scenario_is_private(app):
     import stratstab.analysis
 
     _user(app, "ann", "observer")
-    ann, eve = login(app, "ann", "password-123"), login_other(app)
+    ann, eve = login(app, "ann", "quay-lantern-orchard-47"), login_other(app)
     text = (
         Path(stratstab.analysis.__file__).parent / "scenarios" / "us-china-2024-baseline.yaml"
     ).read_text(encoding="utf-8")

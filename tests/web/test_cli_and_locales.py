@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from stratstab.web.i18n import Translator, catalogue, negotiate_locale
+from tests.waiting import HANG_GUARD_S
 
 
 def test_serve_with_unusable_database_is_one_line_exit_2(tmp_path):
@@ -22,7 +23,7 @@ def test_serve_with_unusable_database_is_one_line_exit_2(tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "error:" in result.stderr

@@ -82,6 +82,11 @@ def integer_inputs(app) -> list[tuple[str, str, str, tuple[str, ...]]]:
             continue
         for method in sorted(set(context.methods or ()) - {"HEAD"}):
             for dependant in _dependants(route.dependant):
+                form_model = getattr(dependant.call, "form_model", None)
+                if form_model is not None:  # a page form validated by an API schema
+                    found += [
+                        (method, context.path, "form", path) for path in _integer_fields(form_model)
+                    ]
                 for where in ("query_params", "path_params", "body_params"):
                     for field in getattr(dependant, where):
                         annotation = field.field_info.annotation

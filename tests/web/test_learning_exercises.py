@@ -21,14 +21,16 @@ def app(tmp_path_factory):
     application = build_app(f"sqlite:///{tmp_path_factory.mktemp('ex') / 'web.sqlite'}")
     with application.state.session_factory() as db:
         for name in ("ann", "bob"):
-            accounts.create_user(db, username=name, password="password-123", role="observer")
+            accounts.create_user(
+                db, username=name, password="quay-lantern-orchard-47", role="observer"
+            )
         db.commit()
     return application
 
 
 @pytest.fixture(scope="module")
 def ann(app) -> TestClient:
-    return login(app, "ann", "password-123")
+    return login(app, "ann", "quay-lantern-orchard-47")
 
 
 def _start(client, **body):
@@ -143,7 +145,7 @@ def test_state_survives_reloads_and_refuses_stale_or_bad_decisions(ann):
 
 def test_runs_are_private_to_their_owner(app, ann):
     run = _start(ann, players={"US": "human"}, turns=2)
-    bob = login(app, "bob", "password-123")
+    bob = login(app, "bob", "quay-lantern-orchard-47")
     assert bob.get(f"/api/v1/exercise-runs/{run['id']}").status_code == 404
     assert _decide(bob, run).status_code == 404
     assert bob.get(f"/exercises/runs/{run['id']}").status_code == 404
@@ -174,7 +176,7 @@ def test_bad_start_requests(ann):
 
 
 def test_play_through_the_pages_with_escaped_text(app):
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     start = client.post(
         f"/exercises/{EXERCISE}/runs",
         data={"player.US": "human", "player.CN": "cautious", "seed": "1", "turns": "2"},

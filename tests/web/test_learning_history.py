@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from stratstab.history import load_history
 from stratstab.web.history.links import link_terms
+from tests.waiting import wait_until
 
 from .helpers import build_app
 
@@ -185,7 +186,6 @@ def test_learning_routes_are_in_the_openapi_schema(client):
 
 
 def test_assessment_result_labels_link_to_the_glossary(tmp_path):
-    import time
 
     from .helpers import login
 
@@ -193,14 +193,16 @@ def test_assessment_result_labels_link_to_the_glossary(tmp_path):
     with app.state.session_factory() as db:
         from stratstab.accounts import service as accounts
 
-        accounts.create_user(db, username="ann", password="password-123", role="observer")
+        accounts.create_user(
+            db, username="ann", password="quay-lantern-orchard-47", role="observer"
+        )
         db.commit()
-    client = login(app, "ann", "password-123")
+    client = login(app, "ann", "quay-lantern-orchard-47")
     job = client.post("/api/v1/assessments", json={}).json()
-    deadline = time.monotonic() + 120
-    while client.get(f"/api/v1/jobs/{job['id']}").json()["state"] != "done":
-        assert time.monotonic() < deadline, "assessment did not finish"
-        time.sleep(0.2)
+    wait_until(
+        lambda: client.get(f"/api/v1/jobs/{job['id']}").json()["state"] == "done",
+        "the assessment",
+    )
     page = client.get(f"/assess/jobs/{job['id']}").text
     for term_id in ("crisis-stability", "first-strike", "assured-retaliation"):
         assert f'class="term" href="/glossary/{term_id}"' in page

@@ -24,7 +24,8 @@ VOTERS = 100
 STATEMENTS = 50  # 100 voters x 50 statements = 5,000 votes
 PASSWORD = "load-test-password"
 SLUG = "load"
-TIME_LIMIT_S = 300.0
+# A hang guard only: throughput is printed here and measured by benchmarks/bench_web.py.
+TIME_LIMIT_S = 1800.0
 
 
 def _prepare(app) -> None:
@@ -53,7 +54,7 @@ def _prepare(app) -> None:
 
 
 async def _voter(base_url: str, index: int, plan: np.ndarray, latencies: list[float]) -> None:
-    async with httpx.AsyncClient(base_url=base_url, timeout=120.0) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=1800.0) as client:
         token = (await client.get("/api/v1/auth/csrf")).json()["csrf_token"]
         answer = await client.post(
             "/api/v1/auth/login",

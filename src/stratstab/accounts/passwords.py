@@ -11,26 +11,22 @@ import threading
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from stratstab.errors import InputError
-
 _hasher = PasswordHasher()
 # Each check takes tens of MiB and a CPU for tens of milliseconds (by design); a burst
 # of logins would otherwise exhaust memory.  At most one check per CPU runs at a time.
 _checks = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
-MIN_PASSWORD_LENGTH = 8
 # A constant hash verified when the user does not exist, so that a wrong user name
 # costs as much time as a wrong password and does not reveal which names exist.
 _DUMMY_HASH = _hasher.hash("stratstab-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
-    """Return the Argon2id hash string (salt and parameters included) of ``password``."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(
-            f"password too short: at least {MIN_PASSWORD_LENGTH} characters expected",
-            field="password",
-        )
+    """Return the Argon2id hash string (salt and parameters included) of ``password``.
+
+    Hashing checks nothing: a new password is judged by
+    :func:`stratstab.accounts.password_policy.check_new_password` first.
+    """
     with _checks:
         return _hasher.hash(password)
 

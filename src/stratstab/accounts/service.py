@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
+from stratstab.accounts.password_policy import check_new_password
 from stratstab.accounts.passwords import hash_password, needs_rehash, verify_password
 from stratstab.accounts.roles import Role
 from stratstab.errors import InputError, NotFoundError
@@ -68,6 +69,9 @@ def create_user(
         raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise InputError(f"user {username!r} exists already", field="username")
+    check_new_password(
+        password, username=username, display_name=display_name, other_inputs=[delegation_code]
+    )
     user = User(
         username=username,
         display_name=display_name or username,
@@ -79,6 +83,29 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def set_password(session: Session, *, user: User, new_password: str) -> None:
+    """Give ``user`` a new password (reset, invitation acceptance, change).
+
+    The password policy judges it first; every login session of the user ends, so a
+    password changed after a theft shuts the thief out.
+    """
+    check_new_password(
+        new_password,
+        username=user.username,
+        display_name=user.display_name,
+        other_inputs=[user.delegation_code],
+    )
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(session, user=user)
+
+
+def end_all_sessions(session: Session, *, user: User) -> int:
+    """End every login session of ``user`` (password or role changed, account disabled)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    result = session.execute(query.execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:

@@ -10,7 +10,6 @@ built.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy as np
 from stratstab.analysis.levers import SideModifiers, fold_levers
 from stratstab.analysis.scenario import DefenseSpec, Scenario, StrikeSpec
 from stratstab.errors import InputError
-from stratstab.forces import apply_overrides, load_dataset
+from stratstab.forces import apply_overrides
 from stratstab.models.crisis import warheads_for_damage
 from stratstab.models.exchange import TargetSystems, Weapons
 
@@ -26,14 +25,12 @@ PROMPT_KINDS = ("icbm", "slbm")
 DEFAULT_RETALIATION_DAMAGE = 0.5
 
 
-@lru_cache(maxsize=64)
-def _cached_dataset(dataset: str) -> Any:
-    return load_dataset(dataset)
-
-
 def load_side_dataset(scenario: Scenario, side: str) -> Any:
-    """The side's dataset as published (overrides not yet applied)."""
-    return _cached_dataset(scenario.forces[side].dataset)
+    """The side's dataset as published (overrides not yet applied).
+
+    The scenario's loader resolved it (built-in, uploaded or a local file, by context).
+    """
+    return scenario.dataset_of(side)
 
 
 def _pick(estimate: Any, which: str) -> float:

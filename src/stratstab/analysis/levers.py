@@ -18,6 +18,7 @@ controls and parameter sweeps.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +56,11 @@ def lever_names(sides: tuple[str, ...]) -> list[str]:
 
 
 def _number(value: Any, *, key: str, source: str, field_path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InputError(
-            f"expected a number for lever {key!r}, got {value!r}", source=source, field=field_path
+            f"expected a finite number for lever {key!r}, got {value!r}",
+            source=source,
+            field=field_path,
         )
     return float(value)
 
@@ -173,4 +176,4 @@ def fold_levers(
     data["source"] = scenario.source
     from stratstab.analysis.scenario import Scenario as ScenarioModel
 
-    return ScenarioModel.model_validate(data), modifiers
+    return scenario.carrying_datasets_to(ScenarioModel.model_validate(data)), modifiers

@@ -12,13 +12,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from stratstab.errors import InputError, NotFoundError, from_validation_error
+from stratstab.forces.catalog import BUILTIN_ONLY, LOCAL_FILES, DatasetCatalog
 from stratstab.forces.loader import parse_yaml
+from stratstab.forces.schema import Dataset
 from stratstab.models.crisis import STOP_RULE_TOLERANCE
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
+
+def _not_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got the boolean {value}")
+    return value
+
+
+# Whole numbers (2 or 2.0); YAML ``true`` is not one interceptor.
+Whole = Annotated[int, BeforeValidator(_not_boolean)]
+Count = Annotated[Whole, Field(ge=0)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Posture = Literal["day-to-day", "generated"]
@@ -28,7 +48,8 @@ DEFAULT_SCENARIO = "us-china-2024-baseline"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are refused everywhere: they slip through every bound check.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ForceSpec(_Strict):
@@ -42,15 +63,15 @@ class ForceSpec(_Strict):
 class DefenseSpec(_Strict):
     """Ballistic missile defense protecting a side's value (Wilkening's parameters)."""
 
-    interceptors: Annotated[int, Field(ge=0)] = 0
+    interceptors: Count = 0
     interceptor_pk: Probability = 0.5
-    shots_per_rv: Annotated[int, Field(ge=1)] = 4
+    shots_per_rv: Annotated[Whole, Field(ge=1)] = 4
     discrimination: Probability = 1.0
     common_mode: Probability = 1.0
     decoys_per_rv: NonNegative = 0.0
     decoy_rejection: Probability = 0.0
     shoot_look_shoot: bool = False
-    second_shots: Annotated[int, Field(ge=0)] = 0
+    second_shots: Count = 0
     kill_assessment: Probability = 0.9
 
 
@@ -62,7 +83,7 @@ class StrikeSpec(_Strict):
     used (default: strategic ICBMs and SLBMs).  ``warheads_per_aim_point`` by basing.
     """
 
-    warheads_per_aim_point: dict[Basing, Annotated[int, Field(ge=1, le=10)]] = Field(
+    warheads_per_aim_point: dict[Basing, Annotated[Whole, Field(ge=1, le=10)]] = Field(
         default_factory=lambda: {
             "silo": 2,
             "road-mobile": 1,
@@ -127,11 +148,13 @@ class Scenario(_Strict):
     cost: CostSpec = CostSpec()
     use: UseSpec = UseSpec()
     lethal_radius_method: Literal["rule-2.62", "brode"] = "rule-2.62"
-    counterforce_levels: Annotated[int, Field(ge=3, le=2001)] = 201
+    counterforce_levels: Annotated[Whole, Field(ge=3, le=2001)] = 201
     levers: dict[str, Any] = Field(default_factory=dict)
     assumptions: dict[str, dict[str, Any]] = Field(default_factory=dict)
     beliefs: dict[str, dict[str, Any]] = Field(default_factory=dict)  # see analysis.beliefs
     source: str | None = Field(default=None, exclude=True)
+    # Each side's dataset, resolved once by the loader's catalog (see forces.catalog).
+    _datasets: dict[str, Dataset] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _two_sides(self) -> Scenario:
@@ -156,6 +179,23 @@ class Scenario(_Strict):
         """The two side codes in file order."""
         first, second = list(self.forces)
         return first, second
+
+    def dataset_of(self, side: str) -> Dataset:
+        """The side's dataset as published (overrides not yet applied).
+
+        Resolved by the catalog the scenario was loaded with; a scenario built in code
+        resolves built-in ids only.
+        """
+        if side not in self._datasets:
+            self._datasets[side] = BUILTIN_ONLY.load_posture(
+                self.forces[side].dataset, source=self.source, field=f"forces.{side}.dataset"
+            )
+        return self._datasets[side]
+
+    def carrying_datasets_to(self, other: Scenario) -> Scenario:
+        """``other`` (a changed copy of this scenario) with this one's resolved datasets."""
+        other._datasets.update(self._datasets)
+        return other
 
     def other(self, side: str) -> str:
         """The side facing ``side``."""
@@ -182,14 +222,24 @@ class Scenario(_Strict):
         return self.assumptions[view]
 
 
-def scenario_from_dict(data: Any, *, source: str) -> Scenario:
-    """Validate a mapping as a scenario; errors name ``source`` and the field path."""
+def scenario_from_dict(
+    data: Any, *, source: str, datasets: DatasetCatalog = BUILTIN_ONLY
+) -> Scenario:
+    """Validate a mapping as a scenario; errors name ``source`` and the field path.
+
+    ``datasets`` is the loading context: which dataset references may be resolved
+    (default: built-in ids only; the command line passes one that reads local files).
+    """
     if not isinstance(data, dict):
         raise InputError("expected a mapping of scenario fields at the top level", source=source)
     try:
         scenario = Scenario.model_validate({**data, "source": source})
     except ValidationError as exc:
         raise from_validation_error(exc, source=source) from None
+    for side, spec in scenario.forces.items():
+        scenario._datasets[side] = datasets.load_posture(
+            spec.dataset, source=source, field=f"forces.{side}.dataset"
+        )
     from stratstab.analysis.levers import validate_levers
 
     validate_levers(scenario, scenario.levers, source=source, prefix="levers")
@@ -201,9 +251,11 @@ def scenario_from_dict(data: Any, *, source: str) -> Scenario:
     return scenario
 
 
-def scenario_from_yaml_text(text: str, *, source: str = "<text>") -> Scenario:
+def scenario_from_yaml_text(
+    text: str, *, source: str = "<text>", datasets: DatasetCatalog = BUILTIN_ONLY
+) -> Scenario:
     """Parse and validate scenario YAML given as text (e.g. an upload)."""
-    return scenario_from_dict(parse_yaml(text, source=source), source=source)
+    return scenario_from_dict(parse_yaml(text, source=source), source=source, datasets=datasets)
 
 
 def list_builtin_scenarios() -> list[dict[str, str]]:
@@ -215,8 +267,22 @@ def list_builtin_scenarios() -> list[dict[str, str]]:
     return out
 
 
+def load_builtin_scenario(scenario_id: str) -> Scenario:
+    """A built-in scenario by id (NotFoundError listing them); never reads a path."""
+    builtins = builtin_yaml_files(BUILTIN_PACKAGE)
+    if scenario_id not in builtins:
+        raise NotFoundError(
+            f"no built-in scenario {scenario_id[:60]!r} (built-in: {', '.join(sorted(builtins))})"
+        )
+    text = builtins[scenario_id].read_text(encoding="utf-8")
+    return scenario_from_yaml_text(text, source=f"{scenario_id} (built-in)")
+
+
 def load_scenario(path_or_id: str | Path | None = None) -> Scenario:
-    """Load a built-in scenario by id, or a scenario file by path (default: the baseline)."""
+    """Load a built-in scenario by id, or a scenario file by path (default: the baseline).
+
+    For the user's own machine: datasets may be built-in ids or local file paths.
+    """
     key = str(path_or_id) if path_or_id is not None else DEFAULT_SCENARIO
     found = read_builtin_or_path(key, package=BUILTIN_PACKAGE, kind="scenario")
-    return scenario_from_yaml_text(found.text, source=found.source)
+    return scenario_from_yaml_text(found.text, source=found.source, datasets=LOCAL_FILES)

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from stratstab.analysis.beliefs import (
     actual_values,
@@ -39,6 +46,7 @@ from stratstab.analysis.beliefs import (
 )
 from stratstab.analysis.scenario import Scenario
 from stratstab.analysis.uncertainty import _evaluate
+from stratstab.citations import check_primary_url
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.forces.loader import parse_yaml
 from stratstab.models.transparency import (
@@ -61,6 +69,11 @@ class MeasureSource(_Strict):
 
     citation: str = Field(min_length=1)
     url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _primary(cls, url: str | None) -> str | None:
+        return None if url is None else check_primary_url(url)
 
 
 class Measure(_Strict):

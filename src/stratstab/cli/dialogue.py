@@ -3,22 +3,79 @@
 Thin commands over :class:`stratstab.dialogue.store.DialogueStore`; every error a user
 can cause is a :class:`~stratstab.errors.StratstabError` that the root command prints
 as one line (exit 2).
+
+Every command that works on one dialogue takes its slug as the first argument
+(``stratstab dialogue ledger ssd-2026``); ``--dialogue SLUG`` (``-d``) anywhere on the line
+is accepted too and moved into that place by :class:`DialogueFirstGroup`.  The store and
+the analysis are imported inside the commands, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from stratstab.cli.common import console, print_json
-from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError
 
+if TYPE_CHECKING:
+    from stratstab.dialogue.store import DialogueStore
+
+DIALOGUE_OPTIONS = ("--dialogue", "-d")
+
+
+def dialogue_first(args: Sequence[str], takes_dialogue: bool) -> list[str]:
+    """``args`` of one subcommand with ``--dialogue SLUG`` moved to the first argument.
+
+    ``args`` starts with the subcommand's name.  Nothing changes for a subcommand that
+    does not take a dialogue or when no ``--dialogue`` is given; everything after ``--``
+    is left alone.
+    """
+    if not takes_dialogue or len(args) < 2:
+        return list(args)
+    name, rest = args[0], list(args[1:])
+    slug, kept, index = None, [], 0
+    while index < len(rest):
+        word = rest[index]
+        if word == "--":
+            kept.extend(rest[index:])
+            break
+        if word in DIALOGUE_OPTIONS and index + 1 < len(rest):
+            slug, index = rest[index + 1], index + 2
+            continue
+        if word.startswith("--dialogue="):
+            slug, index = word.split("=", 1)[1], index + 1
+            continue
+        kept.append(word)
+        index += 1
+    return [name, *kept] if slug is None else [name, slug, *kept]
+
+
+class DialogueFirstGroup(TyperGroup):
+    """The ``dialogue`` group: accepts ``--dialogue SLUG`` as an alias of the first argument."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for position, word in enumerate(args):
+            if word.startswith("-"):
+                continue
+            command = self.get_command(ctx, word)
+            takes = bool(command and command.params and command.params[0].name == "dialogue")
+            args = [*args[:position], *dialogue_first(args[position:], takes)]
+            break
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
-    help="Dialogues: statements and votes, consensus analysis, scope negotiation, ledger.",
+    cls=DialogueFirstGroup,
+    help="Dialogues: statements and votes, consensus analysis, scope negotiation, ledger. "
+    "Each command names the dialogue first (stratstab dialogue ledger SLUG); "
+    "--dialogue SLUG is accepted as well.",
     no_args_is_help=True,
 )
 
@@ -30,22 +87,22 @@ DatabaseUrl = Annotated[
     ),
 ]
 DialogueSlug = Annotated[
-    str | None,
-    typer.Option("--dialogue", "-d", help="Dialogue slug (may be left out if only one exists)."),
+    str,
+    typer.Argument(
+        metavar="DIALOGUE",
+        help="Dialogue slug (or --dialogue SLUG anywhere on the line).",
+        show_default=False,
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 VOTE_WORDS = {"agree": 1, "disagree": -1, "pass": 0, "1": 1, "-1": -1, "0": 0, "+1": 1}
 
 
-def _resolve(store: DialogueStore, slug: str | None) -> str:
-    """The dialogue named, or the only one in the database."""
-    if slug:
-        return slug
-    slugs = [d.slug for d in store.list_dialogues()]
-    if len(slugs) == 1:
-        return slugs[0]
-    reason = "no dialogue exists yet" if not slugs else f"several exist: {', '.join(slugs)}"
-    raise InputError(f"pass --dialogue SLUG ({reason})", field="--dialogue")
+def _store(database_url: str | None) -> DialogueStore:
+    """The dialogue store (imported here: SQLAlchemy and the analysis load only when used)."""
+    from stratstab.dialogue.store import DialogueStore
+
+    return DialogueStore(database_url)
 
 
 @app.command("create")
@@ -58,17 +115,18 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a dialogue series (round 1 opens, one delegation per party)."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         info = store.create_dialogue(
             slug=slug, title=title, track=track, parties=party or [], description=description
         )
-    console.print(f"created dialogue {info.slug} (track {info.track}, parties {info.parties})")
+    parties = ", ".join(info.parties) or "none yet"
+    console.print(f"created dialogue {info.slug} (track {info.track}, parties {parties})")
 
 
 @app.command("list")
 def list_dialogues(json_output: JsonFlag = False, database_url: DatabaseUrl = None) -> None:
     """List the dialogues in the database."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         found = store.list_dialogues()
     if json_output:
         print_json([d.to_dict() for d in found])
@@ -84,33 +142,33 @@ def list_dialogues(json_output: JsonFlag = False, database_url: DatabaseUrl = No
 
 @app.command("add-delegation")
 def add_delegation(
+    dialogue: DialogueSlug,
     code: Annotated[str, typer.Argument(help="Delegation code, e.g. CN.")],
     name_en: Annotated[str, typer.Option(help="English name.")] = "",
     name_zh: Annotated[str, typer.Option(help="Chinese name.")] = "",
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a delegation (or name one created from the parties)."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         info = store.add_delegation(
-            _resolve(store, dialogue), code=code, name_en=name_en, name_zh=name_zh
+            dialogue, code=code, name_en=name_en, name_zh=name_zh
         )
     console.print(f"delegation {info.code} in {info.dialogue}")
 
 
 @app.command("add-participant")
 def add_participant(
+    dialogue: DialogueSlug,
     participant_id: Annotated[str, typer.Argument(help="Participant id.")],
     delegation: Annotated[str | None, typer.Option(help="Delegation code.")] = None,
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     role: Annotated[str, typer.Option(help="Role, e.g. head of delegation.")] = "",
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a participant, optionally in a delegation."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         info = store.add_participant(
-            _resolve(store, dialogue), external_id=participant_id,
+            dialogue, external_id=participant_id,
             display_name=name, delegation=delegation, role=role,
         )  # fmt: skip
     console.print(f"participant {info.external_id} ({info.delegation or 'no delegation'})")
@@ -118,6 +176,7 @@ def add_participant(
 
 @app.command("add-statement")
 def add_statement(
+    dialogue: DialogueSlug,
     text: Annotated[str, typer.Argument(help="Statement text in English (may be empty).")],
     zh: Annotated[str, typer.Option("--zh", help="Statement text in Chinese.")] = "",
     statement_id: Annotated[str | None, typer.Option("--id", help="Statement id.")] = None,
@@ -125,13 +184,12 @@ def add_statement(
     topic: Annotated[list[str] | None, typer.Option(help="Topic id; repeat.")] = None,
     moderation: Annotated[str, typer.Option(help="pending, accepted or rejected.")] = "accepted",
     meta: Annotated[bool, typer.Option("--meta", help="A statement about the process.")] = False,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a statement to vote on."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         info = store.add_statement(
-            _resolve(store, dialogue), external_id=statement_id, text_en=text, text_zh=zh,
+            dialogue, external_id=statement_id, text_en=text, text_zh=zh,
             author=author, topics=topic or [], moderation=moderation, is_meta=meta,
         )  # fmt: skip
     console.print(f"statement {info.external_id} ({info.moderation})")
@@ -139,32 +197,48 @@ def add_statement(
 
 @app.command("moderate")
 def moderate(
+    dialogue: DialogueSlug,
     statement: Annotated[str, typer.Argument(help="Statement id.")],
     state: Annotated[str, typer.Argument(help="pending, accepted or rejected.")],
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Set a statement's moderation state."""
-    with DialogueStore(database_url) as store:
-        info = store.moderate(_resolve(store, dialogue), statement, state=state)
+    with _store(database_url) as store:
+        info = store.moderate(dialogue, statement, state=state)
     console.print(f"statement {info.external_id}: {info.moderation}")
+
+
+@app.command("mark-meta")
+def mark_meta(
+    dialogue: DialogueSlug,
+    statement: Annotated[list[str], typer.Argument(help="Statement id(s).", show_default=False)],
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the meta mark.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Mark statements as meta (about the participants, e.g. "I live in a city"): they stay
+    visible with their votes but leave the consensus math, as in Pol.is."""
+    with _store(database_url) as store:
+        for statement_id in statement:
+            info = store.mark_meta(dialogue, statement_id, is_meta=not clear)
+            state = "meta (left out of the analysis)" if info.is_meta else "not meta"
+            console.print(f"statement {info.external_id}: {state}")
 
 
 @app.command("vote")
 def vote(
+    dialogue: DialogueSlug,
     participant: Annotated[str, typer.Argument(help="Participant id.")],
     statement: Annotated[str, typer.Argument(help="Statement id.")],
     value: Annotated[str, typer.Argument(help="agree, disagree or pass (or 1, -1, 0).")],
     importance: Annotated[int | None, typer.Option(help="Importance 1..3.")] = None,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Cast a vote; an earlier vote stays in the history, the latest counts."""
     if value.lower() not in VOTE_WORDS:
         raise InputError(f"expected agree, disagree or pass, got {value!r}", field="vote")
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         record = store.cast_vote(
-            _resolve(store, dialogue), participant=participant, statement=statement,
+            dialogue, participant=participant, statement=statement,
             value=VOTE_WORDS[value.lower()], importance=importance,
         )  # fmt: skip
     console.print(f"vote {record.value:+d} by {record.participant} on {record.statement}")
@@ -172,6 +246,7 @@ def vote(
 
 @app.command("set-scope")
 def set_scope(
+    dialogue: DialogueSlug,
     delegation: Annotated[str, typer.Argument(help="Delegation code.")],
     topic: Annotated[str, typer.Argument(help="Topic id from the catalogue.")],
     stance: Annotated[str, typer.Option(help="include, exclude or only-if-linked.")],
@@ -180,13 +255,12 @@ def set_scope(
     note: Annotated[str, typer.Option(help="Note.")] = "",
     sealed: Annotated[bool, typer.Option("--sealed", help="Hide until revealed.")] = False,
     round_number: Annotated[int | None, typer.Option("--round", help="Round number.")] = None,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record a delegation's stance on a topic (replaces its earlier stance)."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         position = store.set_scope_position(
-            _resolve(store, dialogue), delegation=delegation, topic=topic, stance=stance,
+            dialogue, delegation=delegation, topic=topic, stance=stance,
             priority=priority, linked_topics=link or [], note=note, sealed=sealed,
             round_number=round_number,
         )  # fmt: skip
@@ -197,30 +271,38 @@ def set_scope(
 
 @app.command("reveal-scope")
 def reveal_scope(
+    dialogue: DialogueSlug,
     round_number: Annotated[int | None, typer.Option("--round", help="Round number.")] = None,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Reveal every sealed scope position."""
-    with DialogueStore(database_url) as store:
-        count = store.reveal_scope(_resolve(store, dialogue), round_number=round_number)
+    with _store(database_url) as store:
+        count = store.reveal_scope(dialogue, round_number=round_number)
     console.print(f"revealed {count} sealed position(s)")
 
 
 @app.command("import-polis")
 def import_polis(
-    directory: Annotated[
-        Path, typer.Argument(help="Pol.is export folder (comments.csv, votes.csv).")
-    ],
     dialogue: Annotated[
-        str | None, typer.Option("--dialogue", "-d", help="Target slug (default: folder name).")
+        str,
+        typer.Argument(
+            help="Target slug (created if missing); with one argument only, the folder "
+            "(and the slug is the folder's name).",
+            show_default=False,
+            metavar="DIALOGUE",
+        ),
+    ],
+    directory: Annotated[
+        Path | None, typer.Argument(help="Pol.is export folder (comments.csv, votes.csv).")
     ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import a Pol.is export in one transaction (the dialogue is created if missing)."""
-    slug = dialogue or directory.resolve().name.lower()
-    with DialogueStore(database_url) as store:
-        summary = store.import_polis(slug, directory)
+    if directory is None:
+        directory = Path(dialogue)
+        dialogue = directory.resolve().name.lower()
+    with _store(database_url) as store:
+        summary = store.import_polis(dialogue, directory)
     console.print(
         f"imported into {summary.dialogue}: {summary.statements} statements, "
         f"{summary.votes} votes, {summary.participants} new participants"
@@ -229,34 +311,33 @@ def import_polis(
 
 @app.command("export-polis")
 def export_polis(
+    dialogue: DialogueSlug,
     directory: Annotated[Path, typer.Argument(help="Folder to write comments.csv and votes.csv.")],
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export statements and the full vote history in the Pol.is format."""
-    with DialogueStore(database_url) as store:
-        paths = store.export_polis(_resolve(store, dialogue), directory)
+    with _store(database_url) as store:
+        paths = store.export_polis(dialogue, directory)
     console.print("wrote " + ", ".join(str(p) for p in paths))
 
 
 @app.command("analyze")
 def analyze(
+    dialogue: DialogueSlug,
     json_output: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed of k-means restarts and permutation tests.")] = 0,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Opinion groups, representative, bridging and crux statements (Pol.is math)."""
     from stratstab.dialogue.consensus import analyze as run_analysis
 
-    with DialogueStore(database_url) as store:
-        slug = _resolve(store, dialogue)
-        matrix = store.vote_matrix(slug)
+    with _store(database_url) as store:
+        matrix = store.vote_matrix(dialogue)
     result = run_analysis(votes=matrix, seed=seed).to_dict()
     if json_output:
         print_json(result)
         return
-    _print_analysis(slug, result)
+    _print_analysis(dialogue, result)
 
 
 def _print_analysis(slug: str, result: dict) -> None:
@@ -289,19 +370,19 @@ def _print_analysis(slug: str, result: dict) -> None:
 
 @app.command("scope-memo")
 def scope_memo(
+    dialogue: DialogueSlug,
     memo_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
     out: Annotated[Path | None, typer.Option(help="Write to this file, not stdout.")] = None,
     viewer: Annotated[
         str | None, typer.Option(help="Show only what this delegation may see.")
     ] = None,
     round_number: Annotated[int | None, typer.Option("--round", help="Round number.")] = None,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Scope memo: levels, shared and contested topics, distance, staged agenda."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         text = store.scope_memo(
-            _resolve(store, dialogue), memo_format=memo_format,
+            dialogue, memo_format=memo_format,
             round_number=round_number, viewer=viewer,
         )  # fmt: skip
     if out is None:
@@ -316,16 +397,19 @@ def scope_memo(
 
 @app.command("ledger")
 def ledger(
+    dialogue: DialogueSlug,
     round_number: Annotated[int | None, typer.Option("--round", help="Round number.")] = None,
     json_output: JsonFlag = False,
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """The round ledger: items agreed, disputed and open."""
-    with DialogueStore(database_url) as store:
-        rows = store.ledger(_resolve(store, dialogue), round_number)
+    with _store(database_url) as store:
+        rows = store.ledger(dialogue, round_number)
     if json_output:
         print_json([row.to_dict() for row in rows])
+        return
+    if not rows:
+        console.print(f"{dialogue}: no ledger items yet (add one with: dialogue ledger-add)")
         return
     table = Table("key", "status", "since round", "carried", "title", "标题")
     for row in rows:
@@ -337,18 +421,18 @@ def ledger(
 
 @app.command("ledger-add")
 def ledger_add(
+    dialogue: DialogueSlug,
     key: Annotated[str, typer.Argument(help="Short unique key of the item.")],
     title: Annotated[str, typer.Option(help="English title.")] = "",
     title_zh: Annotated[str, typer.Option(help="Chinese title.")] = "",
     topic: Annotated[str | None, typer.Option(help="Topic id.")] = None,
     status: Annotated[str, typer.Option(help="open, disputed or agreed.")] = "open",
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Open a ledger item in the round under way."""
-    with DialogueStore(database_url) as store:
+    with _store(database_url) as store:
         row = store.add_ledger_item(
-            _resolve(store, dialogue), key=key, title_en=title, title_zh=title_zh,
+            dialogue, key=key, title_en=title, title_zh=title_zh,
             topic=topic, status=status,
         )  # fmt: skip
     console.print(f"ledger item {row.key}: {row.status} (round {row.round})")
@@ -356,25 +440,25 @@ def ledger_add(
 
 @app.command("ledger-set")
 def ledger_set(
+    dialogue: DialogueSlug,
     key: Annotated[str, typer.Argument(help="Ledger item key.")],
     status: Annotated[str, typer.Argument(help="open, disputed or agreed.")],
     note: Annotated[str, typer.Option(help="Why the status changed.")] = "",
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record a ledger item's new status in the round under way (reopen included)."""
-    with DialogueStore(database_url) as store:
-        row = store.set_ledger_status(_resolve(store, dialogue), key=key, status=status, note=note)
+    with _store(database_url) as store:
+        row = store.set_ledger_status(dialogue, key=key, status=status, note=note)
     console.print(f"ledger item {row.key}: {row.status} (round {row.round})")
 
 
 @app.command("close-round")
 def close_round(
+    dialogue: DialogueSlug,
     outcome: Annotated[str, typer.Option(help="Outcome of the round.")] = "",
-    dialogue: DialogueSlug = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Close the round under way; open and disputed items carry into the next."""
-    with DialogueStore(database_url) as store:
-        opened = store.close_round(_resolve(store, dialogue), outcome=outcome)
+    with _store(database_url) as store:
+        opened = store.close_round(dialogue, outcome=outcome)
     console.print(f"round {opened.number - 1} closed; round {opened.number} is open")

@@ -218,5 +218,14 @@ def _missing(notes: str | None, field: str) -> str:
 def _sources(sources: list[Source]) -> None:
     console.print("[bold]Sources[/bold]")
     for number, source in enumerate(sources, start=1):
-        url = f" {source.url}" if source.url else ""
-        console.print(f"[{number}] {source.key}: {source.citation.short()}{url}", markup=False)
+        doi = f" doi:{source.doi}" if source.doi else ""
+        where = (
+            f" published {source.published}.{doi} {source.url} (accessed {source.accessed})"
+            if source.url
+            else ""
+        )
+        console.print(
+            f"[{number}] {source.key}: {source.citation.short()} {source.citation.publisher}."
+            + where,
+            markup=False,
+        )

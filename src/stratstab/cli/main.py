@@ -104,5 +104,5 @@ def main() -> None:
     except StratstabError as exc:
         # Plain print: the stream is looked up at call time, so a progress display
         # that wrapped standard error earlier cannot swallow the message.
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.local_text()}", file=sys.stderr)
         sys.exit(exc.exit_code)

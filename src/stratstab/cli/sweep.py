@@ -1,9 +1,16 @@
-"""``stratstab sweep``: headline outputs over a grid (or Latin hypercube) of levers."""
+"""``stratstab sweep``: headline outputs over a grid (or Latin hypercube) of levers.
+
+``STRATSTAB_SWEEP_PAUSE=N:PATH`` (for tests of interruption and resumption): after N
+chunks of this run are written, the sweep creates PATH and waits there until it is
+interrupted or killed, so a test acts at a known point instead of racing the sweep.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -32,6 +39,30 @@ VARY_HELP = (
     "Lever to vary, PARAM=start:stop:steps (e.g. US.interceptors=0:400:21) or "
     "PARAM=a,b,c (e.g. CN.posture=day-to-day,generated). Repeat for more axes."
 )
+
+
+PAUSE_VARIABLE = "STRATSTAB_SWEEP_PAUSE"
+
+
+def pause_hook(setting: str | None) -> Callable[[], None]:
+    """A callback for each finished chunk that holds the sweep as ``STRATSTAB_SWEEP_PAUSE``
+    asks (``N:PATH``); does nothing when the variable is unset."""
+    if not setting:
+        return lambda: None
+    count, _, marker = setting.partition(":")
+    if not count.isdigit() or not marker:
+        raise InputError(f"expected N:PATH, got {setting!r}", source=PAUSE_VARIABLE)
+    seen = 0
+
+    def after_chunk() -> None:
+        nonlocal seen
+        seen += 1
+        if seen == int(count):
+            Path(marker).write_text("paused\n", encoding="utf-8")
+            while True:  # until SIGINT (KeyboardInterrupt) or SIGKILL
+                time.sleep(3600)
+
+    return after_chunk
 
 
 class RateColumn(ProgressColumn):
@@ -180,6 +211,15 @@ def sweep(
         outputs=outputs,
     )
     started = time.perf_counter()
+    after_chunk = pause_hook(os.environ.get(PAUSE_VARIABLE))
+    reported: list[int] = []
+
+    def advance(done: int) -> None:
+        bar.update(task, completed=done)
+        if reported and done > reported[-1]:
+            after_chunk()
+        reported.append(done)
+
     with _progress() as bar:
         task = bar.add_task("sweep", total=spec.total_rows)
         stages = {
@@ -193,7 +233,7 @@ def sweep(
                 scheduler=scheduler,
                 workers=workers,
                 resume=resume,
-                progress=lambda done: bar.update(task, completed=done),
+                progress=advance,
                 stage=lambda name: bar.update(task, description=stages[name]),
             )
         except KeyboardInterrupt:

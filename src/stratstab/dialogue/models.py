@@ -306,3 +306,28 @@ class LedgerEntry(Base):
 
     item: Mapped[LedgerItem] = relationship(back_populates="entries")
     round: Mapped[Round] = relationship()
+
+
+class IdempotentRequest(Base):
+    """A write request's idempotency key and the result it produced.
+
+    A client that sends the same key again (it retried after losing the reply) gets
+    this result back and nothing is written twice.  Keys belong to one user
+    (``owner``) and are forgotten after ``expires_at``.
+    """
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (
+        UniqueConstraint("owner", "key", name="uq_idempotent_request_owner_key"),
+        Index("ix_idempotent_request_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    # SHA-256 (hex) of what the request asked for: the same key with other content is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,7 +4,12 @@ The layout follows the public exports of compdemocracy.org: ``votes.csv`` has
 ``timestamp,datetime,comment-id,voter-id,vote`` (1 agree, -1 disagree, 0 pass) and may hold
 several votes of one voter on one comment, of which the latest counts; ``comments.csv`` has
 ``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body`` with
-``moderated`` -1 (moderated out), 0 (not yet moderated) or 1 (accepted).  An optional
+``moderated`` -1 (moderated out), 0 (not yet moderated) or 1 (accepted).  Newer exports
+drop ``datetime`` from ``comments.csv`` and add ``is-meta`` (a statement about the
+participants, left out of the math like a moderated-out one), ``is-seed`` (written by
+the moderator) and ``group-informed-consensus``.  Both layouts are read: columns are
+found by name, ``datetime`` (never used: ``timestamp`` is the time) may be absent, and
+the newer flags are kept when present.  An optional
 ``participants-votes.csv`` carries the ``group-id`` Pol.is itself assigned; it is read only so
 that an analysis can be *compared* with Pol.is, never as an input to one.
 
@@ -39,6 +44,14 @@ COMMENT_COLUMNS = (
     "comment-body",
 )
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+#: Columns a file must have to be read, in either layout (``datetime`` is optional).
+REQUIRED_COMMENT_COLUMNS = tuple(name for name in COMMENT_COLUMNS if name != "datetime")
+REQUIRED_VOTE_COLUMNS = tuple(name for name in VOTE_COLUMNS if name != "datetime")
+#: Flags of the newer layout, read when present (0/1, true/false; blank is 0).
+COMMENT_FLAGS = ("is-meta", "is-seed")
+FLAG_VALUES = {"": False, "0": False, "false": False, "1": True, "true": True}
+# The last millisecond of 9999-12-31 UTC: the largest moment a Python datetime holds.
+MAX_TIMESTAMP_MS = 253_402_300_799_999
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,10 @@ class PolisComment:
     agrees: int = 0
     disagrees: int = 0
     timestamp: int = 0
+    #: A statement about the participants or the process (newer exports' ``is-meta``).
+    is_meta: bool = False
+    #: Written by the moderator to start the conversation (newer exports' ``is-seed``).
+    is_seed: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +118,8 @@ def vote_matrix(export: PolisExport) -> VoteMatrix:
     Rows are voter ids in ascending numeric order, columns comment ids in ascending order
     (every comment of ``comments.csv``, voted on or not).  For each (voter, comment) the
     vote with the largest timestamp counts; on equal timestamps the later line wins.
-    Comments with ``moderated == -1`` are flagged as moderated out.
+    Comments with ``moderated == -1`` and meta comments are flagged as moderated out
+    (Pol.is leaves both out of the math).
     """
     comments = sorted(export.comments, key=lambda comment: comment.comment_id)
     voter_ids = sorted({vote.voter_id for vote in export.votes})
@@ -119,7 +137,9 @@ def vote_matrix(export: PolisExport) -> VoteMatrix:
         participant_ids=[str(voter) for voter in voter_ids],
         statement_ids=[str(comment.comment_id) for comment in comments],
         values=values,
-        moderated_out=np.array([comment.moderated == -1 for comment in comments], dtype=bool),
+        moderated_out=np.array(
+            [comment.moderated == -1 or comment.is_meta for comment in comments], dtype=bool
+        ),
         delegations=[None] * len(voter_ids),
         statement_texts=[comment.text for comment in comments],
     )
@@ -133,7 +153,8 @@ def write_export(
     """Write ``comments.csv`` and ``votes.csv`` with Pol.is's headers; return their paths.
 
     Each file is written to a temporary name and renamed into place, so a failure never
-    leaves a half-written export behind.  ``datetime`` is rendered in UTC.
+    leaves a half-written export behind.  ``datetime`` is rendered in UTC; ``is-meta``
+    follows the older layout's columns, so meta marks survive a round trip.
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -147,6 +168,7 @@ def write_export(
             c.disagrees,
             c.moderated,
             c.text,
+            int(c.is_meta),
         ]
         for c in comments
     )
@@ -155,7 +177,7 @@ def write_export(
         for v in votes
     )
     return [
-        _write_csv_atomically(root / COMMENTS_FILE, COMMENT_COLUMNS, comment_rows),
+        _write_csv_atomically(root / COMMENTS_FILE, (*COMMENT_COLUMNS, "is-meta"), comment_rows),
         _write_csv_atomically(root / VOTES_FILE, VOTE_COLUMNS, vote_rows),
     ]
 
@@ -164,26 +186,32 @@ def write_export(
 
 
 def _records(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number where the record starts, row) after checking the header."""
+    """Yield (line number where the record starts, row) after checking the header.
+
+    This is the one place every Pol.is CSV goes through, so it refuses what the ``csv``
+    module would otherwise take silently: a column named twice (the last would win), a
+    quoted field never closed (it would swallow the rest of the file) and NUL characters.
+    """
     if not path.is_file():
         raise InputError("file is missing from the Pol.is export", source=str(path))
+    start = 1
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
                 raise InputError("file is empty; expected a CSV header", source=str(path))
             header = [name.strip() for name in header]
-            for name in required:
-                if name not in header:
-                    raise InputError(
-                        f"missing column {name!r} (expected columns: {', '.join(required)})",
-                        source=str(path),
-                        field="line 1",
-                    )
+            _check_header(header, required, path=path)
             start = reader.line_num + 1
             for row in reader:
                 if row:
+                    if any("\x00" in value for value in row):
+                        raise InputError(
+                            "NUL character in the record; expected plain text",
+                            source=str(path),
+                            field=f"line {start}",
+                        )
                     if len(row) != len(header):
                         raise InputError(
                             f"expected {len(header)} fields, found {len(row)}",
@@ -195,7 +223,31 @@ def _records(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[st
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", source=str(path)) from exc
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", source=str(path)) from exc
+        problem = (
+            "a quoted field is never closed (missing '\"')"
+            if "unexpected end of data" in str(exc)
+            else f"malformed CSV ({exc})"
+        )
+        raise InputError(problem, source=str(path), field=f"line {start}") from exc
+
+
+def _check_header(header: list[str], required: Sequence[str], *, path: Path) -> None:
+    """Every required column present, and no column named twice."""
+    for name in required:
+        if name not in header:
+            raise InputError(
+                f"missing column {name!r} (expected columns: {', '.join(required)})",
+                source=str(path),
+                field="line 1",
+            )
+    for position, name in enumerate(header):
+        if name in header[:position]:
+            raise InputError(
+                f"column {name!r} appears twice (columns {header.index(name) + 1} "
+                f"and {position + 1})",
+                source=str(path),
+                field="line 1",
+            )
 
 
 def _integer(row: dict[str, str], column: str, *, path: Path, line: int) -> int:
@@ -210,14 +262,28 @@ def _integer(row: dict[str, str], column: str, *, path: Path, line: int) -> int:
         ) from None
 
 
+def _timestamp(row: dict[str, str], *, path: Path, line: int) -> int:
+    """A Pol.is timestamp (milliseconds since 1970 UTC) that a calendar date can hold."""
+    value = _integer(row, "timestamp", path=path, line=line)
+    if not 0 <= value <= MAX_TIMESTAMP_MS:
+        raise InputError(
+            f"timestamp {value} ms is outside 1970-01-01 to 9999-12-31 (milliseconds since "
+            "1970 UTC expected)",
+            source=str(path),
+            field=f"line {line}, column 'timestamp'",
+        )
+    return value
+
+
 def _read_comments(path: Path) -> list[PolisComment]:
     comments: list[PolisComment] = []
     seen: dict[int, int] = {}
-    for line, row in _records(path, COMMENT_COLUMNS):
+    for line, row in _records(path, REQUIRED_COMMENT_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
-            for name in ("timestamp", "comment-id", "agrees", "disagrees", "moderated")
+            for name in ("comment-id", "agrees", "disagrees", "moderated")
         }
+        number["timestamp"] = _timestamp(row, path=path, line=line)
         where = f"line {line}, column "
         if number["moderated"] not in (-1, 0, 1):
             raise InputError(
@@ -233,6 +299,13 @@ def _read_comments(path: Path) -> list[PolisComment]:
                 field=where + "'comment-id'",
             )
         seen[comment_id] = line
+        flags = {name: _flag(row, name, path=path, line=line) for name in COMMENT_FLAGS}
+        if not row["comment-body"].strip():
+            raise InputError(
+                "empty comment text; every statement needs a body",
+                source=str(path),
+                field=where + "'comment-body'",
+            )
         author = row["author-id"].strip()
         comments.append(
             PolisComment(
@@ -243,18 +316,33 @@ def _read_comments(path: Path) -> list[PolisComment]:
                 agrees=number["agrees"],
                 disagrees=number["disagrees"],
                 timestamp=number["timestamp"],
+                is_meta=flags["is-meta"],
+                is_seed=flags["is-seed"],
             )
         )
     return comments
 
 
+def _flag(row: dict[str, str], column: str, *, path: Path, line: int) -> bool:
+    """A 0/1 (or true/false) flag of the newer layout; False where the column is absent."""
+    text = row.get(column, "").strip().lower()
+    if text not in FLAG_VALUES:
+        raise InputError(
+            f"expected 0 or 1, found {text!r}",
+            source=str(path),
+            field=f"line {line}, column {column!r}",
+        )
+    return FLAG_VALUES[text]
+
+
 def _read_votes(path: Path, *, known_comment_ids: set[int]) -> list[PolisVote]:
     votes: list[PolisVote] = []
-    for line, row in _records(path, VOTE_COLUMNS):
+    for line, row in _records(path, REQUIRED_VOTE_COLUMNS):
         number = {
             name: _integer(row, name, path=path, line=line)
-            for name in ("timestamp", "comment-id", "voter-id", "vote")
+            for name in ("comment-id", "voter-id", "vote")
         }
+        number["timestamp"] = _timestamp(row, path=path, line=line)
         if number["vote"] not in (-1, 0, 1):
             raise InputError(
                 f"vote must be 1 (agree), -1 (disagree) or 0 (pass), found {number['vote']}",

@@ -6,7 +6,8 @@ caller's single transaction and inserts votes in chunks, so a failure or a kille
 process at any point leaves nothing of the import behind.
 
 Mapping: a Pol.is comment is a statement with the comment id as external id and its
-text as ``text_en``; ``moderated`` 1 / 0 / -1 is accepted / pending / rejected; voter and
+text as ``text_en``; ``moderated`` 1 / 0 / -1 is accepted / pending / rejected; ``is-meta`` (newer
+exports) marks a meta statement, which the analysis leaves out; voter and
 author ids become participants (no delegation); every vote row is kept as history.
 """
 
@@ -120,7 +121,7 @@ def _statements(
                 "author_id": author,
                 "topics": [],
                 "moderation": MODERATION_OF[comment.moderated],
-                "is_meta": False,
+                "is_meta": comment.is_meta,
                 "sealed": False,
                 "created_at": moment(comment.timestamp),
             }
@@ -208,6 +209,7 @@ def collect(session: Session, dialogue: Dialogue) -> tuple[list[PolisComment], l
                 agrees=sum(1 for v in values if v == 1),
                 disagrees=sum(1 for v in values if v == -1),
                 timestamp=milliseconds(s.created_at),
+                is_meta=s.is_meta,
             )
         )
     votes = [

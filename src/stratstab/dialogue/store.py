@@ -14,7 +14,7 @@ dialogue raises :class:`~stratstab.errors.NotFoundError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -25,8 +25,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import Session
 
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
+from stratstab.dialogue import idempotency, polis_io, queries
 from stratstab.dialogue import ledger as ledger_ops
-from stratstab.dialogue import polis_io, queries
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
 from stratstab.dialogue.catalogue import load_catalogue
@@ -38,6 +38,7 @@ from stratstab.dialogue.convert import (
     round_info,
     statement_info,
 )
+from stratstab.dialogue.idempotency import IdempotencyKey
 from stratstab.dialogue.memo import render_html, render_markdown
 from stratstab.dialogue.models import (
     MODERATION_STATES,
@@ -79,6 +80,33 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(original).split()).split(" [SQL:")[0][:300]
 
 
+def statement_record(data: dict) -> StatementInfo:
+    """A :class:`StatementInfo` from its ``to_dict`` form (as kept with idempotency keys)."""
+    created = datetime.fromisoformat(data["created_at"])
+    return StatementInfo(**{**data, "topics": tuple(data["topics"]), "created_at": created})
+
+
+def vote_record(data: dict) -> VoteRecord:
+    """A :class:`VoteRecord` from its ``to_dict`` form."""
+    return VoteRecord(**{**data, "cast_at": datetime.fromisoformat(data["cast_at"])})
+
+
+def assign_statement_id(session: Session, dialogue: Dialogue) -> str:
+    """The id of the next statement of ``dialogue``, inside the caller's write transaction.
+
+    The one place statement ids are made.  Concurrent submissions must not get the
+    same id: on PostgreSQL the dialogue row is locked (``SELECT ... FOR UPDATE``) until
+    the transaction ends; on SQLite the write transaction holds the database's write
+    lock from its start (:func:`stratstab.db.transaction`).  So the largest id read
+    here stays the largest until the new statement is committed.
+    """
+    session.execute(select(Dialogue.id).where(Dialogue.id == dialogue.id).with_for_update())
+    taken = session.scalars(
+        select(Statement.external_id).where(Statement.dialogue_id == dialogue.id)
+    ).all()
+    return str(1 + max((int(i) for i in taken if i.isdigit()), default=-1))
+
+
 class DialogueStore:
     """Dialogues, rounds, delegations, statements, votes, scope positions and ledger.
 
@@ -97,7 +125,7 @@ class DialogueStore:
         try:
             self.engine = make_engine(self.url)
         except (ArgumentError, NoSuchModuleError, ImportError, OSError, ValueError) as exc:
-            raise StoreError(f"cannot open database {_safe_url(self.url)}: {exc}") from exc
+            raise StoreError(f"cannot open database: {exc}", database=self.shown_url) from exc
         self._factory = make_session_factory(self.engine)
         if migrate:
             self.upgrade()
@@ -109,7 +137,9 @@ class DialogueStore:
         try:
             upgrade_database(self.engine)
         except (DBAPIError, OSError) as exc:
-            raise StoreError(f"cannot open database {_safe_url(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                f"cannot open database: {_reason(exc)}", database=self.shown_url
+            ) from exc
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -121,21 +151,28 @@ class DialogueStore:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    @property
+    def shown_url(self) -> str:
+        """The database URL with any password hidden (for messages at this machine)."""
+        return _safe_url(self.url)
+
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """One transaction; database failures become :class:`StoreError`.
 
-        A unique-constraint violation that slipped past the explicit checks (two
-        writers racing) becomes an :class:`InputError` about a duplicate id.
+        ``write`` marks a transaction that writes (see :func:`stratstab.db.transaction`:
+        on SQLite it holds the write lock from its start).  A unique-constraint
+        violation that slipped past the explicit checks becomes an
+        :class:`InputError` about a duplicate record.
         """
         try:
-            with transaction(self._factory) as session:
+            with transaction(self._factory, write=write) as session:
                 yield session
         except IntegrityError as exc:
             raise InputError(f"duplicate or inconsistent record: {_reason(exc)}") from exc
         except DBAPIError as exc:
             verb = "write refused, nothing was changed" if write else "read failed"
-            raise StoreError(f"database {_safe_url(self.url)}: {verb}: {_reason(exc)}") from exc
+            raise StoreError(f"{verb}: {_reason(exc)}", database=self.shown_url) from exc
 
     # ------------------------------------------------------------------ dialogues
 
@@ -300,32 +337,39 @@ class DialogueStore:
         is_meta: bool = False,
         sealed: bool = False,
         created_at: datetime | None = None,
+        idempotency: IdempotencyKey | None = None,
     ) -> StatementInfo:
-        """Add a statement (id default: next integer); at least one text is required."""
+        """Add a statement; at least one text is required.
+
+        The id defaults to the next one of the dialogue, assigned inside the write
+        transaction (:func:`assign_statement_id`), so concurrent submissions are all
+        stored.  With ``idempotency`` a repeated key returns the statement first stored
+        under it and adds nothing.
+        """
         if not (text_en.strip() or text_zh.strip()):
             raise InputError("a statement needs text_en or text_zh", field="text")
         choice(moderation, MODERATION_STATES, field="moderation")
         topic_ids = scope_ops.check_topics(topics, field="topics")
-        with self.session(write=True) as session:
+
+        def write(session: Session) -> dict:
             found = queries.dialogue_by_slug(session, dialogue)
-            if external_id is None:  # next integer after the largest integer id
-                taken = session.scalars(
-                    select(Statement.external_id).where(Statement.dialogue_id == found.id)
-                ).all()
-                external_id = str(1 + max((int(i) for i in taken if i.isdigit()), default=-1))
+            new_id = external_id if external_id is not None else assign_statement_id(session, found)
             duplicate = select(Statement.id).where(
-                Statement.dialogue_id == found.id, Statement.external_id == external_id
+                Statement.dialogue_id == found.id, Statement.external_id == new_id
             )
             if session.scalar(duplicate) is not None:
-                raise InputError(f"statement {external_id!r} already exists", field="statement")
-            statement = Statement(dialogue_id=found.id, external_id=external_id)
+                raise InputError(f"statement {new_id!r} already exists", field="statement")
+            statement = Statement(dialogue_id=found.id, external_id=new_id)
             statement.text_en, statement.text_zh, statement.topics = text_en, text_zh, topic_ids
             statement.moderation, statement.is_meta, statement.sealed = moderation, is_meta, sealed
             statement.created_at = created_at or utc_now()
             statement.author = queries.participant_by_id(session, found, author) if author else None
             session.add(statement)
             session.flush()
-            return statement_info(found.slug, statement)
+            return statement_info(found.slug, statement).to_dict()
+
+        result, _ = self._write_once(idempotency, "statement.submit", write)
+        return statement_record(result)
 
     def statements(self, dialogue: str) -> list[StatementInfo]:
         """The statements of a dialogue, by id."""
@@ -347,6 +391,17 @@ class DialogueStore:
             session.flush()
             return statement_info(found.slug, target)
 
+    def mark_meta(self, dialogue: str, statement: str, *, is_meta: bool = True) -> StatementInfo:
+        """Mark a statement as meta (about the participants or the process, e.g. "I live
+        in a city") or clear the mark.  Like Pol.is, the consensus math leaves meta
+        statements out, as it does moderated-out ones; their votes are kept."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.is_meta = bool(is_meta)
+            session.flush()
+            return statement_info(found.slug, target)
+
     def cast_vote(
         self,
         dialogue: str,
@@ -357,14 +412,17 @@ class DialogueStore:
         importance: int | None = None,
         cast_at: datetime | None = None,
         round_number: int | None = None,
+        idempotency: IdempotencyKey | None = None,
     ) -> VoteRecord:
         """Append a vote (1 agree, -1 disagree, 0 pass; importance 1..3 or None).
 
         Earlier votes of the participant on the statement stay in the history; the
-        latest one counts.
+        latest one counts.  With ``idempotency`` a repeated key returns the vote first
+        cast under it and adds nothing.
         """
         vote_fields(value=value, importance=importance)
-        with self.session(write=True) as session:
+
+        def write(session: Session) -> dict:
             found = queries.dialogue_by_slug(session, dialogue)
             voter = queries.participant_by_id(session, found, participant)
             target = queries.statement_by_id(session, found, statement)
@@ -381,7 +439,44 @@ class DialogueStore:
             session.add(vote)
             session.flush()
             number = in_round.number if in_round else None
-            return VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+            record = VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+            return record.to_dict()
+
+        result, _ = self._write_once(idempotency, "vote", write)
+        return vote_record(result)
+
+    def recorded(self, claim: IdempotencyKey) -> dict | None:
+        """The result stored under an idempotency key, or None for a new key.
+
+        Raises :class:`~stratstab.errors.ConflictError` for a key used with other content.
+        """
+        with self.session() as session:
+            return idempotency.recorded(session, claim)
+
+    def _write_once(
+        self, claim: IdempotencyKey | None, action: str, write: Callable[[Session], dict]
+    ) -> tuple[dict, bool]:
+        """Run ``write`` in one write transaction, at most once per idempotency key.
+
+        Returns the result and whether it was replayed from an earlier request.  Two
+        requests racing with the same key: the second one's insert of the key fails on
+        the unique constraint, its transaction is rolled back, and it replays the first.
+        """
+        for attempt in range(2):
+            try:
+                with self.session(write=True) as session:
+                    if claim is not None:
+                        earlier = idempotency.recorded(session, claim)
+                        if earlier is not None:
+                            return earlier, True
+                    result = write(session)
+                    if claim is not None:
+                        idempotency.remember(session, claim, action=action, result=result)
+                    return result, False
+            except InputError as exc:
+                if claim is None or attempt or not isinstance(exc.__cause__, IntegrityError):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def vote_history(
         self, dialogue: str, *, participant: str | None = None, statement: str | None = None

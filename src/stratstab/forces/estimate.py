@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stratstab.citations import check_primary_url
+
 Which = Literal["low", "central", "high"]
 WHICH_VALUES: tuple[Which, ...] = ("low", "central", "high")
 
@@ -39,7 +41,8 @@ class Citation(StrictModel):
 
     authors: list[str] = Field(min_length=1, description="Authors or issuing organisation.")
     title: str = Field(min_length=1)
-    venue: str = Field(min_length=1, description="Journal, yearbook, publisher or website.")
+    venue: str = Field(min_length=1, description="Journal, yearbook, report series or website.")
+    publisher: str = Field(min_length=1, description="Organisation that published it.")
     year: int = Field(ge=1945, le=2100)
     volume: str | None = Field(default=None, description="Volume(issue) and pages, if any.")
 
@@ -53,14 +56,56 @@ class Citation(StrictModel):
 
 
 class Source(StrictModel):
-    """A public source that numbers in a dataset cite by ``key``."""
+    """A public source that numbers in a dataset cite by ``key``.
+
+    ``url`` is the primary publication (see :mod:`stratstab.citations`: no aggregators,
+    blogs or mirrors);
+    ``published`` when it was published, as precisely as known (``YYYY-MM-DD``, or
+    ``YYYY-MM`` for a journal issue, ``YYYY`` for a continuously updated site);
+    ``accessed`` when it was read.  Only a ``user_supplied`` source (numbers a scenario
+    or command line sets in place of the dataset's) has none of the three.
+    """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Short lower-case key.")
     citation: Citation
-    url: str | None = None
+    url: str | None = Field(default=None, description="The primary publication (https).")
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
+    published: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="Publication date as precise as known: YYYY-MM-DD, YYYY-MM or YYYY.",
+    )
     accessed: date | None = Field(default=None, description="When the URL was read.")
+    user_supplied: bool = Field(default=False, description="Set by a user, not published.")
     as_of: date | None = Field(default=None, description="Date the figures describe.")
     notes: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _primary(cls, url: str | None) -> str | None:
+        return None if url is None else check_primary_url(url)
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: object) -> object:
+        # YAML reads an unquoted 2024-01-15 as a date.
+        return value.isoformat() if isinstance(value, date) else value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Source:
+        if self.user_supplied:
+            return self
+        missing = [name for name in ("url", "published", "accessed") if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a published source needs {', '.join(missing)}")
+        assert self.accessed is not None and self.published is not None
+        if self.accessed.isoformat()[: len(self.published)] < self.published:
+            raise ValueError(f"accessed {self.accessed} is before published {self.published}")
+        if int(self.published[:4]) != self.citation.year:
+            raise ValueError(
+                f"published {self.published} does not match citation.year {self.citation.year}"
+            )
+        return self
 
 
 def known_source_keys() -> frozenset[str] | None:

@@ -128,7 +128,8 @@ def _with_system_name(error: InputError, data: dict[str, Any]) -> InputError:
     name = entry.get("name") if isinstance(entry, dict) else None
     if not isinstance(name, str):
         return error
-    return InputError(f"{error.message} (system {name!r})", source=error.source, field=field)
+    named = [(field, f"{error.message} (system {name!r})"), *error.problems[1:]]
+    return InputError(named[0][1], source=error.source, field=field, problems=named)
 
 
 def _data_folder() -> Any:
@@ -151,7 +152,8 @@ def _looks_like_path(id_or_path: str | Path) -> bool:
     return text.endswith(_SUFFIXES) or "/" in text or "\\" in text or Path(text).is_file()
 
 
-def _load_builtin(dataset_id: str) -> AnyDataset:
+def load_builtin(dataset_id: str) -> AnyDataset:
+    """A built-in dataset by id (NotFoundError listing the ids for an unknown one)."""
     ids = builtin_ids()
     if dataset_id not in ids:
         raise NotFoundError(
@@ -180,7 +182,7 @@ def load_dataset(id_or_path: str | Path) -> AnyDataset:
     if _looks_like_path(id_or_path):
         path = Path(id_or_path)
         return validate_dataset(read_yaml_file(path), source=str(path))
-    return _load_builtin(str(id_or_path))
+    return load_builtin(str(id_or_path))
 
 
 def load_posture(id_or_path: str | Path) -> Dataset:
@@ -237,4 +239,4 @@ def summarize(dataset: AnyDataset) -> DatasetSummary:
 
 def list_datasets() -> list[DatasetSummary]:
     """Summaries of every built-in dataset, sorted by id."""
-    return [summarize(_load_builtin(dataset_id)) for dataset_id in builtin_ids()]
+    return [summarize(load_builtin(dataset_id)) for dataset_id in builtin_ids()]

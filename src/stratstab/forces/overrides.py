@@ -35,8 +35,10 @@ def _override_source(origin: str) -> dict[str, Any]:
             "authors": ["scenario author"],
             "title": f"Force numbers overridden in {origin}",
             "venue": "stratstab scenario",
+            "publisher": "scenario author",
             "year": 2024,
         },
+        "user_supplied": True,
         "notes": "Values set by a scenario or command line, replacing the dataset's own.",
     }
 

@@ -164,10 +164,17 @@ class DeliverySystem(StrictModel):
 
 
 class Totals(StrictModel):
-    """Country-level warhead totals as published, for cross-checking the systems."""
+    """Country-level warhead totals as published, for cross-checking the systems.
+
+    ``deployed_by_kind`` holds the source's deployed warheads per kind of delivery
+    system (e.g. FAS: about 870 on Russian ICBMs); the dataset then checks that its
+    systems of each kind add up to that figure, and that the kinds add up to
+    ``deployed``.
+    """
 
     stockpile: CountEstimate | None = None
     deployed: CountEstimate | None = None
+    deployed_by_kind: dict[SystemKind, CountEstimate] | None = None
     stored: CountEstimate | None = None
     retired: CountEstimate | None = None
     notes: str | None = None
@@ -273,6 +280,30 @@ class Dataset(_CitedDataset):
                 estimate = getattr(self.totals, name)
                 if estimate is not None:
                     yield f"totals.{name}", estimate
+            for kind, estimate in (self.totals.deployed_by_kind or {}).items():
+                yield f"totals.deployed_by_kind.{kind}", estimate
+
+    @model_validator(mode="after")
+    def _systems_match_published_totals(self) -> Dataset:
+        """Systems of each kind add up to the published deployed warheads of that kind."""
+        by_kind = self.totals.deployed_by_kind if self.totals is not None else None
+        if not by_kind:
+            return self
+        for kind, published in by_kind.items():
+            total = sum(s.deployed_warheads.central for s in self.systems if s.kind == kind)
+            if abs(total - published.central) > 0.5:
+                raise ValueError(
+                    f"totals.deployed_by_kind.{kind}: the {kind} systems hold {total:g} deployed "
+                    f"warheads, but the published figure is {published.central:g}"
+                )
+        deployed = self.totals.deployed if self.totals is not None else None
+        listed = sum(e.central for e in by_kind.values())
+        if deployed is not None and abs(listed - deployed.central) > 0.5:
+            raise ValueError(
+                f"totals.deployed_by_kind adds up to {listed:g}, totals.deployed is "
+                f"{deployed.central:g}"
+            )
+        return self
 
     @property
     def system_names(self) -> list[str]:

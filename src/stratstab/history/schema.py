@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stratstab.citations import check_primary_url
+
 EntryType = Literal["treaty", "agreement", "channel", "statement", "dialogue"]
 
 #: ``in force`` … ``lapsed`` are the legal states; ``operating`` is a channel that
@@ -114,14 +116,23 @@ class Bilingual(_Strict):
 
 
 class Source(_Strict):
-    """A citation: the document's title, who published it, and where to read it."""
+    """A citation: the document's title, who published it, and where to read it.
+
+    The address is the primary publication (see :mod:`stratstab.citations`): the
+    treaty text or the issuing government's page, not an aggregator, blog or mirror.
+    """
 
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    url: str = Field(pattern=r"^https?://\S+$")
+    url: str = Field(pattern=r"^https://\S+$")
     supports: str | None = Field(
         default=None, description="Which facts of the entry this source confirms."
     )
+
+    @field_validator("url")
+    @classmethod
+    def _primary(cls, url: str) -> str:
+        return check_primary_url(url)
 
 
 class Dates(_Strict):

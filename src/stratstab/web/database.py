@@ -30,5 +30,7 @@ def open_database(url: str) -> Engine:
         upgrade_database(engine)
     except SQLAlchemyError as exc:
         shown = make_url(url).render_as_string(hide_password=True)
-        raise StoreError(f"cannot open the database {shown!r}: {exc.__class__.__name__}") from exc
+        raise StoreError(
+            f"cannot open the database: {exc.__class__.__name__}", database=shown
+        ) from exc
     return engine

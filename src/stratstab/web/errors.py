@@ -9,6 +9,7 @@ are shown the same way.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
@@ -16,7 +17,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stratstab.errors import InputError, NotFoundError, StoreError, StratstabError, field_path
+from stratstab.accounts.password_policy import WeakPasswordError
+from stratstab.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    StoreError,
+    StratstabError,
+    field_path,
+)
 from stratstab.web.i18n import Translator
 from stratstab.web.templating import render
 
@@ -84,20 +93,33 @@ def validation_message(t: Translator, errors: list[dict]) -> tuple[str, str]:
     return message, field_path(location)
 
 
+def _password_message(t: Translator, exc: WeakPasswordError) -> str:
+    """Why a new password was refused, with the estimator's advice, in ``t``'s language."""
+    parts = [t("password.refused"), t(exc.reason, **exc.values)]
+    parts += [t(f"password.feedback.{key}") for key in exc.feedback]
+    return " ".join(parts)
+
+
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
-    return {InputError: 400, NotFoundError: 404, StoreError: 503, Forbidden: 403}
+    return {
+        InputError: 400,
+        NotFoundError: 404,
+        StoreError: 503,
+        Forbidden: 403,
+        ConflictError: 409,
+    }
+
+
+LOG = logging.getLogger("stratstab.web")
+
+# Seconds a client should wait before retrying a write the database refused.
+STORE_RETRY_AFTER_S = 2
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
-
-
-def _translator(request: Request) -> Translator:
-    """The request's translator (English when the error came before it was chosen)."""
-    translator = getattr(request.state, "translator", None)
-    return translator if isinstance(translator, Translator) else Translator("en")
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:
@@ -114,10 +136,25 @@ def _error_page(request: Request, status_code: int, message: str) -> Response:
     )
 
 
-def _answer(request: Request, status_code: int, message: str, **extra: object) -> Response:
+def _answer(
+    request: Request,
+    status_code: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> Response:
     if _is_api(request):
-        return JSONResponse({"detail": message, **extra}, status_code=status_code)
-    return _error_page(request, status_code, message)
+        return JSONResponse({"detail": message, **extra}, status_code=status_code, headers=headers)
+    response = _error_page(request, status_code, message)
+    response.headers.update(headers or {})
+    return response
+
+
+def _translator(request: Request) -> Translator:
+    """The request's translator (English when the error came before it was chosen)."""
+    if not hasattr(request.state, "translator"):
+        request.state.translator = Translator("en")
+    return request.state.translator
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -126,8 +163,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StratstabError)
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
         status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
+        if isinstance(exc, StoreError):
+            # The driver's words and the database's location stay on the server.
+            LOG.warning("%s %s: %s", request.method, request.url.path, exc.local_text())
+            message = _translator(request)("error.store_busy")
+            retry = {"Retry-After": str(STORE_RETRY_AFTER_S)}
+            return _answer(request, status_code, message, headers=retry)
+        if isinstance(exc, ConflictError):
+            return _answer(request, status_code, _translator(request)("error.idempotency_conflict"))
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
-        return _answer(request, status_code, str(exc), **extra)
+        message = str(exc)
+        if isinstance(exc, WeakPasswordError):
+            message = _password_message(_translator(request), exc)
+        return _answer(request, status_code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -139,10 +187,7 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(exc.detail)
         if isinstance(exc, LocalizedError):
             message = _translator(request)(exc.key, **exc.values)
-        answer = _answer(request, exc.status_code, message)
-        for name, value in (exc.headers or {}).items():
-            answer.headers[name] = value
-        return answer
+        return _answer(request, exc.status_code, message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -74,4 +74,5 @@ def FormBody(model: type[Model]) -> Any:  # noqa: N802 - used like FastAPI's For
         return validate_form(model, await request.form())
 
     dependency.__name__ = f"form_{model.__name__}"
+    dependency.form_model = model  # type: ignore[attr-defined] - lets tests find the fields
     return Depends(dependency)

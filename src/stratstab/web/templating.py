@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,11 @@ templates.env.globals["plotly_url"] = plotly_url
 
 
 def page_context(request: Request) -> dict[str, Any]:
-    """What every template may use: user, t(), locale, csrf_token, version."""
+    """What every template may use: user, t(), locale, csrf_token, version.
+
+    ``idempotency_key()`` gives a fresh key for a form that writes (a hidden field):
+    the same form sent twice (a double click, a retry) is then stored once.
+    """
     translator: Translator = getattr(request.state, "translator", None) or Translator("en")
     login = getattr(request.state, "login", None)
     return {
@@ -31,7 +36,13 @@ def page_context(request: Request) -> dict[str, Any]:
         "locale_names": LOCALE_NAMES,
         "csrf_token": expected_csrf_token(request),
         "version": __version__,
+        "idempotency_key": new_idempotency_key,
     }
+
+
+def new_idempotency_key() -> str:
+    """A random idempotency key for one rendered form (128 bits)."""
+    return secrets.token_urlsafe(16)
 
 
 def render(

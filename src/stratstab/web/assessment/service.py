@@ -27,7 +27,7 @@ from stratstab.analysis.lever_table import (
 from stratstab.analysis.scenario import (
     Scenario,
     list_builtin_scenarios,
-    load_scenario,
+    load_builtin_scenario,
     scenario_from_yaml_text,
 )
 from stratstab.errors import InputError, NotFoundError
@@ -148,9 +148,7 @@ def get_scenario(uploads: UploadedScenarios, *, owner_id: int, scenario_id: str)
     """A built-in scenario by id, or one of the user's uploads (never a server path)."""
     if scenario_id.startswith(UPLOAD_PREFIX):
         return uploads.get(owner_id=owner_id, scenario_id=scenario_id)
-    if scenario_id not in {s["id"] for s in list_builtin_scenarios()}:
-        raise NotFoundError(f"no built-in scenario {scenario_id!r}")
-    return load_scenario(scenario_id)
+    return load_builtin_scenario(scenario_id)
 
 
 def list_scenarios(uploads: UploadedScenarios, *, owner_id: int) -> list[ScenarioSummary]:

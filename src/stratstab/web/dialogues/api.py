@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
@@ -33,6 +33,20 @@ from stratstab.web.dialogues.schemas import (
 from stratstab.web.params import RoundNumber, Seed
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
+
+# A client's key for one write; a retry with the same key adds nothing and gets the
+# first answer again (marked by the ``Idempotent-Replayed: true`` header).
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Your key for this write (e.g. a UUID): a retry with the same key "
+        "is stored once and answered as the first time. Kept 24 hours.",
+    ),
+]
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _position(p: ScopePositionData) -> ScopePositionPublic:
@@ -76,11 +90,17 @@ def list_statements(slug: str, request: Request, user: CurrentUser) -> list[Stat
     summary="Submit a statement",
 )
 def create_statement(
-    slug: str, body: StatementCreate, request: Request, db: SessionDep, user: CurrentUser
+    slug: str,
+    body: StatementCreate,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> StatementPublic:
     """Delegates' statements wait for the facilitator; facilitators' are accepted."""
     store, viewer = store_of(request), Viewer.of(user)
-    info = service.submit_statement(
+    info, replayed = service.submit_statement(
         store,
         viewer,
         slug,
@@ -88,8 +108,14 @@ def create_statement(
         text_zh=body.text_zh,
         topics=body.topics,
         sealed=body.sealed,
+        idempotency_key=idempotency_key,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    else:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return statement_public(service.find_statement(store, viewer, slug, info.external_id))
 
 
@@ -130,16 +156,26 @@ def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatem
 
 
 @api.post("/{slug}/votes", response_model=VotePublic, status_code=201, summary="Vote")
-def cast_vote(slug: str, body: VoteCreate, request: Request, user: CurrentUser) -> VotePublic:
+def cast_vote(
+    slug: str,
+    body: VoteCreate,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
-    record = service.cast_vote(
+    record, replayed = service.cast_vote(
         store_of(request),
         Viewer.of(user),
         slug,
         statement=body.statement,
         value=body.value,
         importance=body.importance,
+        idempotency_key=idempotency_key,
     )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
     return VotePublic(**record.to_dict())
 
 

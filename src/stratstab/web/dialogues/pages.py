@@ -99,8 +99,12 @@ def vote_submit(
     request: Request,
     user: CurrentUser,
     body: Annotated[VoteCreate, FormBody(VoteCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    """Record a vote and answer with the next statement card (htmx swap)."""
+    """Record a vote and answer with the next statement card (htmx swap).
+
+    The card's hidden idempotency key makes a double click or a resent form count once.
+    """
     service.cast_vote(
         store_of(request),
         Viewer.of(user),
@@ -108,6 +112,7 @@ def vote_submit(
         statement=body.statement,
         value=body.value,
         importance=body.importance,
+        idempotency_key=idempotency_key or None,
     )
     context = {
         "dialogue": service.enter(store_of(request), Viewer.of(user), slug)[0],
@@ -123,9 +128,10 @@ def statement_submit(
     db: SessionDep,
     user: CurrentUser,
     body: Annotated[StatementCreate, FormBody(StatementCreate)],
+    idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Submit a statement (pending until the facilitator accepts it)."""
-    info = service.submit_statement(
+    """Submit a statement (pending until the facilitator accepts it); a resent form adds none."""
+    info, replayed = service.submit_statement(
         store_of(request),
         Viewer.of(user),
         slug,
@@ -133,8 +139,12 @@ def statement_submit(
         text_zh=body.text_zh,
         topics=body.topics,
         sealed=body.sealed,
+        idempotency_key=idempotency_key or None,
     )
-    audit(db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation)
+    if not replayed:
+        audit(
+            db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
+        )
     return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
 
 

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from stratstab.dialogue import store as store_records
 from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.idempotency import IdempotencyKey, make_key
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
@@ -196,6 +198,16 @@ def find_statement(
     )
 
 
+def _claim(
+    store: DialogueStore, viewer: Viewer, key: str | None, action: str, **fields: object
+) -> tuple[IdempotencyKey | None, dict | None]:
+    """The viewer's idempotency key for this request and what it recorded earlier, if any."""
+    if not key:
+        return None, None
+    claim = make_key(viewer.participant_id, key, action, **fields)
+    return claim, store.recorded(claim)
+
+
 def cast_vote(
     store: DialogueStore,
     viewer: Viewer,
@@ -204,16 +216,39 @@ def cast_vote(
     statement: str,
     value: int,
     importance: int | None,
-) -> VoteRecord:
-    """Append the viewer's vote (1 agree, -1 disagree, 0 pass; importance 1..3)."""
+    idempotency_key: str | None = None,
+) -> tuple[VoteRecord, bool]:
+    """Append the viewer's vote (1 agree, -1 disagree, 0 pass; importance 1..3).
+
+    Returns the vote and whether it was replayed: a request repeating an earlier
+    ``idempotency_key`` gets the vote that key recorded, and nothing is added.
+    """
     check_entry(store, viewer, slug)
+    claim, earlier = _claim(
+        store,
+        viewer,
+        idempotency_key,
+        "vote",
+        dialogue=slug,
+        statement=statement,
+        value=value,
+        importance=importance,
+    )
+    if earlier is not None:
+        return store_records.vote_record(earlier), True
     require(viewer.is_delegate, "only delegates vote")
     target = find_statement(store, viewer, slug, statement)
     require(target.votable, "this statement is not open for voting")
     participant = ensure_participant(store, viewer, slug)
-    return store.cast_vote(
-        slug, participant=participant, statement=statement, value=value, importance=importance
+    record = store.cast_vote(
+        slug,
+        participant=participant,
+        statement=statement,
+        value=value,
+        importance=importance,
+        idempotency=claim,
     )
+    return record, False
 
 
 def submit_statement(
@@ -225,14 +260,31 @@ def submit_statement(
     text_zh: str,
     topics: list[str],
     sealed: bool = False,
-) -> StatementInfo:
-    """Delegates' statements wait for moderation; a facilitator's are accepted at once."""
+    idempotency_key: str | None = None,
+) -> tuple[StatementInfo, bool]:
+    """Delegates' statements wait for moderation; a facilitator's are accepted at once.
+
+    Returns the statement and whether it was replayed (see :func:`cast_vote`).
+    """
     enter(store, viewer, slug)
+    claim, earlier = _claim(
+        store,
+        viewer,
+        idempotency_key,
+        "statement.submit",
+        dialogue=slug,
+        text_en=text_en,
+        text_zh=text_zh,
+        topics=sorted(topics),
+        sealed=sealed,
+    )
+    if earlier is not None:
+        return store_records.statement_record(earlier), True
     require(viewer.is_delegate or viewer.runs_dialogues, "only delegates and facilitators write")
     if len(text_en) > 2000 or len(text_zh) > 2000:
         raise InputError("at most 2000 characters per language", field="text")
     author = ensure_participant(store, viewer, slug)
-    return store.add_statement(
+    info = store.add_statement(
         slug,
         text_en=text_en.strip(),
         text_zh=text_zh.strip(),
@@ -240,13 +292,9 @@ def submit_statement(
         topics=topics,
         moderation="accepted" if viewer.runs_dialogues else "pending",
         sealed=sealed and viewer.runs_dialogues,
-        external_id=_next_statement_id(store, slug),
+        idempotency=claim,
     )
-
-
-def _next_statement_id(store: DialogueStore, slug: str) -> str:
-    numbers = [int(s.external_id) for s in store.statements(slug) if s.external_id.isdigit()]
-    return str(max(numbers, default=-1) + 1)
+    return info, False
 
 
 def moderate(
