@@ -194,3 +194,14 @@ def test_lethal_radius_docstring_states_the_measured_brode_to_rule_ratios():
         kw = {"yield_kt": 300.0, "hardness_psi": float(psi.replace(",", ""))}
         measured = lethal_radius_m(**kw, method="brode") / lethal_radius_m(**kw)
         assert measured == pytest.approx(float(ratio), abs=0.0005)
+
+
+def test_target_survival_through_a_defense_by_hand():
+    from stratstab.models.effects import target_survival
+
+    # R 0.8, leakage 0.25, SSPK 0.9: each warhead kills with 0.18; two: 0.82^2 survive.
+    assert target_survival(sspk=0.9, reliability=0.8, p_penetrate=0.25, warheads=2) == (
+        pytest.approx(0.6724)
+    )
+    assert target_survival(sspk=0.9, warheads=0) == 1.0
+    assert target_survival(sspk=1.0, p_penetrate=1.0) == 0.0

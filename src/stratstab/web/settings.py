@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     demo: bool = False
     session_max_age_s: int = Field(default=12 * 3600, ge=60)
     assessment_workers: int = Field(default=2, ge=1, le=32)
+    # The OpenAI-compatible endpoint that plays "llm" sides of exercise runs; never
+    # called unless set, and no user can name another.
+    exercise_llm_url: str | None = None
+    exercise_llm_model: str = "default"
+    exercise_llm_timeout_s: float = Field(default=30.0, gt=0, le=600)
     default_locale: Literal["en", "zh"] = "en"
 
     @model_validator(mode="after")
