@@ -226,3 +226,12 @@ def test_bad_layers_are_input_errors_naming_the_layer(layer, message):
     result = runner.invoke(app, ["bmd", "--rvs", "10", "--layer", layer])
     assert isinstance(result.exception, InputError)
     assert result.exception.field == "--layer #1" and message in str(result.exception)
+
+
+def test_hob_json_overpressure_and_optimum():
+    out = _json("hob", "--yield-kt", "1000", "--hardness-psi", "10", "--ground-range-m", "3000",
+                "--burst-height-m", "2000")  # fmt: skip
+    assert out["overpressure_psi"] > 10  # inside the 4.1 km lethal range of the optimum
+    assert out["ground_range_m"] > out["surface_ground_range_m"]
+    missing = runner.invoke(app, ["hob", "--yield-kt", "100"])
+    assert isinstance(missing.exception, InputError)

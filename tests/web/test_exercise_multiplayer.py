@@ -204,3 +204,9 @@ def test_runs_survive_a_restart(app, tmp_path):
     move(cn_a, rid, "CN", 1, "propose-new-date")
     move(cn_b, rid, "CN", 1, "propose-new-date")
     assert cn_a.get(f"/api/v1/exercise-runs/{rid}").json()["turn"] == 2
+
+
+def test_the_control_cell_sees_no_side_s_situation_or_choice(app):
+    run = start(app)
+    assert run["awaiting"] is None and run["awaiting_side"] is None and run["my_side"] is None
+    assert move(client(app, "control"), run["id"], "US", 1, "propose-new-date").status_code == 403

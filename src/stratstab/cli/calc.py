@@ -17,7 +17,7 @@ from rich.table import Table
 from stratstab.cli.common import console, print_json
 from stratstab.errors import InputError
 from stratstab.models import _validate as v
-from stratstab.models import arms_race, crisis, defense, effects
+from stratstab.models import arms_race, burst_height, crisis, defense, effects
 
 app = typer.Typer(
     help="Teaching calculators: SSPK, missile defense, crisis cost, arms-race stability.",
@@ -477,3 +477,55 @@ def target_survival_command(
         ("damage expectancy", 1.0 - survive, "probability", "1 - survival"),
     ], note="The defense is taken to have interceptors for every warhead "
             "(no exhaustion).")  # fmt: skip
+
+
+@app.command("hob")
+def hob_command(
+    yield_kt: Annotated[float, typer.Option("--yield-kt", help="Warhead yield, kilotons.")],
+    hardness_psi: Annotated[
+        float | None,
+        typer.Option("--hardness-psi", help="Target hardness, psi: find the best burst height."),
+    ] = None,
+    ground_range_m: Annotated[
+        float | None,
+        typer.Option("--ground-range-m", help="Ground range, metres: overpressure there."),
+    ] = None,
+    burst_height_m: Annotated[
+        float, typer.Option("--burst-height-m", help="Burst height, metres (0: surface burst).")
+    ] = 0.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Height of burst: Brode's overpressure for an airburst, and the best height for a hardness.
+
+    With --ground-range-m: the peak overpressure there from a burst at --burst-height-m.
+    With --hardness-psi: the burst height that carries that overpressure furthest, and
+    how far, against a surface burst.
+    """
+    if hardness_psi is None and ground_range_m is None:
+        raise InputError("give --hardness-psi, --ground-range-m or both", field="--hardness-psi")
+    out: dict[str, Any] = {}
+    rows: list[tuple[str, Any, str, str]] = []
+    if ground_range_m is not None:
+        pressure = float(_run(lambda: burst_height.airburst_overpressure_psi(
+            yield_kt=yield_kt, ground_range_m=ground_range_m, burst_height_m=burst_height_m,
+        )))  # fmt: skip
+        out["overpressure_psi"] = pressure
+        where = f"{ground_range_m:g} m from ground zero, burst at {burst_height_m:g} m"
+        rows.append(("peak overpressure", pressure, "psi", where))
+    if hardness_psi is not None:
+        best = _run(lambda: burst_height.optimum_burst_height(
+            yield_kt=yield_kt, hardness_psi=hardness_psi))  # fmt: skip
+        out.update(best)
+        rows += [
+            ("optimum burst height", best["burst_height_m"], "m",
+             f"carries {hardness_psi:g} psi furthest"),
+            ("lethal ground range", best["ground_range_m"], "m", "at the optimum height"),
+            ("surface-burst range", best["surface_ground_range_m"], "m",
+             "the same pressure from a surface burst"),
+        ]  # fmt: skip
+    if as_json:
+        print_json(out)
+        return
+    _show(f"{yield_kt:g} kt burst", rows, note=(
+        "Brode (1986) airblast fit: ideal surface at sea level, about 4 % typical and 11 % "
+        "worst-case error against the test data; less reliable above about 100 psi."))  # fmt: skip

@@ -89,10 +89,16 @@ class Dialogue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
     track: Mapped[str] = mapped_column(String(8))
     parties: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when the facilitator reveals the sealed scope positions (after every party
+    # declared its positions complete); later changes are public new versions.
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revealed_by: Mapped[str] = mapped_column(String(64), default="")
 
     rounds: Mapped[list[Round]] = relationship(
         back_populates="dialogue", order_by="Round.number", cascade="all, delete-orphan"
@@ -254,6 +260,7 @@ class ScopePosition(Base):
     priority: Mapped[int] = mapped_column(Integer, default=3)
     note: Mapped[str] = mapped_column(Text, default="")
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -63,9 +63,12 @@ from stratstab.dialogue.records import (
     VoteRecord,
 )
 from stratstab.dialogue.scope import ScopeAnalysis, ScopePositionData
-from stratstab.dialogue.validate import choice, nonempty, slug_text, vote_fields
-from stratstab.errors import InputError, StoreError
+from stratstab.dialogue.validate import choice, nonempty, party_codes, slug_text, vote_fields
+from stratstab.errors import ConflictError, InputError, StoreError
 from stratstab.migrations import upgrade_database
+
+# Words the web workbench uses in dialogue paths (``/dialogues/new``).
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def _safe_url(url: str) -> str:
@@ -184,20 +187,23 @@ class DialogueStore:
         track: str,
         parties: Sequence[str] = (),
         description: str = "",
+        title_zh: str = "",
     ) -> DialogueInfo:
-        """Create a dialogue series with round 1 open and one delegation per party."""
+        """Create a dialogue series with round 1 open and one delegation per party.
+
+        A dialogue has 2 to 4 parties, each a code of 2-16 capital letters (CN, US, RU).
+        """
         slug = slug_text(slug, field="slug")
+        if slug in RESERVED_SLUGS:
+            raise InputError(f"{slug!r} is a reserved word; choose another slug", field="slug")
         choice(track, TRACK_LEVELS, field="track")
-        codes = [nonempty(p, field="party").upper() for p in parties]
-        if len(set(codes)) != len(codes):
-            raise InputError(f"duplicate party in {codes}", field="parties")
+        codes = party_codes(parties)
+        title = nonempty(title, field="title")
         with self.session(write=True) as session:
             if session.scalar(select(Dialogue.id).where(Dialogue.slug == slug)) is not None:
-                raise InputError(f"a dialogue called {slug!r} already exists", field="slug")
-            dialogue = Dialogue(
-                slug=slug, title=nonempty(title, field="title"), track=track, parties=codes
-            )
-            dialogue.description = description
+                raise ConflictError(f"a dialogue called {slug!r} already exists", field="slug")
+            dialogue = Dialogue(slug=slug, title=title, track=track, parties=codes)
+            dialogue.description, dialogue.title_zh = description, title_zh.strip()
             session.add(dialogue)
             session.flush()
             session.add(Round(dialogue_id=dialogue.id, number=1, status="open"))
@@ -205,6 +211,37 @@ class DialogueStore:
                 session.add(Delegation(dialogue_id=dialogue.id, code=code))
             session.flush()
             return dialogue_info(session, dialogue)
+
+    def update_dialogue(
+        self,
+        slug: str,
+        *,
+        title: str | None = None,
+        title_zh: str | None = None,
+        track: str | None = None,
+        description: str | None = None,
+        archived: bool | None = None,
+    ) -> DialogueInfo:
+        """Edit a dialogue's titles, track or description, or archive / restore it.
+
+        The parties are fixed once the dialogue exists: positions and votes refer to them.
+        """
+        if track is not None:
+            choice(track, TRACK_LEVELS, field="track")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, slug)
+            if title is not None:
+                found.title = nonempty(title, field="title")
+            if title_zh is not None:
+                found.title_zh = title_zh.strip()
+            if track is not None:
+                found.track = track
+            if description is not None:
+                found.description = description
+            if archived is not None:
+                found.archived_at = (found.archived_at or utc_now()) if archived else None
+            session.flush()
+            return dialogue_info(session, found)
 
     def list_dialogues(self) -> list[DialogueInfo]:
         """Every dialogue, by slug."""
@@ -564,10 +601,65 @@ class DialogueStore:
             return ledger_ops.set_status(session, found, key=key, status=status, note=note)
 
     def close_round(self, dialogue: str, *, outcome: str = "") -> RoundInfo:
-        """Close the current round and open the next, carrying open and disputed items."""
+        """Close the round under way and return it (the next opens with :meth:`open_round`)."""
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
             return ledger_ops.close_round(session, found, outcome=outcome)
+
+    def open_round(
+        self,
+        dialogue: str,
+        *,
+        on_date: date | None = None,
+        place: str | None = None,
+        agenda: Sequence[str] | None = None,
+    ) -> RoundInfo:
+        """Open the next round (the planned one, else a new one), carrying open and
+        disputed ledger items; see :func:`stratstab.dialogue.ledger.open_round`."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.open_round(
+                session, found, on_date=on_date, place=place, agenda=agenda
+            )
+
+    def update_round(
+        self,
+        dialogue: str,
+        number: int,
+        *,
+        on_date: date | None = None,
+        clear_date: bool = False,
+        place: str | None = None,
+        agenda: Sequence[str] | None = None,
+    ) -> RoundInfo:
+        """Set a round's date, place or agenda (a closed round keeps its record)."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = queries.round_by_number(session, found, number)
+            if row.status == "closed":
+                raise InputError(f"round {number} is closed; its record stays", field="round")
+            if on_date is not None or clear_date:
+                row.date = on_date
+            if place is not None:
+                row.place = place.strip()
+            if agenda is not None:
+                row.agenda = [a.strip() for a in agenda if a.strip()]
+            session.flush()
+            return round_info(found.slug, row)
+
+    def set_revealed(self, dialogue: str, *, by: str) -> int:
+        """Reveal every sealed scope position of the dialogue and mark it revealed."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            count = scope_ops.reveal(session, found, round_number=None)
+            found.revealed_at, found.revealed_by = utc_now(), by
+            return count
+
+    def position_history(self, dialogue: str, *, delegation: str, topic: str) -> list[dict]:
+        """Earlier public versions of a delegation's dialogue-wide position on ``topic``."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return scope_ops.history(session, found, delegation=delegation, topic=topic)
 
     def ledger(self, dialogue: str, round_number: int | None = None) -> list[LedgerRow]:
         """The ledger as it stands in a round (default: the latest round)."""

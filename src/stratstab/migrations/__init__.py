@@ -26,7 +26,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 # Modules whose import registers tables on stratstab.db.Base (for autogenerate).
 MODEL_MODULES: tuple[str, ...] = (
     "stratstab.dialogue.models",
+    "stratstab.dialogue.membership",
     "stratstab.accounts.models",
+    "stratstab.workspace.models",
     "stratstab.exercises.store",
 )
 

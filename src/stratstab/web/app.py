@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.warm()
         yield
         app.state.jobs.shutdown()
         engine.dispose()
@@ -113,11 +114,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     from stratstab.web.jobs import JobRunner
+    from stratstab.workspace.uploads import UploadStore
 
-    app.state.jobs = JobRunner(max_workers=settings.assessment_workers)
-    from stratstab.web.assessment.service import UploadedScenarios
-
-    app.state.uploads = UploadedScenarios()
+    limits = settings.workspace_limits()
+    app.state.jobs = JobRunner(
+        app.state.session_factory, limits, max_workers=settings.assessment_workers
+    )
+    app.state.uploads = UploadStore(app.state.session_factory, limits)
     app.state.store = _open_store(settings.database_url)
     _install_middleware(app)
     install_error_handlers(app)

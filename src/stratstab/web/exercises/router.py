@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from stratstab.errors import from_validation_error
+from stratstab.errors import InputError, from_validation_error
 from stratstab.exercises.channel import MESSAGE_KINDS
 from stratstab.exercises.ladder import LADDER
 from stratstab.exercises.store import RunRepository
@@ -137,7 +137,12 @@ def _run_page(request: Request, run, user) -> HTMLResponse:
     context["played"] = state.record()["turns"]
     if awaiting is not None:
         context["figure"] = service.index_figure(
-            awaiting.index_history, awaiting.menu, title=t("ex.csi")
+            awaiting.index_history,
+            awaiting.menu,
+            title=t("ex.csi"),
+            turn_label=t("ex.turn"),
+            options_label=t("ex.menu"),
+            zh=t.locale == "zh",
         )
     return render(request, "exercises/run.html", context)
 
@@ -150,11 +155,17 @@ def exercise_list(request: Request, user: OptionalUser) -> HTMLResponse:
 
 
 @pages.get("/exercises/{exercise_id}", response_class=HTMLResponse)
-def exercise_page(exercise_id: str, request: Request) -> HTMLResponse:
+def exercise_page(exercise_id: str, request: Request, user: OptionalUser) -> HTMLResponse:
     """Setting, actors, action menu and the form that starts a run."""
+    players = list(service.WEB_PLAYERS)
+    if user is not None and user.role in service.CONTROL_ROLES:
+        players.append("delegation")
+        if getattr(request.app.state.settings, "exercise_llm_url", None):
+            players.append("llm")
     context = {
         "exercise": service.exercise_detail(exercise_id),
-        "players": service.WEB_PLAYERS,
+        "players": players,
+        "control": user is not None and user.role in service.CONTROL_ROLES,
         "default_player": service.DEFAULT_PLAYER,
         "ladder": {r.id: r for r in LADDER},
     }
@@ -237,7 +248,11 @@ async def control_page(run_id: str, request: Request, user: CurrentUser) -> Resp
     """An action of the control cell from the run page (post/redirect/get)."""
     run = store_of(request).get(run_id, user_id=user.id)
     form = await request.form()
-    data = {k: v for k, v in form.items() if k != "csrf_token" and str(v).strip() != ""}
+    data = {
+        k: v for k, v in form.items() if k not in ("csrf_token", "confirm") and str(v).strip() != ""
+    }
+    if data.get("kind") == "close" and form.get("confirm") != "yes":
+        raise InputError("tick the box to confirm that the turn closes now", field="confirm")
     service.control(run, _validated(ControlCreate, data, source="control form"), user_id=user.id)
     return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
 

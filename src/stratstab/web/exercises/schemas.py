@@ -35,6 +35,8 @@ class ExerciseSummary(BaseModel):
     description: str
     turns: int
     sides: list[str]
+    name_zh: str = ""
+    description_zh: str = ""
 
 
 class ActorPublic(BaseModel):

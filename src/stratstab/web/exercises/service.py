@@ -45,6 +45,7 @@ from stratstab.web.exercises.schemas import (
 )
 
 WEB_PLAYERS = ("cautious", "hawkish", "tit-for-tat", "human")
+CONTROL_PLAYERS = ("delegation", "llm")  # offered to facilitators and administrators
 DEFAULT_PLAYER = "tit-for-tat"
 CONTROL_ROLES = ("facilitator", "admin")
 
@@ -79,6 +80,7 @@ def exercise_detail(exercise_id: str) -> ExerciseDetail:
         id=scenario.id,
         name=scenario.name,
         description=scenario.description,
+        description_zh=scenario.description_zh,
         turns=scenario.turns,
         sides=list(scenario.sides),
         setting=scenario.setting,
@@ -504,7 +506,7 @@ def run_public(
         status=state.status,
         turn=state.turn,
         awaiting_side=side if side in state.waiting else None,
-        awaiting=None if my_move_in else turn_public(run, state, side),
+        awaiting=None if my_move_in or side is None else turn_public(run, state, side),
         ended_by=record.get("ended_by"),
         summary=record["summary"],
         report_url=f"/exercises/runs/{run.id}/report" if finished else None,
@@ -557,7 +559,15 @@ def past_turns(state: RunState, side: str) -> list[dict[str, Any]]:
     return rows
 
 
-def index_figure(history: list[float], menu: list[MenuItemPublic], *, title: str) -> dict:
+def index_figure(
+    history: list[float],
+    menu: list[MenuItemPublic],
+    *,
+    title: str,
+    turn_label: str = "turn",
+    options_label: str = "options",
+    zh: bool = False,
+) -> dict:
     """A Plotly figure of the index so far, with each option's predicted next value."""
     turns = list(range(len(history)))
     next_turn = len(history)
@@ -569,17 +579,17 @@ def index_figure(history: list[float], menu: list[MenuItemPublic], *, title: str
                 "mode": "markers",
                 "x": [next_turn] * len(menu),
                 "y": [m.predicted_index for m in menu],
-                "text": [m.label for m in menu],
+                "text": [(m.label_zh or m.label) if zh else m.label for m in menu],
                 "hovertemplate": "%{text}: %{y:.2f}<extra></extra>",
                 "marker": {"symbol": "diamond-open", "size": 9},
-                "name": "options",
+                "name": options_label,
             },
         ],
         "layout": {
             "height": 260,
             "showlegend": False,
-            "yaxis": {"range": [0, 1.02], "title": {"text": "index"}},
-            "xaxis": {"dtick": 1, "title": {"text": "turn"}},
+            "yaxis": {"range": [0, 1.02], "title": {"text": title}},
+            "xaxis": {"dtick": 1, "title": {"text": turn_label}},
             "margin": {"t": 10, "r": 10, "b": 40, "l": 50},
         },
     }
