@@ -26,9 +26,7 @@ def test_analytic_ishigami_values():
 
 
 def test_ishigami_estimates_match_analytic_indices():
-    result = sobol_analysis(
-        _ishigami_unit, n=2**14, groups=[[0], [1], [2]], seed=1, bootstrap=50
-    )
+    result = sobol_analysis(_ishigami_unit, n=2**14, groups=[[0], [1], [2]], seed=1, bootstrap=50)
     first, total = ishigami_indices()
     assert result.first_order == pytest.approx(first, abs=0.03)
     assert result.total == pytest.approx(total, abs=0.03)

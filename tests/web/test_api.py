@@ -183,9 +183,9 @@ def test_dialogue_flow_on_every_database(database_url):
     assert us.post(complete, json={"confirm": True}).status_code == 200
     assert fac.get(f"/api/v1/dialogues/{SLUG}/scope").json()["may_reveal"] is True
     assert fac.post(reveal, json={}).status_code == 400  # no confirmation, no reveal
-    assert [p["delegation"] for p in us.get(f"/api/v1/dialogues/{SLUG}/scope").json()[
-        "positions"
-    ]] == ["US"]  # still sealed: declaring complete reveals nothing
+    assert [
+        p["delegation"] for p in us.get(f"/api/v1/dialogues/{SLUG}/scope").json()["positions"]
+    ] == ["US"]  # still sealed: declaring complete reveals nothing
     assert fac.post(reveal, json={"confirm": True}).json()["revealed"] == 7
     assert fac.post(reveal, json={"confirm": True}).status_code == 400  # once only
     revealed = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()

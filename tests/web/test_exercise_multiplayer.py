@@ -210,3 +210,14 @@ def test_the_control_cell_sees_no_side_s_situation_or_choice(app):
     run = start(app)
     assert run["awaiting"] is None and run["awaiting_side"] is None and run["my_side"] is None
     assert move(client(app, "control"), run["id"], "US", 1, "propose-new-date").status_code == 403
+
+
+def test_the_demo_seeds_a_run_the_two_delegations_can_start(demo_app):
+    control = login(demo_app, "facilitator")
+    runs_listed = control.get("/api/v1/exercise-runs").json()
+    demo = next(r for r in runs_listed if r["id"] == "demo-maritime-incident")
+    assert demo["status"] == "awaiting" and demo["turn"] == 1 and demo["role"] == "control"
+    us1 = login(demo_app, "us1").get("/api/v1/exercise-runs/demo-maritime-incident").json()
+    assert us1["my_side"] == "US" and us1["awaiting"]["side"] == "US"
+    cn2 = login(demo_app, "cn2").get("/api/v1/exercise-runs/demo-maritime-incident").json()
+    assert cn2["my_side"] == "CN"

@@ -14,12 +14,13 @@ dialogue raises :class:`~stratstab.errors.NotFoundError`.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -132,6 +133,7 @@ class DialogueStore:
         self._factory = make_session_factory(self.engine)
         if migrate:
             self.upgrade()
+            self.recover_interrupted_imports()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -460,23 +462,37 @@ class DialogueStore:
         vote_fields(value=value, importance=importance)
 
         def write(session: Session) -> dict:
-            found = queries.dialogue_by_slug(session, dialogue)
-            voter = queries.participant_by_id(session, found, participant)
-            target = queries.statement_by_id(session, found, statement)
+            # The hot path of voting: one query resolves every id, one Core insert.
+            target = queries.vote_target(
+                session,
+                dialogue,
+                participant=participant,
+                statement=statement,
+                round_number=round_number,
+            )
+            if target is None:  # something is unknown: the lookups say what
+                found = queries.dialogue_by_slug(session, dialogue)
+                queries.participant_by_id(session, found, participant)
+                queries.statement_by_id(session, found, statement)
+                if round_number is not None:
+                    queries.round_by_number(session, found, round_number)
+                raise AssertionError("vote_target and the lookups disagree")  # pragma: no cover
             if target.moderation == "rejected":
                 raise InputError(f"statement {statement!r} was moderated out", field="statement")
-            in_round = (
-                queries.round_by_number(session, found, round_number)
-                if round_number is not None
-                else queries.current_round(session, found)
+            when = cast_at or utc_now()
+            session.execute(
+                insert(Vote).values(
+                    participant_id=target.participant_id,
+                    statement_id=target.statement_id,
+                    value=value,
+                    importance=importance,
+                    cast_at=when,
+                    round_id=target.round_id,
+                )
             )
-            vote = Vote(participant_id=voter.id, statement_id=target.id, value=value)
-            vote.importance, vote.cast_at = importance, cast_at or utc_now()
-            vote.round_id = in_round.id if in_round else None
-            session.add(vote)
-            session.flush()
-            number = in_round.number if in_round else None
-            record = VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+            record = VoteRecord(
+                participant, statement, value, importance, when, target.round_number
+            )
             return record.to_dict()
 
         result, _ = self._write_once(idempotency, "vote", write)
@@ -672,14 +688,47 @@ class DialogueStore:
     def import_polis(
         self, dialogue: str, directory: str | os.PathLike[str], *, create: bool = True
     ) -> ImportSummary:
-        """Import a Pol.is export into ``dialogue`` in one transaction.
+        """Import a Pol.is export into ``dialogue`` (created, track II, when missing and
+        ``create``).
 
-        With ``create`` a missing dialogue is created (track II, no parties).
+        Votes go in committed batches (see :mod:`stratstab.dialogue.polis_io`), so
+        other writers wait at most one batch.  Any failure, Ctrl-C included, undoes
+        the import: the dialogue is as it was before.
         """
         export = polis_io.read(directory)
         with self.session(write=True) as session:
-            found = polis_io.target_dialogue(session, dialogue, create=create)
-            return polis_io.import_export(session, found, export)
+            plan = polis_io.begin_import(session, dialogue, export, create=create)
+        try:
+            done = 0
+            for chunk in polis_io.vote_chunks(export, plan):
+                started = time.perf_counter()
+                with self.session(write=True) as session:
+                    polis_io.insert_vote_chunk(session, chunk)
+                    done += len(chunk)
+                    polis_io.record_progress(session, plan, done)
+                polis_io.between_batches(time.perf_counter() - started)
+            with self.session(write=True) as session:
+                return polis_io.finish_import(session, plan, export)
+        except BaseException:
+            self.undo_import(plan.import_id)
+            raise
+
+    def undo_import(self, import_id: int) -> None:
+        """Remove everything a Pol.is import added, in batches that each commit."""
+        while True:
+            with self.session(write=True) as session:
+                if polis_io.delete_vote_batch(session, import_id) == 0:
+                    break
+        with self.session(write=True) as session:
+            polis_io.remove_import(session, import_id)
+
+    def recover_interrupted_imports(self) -> int:
+        """Undo the imports whose process died (killed, machine restarted); return how many."""
+        with self.session() as session:
+            stale = polis_io.interrupted_imports(session)
+        for import_id in stale:
+            self.undo_import(import_id)
+        return len(stale)
 
     def export_polis(self, dialogue: str, directory: str | os.PathLike[str]) -> list[Path]:
         """Write the dialogue's statements and full vote history as a Pol.is export."""

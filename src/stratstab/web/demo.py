@@ -77,7 +77,43 @@ def seed_demo(
 
         seed_dialogue(store)
         seed_members(store, DEMO_SLUG)
+    seed_exercise(factory)
     return credentials
+
+
+DEMO_RUN_ID = "demo-maritime-incident"
+
+
+def seed_exercise(factory: sessionmaker[Session]) -> None:
+    """An exercise run ready to start: the two demo delegations play each other.
+
+    The facilitator is its control cell; us1 and cn1 decide for their delegations, us2
+    and cn2 follow along.  A restarted demo keeps the run as visitors left it.
+    """
+    from stratstab.exercises.store import ExerciseRunRow, RunRepository
+
+    repository = RunRepository(factory)
+    if repository.run(DEMO_RUN_ID) is not None:
+        return
+    with factory() as session:
+        ids = {u.username: u.id for u in session.scalars(select(User))}
+    row = ExerciseRunRow(
+        id=DEMO_RUN_ID,
+        owner_id=ids["facilitator"],
+        exercise_id="maritime-incident",
+        players={"US": "delegation", "CN": "delegation"},
+        modes={"US": "head", "CN": "head"},
+        seed=1,
+        turns=4,
+        human_name="",
+    )
+    seats = [
+        ("US", ids["us1"], True),
+        ("US", ids["us2"], False),
+        ("CN", ids["cn1"], True),
+        ("CN", ids["cn2"], False),
+    ]
+    repository.add_run(row, seats)
 
 
 def seed_members(store, slug: str) -> None:

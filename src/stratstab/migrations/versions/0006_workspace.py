@@ -1,7 +1,7 @@
 """Workspace: uploaded datasets and scenarios (stored parsed), background jobs
 
-Revision ID: 0005_workspace
-Revises: 0004_exercise_runs
+Revision ID: 0006_workspace
+Revises: 0005_dialogue_setup
 Create Date: 2026-12-03 09:08:31.443446
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_workspace"
-down_revision: str | Sequence[str] | None = "0004_exercise_runs"
+revision: str = "0006_workspace"
+down_revision: str | Sequence[str] | None = "0005_dialogue_setup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
