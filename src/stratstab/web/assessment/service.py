@@ -245,8 +245,12 @@ def _pair_labels(left: AssumptionSet, right: AssumptionSet) -> list[str]:
 
 
 def assessment_task(scenario: Scenario, view: str | None, levers: dict, label: str) -> dict:
-    """One assessment, run in a job worker: ``Assessment.to_dict()`` plus label and levers."""
-    result = assess(scenario, view, levers=levers or None).to_dict()
+    """One assessment, run in a job worker: ``Assessment.to_dict()`` plus label and levers.
+
+    A job worker is a fresh process: the reference path answers before Numba would
+    have loaded the kernel (about a second), so jobs use it.
+    """
+    result = assess(scenario, view, levers=levers or None, method="reference").to_dict()
     result["label"] = label
     result["levers"] = levers
     return result
@@ -255,7 +259,8 @@ def assessment_task(scenario: Scenario, view: str | None, levers: dict, label: s
 def comparison_task(scenario: Scenario, sets: list[tuple[str, str | None, dict]]) -> dict:
     """Assessments under each (label, view, levers), compared: ``Comparison.to_dict()``."""
     assessments = {
-        label: assess(scenario, view, levers=levers or None) for label, view, levers in sets
+        label: assess(scenario, view, levers=levers or None, method="reference")
+        for label, view, levers in sets
     }
     result = Comparison(assessments=assessments).to_dict()
     result["levers"] = {label: levers for label, _, levers in sets}
