@@ -73,7 +73,8 @@ def test_uploads_and_jobs_survive_a_restart(database):
     kept = ann.get(f"/api/v1/jobs/{job['id']}").json()
     assert kept["state"] == "done"
     assert kept["result"]["crisis_stability_index"] == done["result"]["crisis_stability_index"]
-    assert "Mine" in ann.get("/assess", params={"scenario": scenario_id}).text
+    page = ann.get("/assess", params={"scenario": scenario_id}).text
+    assert "Mine" in page and "<code>my-us</code>" in page
     second.state.jobs.shutdown()
 
 
@@ -89,6 +90,8 @@ def test_a_job_cut_by_a_restart_is_marked_interrupted(database):
     state = login(second, "ann", PASSWORD).get(f"/api/v1/jobs/{job.id}").json()
     assert state["state"] == "interrupted"
     assert "start it again" in state["error"]
+    page = login(second, "ann", PASSWORD).get(f"/assess/jobs/{job.id}")
+    assert page.status_code == 200 and "restarted" in page.text
 
 
 def test_time_and_memory_budgets_stop_a_job_and_the_next_still_runs(database):
@@ -100,11 +103,13 @@ def test_time_and_memory_budgets_stop_a_job_and_the_next_still_runs(database):
     user_id = ann.get("/api/v1/auth/me").json()["id"]
     jobs = app.state.jobs
     stuck = jobs.submit(owner_id=user_id, kind="test", request={}, task=never_returns)
+    stopped = _wait_state(ann, stuck.id, {"failed", "done"})
+    assert stopped["state"] == "failed" and "2 s budget" in stopped["error"]
+    # A generous time budget from here on, so a slow worker start is never the cause.
+    jobs.limits = replace(jobs.limits, job_time_budget_s=600.0)
     greedy = jobs.submit(
         owner_id=user_id, kind="test", request={}, task=allocates_gibibytes, args=(16,)
     )
-    stopped = _wait_state(ann, stuck.id, {"failed", "done"})
-    assert stopped["state"] == "failed" and "2 s budget" in stopped["error"]
     refused = _wait_state(ann, greedy.id, {"failed", "done"})
     assert refused["state"] == "failed" and "1024 MiB memory budget" in refused["error"]
     after = ann.post("/api/v1/assessments", json={})

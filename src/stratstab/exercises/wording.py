@@ -47,6 +47,7 @@ T: dict[str, tuple[str, str]] = {
     "channel_log": ("Risk-reduction channel log", "降低风险沟通渠道记录"),
     "history": ("History that speaks to this run", "与本次演习相关的历史"),
     "measure": ("Measure", "指标"),
+    "sources": ("Sources of the scenario", "情景的资料来源"),
     "value": ("Value", "数值"),
     "players": ("Players", "参与方"),
     "seed": ("seed", "随机种子"),

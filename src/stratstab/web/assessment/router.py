@@ -110,6 +110,8 @@ def _explorer_context(request: Request, user, scenario_id: str) -> dict[str, Any
         "map_levers": service.map_levers(),
         "shown": shown,
         "selected": selected,
+        "datasets": _uploads(request).datasets(owner_id=user.id),
+        "limits": _uploads(request).limits,
         **_result_context(request, first, "assessment"),
     }
 
