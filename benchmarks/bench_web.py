@@ -372,7 +372,10 @@ def _server_ms(answer: httpx.Response) -> float:
 def measure_assess(options: Options) -> dict[str, float]:
     """One assessment and one A/B comparison through the API, warm server."""
     runs = 10 if options.quick else 20
-    with serving(_demo_database()) as base_url, _api_client(base_url) as client:
+    with (
+        serving(_demo_database(), options, "assess") as server,
+        _api_client(server.base_url) as client,
+    ):
         body = {"scenario": "us-china-2024-baseline", "view": "US-view"}
         client.post("/api/v1/assess", json=body).raise_for_status()  # warm: kernel loaded
         wall, server = [], []
@@ -410,7 +413,10 @@ def measure_map(options: Options) -> dict[str, float]:
         "y": "CN.survivability_mobile=0:1:50",
         "metric": "crisis",
     }
-    with serving(_demo_database()) as base_url, _api_client(base_url) as client:
+    with (
+        serving(_demo_database(), options, "map") as server,
+        _api_client(server.base_url) as client,
+    ):
         client.post("/api/v1/assess/map", json=body).raise_for_status()  # warm
         times = []
         for _ in range(runs):
@@ -448,8 +454,8 @@ def _logged_in_page(browser: Any, base_url: str) -> Any:
 def measure_assess_click(options: Options) -> dict[str, float]:
     """Browser: change a lever in the explorer, wait for the new result to be drawn."""
     changes = 5 if options.quick else 10
-    with serving(_demo_database()) as base_url, _browser() as browser:
-        page = _logged_in_page(browser, base_url)
+    with serving(_demo_database(), options, "assess_click") as server, _browser() as browser:
+        page = _logged_in_page(browser, server.base_url)
         page.goto("/assess")
         page.wait_for_selector("[data-testid=assessment-result] div.plot .main-svg")
         times = []
@@ -476,7 +482,8 @@ def measure_assess_click(options: Options) -> dict[str, float]:
 def measure_chart_page(options: Options) -> dict[str, float]:
     """Browser: first load of the explorer with an empty cache, Plotly included."""
     runs = 3 if options.quick else 5
-    with serving(_demo_database()) as base_url, _browser() as browser:
+    with serving(_demo_database(), options, "chart_page") as server, _browser() as browser:
+        base_url = server.base_url
         page = _logged_in_page(browser, base_url)
         state = page.context.storage_state()
         times, sizes = [], []
