@@ -15,6 +15,24 @@ Measurements:
   ``vote_server_cpu_ms`` (CPU time of the server process per vote: unlike the rates,
   it hardly changes when other programs load the machine).
 
+- ``assess``: one assessment of the built-in baseline through the API, the way a
+  script asks for it (``POST /api/v1/assess``, answered with the result), on a warm
+  server.  Figure: ``assess_ms`` (median of 20 runs with a lever changed each time;
+  ``assess_server_ms`` is the server's own time from its ``Server-Timing`` header)
+  and ``compare_ms`` (A/B comparison, ``POST /api/v1/assess/compare``).
+- ``assess_click``: Debian chromium (Playwright) on the assessment explorer: change a
+  lever and wait until the result table and charts show the new numbers.  Figure:
+  ``assess_click_ms`` (median of 10 changes, from the change event to the charts drawn).
+- ``map``: a 50 x 50 stability map of the crisis-stability index through the API.
+  Figure: ``map_2500_ms`` (median of 5; 2,500 cells under each of the baseline's two
+  assumption sets).
+- ``chart_page``: the explorer's first load in a fresh browser context (cold cache):
+  ``chart_page_first_load_ms`` (navigation start to the load event, Plotly included)
+  and ``chart_page_bytes`` (bytes transferred).
+- ``statements``: 50 delegates submit a statement at the same moment
+  (``POST /api/v1/dialogues/{slug}/statements``).  Figures: ``statements_refused``
+  (answers other than 201) and ``statements_lost`` (submissions not stored).
+
 Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]``.
 ``--quick`` shrinks every measurement (100 voters x 10 votes instead of x 50).
 
@@ -44,7 +62,7 @@ from typing import Any
 import httpx
 import numpy as np
 import psutil
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "bench-password-not-for-real-use"
@@ -187,6 +205,24 @@ def _prepare_votes(database_url: str, statements: int) -> None:
         ]
         with store.session(write=True) as session:
             session.execute(insert(User), rows)
+            _make_members(session)
+
+
+def _make_members(session) -> None:
+    """Every delegate a member of the benchmark dialogue (where dialogues have members)."""
+    try:
+        from stratstab.dialogue.membership import DialogueMember
+    except ModuleNotFoundError:  # an older stratstab: every delegate may enter
+        return
+    from stratstab.accounts.models import User
+    from stratstab.dialogue.models import Dialogue
+
+    dialogue_id = session.scalar(select(Dialogue.id).where(Dialogue.slug == VOTE_SLUG))
+    members = [
+        {"dialogue_id": dialogue_id, "user_id": user_id, "role": "delegate", "party": code}
+        for user_id, code in session.execute(select(User.id, User.delegation_code)).all()
+    ]
+    session.execute(insert(DialogueMember), members)
 
 
 async def _login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -277,10 +313,253 @@ def measure_votes(options: Options) -> dict[str, float]:
     }
 
 
+# --------------------------------------------------------------------------- assessments
+
+ANALYST = "observer"  # a demo account; any logged-in user may run assessments
+CHROMIUM = os.environ.get("STRATSTAB_TEST_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _demo_database() -> str:
+    """A fresh SQLite database with the demo workspace; returns its URL."""
+    from stratstab.web.app import create_app
+    from stratstab.web.demo import seed_demo
+    from stratstab.web.settings import Settings
+
+    url = f"sqlite:///{_scratch_folder() / 'demo.sqlite'}"
+    app = create_app(Settings(database_url=url, secret_key=SECRET))
+    seed_demo(app.state.session_factory, store=app.state.store)
+    return url
+
+
+@contextmanager
+def _api_client(base_url: str) -> Iterator[httpx.Client]:
+    """A client logged in as the demo analyst, sending its CSRF token."""
+    from stratstab.web.demo import demo_password
+
+    with httpx.Client(base_url=base_url, timeout=120.0) as client:
+        yield _logged_in(client, demo_password(ANALYST))
+
+
+def _logged_in(client: httpx.Client, password: str) -> httpx.Client:
+    token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = client.post(
+        "/api/v1/auth/login",
+        headers={"X-CSRF-Token": token},
+        json={"username": ANALYST, "password": password},
+    )
+    answer.raise_for_status()
+    client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+    return client
+
+
+def _server_ms(answer: httpx.Response) -> float:
+    timing = answer.headers.get("Server-Timing", "")
+    for part in timing.split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        if name == "app" and rest:
+            return float(rest)
+    return float("nan")
+
+
+def measure_assess(options: Options) -> dict[str, float]:
+    """One assessment and one A/B comparison through the API, warm server."""
+    runs = 10 if options.quick else 20
+    with (
+        serving(_demo_database(), options, "assess") as server,
+        _api_client(server.base_url) as client,
+    ):
+        body = {"scenario": "us-china-2024-baseline", "view": "US-view"}
+        client.post("/api/v1/assess", json=body).raise_for_status()  # warm: kernel loaded
+        wall, server = [], []
+        for run in range(runs):
+            body["levers"] = {"US.interceptors": 44 + 10 * run}
+            started = time.perf_counter()
+            answer = client.post("/api/v1/assess", json=body)
+            wall.append(time.perf_counter() - started)
+            answer.raise_for_status()
+            server.append(_server_ms(answer))
+        pair = {
+            "scenario": "us-china-2024-baseline",
+            "left": {"view": "US-view"},
+            "right": {"view": "CN-view"},
+        }
+        compare = []
+        for run in range(runs):
+            pair["right"]["levers"] = {"US.interceptors": 44 + 10 * run}
+            started = time.perf_counter()
+            client.post("/api/v1/assess/compare", json=pair).raise_for_status()
+            compare.append(time.perf_counter() - started)
+    return {
+        "assess_ms": round(1000 * float(np.median(wall)), 1),
+        "assess_server_ms": round(float(np.median(server)), 1),
+        "compare_ms": round(1000 * float(np.median(compare)), 1),
+    }
+
+
+def measure_map(options: Options) -> dict[str, float]:
+    """A 50 x 50 crisis-stability map under both assumption sets, through the API."""
+    runs = 3 if options.quick else 5
+    body = {
+        "scenario": "us-china-2024-baseline",
+        "x": "US.interceptors=0:490:50",
+        "y": "CN.survivability_mobile=0:1:50",
+        "metric": "crisis",
+    }
+    with (
+        serving(_demo_database(), options, "map") as server,
+        _api_client(server.base_url) as client,
+    ):
+        client.post("/api/v1/assess/map", json=body).raise_for_status()  # warm
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.post("/api/v1/assess/map", json=body).raise_for_status()
+            times.append(time.perf_counter() - started)
+    return {"map_2500_ms": round(1000 * float(np.median(times)), 1)}
+
+
+@contextmanager
+def _browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _logged_in_page(browser: Any, base_url: str) -> Any:
+    from stratstab.web.demo import demo_password
+
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", ANALYST)
+    page.fill("input[name=password]", demo_password(ANALYST))
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def measure_assess_click(options: Options) -> dict[str, float]:
+    """Browser: change a lever in the explorer, wait for the new result to be drawn."""
+    changes = 5 if options.quick else 10
+    with serving(_demo_database(), options, "assess_click") as server, _browser() as browser:
+        page = _logged_in_page(browser, server.base_url)
+        page.goto("/assess")
+        page.wait_for_selector("[data-testid=assessment-result] div.plot .main-svg")
+        times = []
+        for change in range(changes):
+            value = str(100 + 25 * change)
+            elapsed = page.evaluate(
+                """async (value) => {
+                  const field = document.querySelector("input[name='a.US.interceptors']");
+                  const started = performance.now();
+                  const drawn = new Promise((resolve) => document.addEventListener(
+                    "stratstab:drawn", resolve, { once: true }));
+                  field.value = value;
+                  field.dispatchEvent(new Event("change", { bubbles: true }));
+                  await drawn;
+                  return performance.now() - started;
+                }""",
+                value,
+            )
+            times.append(elapsed)
+        page.context.close()
+    return {"assess_click_ms": round(float(np.median(times)), 1)}
+
+
+def measure_chart_page(options: Options) -> dict[str, float]:
+    """Browser: first load of the explorer with an empty cache, Plotly included."""
+    runs = 3 if options.quick else 5
+    with serving(_demo_database(), options, "chart_page") as server, _browser() as browser:
+        base_url = server.base_url
+        page = _logged_in_page(browser, base_url)
+        state = page.context.storage_state()
+        times, sizes = [], []
+        for _ in range(runs):
+            context = browser.new_context(base_url=base_url, storage_state=state)
+            fresh = context.new_page()  # a new context: nothing cached
+            fresh.goto("/assess", wait_until="load")
+            timing = fresh.evaluate(
+                """() => {
+                  const nav = performance.getEntriesByType("navigation")[0];
+                  const bytes = performance.getEntriesByType("resource")
+                    .reduce((sum, r) => sum + r.transferSize, nav.transferSize);
+                  return [nav.loadEventEnd - nav.startTime, bytes];
+                }"""
+            )
+            times.append(timing[0])
+            sizes.append(timing[1])
+            context.close()
+        page.context.close()
+    return {
+        "chart_page_first_load_ms": round(float(np.median(times)), 1),
+        "chart_page_bytes": int(np.median(sizes)),
+    }
+
+
+# --------------------------------------------------------------------------- statements
+
+AUTHORS = 50
+
+
+async def _author(base_url: str, index: int, start: asyncio.Barrier, codes: list[int]) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=120.0) as client:
+        headers = await _login(client, f"voter{index:03d}")
+        await start.wait()  # every author logged in: all submit together
+        answer = await client.post(
+            f"/api/v1/dialogues/{VOTE_SLUG}/statements",
+            headers=headers,
+            json={"text_en": f"Submitted by author {index}"},
+        )
+        codes.append(answer.status_code)
+
+
+async def _all_authors(server: Server) -> list[int]:
+    start = asyncio.Barrier(AUTHORS)
+    codes: list[int] = []
+    await asyncio.gather(*(_author(server.base_url, i, start, codes) for i in range(AUTHORS)))
+    return codes
+
+
+def measure_statements(options: Options) -> dict[str, float]:
+    """50 statements submitted at the same moment: how many are refused or lost."""
+    from stratstab.dialogue.store import DialogueStore
+
+    folder = _scratch_folder()
+    database_url = f"sqlite:///{folder / 'statements.sqlite'}"
+    _prepare_votes(database_url, 0)
+    with serving(database_url, options, "statements") as server:
+        codes = asyncio.run(_all_authors(server))
+    with DialogueStore(database_url, migrate=False) as store:
+        stored = [s for s in store.statements(VOTE_SLUG) if s.text_en.startswith("Submitted")]
+    return {
+        "statements_sent": AUTHORS,
+        "statements_refused": sum(1 for c in codes if c != 201),
+        "statements_lost": AUTHORS - len(stored),
+    }
+
+
 # --------------------------------------------------------------------------- driver
 
 MEASUREMENTS: dict[str, Callable[[Options], dict[str, float]]] = {
     "votes": measure_votes,
+    "assess": measure_assess,
+    "assess_click": measure_assess_click,
+    "map": measure_map,
+    "chart_page": measure_chart_page,
+    "statements": measure_statements,
 }
 
 

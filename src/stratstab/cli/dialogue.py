@@ -333,14 +333,43 @@ def analyze(
     dialogue: DialogueSlug,
     json_output: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed of k-means restarts and permutation tests.")] = 0,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Resamples of the participants behind group_stability.bootstrap_ari "
+            "(0: skip; each reruns the grouping).",
+        ),
+    ] = 20,
+    kmeans: Annotated[
+        str,
+        typer.Option(
+            help="default: batch k-means (k-means++ starts from --seed; the same votes give "
+            "the same groups). polis: Pol.is's incremental update, warm-started from this "
+            "dialogue's last polis update, which is kept in the database (participants once "
+            "grouped stay in)."
+        ),
+    ] = "default",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Opinion groups, representative, bridging and crux statements (Pol.is math)."""
     from stratstab.dialogue.consensus import analyze as run_analysis
 
+    if kmeans not in ("default", "polis"):
+        raise InputError(f"expected default or polis, got {kmeans!r}", field="--kmeans")
     with _store(database_url) as store:
         matrix = store.vote_matrix(dialogue)
-    result = run_analysis(votes=matrix, seed=seed).to_dict()
+        previous = store.polis_state(dialogue) if kmeans == "polis" else None
+        analysis = run_analysis(
+            votes=matrix,
+            seed=seed,
+            stability_resamples=bootstrap,
+            kmeans=kmeans,  # type: ignore[arg-type]
+            previous=previous,
+        )
+        if analysis.polis_state is not None:
+            store.save_polis_state(dialogue, analysis.polis_state)
+    result = analysis.to_dict()
     if json_output:
         print_json(result)
         return
@@ -353,6 +382,15 @@ def _print_analysis(slug: str, result: dict) -> None:
         f"[bold]{slug}[/]: {len(result['participants'])} participants ({grouped} grouped), "
         f"{len(result['statements'])} statements, {result['n_groups']} opinion group(s)"
     )
+    stability = result["group_stability"]
+    silhouettes = ", ".join(f"k={k}: {v:.3f}" for k, v in stability["silhouette_by_k"].items())
+    agreement = stability["bootstrap_ari"]
+    console.print(
+        f"group stability: silhouette {silhouettes or 'n/a'}; bootstrap adjusted Rand index "
+        + ("n/a" if agreement is None else f"{agreement:.2f}")
+    )
+    if stability["fragile"]:
+        console.print(f"[yellow]{stability['sentence']['en']}[/]")
     for group in result["groups"]:
         table = Table(
             "statement",
@@ -495,3 +533,44 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="--date") from None
+
+
+@app.command("report")
+def report(
+    dialogue: DialogueSlug,
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write the report to.")],
+    report_format: Annotated[
+        str, typer.Option("--format", "-f", help="html (printable), pdf or json.")
+    ] = "html",
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or zh.")] = "en",
+    reader: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Account whose view the report shows (default: the public record an "
+            "observer sees, without any sealed material).",
+        ),
+    ] = None,
+    chatham_house: Annotated[
+        bool, typer.Option("--chatham-house", help="Count participants instead of naming them.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the outcome report: parties, rounds, consensus, scope, ledger, provenance."""
+    from stratstab.web.dialogues.report import outcome_report, report_viewer
+
+    with _store(database_url) as store:
+        viewer = report_viewer(store, reader, dialogue)
+        made = outcome_report(
+            store, viewer, dialogue, fmt=report_format, lang=lang, chatham_house=chatham_house
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(made.content)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report: {exc.strerror or exc}", source=str(out)
+        ) from None
+    console.print(
+        f"wrote {out} ({report_format}, {lang}, {len(made.content):,} bytes, as {viewer.username})"
+    )

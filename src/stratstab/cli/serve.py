@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,7 @@ import typer
 
 from stratstab import db
 from stratstab.cli.common import console
+from stratstab.errors import InputError
 
 DEMO_DATABASE_NAME = "demo.sqlite"
 
@@ -35,7 +38,13 @@ def serve(
     ] = False,
 ) -> None:
     """Start the web workbench (assessment explorer, dialogue rooms, JSON API)."""
+    import threading
+
     import uvicorn
+
+    from stratstab.analysis.batch import warm_kernel
+
+    listening = listen(host, port)  # before anything is announced or seeded
 
     from stratstab.web.app import create_app
     from stratstab.web.demo import seed_demo
@@ -52,7 +61,39 @@ def serve(
         credentials = seed_demo(app.state.session_factory, store=app.state.store)
         _print_credentials(credentials)
     console.print(f"stratstab workbench on http://{host}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    # Load the compiled kernel while the server starts: the first assessment a user
+    # asks for then answers in milliseconds instead of waiting for Numba (about a second).
+    threading.Thread(target=warm_kernel, name="kernel-warm-up", daemon=True).start()
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port), or one clear error naming the port and the way out.
+
+    Binding here, before the URL is printed, means a busy port is reported as such and
+    never announced; uvicorn then serves on this very socket (no gap for another
+    program to take the port).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = (
+                f"port {port} on {host} is already in use (another stratstab serve?); "
+                f"choose a free one with --port, e.g. --port {port + 1 if port < 65535 else 8080}"
+            )
+        elif exc.errno == errno.EACCES:
+            reason = f"no permission to listen on port {port}; use --port 1024 or above"
+        else:
+            reason = f"cannot listen on {host}:{port} ({exc.strerror}); check --host and --port"
+        raise InputError(reason, source="serve") from None
+    listening.listen(2048)
+    return listening
 
 
 def _print_credentials(credentials: list[tuple[str, str, str]]) -> None:

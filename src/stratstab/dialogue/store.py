@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -31,6 +31,7 @@ from stratstab.dialogue import ledger as ledger_ops
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.dialogue.clusters import PolisState
 from stratstab.dialogue.consensus import VoteMatrix
 from stratstab.dialogue.convert import (
     delegation_info,
@@ -40,6 +41,7 @@ from stratstab.dialogue.convert import (
     statement_info,
 )
 from stratstab.dialogue.idempotency import IdempotencyKey
+from stratstab.dialogue.language import check_language, detect_language, original_of
 from stratstab.dialogue.memo import render_html, render_markdown
 from stratstab.dialogue.models import (
     MODERATION_STATES,
@@ -87,7 +89,15 @@ def _reason(exc: BaseException) -> str:
 def statement_record(data: dict) -> StatementInfo:
     """A :class:`StatementInfo` from its ``to_dict`` form (as kept with idempotency keys)."""
     created = datetime.fromisoformat(data["created_at"])
-    return StatementInfo(**{**data, "topics": tuple(data["topics"]), "created_at": created})
+    translated = data.get("translated_at")
+    return StatementInfo(
+        **{
+            **data,
+            "topics": tuple(data["topics"]),
+            "created_at": created,
+            "translated_at": datetime.fromisoformat(translated) if translated else None,
+        }
+    )
 
 
 def vote_record(data: dict) -> VoteRecord:
@@ -377,16 +387,28 @@ class DialogueStore:
         sealed: bool = False,
         created_at: datetime | None = None,
         idempotency: IdempotencyKey | None = None,
+        original_language: str | None = None,
     ) -> StatementInfo:
         """Add a statement; at least one text is required.
 
         The id defaults to the next one of the dialogue, assigned inside the write
         transaction (:func:`assign_statement_id`), so concurrent submissions are all
         stored.  With ``idempotency`` a repeated key returns the statement first stored
-        under it and adds nothing.
+        under it and adds nothing.  ``original_language`` defaults to the language of
+        the only text given (a Chinese text passed as ``text_en`` is stored as Chinese),
+        or English.
         """
         if not (text_en.strip() or text_zh.strip()):
             raise InputError("a statement needs text_en or text_zh", field="text")
+        if text_en.strip() and not text_zh.strip() and detect_language(text_en) == "zh":
+            text_en, text_zh = "", text_en
+        if original_language is None:
+            original_language = original_of(text_en, text_zh)
+        check_language(original_language, field="original_language")
+        if not (text_zh if original_language == "zh" else text_en).strip():
+            raise InputError(
+                f"the original ({original_language}) text is empty", field="original_language"
+            )
         choice(moderation, MODERATION_STATES, field="moderation")
         topic_ids = scope_ops.check_topics(topics, field="topics")
 
@@ -402,6 +424,10 @@ class DialogueStore:
             statement.text_en, statement.text_zh, statement.topics = text_en, text_zh, topic_ids
             statement.moderation, statement.is_meta, statement.sealed = moderation, is_meta, sealed
             statement.created_at = created_at or utc_now()
+            statement.original_language = original_language
+            if text_en.strip() and text_zh.strip():  # the author's own translation
+                statement.translated_by = author or ""
+                statement.translated_at = statement.created_at
             statement.author = queries.participant_by_id(session, found, author) if author else None
             session.add(statement)
             session.flush()
@@ -429,6 +455,77 @@ class DialogueStore:
             target.moderation = state
             session.flush()
             return statement_info(found.slug, target)
+
+    def set_translation(
+        self, dialogue: str, statement: str, *, language: str, text: str, translated_by: str
+    ) -> StatementInfo:
+        """Add or replace the translated text of a statement (never its original).
+
+        An empty ``text`` removes the translation.  A pending machine suggestion in the
+        same language is consumed (accepted or superseded by the person's text).
+        """
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            if language == target.original_language:
+                raise InputError(
+                    f"{language!r} is the original language of statement {statement!r}; "
+                    "only the other language is a translation",
+                    field="language",
+                )
+            cleaned = text.strip()
+            if language == "zh":
+                target.text_zh = cleaned
+            else:
+                target.text_en = cleaned
+            target.translated_by = translated_by if cleaned else ""
+            target.translated_at = utc_now() if cleaned else None
+            if target.suggestion_language == language:
+                target.suggestion_text, target.suggestion_language = "", None
+                target.suggestion_source = ""
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def set_suggestion(
+        self, dialogue: str, statement: str, *, language: str, text: str, source: str
+    ) -> StatementInfo:
+        """Keep a machine translation of a statement until a person accepts or drops it."""
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.suggestion_text = text.strip()
+            target.suggestion_language = language if text.strip() else None
+            target.suggestion_source = source if text.strip() else ""
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def polis_state(self, dialogue: str) -> PolisState | None:
+        """The last Pol.is-style grouping update of ``dialogue``, None before the first."""
+        from stratstab.dialogue.models import PolisGroupingState
+
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = session.scalar(
+                select(PolisGroupingState).where(PolisGroupingState.dialogue_id == found.id)
+            )
+            return None if row is None else PolisState.from_dict(row.state)
+
+    def save_polis_state(self, dialogue: str, state: PolisState) -> None:
+        """Keep ``state`` as the start of the next Pol.is-style update of ``dialogue``."""
+        from stratstab.dialogue.models import PolisGroupingState
+
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = session.scalar(
+                select(PolisGroupingState).where(PolisGroupingState.dialogue_id == found.id)
+            )
+            if row is None:
+                row = PolisGroupingState(dialogue_id=found.id)
+                session.add(row)
+            row.state = state.to_dict()
+            row.updated_at = datetime.now(UTC)
 
     def mark_meta(self, dialogue: str, statement: str, *, is_meta: bool = True) -> StatementInfo:
         """Mark a statement as meta (about the participants or the process, e.g. "I live

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import contains_eager
 
 from stratstab.dialogue import store as store_records
 from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement, Vote
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
@@ -206,28 +208,18 @@ def find_statement(
     """The statement if the viewer may see it; 404 otherwise (existence not revealed)."""
     with store.session() as session:
         query = (
-            select(Statement, Participant)
+            select(Statement)
             .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-            .outerjoin(Participant, Participant.id == Statement.author_id)
+            .outerjoin(Statement.author)
+            .options(contains_eager(Statement.author))
             .where(Dialogue.slug == slug, Statement.external_id == statement_id)
         )
-        row = session.execute(query).first()
-        if row is None:
+        statement = session.scalars(query).first()
+        if statement is None:
             raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
-        statement, author = row
+        author = statement.author
         delegation = author.delegation.code if author and author.delegation else None
-        info = StatementInfo(
-            slug,
-            statement.external_id,
-            statement.text_en,
-            statement.text_zh,
-            author.external_id if author else None,
-            tuple(statement.topics or ()),
-            statement.moderation,
-            bool(statement.is_meta),
-            bool(statement.sealed),
-            statement.created_at,
-        )
+        info = statement_info(slug, statement)
     if not statement_visible(viewer, info, author_delegation=delegation):
         raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
     return VisibleStatement(
@@ -298,10 +290,13 @@ def submit_statement(
     topics: list[str],
     sealed: bool = False,
     idempotency_key: str | None = None,
+    original_language: str | None = None,
 ) -> tuple[StatementInfo, bool]:
     """Delegates' statements wait for moderation; a facilitator's are accepted at once.
 
     Returns the statement and whether it was replayed (see :func:`cast_vote`).
+    ``original_language`` names the text the author wrote; a second text given at the
+    same time is the author's own translation.
     """
     enter(store, viewer, slug)
     claim, earlier = _claim(
@@ -314,6 +309,7 @@ def submit_statement(
         text_zh=text_zh,
         topics=sorted(topics),
         sealed=sealed,
+        original_language=original_language,
     )
     if earlier is not None:
         return store_records.statement_record(earlier), True
@@ -331,6 +327,7 @@ def submit_statement(
         sealed=sealed and viewer.runs_dialogues,
         external_id=new_statement_id(),
         idempotency=claim,
+        original_language=original_language,
     )
     return info, False
 
@@ -344,8 +341,9 @@ def moderate(
     state: str | None = None,
     sealed: bool | None = None,
     confirm: bool = False,
+    meta: bool | None = None,
 ) -> StatementInfo:
-    """Facilitators accept or reject a statement, and seal or unseal it.
+    """Facilitators accept or reject a statement, seal or unseal it, and mark it meta.
 
     Rejecting and sealing take a statement away from voters, so they need ``confirm``.
     """
@@ -354,6 +352,8 @@ def moderate(
     if (state == "rejected" or sealed is True) and not confirm:
         raise InputError("rejecting or sealing needs confirm: true", field="confirm")
     info = store.moderate(slug, statement_id, state=state) if state else None
+    if meta is not None:
+        info = store.mark_meta(slug, statement_id, is_meta=meta)
     if sealed is not None:
         with store.session(write=True) as session:
             row = session.scalar(
@@ -369,6 +369,11 @@ def moderate(
     )
 
 
+#: Bootstrap resamples behind the page's fragility sentence: fewer than the command line's
+#: 20, as the page recomputes on every refresh; enough to tell fragile groups apart.
+WEB_STABILITY_RESAMPLES = 10
+
+
 def consensus(
     store: DialogueStore, viewer: Viewer, slug: str, *, seed: int = 0
 ) -> dict[str, Any] | None:
@@ -376,7 +381,9 @@ def consensus(
     enter(store, viewer, slug)
     matrix = store.vote_matrix(slug)
     public = {
-        s.external_id for s in store.statements(slug) if s.moderation == "accepted" and not s.sealed
+        s.external_id
+        for s in store.statements(slug)
+        if s.moderation == "accepted" and not s.sealed and not s.is_meta  # meta: outside the math
     }
     keep = [j for j, sid in enumerate(matrix.statement_ids) if sid in public]
     if not keep:
@@ -393,4 +400,4 @@ def consensus(
         delegations=[matrix.delegations[i] for i in voters],
         statement_texts=[matrix.statement_texts[j] for j in keep],
     )
-    return analyze(votes=subset, seed=seed).to_dict()
+    return analyze(votes=subset, seed=seed, stability_resamples=WEB_STABILITY_RESAMPLES).to_dict()
