@@ -78,8 +78,12 @@ def test_an_address_is_throttled_across_accounts(tmp_path):
 def test_successful_logins_do_not_use_up_the_limits(tmp_path):
     app = _app(tmp_path)
     office = _client(app, "192.0.2.1")
+    for _ in range(3):  # a colleague mistypes: the address has half its failures left
+        assert _try(office, "ann").status_code == 401
     for _ in range(10):
-        assert _try(office, "bob", PASSWORD).status_code == 200
+        answer = _try(office, "bob", PASSWORD)
+        assert answer.status_code == 200
+        office.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
 
 
 def test_the_throttle_is_kept_in_the_database(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stratstab.db import Base
@@ -68,3 +68,18 @@ class AuditEvent(Base):
     target_type: Mapped[str] = mapped_column(String(64))
     target_id: Mapped[str] = mapped_column(String(128))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class LoginThrottleCounter(Base):
+    """A fixed-window counter of failed logins, kept for the ``limits`` library.
+
+    ``key`` is a digest of the limit and of what it counts (an account or a client
+    address), so neither a user name an attacker typed nor an address is stored;
+    ``expires_at`` is the end of the window in seconds since the epoch.
+    """
+
+    __tablename__ = "login_throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -119,6 +119,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.state.uploads = UploadedScenarios()
     app.state.store = _open_store(settings.database_url)
+    from stratstab.accounts.throttle import LoginThrottle
+
+    app.state.login_throttle = LoginThrottle(
+        engine,
+        account_limits=settings.login_limits_account,
+        address_limits=settings.login_limits_address,
+    )
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)
