@@ -91,6 +91,11 @@ def log_in(
         _record_failure(db, throttle, user=user, username=username, address=address)
         return None
     user = checked_user
+    # Session rotation: the session this browser held before (another user's, or a
+    # cookie planted by an attacker) ends; the new login gets a new token.
+    previous = unsign(settings.secret, "session", request.cookies.get(SESSION_COOKIE))
+    if previous:
+        accounts.end_session(db, token=previous)
     accounts.purge_expired_sessions(db)
     token, login = accounts.start_session(db, user=user, max_age_s=settings.session_max_age_s)
     accounts.record(db, actor=user, action="login", target_type="user", target_id=user.username)
