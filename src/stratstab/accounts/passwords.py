@@ -11,21 +11,11 @@ import threading
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from stratstab.errors import StratstabError
-
 _hasher = PasswordHasher()
-# Each check takes tens of MiB and a CPU for tens of milliseconds (by design).  At most
-# one check per CPU but one runs at a time, so a flood of logins leaves a CPU to
-# everyone else; and at most a few wait, so waiting checks cannot occupy the server's
-# request threads: a login beyond that is told to retry in a moment.
-CHECK_SLOTS = max(1, (os.cpu_count() or 1) - 1)
-MAX_WAITING_CHECKS = 4 * CHECK_SLOTS
-_checks = threading.BoundedSemaphore(CHECK_SLOTS)
-_admitted = threading.BoundedSemaphore(CHECK_SLOTS + MAX_WAITING_CHECKS)
-
-
-class PasswordChecksBusy(StratstabError):
-    """Too many password checks are running or waiting; retry in a moment."""
+# Each check takes tens of MiB and a CPU for tens of milliseconds (by design); a burst
+# of logins would otherwise exhaust memory.  At most one check per CPU runs at a time.
+# A flood of wrong passwords is stopped before this point by the login throttle.
+_checks = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 # A constant hash verified when the user does not exist, so that a wrong user name
@@ -49,20 +39,13 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
-    """True when ``password`` matches ``password_hash``; never raises for a mismatch.
-
-    Raises :class:`PasswordChecksBusy` when too many checks are already under way.
-    """
-    if not _admitted.acquire(blocking=False):
-        raise PasswordChecksBusy("too many logins at once; retry in a moment")
+    """True when ``password`` matches ``password_hash``; never raises for a mismatch."""
     try:
         with _checks:
             matched = _hasher.verify(password_hash or _DUMMY_HASH, _as_bytes(password))
             return matched and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-    finally:
-        _admitted.release()
 
 
 def needs_rehash(password_hash: str) -> bool:

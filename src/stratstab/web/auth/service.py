@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import LoginSession, User
-from stratstab.accounts.passwords import PasswordChecksBusy, verify_password
+from stratstab.accounts.passwords import verify_password
 from stratstab.accounts.throttle import LoginThrottle
 from stratstab.web.errors import LocalizedError
 from stratstab.web.security import SESSION_COOKIE, set_cookie, sign, unsign
 
 UNKNOWN_ACCOUNT = "(unknown account)"
-BUSY_RETRY_AFTER_S = 2
 
 
 def client_address(request: Request) -> str | None:
@@ -67,8 +66,7 @@ def log_in(
 ) -> LoginSession | None:
     """Check credentials, open a session and set its cookie; None when refused.
 
-    Raises :class:`LocalizedError` 429 when throttled, 503 when too many password
-    checks are under way.
+    Raises :class:`LocalizedError` 429 when throttled.
     """
     settings = request.app.state.settings
     throttle: LoginThrottle = request.app.state.login_throttle
@@ -80,12 +78,7 @@ def log_in(
     stored_hash = user.password_hash if user else None
     # Release the connection during the deliberately slow hash check.
     db.commit()
-    try:
-        matched = verify_password(password, stored_hash)
-    except PasswordChecksBusy:
-        raise LocalizedError(
-            503, "auth.busy", headers={"Retry-After": str(BUSY_RETRY_AFTER_S)}
-        ) from None
+    matched = verify_password(password, stored_hash)
     checked_user = accounts.finish_login(user if matched else None, password=password)
     if checked_user is None:
         _record_failure(db, throttle, user=user, username=username, address=address)

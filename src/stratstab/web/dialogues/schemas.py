@@ -7,12 +7,12 @@ so a limit holds whichever way the input arrives.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from stratstab.web.params import Importance, Priority, VoteValue
+from stratstab.web.shapes import UtcDateTime
 
 MAX_STATEMENT_CHARS = 2000
 MAX_NOTE_CHARS = 2000
@@ -41,7 +41,7 @@ class DialoguePublic(BaseModel):
     track: str
     parties: list[str]
     description: str
-    created_at: datetime
+    created_at: UtcDateTime
     rounds: int
     statements: int
     participants: int
@@ -59,7 +59,7 @@ class StatementPublic(BaseModel):
     moderation: Literal["pending", "accepted", "rejected"]
     sealed: bool
     votable: bool
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class StatementCreate(_Strict):
@@ -93,7 +93,7 @@ class VotePublic(BaseModel):
     statement: str
     value: int
     importance: int | None
-    cast_at: datetime
+    cast_at: UtcDateTime
     round: int | None
 
 
