@@ -11,7 +11,9 @@ Measurements:
   Figures: ``votes_per_s`` (votes answered per second of wall time, all voters
   together), ``vote_p95_ms`` and ``vote_p50_ms`` (latency of one vote as its client
   sees it), ``votes_lost`` and ``votes_doubled`` (checked against the database
-  afterwards; both must be 0), ``votes_failed`` (answers other than 201).
+  afterwards; both must be 0), ``votes_failed`` (answers other than 201), and
+  ``vote_server_cpu_ms`` (CPU time of the server process per vote: unlike the rates,
+  it hardly changes when other programs load the machine).
 
 Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]``.
 ``--quick`` shrinks every measurement (100 voters x 10 votes instead of x 50).
@@ -41,6 +43,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import psutil
 from sqlalchemy import insert
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
@@ -81,9 +84,22 @@ def _wait_until_listening(port: int, process: subprocess.Popen, timeout_s: float
     raise RuntimeError("the server did not start listening")
 
 
+@dataclass
+class Server:
+    """A running workbench: its base URL and its process (for CPU accounting)."""
+
+    base_url: str
+    process: psutil.Process
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        times = self.process.cpu_times()
+        return times.user + times.system
+
+
 @contextmanager
-def serving(database_url: str, options: Options, name: str) -> Iterator[str]:
-    """A workbench under uvicorn in its own process on ``database_url``; yields its base URL.
+def serving(database_url: str, options: Options, name: str) -> Iterator[Server]:
+    """A workbench under uvicorn in its own process on ``database_url``.
 
     With ``options.profile_dir`` the server runs under ``py-spy record`` and leaves its
     collapsed stacks in ``<profile_dir>/<name>.txt`` (flamegraph.pl / speedscope read them).
@@ -114,11 +130,24 @@ def serving(database_url: str, options: Options, name: str) -> Iterator[str]:
     if options.profile_dir is not None:
         options.profile_dir.mkdir(parents=True, exist_ok=True)
         output = options.profile_dir / f"{name}.txt"
-        command = ["py-spy", "record", "--format", "raw", "-o", str(output), "--", *command]
+        command = [
+            "py-spy",
+            "record",
+            "--gil",
+            "--format",
+            "raw",
+            "-o",
+            str(output),
+            "--",
+            *command,
+        ]
     process = subprocess.Popen(command, env=env)
     try:
         _wait_until_listening(port, process)
-        yield f"http://127.0.0.1:{port}"
+        served = psutil.Process(process.pid)
+        if options.profile_dir is not None:  # the server is py-spy's child
+            served = next(c for c in served.children() if "uvicorn" in " ".join(c.cmdline()))
+        yield Server(f"http://127.0.0.1:{port}", served)
     finally:
         process.send_signal(signal.SIGINT)  # py-spy writes its profile on the way out
         try:
@@ -196,21 +225,22 @@ async def _voter(
                 failures.append(vote.status_code)
 
 
-async def _all_voters(base_url: str, plans: np.ndarray, statement_ids: list[str]) -> dict:
+async def _all_voters(server: Server, plans: np.ndarray, statement_ids: list[str]) -> dict:
     # Log everyone in first (argon2 per login), then release all voters at once.
     start = asyncio.Barrier(VOTERS + 1)
     latencies: list[float] = []
     failures: list[int] = []
     voters = [
         asyncio.create_task(
-            _voter(base_url, i, plans[i], statement_ids, start, latencies, failures)
+            _voter(server.base_url, i, plans[i], statement_ids, start, latencies, failures)
         )
         for i in range(VOTERS)
     ]
     await start.wait()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), server.cpu_s()
     await asyncio.gather(*voters)
     return {
+        "cpu_s": server.cpu_s() - cpu_before,
         "elapsed_s": time.perf_counter() - started,
         "latencies": latencies,
         "failures": failures,
@@ -228,8 +258,8 @@ def measure_votes(options: Options) -> dict[str, float]:
     with DialogueStore(database_url, migrate=False) as store:
         statement_ids = [s.external_id for s in store.statements(VOTE_SLUG)]
     plans = np.random.default_rng(7).choice([-1, 0, 1], size=(VOTERS, statements))
-    with serving(database_url, options, "votes") as base_url:
-        outcome = asyncio.run(_all_voters(base_url, plans, statement_ids))
+    with serving(database_url, options, "votes") as server:
+        outcome = asyncio.run(_all_voters(server, plans, statement_ids))
     with DialogueStore(database_url, migrate=False) as store:
         history = store.vote_history(VOTE_SLUG)
     pairs = Counter((v.participant, v.statement) for v in history)
@@ -243,6 +273,7 @@ def measure_votes(options: Options) -> dict[str, float]:
         "votes_failed": len(outcome["failures"]),
         "votes_lost": sent - len(pairs),
         "votes_doubled": sum(1 for c in pairs.values() if c > 1),
+        "vote_server_cpu_ms": round(1000 * outcome["cpu_s"] / sent, 2),
     }
 
 

@@ -92,10 +92,15 @@ def sqlite_write_lock(engine: Engine) -> threading.RLock | None:
     """The in-process lock shared by every writer of this SQLite file (None elsewhere)."""
     if not is_sqlite(engine):
         return None
+    known = engine.__dict__.get("_stratstab_write_lock")
+    if known is not None:
+        return known
     key = str(engine.url.database or ":memory:")
     key = key if key == ":memory:" else str(Path(key).expanduser().resolve())
     with _SQLITE_WRITE_LOCKS_GUARD:
-        return _SQLITE_WRITE_LOCKS.setdefault(key, threading.RLock())
+        lock = _SQLITE_WRITE_LOCKS.setdefault(key, threading.RLock())
+    engine.__dict__["_stratstab_write_lock"] = lock
+    return lock
 
 
 def _create_private_file(path: Path) -> None:
@@ -123,6 +128,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         kwargs.setdefault(
             "connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
+        if "poolclass" not in kwargs and path and path != ":memory:":
+            # The web serves from up to 40 threads; each keeps its connection open.
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 40)
+            kwargs.setdefault("pool_timeout", 60)
         engine = create_engine(resolved, **kwargs)
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)

@@ -63,6 +63,17 @@ class InputError(StratstabError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class ConflictError(InputError):
+    """The input clashes with what exists (HTTP 409): a taken slug or user name, or an
+    idempotency key repeated with a different body."""
+
+
+class GoneError(StratstabError):
+    """A one-time link was used, has expired or was revoked (``state`` says which)."""
+
+    state: str = "gone"
+
+
 class NotFoundError(StratstabError):
     """A named thing (dataset, scenario, dialogue, statement ...) does not exist."""
 
@@ -81,10 +92,6 @@ class StoreError(StratstabError):
 
     def local_text(self) -> str:
         return f"{self.message} (database {self.database})" if self.database else self.message
-
-
-class ConflictError(StratstabError):
-    """A request repeats an idempotency key with a different body (HTTP 409)."""
 
 
 def field_path(location: Sequence[object]) -> str:
@@ -111,3 +118,27 @@ def from_validation_error(exc: object, *, source: str, prefix: str = "") -> Inpu
         problems.append((field_path(location), message))
     field, message = problems[0]
     return InputError(message, source=source, field=field, problems=problems)
+
+
+class LimitError(StratstabError):
+    """A size or quota limit refused the request; nothing was stored.
+
+    ``key`` names the interface string (``web/locales``) that says the same in each
+    language, filled with ``values``; the English ``message`` serves the CLI and logs.
+    """
+
+    status_code = 429
+
+    def __init__(self, message: str, *, key: str, **values: object):
+        self.message, self.key, self.values = message, key, values
+        super().__init__(message)
+
+
+class QuotaError(LimitError):
+    """A user has as many uploads or running jobs as allowed (HTTP 429)."""
+
+
+class TooLargeError(LimitError):
+    """An upload is larger than allowed (HTTP 413)."""
+
+    status_code = 413

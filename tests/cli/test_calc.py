@@ -153,3 +153,85 @@ def test_required_arsenal_and_bmd_state_their_doctrines_on_the_docs_example():
                                 "--warheads-per-missile", "1", "--interceptors", "100",
                                 "--shots-per-rv", "4", "--interceptor-pk", "0.5"])  # fmt: skip
     assert "Defense doctrine: fixed salvo" in " ".join(table.output.split())
+
+
+def test_sspk_entered_directly():
+    out = _json("sspk", "--sspk", "0.8", "--reliability", "0.9", "--shots", "2")
+    assert out["sspk"] == 0.8 and out["lethal_radius_m"] is None
+    assert out["tkp"] == pytest.approx(1 - (1 - 0.9 * 0.8) ** 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sspk", "0.8", "--yield-kt", "100"], "not both"),
+        (["--cep-m", "100"], "missing --yield-kt, --hardness-psi"),
+        (["--sspk", "1.5"], "sspk"),
+    ],
+)
+def test_sspk_bad_combinations_are_input_errors(args, message):
+    result = runner.invoke(app, ["sspk", *args])
+    assert isinstance(result.exception, InputError)
+    assert message in str(result.exception)
+
+
+def test_interceptors_for_a_wanted_p_no_leakers_hand_worked():
+    # n = ln(1 - 0.9^(1/10) / 0.999) / ln(0.5) = 6.719 -> 7 whole shots, 70 interceptors.
+    out = _json("interceptors", "--rvs", "10", "--interceptor-pk", "0.5", "--p-no-leakers",
+                "0.9", "--discrimination", "0.999")  # fmt: skip
+    assert out["shots_per_rv"] == pytest.approx(6.71934, rel=1e-5)
+    assert out["whole_shots_per_rv"] == 7 and out["interceptors"] == 70
+    assert out["p_no_leakers_achieved"] == pytest.approx((0.999 * (1 - 0.5**7)) ** 10)
+    assert out["p_no_leakers_achieved"] >= 0.9
+
+
+def test_interceptors_unreachable_target_exits_2():
+    result = runner.invoke(app, ["interceptors", "--rvs", "10", "--interceptor-pk", "0.5",
+                                 "--p-no-leakers", "0.99", "--discrimination", "0.99"])  # fmt: skip
+    assert isinstance(result.exception, InputError)
+    assert result.exception.field == "--p-no-leakers"
+    assert "cannot be reached" in str(result.exception)
+
+
+def test_target_survival_hand_worked():
+    # Leakage through two shots of pk 0.5: 0.25; kill per warhead 0.8 * 0.25 * 0.9 = 0.18;
+    # two warheads: survival 0.82^2 = 0.6724.
+    out = _json("target-survival", "--sspk", "0.9", "--reliability", "0.8", "--warheads", "2",
+                "--interceptor-pk", "0.5", "--shots-per-rv", "2")  # fmt: skip
+    assert out["leakage_per_rv"] == pytest.approx(0.25)
+    assert out["target_survival"] == pytest.approx(0.6724)
+    assert out["damage_expectancy"] == pytest.approx(0.3276)
+    undefended = _json("target-survival", "--yield-kt", "475", "--cep-m", "120",
+                       "--hardness-psi", "2000")  # fmt: skip
+    assert undefended["leakage_per_rv"] == 1.0
+    assert undefended["target_survival"] == pytest.approx(1 - 0.98705, abs=2e-5)
+
+
+def test_bmd_with_several_layers():
+    out = _json("bmd", "--rvs", "10", "--layer", "pk=0.5,shots=2",
+                "--layer", "pk=0.6,shots=1,common_mode=0.9")  # fmt: skip
+    assert out["per_layer_leakers"] == pytest.approx([2.5, 1.15])
+    assert out["p_no_leakers"] == pytest.approx(0.9 * 0.9**10 + 0.1 * 0.75**10)
+    short = _json("bmd", "--rvs", "10", "--layer", "pk=0.5,shots=2,interceptors=12",
+                  "--layer", "pk=0.6,shots=1")  # fmt: skip
+    assert short["p_no_leakers"] is None
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [("pk=2,shots=1", "probability"), ("pk=0.5", "missing shots"), ("pk=0.5,shots=x", "number"),
+     ("speed=3,pk=0.5,shots=1", "key=value"), ("pk=0.5,shots=1.5", "whole number")],
+)  # fmt: skip
+def test_bad_layers_are_input_errors_naming_the_layer(layer, message):
+    result = runner.invoke(app, ["bmd", "--rvs", "10", "--layer", layer])
+    assert isinstance(result.exception, InputError)
+    assert result.exception.field == "--layer #1" and message in str(result.exception)
+
+
+def test_hob_json_overpressure_and_optimum():
+    out = _json("hob", "--yield-kt", "1000", "--hardness-psi", "10", "--ground-range-m", "3000",
+                "--burst-height-m", "2000")  # fmt: skip
+    assert out["overpressure_psi"] > 10  # inside the 4.1 km lethal range of the optimum
+    assert out["ground_range_m"] > out["surface_ground_range_m"]
+    missing = runner.invoke(app, ["hob", "--yield-kt", "100"])
+    assert isinstance(missing.exception, InputError)

@@ -115,3 +115,20 @@ def test_bad_input_is_one_line_exit_2(scenario_file):
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "nothing" in proc.stderr
+
+
+def test_too_few_sobol_samples_are_flagged_in_json_table_and_figure(scenario_file, tmp_path):
+    """Two or more uncertain parameters and a tiny design: the drivers cannot be ranked,
+    and the JSON, the printed table and the figure say so."""
+    args = ("uncertainty", scenario_file, "--samples", 4, "--sobol-samples", 2, "--seed", 1)
+    data = json.loads(run(*args, "--json").stdout)
+    drivers = data["drivers"]
+    assert drivers["base_samples"] == 2
+    assert len(drivers["ranking"]) == 2  # survivability and interceptors
+    assert drivers["ranking_resolved"] is False and "too wide" in drivers["warning"]
+    for row in drivers["ranking"]:
+        low, high = row["mean_total_interval"]
+        assert low <= row["mean_total_index"] <= high
+    printed = run(*args, "--plot", tmp_path / "p")
+    assert "Caution:" in printed.output and "too wide" in " ".join(printed.output.split())
+    assert (tmp_path / "p" / "uncertainty-sobol.png").stat().st_size > 0

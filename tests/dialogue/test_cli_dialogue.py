@@ -54,6 +54,7 @@ def test_cli_round_trip(tmp_path):
     _run(url, "set-scope", "US", "--dialogue", "cnus", "nuclear-forces", "--stance", "include")
     _run(url, "ledger-add", "cnus", "hotline", "--title", "Hotline", "--status", "disputed")
     _run(url, "close-round", "-d", "cnus", "--outcome", "met")
+    _run(url, "open-round", "cnus", "--date", "2026-03-02", "--place", "Geneva")
     ledger = json.loads(_run(url, "ledger", "cnus", "--json"))
     assert [(r["key"], r["status"], r["round"], r["carried"]) for r in ledger] == [
         ("hotline", "disputed", 2, True)
@@ -81,9 +82,11 @@ def test_cli_import_and_analyze_json(tmp_path, polis_folder):
 
 def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert (
-        _stratstab("dialogue", "create", "d", "--title", "T", "--database-url", url).returncode == 0
-    )
+    created = _stratstab(
+        "dialogue", "create", "d", "--title", "T", "--party", "CN", "--party", "US",
+        "--database-url", url,
+    )  # fmt: skip
+    assert created.returncode == 0, created
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "comments.csv").write_text("timestamp,comment-id\n1,2\n")
@@ -93,7 +96,10 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     cases = [
         (("vote", "d", "nobody", "s1", "agree"), "unknown participant"),
         (("set-scope", "d", "CN", "weather", "--stance", "include"), "unknown topic"),
-        (("create", "d", "--title", "again"), "already exists"),
+        (("create", "d", "--title", "again", "--party", "CN", "--party", "US"), "already exists"),
+        (("create", "e", "--title", "one party", "--party", "CN"), "2 to 4 parties"),
+        (("open-round", "d"), "still open"),
+        (("open-round", "d", "--date", "2026-13-01"), "YYYY-MM-DD"),
         (("import-polis", "d", str(broken)), "missing column"),
         (("ledger", "d", "--round", "5"), "round"),
     ]

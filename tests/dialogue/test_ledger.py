@@ -15,9 +15,16 @@ def test_ledger_carries_open_and_disputed_items(cnus):
     cnus.add_ledger_item("cnus", key="hotline", title_en="Hotline", topic="crisis-communication")
     cnus.add_ledger_item("cnus", key="nfu", title_en="No first use", status="disputed")
     cnus.add_ledger_item("cnus", key="safety", title_en="Safety", status="agreed")
-    opened = cnus.close_round("cnus", outcome="first meeting")
-    assert opened.number == 2 and opened.status == "open"
+    closed = cnus.close_round("cnus", outcome="first meeting")
+    assert closed.number == 1 and closed.status == "closed"
+    assert [r.status for r in cnus.rounds("cnus")] == ["closed"]  # no blank round appears
+    with pytest.raises(InputError, match="no open round"):
+        cnus.close_round("cnus")
+    opened = cnus.open_round("cnus", place="Geneva")
+    assert (opened.number, opened.status, opened.place) == (2, "open", "Geneva")
     assert [r.status for r in cnus.rounds("cnus")] == ["closed", "open"]
+    with pytest.raises(InputError, match="still open"):
+        cnus.open_round("cnus")
     assert cnus.rounds("cnus")[0].outcome == "first meeting"
     assert _statuses(cnus) == {
         "hotline": ("open", True),
@@ -29,6 +36,7 @@ def test_ledger_carries_open_and_disputed_items(cnus):
     cnus.set_ledger_status("cnus", key="safety", status="disputed", note="reopened")
     cnus.add_ledger_item("cnus", key="space", title_en="Space", title_zh="外空")
     cnus.close_round("cnus")
+    cnus.open_round("cnus")
     assert _statuses(cnus) == {
         "hotline": ("agreed", False),
         "nfu": ("disputed", True),
@@ -64,7 +72,13 @@ def test_ledger_bad_input(cnus):
     assert [r.key for r in cnus.ledger("cnus")] == ["k"]
 
 
-def test_close_round_opens_a_planned_round(cnus):
+def test_open_round_opens_the_planned_round(cnus):
     cnus.add_round("cnus", place="Beijing", agenda=["hotline"])
-    opened = cnus.close_round("cnus")
+    cnus.close_round("cnus")
+    assert [r.status for r in cnus.rounds("cnus")] == ["closed", "planned"]
+    opened = cnus.open_round("cnus")
     assert (opened.number, opened.place, opened.agenda) == (2, "Beijing", ("hotline",))
+    edited = cnus.update_round("cnus", 2, place="Beijing, Diaoyutai", agenda=["hotline", " "])
+    assert (edited.place, edited.agenda) == ("Beijing, Diaoyutai", ("hotline",))
+    with pytest.raises(InputError, match="closed"):
+        cnus.update_round("cnus", 1, place="elsewhere")

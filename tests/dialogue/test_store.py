@@ -36,10 +36,16 @@ def test_create_and_list(store):
 @pytest.mark.parametrize(
     "kwargs, field",
     [
-        ({"slug": "Bad Slug", "title": "t", "track": "II"}, "slug"),
-        ({"slug": "ok", "title": "t", "track": "III"}, "track"),
-        ({"slug": "ok", "title": " ", "track": "II"}, "title"),
+        ({"slug": "Bad Slug", "title": "t", "track": "II", "parties": ["CN", "US"]}, "slug"),
+        ({"slug": "ok", "title": "t", "track": "III", "parties": ["CN", "US"]}, "track"),
+        ({"slug": "ok", "title": " ", "track": "II", "parties": ["CN", "US"]}, "title"),
         ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "cn"]}, "parties"),
+        ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN"]}, "parties"),
+        (
+            {"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "US", "RU", "FR", "UK"]},
+            "parties",
+        ),
+        ({"slug": "ok", "title": "t", "track": "II", "parties": ["CN", "U S"]}, "parties"),
     ],
 )
 def test_create_rejects_bad_input(store, kwargs, field):
@@ -52,7 +58,7 @@ def test_create_rejects_bad_input(store, kwargs, field):
 def test_duplicate_ids_are_refused_and_nothing_changes(cnus):
     before = _snapshot(cnus, "cnus")
     with pytest.raises(InputError, match="already exists"):
-        cnus.create_dialogue(slug="cnus", title="again", track="II")
+        cnus.create_dialogue(slug="cnus", title="again", track="II", parties=["CN", "US"])
     with pytest.raises(InputError, match="already exists"):
         cnus.add_participant("cnus", external_id="c1")
     with pytest.raises(InputError, match="already exists"):

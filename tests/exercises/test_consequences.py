@@ -147,3 +147,17 @@ def test_lessons_name_nuclear_use_and_missed_deadlines_in_both_languages():
     assert "Survivable is not safe: on turn 1 " not in english  # nuclear use is no alerting
     assert "not acknowledged by their deadline" in english
     assert "发生了核武器使用" in chinese and "逾期" in chinese
+
+
+def test_the_new_scenarios_cite_their_sources_and_run():
+    from stratstab.exercises import build_players, run_exercise
+    from stratstab.exercises.report import render_report
+
+    for exercise_id in ("taiwan-strait-blockade", "asat-approach-early-warning"):
+        loaded = load_exercise(exercise_id)
+        assert len(loaded.exercise.sources) >= 2
+        assert all("https://" in source for source in loaded.exercise.sources)
+        players = build_players({"US": "tit-for-tat", "CN": "hawkish"}, seed=3)
+        record = run_exercise(loaded, players, seed=3).to_dict()
+        html = render_report(record, lang="zh")
+        assert "情景的资料来源" in html and loaded.exercise.sources[0][:20] in html

@@ -60,7 +60,7 @@ def test_chinese_report_has_no_english_interface_text():
             assert f">{english}<" not in text, english
     for english in ("Turn 1", "Stated reason", "cautious", "hawkish", "Propose a new date"):
         assert english not in text, english
-    assert "谨慎型规则" in text and "鹰派规则" in text
+    assert "谨慎型准则" in text and "强硬型准则" in text
 
 
 def test_write_report_html_only(tmp_path):

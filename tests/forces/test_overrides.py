@@ -131,3 +131,20 @@ def test_launcher_overrides_keep_warheads_proportional(launchers):
     assert result.deployed_warheads.central == pytest.approx(launchers)
     low, central, high = result.deployed_warheads.bounds()
     assert low <= central <= high
+
+
+def test_overrides_may_move_systems_away_from_the_published_totals():
+    from stratstab.forces.loader import load_posture
+    from stratstab.forces.overrides import apply_overrides
+
+    us = load_posture("us-2024")
+    changed = apply_overrides(
+        us,
+        {
+            "Minuteman III (W87-0/Mk21).launchers": 100,
+            "Minuteman III (W87-0/Mk21).deployed_warheads": 100,
+        },
+        origin="test",
+    )
+    icbm = sum(s.deployed_warheads.central for s in changed.systems if s.kind == "icbm")
+    assert icbm == 300 and changed.totals.deployed_by_kind["icbm"].central == 400

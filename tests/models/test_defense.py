@@ -303,3 +303,41 @@ def test_shoot_look_shoot_short_inventory_by_hand():
     # No leakers: both killed first (1/4), or exactly one seen and then killed (2 * 1/8).
     assert e.p_no_leakers == pytest.approx(0.25 + 0.25)
     assert e.interceptors_used == pytest.approx(2 + 0.75)
+
+
+def test_two_layers_hand_worked():
+    from stratstab.models.defense import DefenseLayer, layered_engagement
+
+    # Layer 1: two shots of 0.5, L = 0.25 -> 2.5 of 10 RVs pass.  Layer 2: one shot of
+    # 0.6 working with 0.9: 2.5 (0.9 * 0.4 + 0.1) = 1.15 pass.
+    # P0 = 0.9 (1 - 0.25 * 0.4)^10 + 0.1 (1 - 0.25)^10.
+    result = layered_engagement(
+        rvs=10,
+        layers=[
+            DefenseLayer(interceptor_pk=0.5, shots_per_rv=2),
+            DefenseLayer(interceptor_pk=0.6, shots_per_rv=1, common_mode=0.9),
+        ],
+    )
+    assert result.per_layer_leakers == pytest.approx((2.5, 1.15))
+    assert result.p_no_leakers == pytest.approx(0.9 * 0.9**10 + 0.1 * 0.75**10)
+    one = engage(rvs=10, interceptors=np.inf, interceptor_pk=0.5, shots_per_rv=2)
+    single = layered_engagement(rvs=10, layers=[DefenseLayer(interceptor_pk=0.5, shots_per_rv=2)])
+    assert single.p_no_leakers == pytest.approx(one.p_no_leakers)
+
+
+def test_layers_with_a_short_inventory_pass_expected_counts_and_skip_p0():
+    from stratstab.models.defense import DefenseLayer, layered_engagement
+
+    result = layered_engagement(
+        rvs=10,
+        layers=[
+            DefenseLayer(interceptors=12, interceptor_pk=0.5, shots_per_rv=2),
+            DefenseLayer(interceptor_pk=0.6, shots_per_rv=1),
+        ],
+    )
+    first = engage(rvs=10, interceptors=12, interceptor_pk=0.5, shots_per_rv=2)
+    assert result.per_layer_leakers[0] == pytest.approx(first.expected_leakers)
+    assert result.expected_leakers == pytest.approx(0.4 * first.expected_leakers)
+    assert math.isnan(result.p_no_leakers)
+    with pytest.raises(InputError):
+        layered_engagement(rvs=10, layers=[])

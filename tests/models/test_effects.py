@@ -194,3 +194,48 @@ def test_lethal_radius_docstring_states_the_measured_brode_to_rule_ratios():
         kw = {"yield_kt": 300.0, "hardness_psi": float(psi.replace(",", ""))}
         measured = lethal_radius_m(**kw, method="brode") / lethal_radius_m(**kw)
         assert measured == pytest.approx(float(ratio), abs=0.0005)
+
+
+def test_target_survival_through_a_defense_by_hand():
+    from stratstab.models.effects import target_survival
+
+    # R 0.8, leakage 0.25, SSPK 0.9: each warhead kills with 0.18; two: 0.82^2 survive.
+    assert target_survival(sspk=0.9, reliability=0.8, p_penetrate=0.25, warheads=2) == (
+        pytest.approx(0.6724)
+    )
+    assert target_survival(sspk=0.9, warheads=0) == 1.0
+    assert target_survival(sspk=1.0, p_penetrate=1.0) == 0.0
+
+
+def test_airburst_fit_at_zero_height_is_the_surface_fit():
+    from stratstab.models.burst_height import airburst_overpressure_psi
+    from stratstab.models.effects import brode_surface_overpressure_psi
+
+    ranges_kft = np.array([0.1, 0.5, 1.0, 3.0, 10.0])
+    for yield_kt in (1.0, 300.0):
+        scale = yield_kt ** (1 / 3)
+        air = airburst_overpressure_psi(
+            yield_kt=yield_kt, ground_range_m=ranges_kft * scale * 304.8, burst_height_m=0.0
+        )
+        np.testing.assert_allclose(
+            air, brode_surface_overpressure_psi(scaled_range_kft=ranges_kft), rtol=1e-12
+        )
+
+
+def test_optimum_burst_height_soft_and_hard_targets():
+    from stratstab.models.burst_height import optimum_burst_height
+    from stratstab.models.effects import lethal_radius_m
+
+    # 10 psi against 1 Mt: an airburst of a couple of kilometres reaches about a third
+    # further than a surface burst (Glasstone & Dolan's height-of-burst curves put the
+    # 1 kt optimum near 700 ft and 1,400 ft of range, i.e. ~2.1 km and ~4.3 km at 1 Mt).
+    soft = optimum_burst_height(yield_kt=1000.0, hardness_psi=10.0)
+    assert 1500 < soft["burst_height_m"] < 3000
+    assert soft["ground_range_m"] > 1.2 * soft["surface_ground_range_m"]
+    # The surface-burst reach is the Brode lethal radius of the effects module.
+    surface = lethal_radius_m(yield_kt=1000.0, hardness_psi=10.0, method="brode")
+    assert soft["surface_ground_range_m"] == pytest.approx(surface, rel=1e-3)
+    # Against a hardened silo an airburst gains little: within a few per cent.
+    hard = optimum_burst_height(yield_kt=1000.0, hardness_psi=200.0)
+    assert hard["ground_range_m"] <= 1.05 * hard["surface_ground_range_m"]
+    assert hard["ground_range_m"] >= hard["surface_ground_range_m"]

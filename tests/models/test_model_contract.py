@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import stratstab.models as models_pkg
-from stratstab.models import arms_race, crisis, defense, effects
+from stratstab.models import arms_race, burst_height, crisis, defense, effects
 
 # (function, scalar keyword arguments, name of the argument to vary, values to vary it over,
 #  how to pull the numbers out of the result, whether those numbers are probabilities)
@@ -35,6 +35,9 @@ CASES: list[Case] = [
     (effects.lethality, {"yield_kt": 475, "cep_m": 120}, "cep_m", [90, 120, 400], _same, False),
     (effects.kill_probability, {"sspk": 0.7, "reliability": 0.9, "shots": 2, "fratricide": 0.3}, "shots", [0, 1, 2, 5], _same, True),
     (effects.damage_expectancy, {"pre_launch_survivability": 0.9, "reliability": 0.8, "p_penetrate": 0.7, "p_damage": 0.6}, "p_damage", [0, 0.6, 1], _same, True),
+    (effects.target_survival, {"sspk": 0.9, "reliability": 0.8, "p_penetrate": 0.25, "warheads": 2}, "warheads", [0, 1, 2, 5], _same, True),
+    (burst_height.airburst_overpressure_psi, {"yield_kt": 300, "ground_range_m": 1500, "burst_height_m": 500}, "burst_height_m", [0, 500, 1500], _same, False),
+    (defense.engage, {"rvs": 10, "interceptors": 23, "interceptor_pk": 0.6, "shots_per_rv": 2, "shoot_look_shoot": True, "second_shots": 2, "kill_assessment": 0.9}, "interceptors", [13, 21, 23, 40], lambda r: r.p_no_leakers, True),
     (defense.barrage_leakage, {"interceptor_pk": 0.6, "shots_per_rv": 2, "discrimination": 0.9}, "shots_per_rv", [0, 1, 4], _same, True),
     (defense.shoot_look_shoot_leakage, {"interceptor_pk": 0.6, "first_shots": 1, "second_shots": 1, "kill_assessment": 0.9}, "interceptor_pk", [0.1, 0.6, 0.9], lambda r: r[0], True),
     (defense.engage, {"rvs": 30, "interceptors": 44, "interceptor_pk": 0.6, "shots_per_rv": 2, "decoys": 10}, "rvs", [0, 7.5, 30, 100], lambda r: r.p_no_leakers, True),
@@ -113,7 +116,7 @@ def test_documented_with_units_and_sources(func: Callable[..., Any]) -> None:
                 assert unit in doc, f"{parameter}: unit {unit!r} not documented"
 
 
-MY_MODULES = (effects, defense, arms_race)
+MY_MODULES = (effects, defense, arms_race, burst_height)
 
 
 @pytest.mark.parametrize(

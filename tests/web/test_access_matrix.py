@@ -82,6 +82,35 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/dialogues/{slug}/ledger"): "runs",
     ("PUT", "/api/v1/dialogues/{slug}/ledger/{key}"): "runs",
     ("POST", "/api/v1/dialogues/{slug}/rounds/close"): "runs",
+    ("GET", "/dialogues/new"): "creator",
+    ("POST", "/dialogues"): "creator",
+    ("GET", "/dialogues/{slug}/members"): "member",
+    ("POST", "/dialogues/{slug}/invitations"): "runs",
+    ("POST", "/dialogues/{slug}/invitations/{invitation_id}/revoke"): "runs",
+    ("POST", "/dialogues/{slug}/members/{username}/role"): "runs",
+    ("POST", "/dialogues/{slug}/members/{username}/remove"): "runs",
+    ("POST", "/dialogues/{slug}/settings"): "runs",
+    ("POST", "/dialogues/{slug}/archive"): "runs",
+    ("GET", "/invitations/{token}"): "public",
+    ("POST", "/invitations/{token}"): "public",
+    ("POST", "/dialogues/{slug}/complete"): "voter",
+    ("POST", "/dialogues/{slug}/rounds/open"): "runs",
+    ("POST", "/dialogues/{slug}/rounds/{number}"): "runs",
+    ("POST", "/api/v1/dialogues"): "creator",
+    ("PATCH", "/api/v1/dialogues/{slug}"): "runs",
+    ("GET", "/api/v1/dialogues/{slug}/members"): "member",
+    ("PATCH", "/api/v1/dialogues/{slug}/members/{username}"): "runs",
+    ("DELETE", "/api/v1/dialogues/{slug}/members/{username}"): "runs",
+    ("POST", "/api/v1/dialogues/{slug}/invitations"): "runs",
+    ("GET", "/api/v1/dialogues/{slug}/invitations"): "runs",
+    ("DELETE", "/api/v1/dialogues/{slug}/invitations/{invitation_id}"): "runs",
+    ("POST", "/api/v1/dialogues/{slug}/scope/complete"): "voter",
+    ("GET", "/api/v1/dialogues/{slug}/scope/{delegation}/{topic}/history"): "member",
+    ("GET", "/api/v1/dialogues/{slug}/rounds"): "member",
+    ("POST", "/api/v1/dialogues/{slug}/rounds/open"): "runs",
+    ("PATCH", "/api/v1/dialogues/{slug}/rounds/{number}"): "runs",
+    ("GET", "/api/v1/invitations/{token}"): "public",
+    ("POST", "/api/v1/invitations/{token}/accept"): "public",
     ("GET", "/history"): "public",
     ("GET", "/history/{entry_id}"): "public",
     ("GET", "/glossary"): "public",
@@ -91,6 +120,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/exercises/{exercise_id}/runs"): "user",
     ("GET", "/exercises/runs/{run_id}"): "user",
     ("POST", "/exercises/runs/{run_id}/decision"): "user",
+    ("POST", "/exercises/runs/{run_id}/control"): "user",
     ("GET", "/exercises/runs/{run_id}/report"): "user",
     ("GET", "/api/v1/history"): "public",
     ("GET", "/api/v1/history/timeline"): "public",
@@ -103,6 +133,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/exercise-runs"): "user",
     ("GET", "/api/v1/exercise-runs/{run_id}"): "user",
     ("POST", "/api/v1/exercise-runs/{run_id}/decisions"): "user",
+    ("POST", "/api/v1/exercise-runs/{run_id}/control"): "user",
     ("GET", "/api/v1/exercise-runs/{run_id}/report"): "user",
 }
 SESSION_CHANGING = {
@@ -122,9 +153,14 @@ PATH_VALUES = {
     "term_id": "crisis-stability",
     "exercise_id": "maritime-incident",
     "run_id": "0" * 32,  # runs belong to their owner: an unknown id is 404 for everyone
+    "username": "observer",
+    "delegation": "US",
+    "number": "1",
+    "invitation_id": "999999",  # unknown: 404 once the role check passed
+    "token": "x" * 43,  # unknown invitation: 404 for everyone
 }
 # Routes whose path names a per-user object: 404 for an allowed role is not a refusal.
-PER_USER_IDS = ("{job_id}", "{run_id}")
+PER_USER_IDS = ("{job_id}", "{run_id}", "{invitation_id}", "{token}")
 # Valid bodies, so that a refusal can only come from the access rules.
 JSON_BODIES = {
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
@@ -144,6 +180,19 @@ JSON_BODIES = {
     "/api/v1/dialogues/{slug}/ledger": {"key": "matrix", "title_en": "Matrix item"},
     "/api/v1/dialogues/{slug}/ledger/{key}": {"status": "agreed"},
     "/api/v1/dialogues/{slug}/rounds/close": {"outcome": ""},
+    "/api/v1/dialogues": {
+        "slug": "matrix-dialogue",
+        "title": "Matrix",
+        "track": "II",
+        "parties": ["CN", "US"],
+    },
+    "/api/v1/dialogues/{slug}": {"track": "II"},
+    "/api/v1/dialogues/{slug}/members/{username}": {"role": "observer"},
+    "/api/v1/dialogues/{slug}/invitations": {"role": "observer"},
+    "/api/v1/dialogues/{slug}/scope/complete": {"complete": False},
+    "/api/v1/dialogues/{slug}/rounds/open": {"place": "Geneva"},
+    "/api/v1/dialogues/{slug}/rounds/{number}": {"place": "Geneva"},
+    "/api/v1/invitations/{token}/accept": {},
     "/api/v1/exercise-runs": {"exercise": "maritime-incident", "turns": 1},
     "/api/v1/exercise-runs/{run_id}/decisions": {
         "side": "US",
@@ -169,6 +218,13 @@ FORM_BODIES = {
     "/dialogues/{slug}/ledger": {"key": "matrix-form", "title_en": "Form item"},
     "/dialogues/{slug}/ledger/{key}": {"status": "open"},
     "/dialogues/{slug}/rounds/close": {"outcome": ""},
+    "/dialogues": {"slug": "matrix-form", "title": "Matrix", "parties": ["CN", "US"]},
+    "/dialogues/{slug}/invitations": {"role": "observer"},
+    "/dialogues/{slug}/members/{username}/role": {"role": "observer"},
+    "/dialogues/{slug}/settings": {"title": "US–China Track II dialogue on strategic stability"},
+    "/dialogues/{slug}/archive": {"archived": "0"},
+    "/dialogues/{slug}/complete": {"complete": "0"},
+    "/dialogues/{slug}/rounds/{number}": {"place": "Geneva"},
     "/exercises/{exercise_id}/runs": {"player.US": "cautious", "turns": "1"},
     "/exercises/runs/{run_id}/decision": {
         "side": "US",
@@ -209,6 +265,7 @@ def allowed(rule: str, role: str) -> bool:
         "member": role not in ("anonymous", "outsider"),
         "writer": role in ("admin", "facilitator", "cn1"),
         "runs": role in ("admin", "facilitator"),
+        "creator": role in ("admin", "facilitator"),
         "voter": role == "cn1",
     }[rule]
 
@@ -291,11 +348,12 @@ def test_route_access_matrix(demo_app, clients, role):
 
 
 def test_sealed_positions_hidden_in_pages_and_api(demo_app, clients):
-    """Server-side filtering: US sees no CN sealed content, in HTML or JSON."""
+    """Server-side filtering: US sees nothing of CN's sealed positions, in HTML or JSON:
+    every CN cell looks the same, whether CN filed a position on the topic or not."""
     outsider_view = clients["observer"].get(f"/api/v1/dialogues/{SLUG}/scope").json()
     assert all(p["delegation"] != "CN" or p["revealed"] for p in outsider_view["positions"])
     us = login(demo_app, "us1")
     page = us.get(f"/dialogues/{SLUG}/scope").text
-    assert 'data-testid="cell-missile-defense-CN"' in page
-    cell = page.split('data-testid="cell-missile-defense-CN"')[1].split("</td>")[0]
-    assert "sealed" in cell and "P5" not in cell
+    filed = page.split('data-testid="cell-missile-defense-CN"')[1].split("</td>")[0]
+    not_filed = page.split('data-testid="cell-cyber-CN"')[1].split("</td>")[0]
+    assert filed == not_filed and "P5" not in filed

@@ -165,16 +165,39 @@ def test_dialogue_flow_on_every_database(database_url):
     )
     nxt = cn.get(f"/api/v1/dialogues/{SLUG}/next-statement").json()
     assert nxt["voted"] == 1 and nxt["statement"]["id"] == "0"
-    # US cannot read China's sealed positions; reveal refused until the US submits.
+    # US learns nothing of China's sealed positions: not which topics, not how many.
     scope = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()
-    assert scope["positions"] == [] and len(scope["sealed"]) == 6
-    assert fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal").status_code == 400
+    assert scope["positions"] == [] and scope["hidden"] == ["CN"]
+    assert scope["complete"] == {"CN": False, "US": False} and not scope["may_reveal"]
+    assert "sealed" not in scope and "submitted" not in scope
+    reveal = f"/api/v1/dialogues/{SLUG}/scope/reveal"
+    assert fac.post(reveal, json={"confirm": True}).status_code == 400  # nobody complete
     us.put(f"/api/v1/dialogues/{SLUG}/scope/missile-defense", json={"stance": "exclude"})
-    assert len(cn.get(f"/api/v1/dialogues/{SLUG}/scope").json()["sealed"]) == 1
-    assert fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal").json()["revealed"] == 7
+    mine = cn.get(f"/api/v1/dialogues/{SLUG}/scope").json()
+    assert {p["delegation"] for p in mine["positions"]} == {"CN"} and mine["hidden"] == ["US"]
+    complete = f"/api/v1/dialogues/{SLUG}/scope/complete"
+    assert cn.post(complete, json={"complete": True}).status_code == 400  # needs confirm
+    assert login(app, "cn2").post(complete, json={"confirm": True}).status_code == 403  # head
+    assert cn.post(complete, json={"confirm": True}).json()["complete"]["CN"] is True
+    assert fac.post(reveal, json={"confirm": True}).status_code == 400  # US not complete
+    assert us.post(complete, json={"confirm": True}).status_code == 200
+    assert fac.get(f"/api/v1/dialogues/{SLUG}/scope").json()["may_reveal"] is True
+    assert fac.post(reveal, json={}).status_code == 400  # no confirmation, no reveal
+    assert [
+        p["delegation"] for p in us.get(f"/api/v1/dialogues/{SLUG}/scope").json()["positions"]
+    ] == ["US"]  # still sealed: declaring complete reveals nothing
+    assert fac.post(reveal, json={"confirm": True}).json()["revealed"] == 7
+    assert fac.post(reveal, json={"confirm": True}).status_code == 400  # once only
     revealed = us.get(f"/api/v1/dialogues/{SLUG}/scope").json()
     assert len(revealed["positions"]) == 7 and revealed["analysis"]["stages"]
-    # A sealed statement by the facilitator is hidden from delegates until the reveal.
+    # After the reveal a change is a public new version, with its history.
+    us.put(f"/api/v1/dialogues/{SLUG}/scope/missile-defense", json={"stance": "include"})
+    seen = cn.get(f"/api/v1/dialogues/{SLUG}/scope").json()["positions"]
+    changed = next(p for p in seen if p["delegation"] == "US")
+    assert (changed["stance"], changed["version"], changed["sealed"]) == ("include", 2, False)
+    history = cn.get(f"/api/v1/dialogues/{SLUG}/scope/US/missile-defense/history").json()
+    assert [(h["version"], h["stance"]) for h in history] == [(1, "exclude")]
+    # A statement the facilitator seals is hidden from delegates until unsealed.
     made = fac.post(
         f"/api/v1/dialogues/{SLUG}/statements", json={"text_en": "Sealed item", "sealed": True}
     ).json()
@@ -187,18 +210,26 @@ def test_dialogue_flow_on_every_database(database_url):
         ).status_code
         == 404
     )
-    fac.post(f"/api/v1/dialogues/{SLUG}/scope/reveal")
+    fac.patch(f"/api/v1/dialogues/{SLUG}/statements/{made['id']}", json={"sealed": False})
     assert made["id"] in {s["id"] for s in us.get(f"/api/v1/dialogues/{SLUG}/statements").json()}
     ledger = fac.post(
         f"/api/v1/dialogues/{SLUG}/ledger",
         json={"key": "cbm", "title_en": "Launch notification", "status": "open"},
     )
     assert ledger.status_code == 201
-    closed = fac.post(f"/api/v1/dialogues/{SLUG}/rounds/close", json={"outcome": "done"}).json()
+    close = f"/api/v1/dialogues/{SLUG}/rounds/close"
+    assert fac.post(close, json={"outcome": "done"}).status_code == 400  # needs confirm
+    closed = fac.post(close, json={"outcome": "done", "confirm": True}).json()
+    assert (closed["number"], closed["status"], closed["outcome"]) == (1, "closed", "done")
+    assert [r["status"] for r in us.get(f"/api/v1/dialogues/{SLUG}/rounds").json()] == ["closed"]
+    opened = fac.post(
+        f"/api/v1/dialogues/{SLUG}/rounds/open",
+        json={"date": "2026-06-01", "place": "Beijing", "use_staged_agenda": True},
+    ).json()
+    assert (opened["number"], opened["place"], opened["status"]) == (2, "Beijing", "open")
+    assert opened["agenda"]  # the staged agenda of the revealed positions
     items = {i["key"]: i for i in us.get(f"/api/v1/dialogues/{SLUG}/ledger").json()["items"]}
-    assert (
-        closed["number"] == 2 and items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
-    )
+    assert items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
     consensus = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert consensus["n_groups"] >= 2 and consensus["cruxes"]
     app.state.store.close()

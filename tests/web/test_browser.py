@@ -119,17 +119,29 @@ def test_script_statement_is_shown_as_text(open_page, base_url):
 def test_sealed_positions_and_reveal(open_page):
     us = open_page("us2")
     us.goto(f"/dialogues/{SLUG}/scope")
-    assert "sealed" in us.inner_text("[data-testid=cell-missile-defense-CN]").lower()
+    filed = us.inner_text("[data-testid=cell-missile-defense-CN]")
+    assert filed == us.inner_text("[data-testid=cell-cyber-CN]")  # nothing tells them apart
     shot(us, "04-scope-sealed")
     us.select_option("select[name=topic]", "missile-defense")
     us.select_option("select[name=stance]", "exclude")
     us.fill("input[name=priority]", "4")
     us.click("[data-testid=set-position]")
     us.wait_for_load_state("networkidle")
+    assert us.locator("[data-testid=declare-complete]").count() == 0  # the head declares
+    for head in ("us1", "cn1"):
+        page = open_page(head)
+        page.goto(f"/dialogues/{SLUG}/scope")
+        page.click("[data-testid=declare-complete]")
+        page.click("[data-testid=confirm]")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-testid=banner]").count() == 1
     facilitator = open_page("facilitator")
     facilitator.goto(f"/dialogues/{SLUG}/scope")
     facilitator.click("[data-testid=reveal]")
+    assert facilitator.locator("[data-testid=confirm-step]").count() == 1
+    facilitator.click("[data-testid=confirm]")
     facilitator.wait_for_load_state("networkidle")
+    assert facilitator.locator("[data-testid=banner]").count() == 1
     us.goto(f"/dialogues/{SLUG}/scope")
     cell = us.inner_text("[data-testid=cell-missile-defense-CN]")
     assert "include" in cell and "P5" in cell

@@ -75,5 +75,5 @@ def test_demo_seed_is_idempotent(demo_app):
 
     before = len(demo_app.state.store.vote_history("us-china-track2"))
     rows = seed_demo(demo_app.state.session_factory, store=demo_app.state.store)
-    assert len(rows) == 7
+    assert len(rows) == 8
     assert len(demo_app.state.store.vote_history("us-china-track2")) == before

@@ -93,6 +93,6 @@ def test_play_an_exercise_as_a_human_and_open_the_report(open_page):  # noqa: F8
     shot(page, "17-exercise-finished")
     page.click("[data-testid=open-report]")
     page.wait_for_selector("section#channel")
-    assert "Hold while we learn what happened." in page.inner_text("section#decisions")
+    assert "Hold while we learn what happened." in page.inner_text("section#turns")
     assert "Joint search?" in page.inner_text("section#channel")
     shot(page, "18-exercise-report")

@@ -12,10 +12,12 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from stratstab.accounts.models import User
 from stratstab.accounts.passwords import hash_password
+from stratstab.dialogue.membership import DialogueMember
+from stratstab.dialogue.models import Dialogue
 
 from .helpers import build_app
 from .server import running
@@ -50,6 +52,12 @@ def _prepare(app) -> None:
     ]
     with app.state.session_factory() as db:
         db.execute(insert(User), rows)
+        dialogue_id = db.scalar(select(Dialogue.id).where(Dialogue.slug == SLUG))
+        members = [
+            {"dialogue_id": dialogue_id, "user_id": user_id, "role": "delegate", "party": code}
+            for user_id, code in db.execute(select(User.id, User.delegation_code)).all()
+        ]
+        db.execute(insert(DialogueMember), members)
         db.commit()
 
 

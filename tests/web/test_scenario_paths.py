@@ -17,6 +17,7 @@ from stratstab.accounts import service as accounts
 
 from .helpers import login
 
+PASSWORD = "quiet-harbour-lantern-57"
 BUILTIN_DATASET_FILE = Path(stratstab.forces.__file__).parent / "data" / "us-2024.yaml"
 
 

@@ -6,6 +6,14 @@
 - ``delegate``: member of exactly one delegation (``CN``, ``US`` ...); votes, submits
   statements and sets the scope positions of that delegation only.
 - ``observer``: reads what has been revealed; changes nothing.
+- ``member``: takes part in dialogues by invitation only.
+
+Roles inside a dialogue (facilitator, head of delegation, delegate, translator,
+observer) are held per dialogue (:mod:`stratstab.dialogue.membership`); the account
+role says what a person may do outside dialogues: admins manage accounts and may
+enter every dialogue, facilitators may set up new dialogues.  ``delegate`` and
+``observer`` accounts date from before per-dialogue roles and keep the memberships the
+migration gave them.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     DELEGATE = "delegate"
     OBSERVER = "observer"
+    MEMBER = "member"
 
     @property
     def runs_dialogues(self) -> bool:

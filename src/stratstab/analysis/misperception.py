@@ -28,7 +28,13 @@ from stratstab.analysis.beliefs import (
     view_distributions,
 )
 from stratstab.analysis.scenario import Scenario
-from stratstab.analysis.sensitivity import SobolIndices, saltelli_design, sobol_indices
+from stratstab.analysis.sensitivity import (
+    SobolIndices,
+    design_rows,
+    ranking_warning,
+    saltelli_design,
+    sobol_indices,
+)
 from stratstab.analysis.uncertainty import MonteCarloResult, _evaluate, as_written, monte_carlo
 from stratstab.errors import InputError
 from stratstab.models.uncertainty import Distribution, Fixed
@@ -83,21 +89,53 @@ class GapDrivers:
     indices: dict[str, SobolIndices]
     base_samples: int
 
+    def mean_indices(self) -> dict[str, np.ndarray]:
+        """Indices and interval bounds averaged over the key outputs, per parameter."""
+        parts = list(self.indices.values())
+        return {
+            "first_order": np.mean([ix.first_order for ix in parts], axis=0),
+            "total": np.mean([ix.total for ix in parts], axis=0),
+            "first_order_interval": np.mean([ix.first_order_interval for ix in parts], axis=0),
+            "total_interval": np.mean([ix.total_interval for ix in parts], axis=0),
+        }
+
     def ranking(self) -> list[tuple[str, float]]:
         """Parameters by mean total index over the key outputs, largest first."""
-        if not self.parameters:
+        if not self.parameters or not self.indices:
             return []
-        totals = np.mean([np.clip(ix.total, 0, None) for ix in self.indices.values()], axis=0)
+        totals = np.clip(self.mean_indices()["total"], 0, None)
         order = np.argsort(-totals, kind="stable")
         return [(self.parameters[i], float(totals[i])) for i in order]
 
+    def warning(self) -> str | None:
+        """Why the mean total indices cannot rank the drivers (None if they can)."""
+        if not self.indices:
+            return None
+        mean = self.mean_indices()
+        return ranking_warning(
+            mean["total"], mean["total_interval"], mean["first_order"], mean["first_order_interval"]
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Indices per output and parameter, with 90 % bootstrap intervals."""
+        mean = self.mean_indices() if self.indices else None
         return {
-            "method": "Sobol indices over pooled delegation beliefs (Saltelli 2010 first order, "
+            "method": "Sobol indices over pooled delegation beliefs, computed by SALib "
+            "(Saltelli design on a scrambled Sobol sequence; Saltelli 2010 first order, "
             "Jansen 1999 total, 90 % bootstrap intervals)",
             "base_samples": self.base_samples,
-            "ranking": [{"parameter": p, "mean_total_index": v} for p, v in self.ranking()],
+            "ranking_resolved": self.warning() is None,
+            "warning": self.warning(),
+            "ranking": [
+                {
+                    "parameter": p,
+                    "mean_total_index": v,
+                    "mean_total_interval": mean["total_interval"][self.parameters.index(p)].tolist()
+                    if mean is not None
+                    else None,
+                }
+                for p, v in self.ranking()
+            ],
             "per_output": {
                 output: {
                     p: {
@@ -126,15 +164,12 @@ def gap_drivers(
     outputs = key_outputs(scenario.sides)
     if not pooled or base_samples < 2:
         return GapDrivers(parameters=list(pooled), indices={}, base_samples=base_samples)
-    rng = np.random.default_rng(seed)
     design = saltelli_design(
-        n=base_samples, groups=[[2 * j, 2 * j + 1] for j in range(len(pooled))], rng=rng
+        n=base_samples, groups=[[2 * j, 2 * j + 1] for j in range(len(pooled))], seed=seed
     )
     results = _evaluate(scenario, pooled_levers(pooled, design.matrix), None, progress)
-    indices = {
-        o: sobol_indices(design, results[o], rng=np.random.default_rng(seed + 1)) for o in outputs
-    }
-    return GapDrivers(parameters=list(pooled), indices=indices, base_samples=base_samples)
+    indices = {o: sobol_indices(design, results[o], seed=seed + 1) for o in outputs}
+    return GapDrivers(parameters=list(pooled), indices=indices, base_samples=design.n)
 
 
 @dataclass(frozen=True)
@@ -209,5 +244,5 @@ def evaluations_needed(
 ) -> int:
     """How many scenario evaluations :func:`misperception` runs (for progress bars)."""
     pooled = _uncertain(pooled_distributions(scenario, views))
-    sobol = sobol_samples * (len(pooled) + 2) if pooled and sobol_samples >= 2 else 0
+    sobol = design_rows(sobol_samples, len(pooled)) if pooled and sobol_samples >= 2 else 0
     return samples * len(views) + sobol

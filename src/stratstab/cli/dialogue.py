@@ -13,6 +13,7 @@ the analysis are imported inside the commands, so ``--help`` stays fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -121,14 +122,22 @@ def create(
     slug: Annotated[str, typer.Argument(help="Short id, e.g. cn-us-track2.")],
     title: Annotated[str, typer.Option(help="Title of the dialogue series.")],
     track: Annotated[str, typer.Option(help="Track level: I, 1.5 or II.")] = "II",
-    party: Annotated[list[str] | None, typer.Option(help="Party code; repeat (CN, US).")] = None,
+    party: Annotated[
+        list[str] | None, typer.Option(help="Party code; repeat, 2 to 4 (CN, US, RU).")
+    ] = None,
     description: Annotated[str, typer.Option(help="Free text.")] = "",
+    title_zh: Annotated[str, typer.Option(help="Chinese title.")] = "",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a dialogue series (round 1 opens, one delegation per party)."""
     with _store(database_url) as store:
         info = store.create_dialogue(
-            slug=slug, title=title, track=track, parties=party or [], description=description
+            slug=slug,
+            title=title,
+            title_zh=title_zh,
+            track=track,
+            parties=party or [],
+            description=description,
         )
     parties = ", ".join(info.parties) or "none yet"
     console.print(f"created dialogue {info.slug} (track {info.track}, parties {parties})")
@@ -161,9 +170,7 @@ def add_delegation(
 ) -> None:
     """Add a delegation (or name one created from the parties)."""
     with _store(database_url) as store:
-        info = store.add_delegation(
-            dialogue, code=code, name_en=name_en, name_zh=name_zh
-        )
+        info = store.add_delegation(dialogue, code=code, name_en=name_en, name_zh=name_zh)
     console.print(f"delegation {info.code} in {info.dialogue}")
 
 
@@ -481,7 +488,33 @@ def close_round(
     outcome: Annotated[str, typer.Option(help="Outcome of the round.")] = "",
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Close the round under way; open and disputed items carry into the next."""
+    """Close the round under way (the next opens with open-round)."""
     with _store(database_url) as store:
-        opened = store.close_round(dialogue, outcome=outcome)
-    console.print(f"round {opened.number - 1} closed; round {opened.number} is open")
+        closed = store.close_round(dialogue, outcome=outcome)
+    console.print(
+        f"round {closed.number} closed; open the next with `stratstab dialogue open-round`"
+    )
+
+
+@app.command("open-round")
+def open_round(
+    dialogue: DialogueSlug,
+    on_date: Annotated[
+        str | None, typer.Option("--date", help="Date of the meeting, YYYY-MM-DD.")
+    ] = None,
+    place: Annotated[str | None, typer.Option(help="Where the round meets.")] = None,
+    agenda: Annotated[list[str] | None, typer.Option(help="Agenda item; repeat.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Open the next round; open and disputed ledger items carry into it."""
+    when = _parse_date(on_date) if on_date else None
+    with _store(database_url) as store:
+        opened = store.open_round(dialogue, on_date=when, place=place, agenda=agenda)
+    console.print(f"round {opened.number} is open")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="--date") from None

@@ -114,9 +114,15 @@ def _print(data: dict[str, Any], sides: tuple[str, str]) -> None:
         )
         drivers.add_column("parameter")
         drivers.add_column("total index", justify="right")
+        drivers.add_column("interval", justify="right")
         for row in ranking:
-            drivers.add_row(row["parameter"], f"{row['mean_total_index']:.2f}")
+            low, high = row["mean_total_interval"]
+            drivers.add_row(
+                row["parameter"], f"{row['mean_total_index']:.2f}", f"{low:.2f} to {high:.2f}"
+            )
         console.print(drivers)
+        if data["drivers"]["warning"]:
+            console.print(f"[bold red]Caution:[/bold red] {data['drivers']['warning']}")
     console.print(
         f"[dim]seed {data['seed']} · parameters {data['provenance']['parameters_digest']}[/dim]"
     )

@@ -281,23 +281,16 @@ def _number_by_size(labels: np.ndarray, *, weights: np.ndarray, centers: np.ndar
 def silhouette(*, points: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette coefficient; a point alone in its cluster scores 0 (as Pol.is).
 
+    Computed by scikit-learn's ``silhouette_score`` (Euclidean), which scores a point
+    alone in its cluster 0 as well.  With fewer than two clusters, or every point alone,
+    the coefficient is undefined and 0 is returned.
+
     References: Rousseeuw (1987), J. Comput. Appl. Math. 20:53–65; compdemocracy/polis
     ``clusters.clj`` (``silhouette``).
     """
-    distances = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=2)
+    from sklearn.metrics import silhouette_score
+
     used = np.unique(labels)
-    if used.size < 2:
+    if used.size < 2 or used.size >= points.shape[0]:
         return 0.0
-    scores = np.zeros(points.shape[0])
-    for index in range(points.shape[0]):
-        own = labels == labels[index]
-        own[index] = False
-        if not own.any():
-            continue
-        inside = distances[index, own].mean()
-        outside = min(
-            distances[index, labels == other].mean() for other in used if other != labels[index]
-        )
-        largest = max(inside, outside)
-        scores[index] = 0.0 if largest == 0 else (outside - inside) / largest
-    return float(scores.mean())
+    return float(silhouette_score(points, labels, metric="euclidean"))

@@ -31,6 +31,9 @@ def dialogue_info(session: Session, dialogue: Dialogue) -> DialogueInfo:
         rounds=count(Round.id, Round.dialogue_id),
         statements=count(Statement.id, Statement.dialogue_id),
         participants=count(Participant.id, Participant.dialogue_id),
+        title_zh=dialogue.title_zh or "",
+        archived_at=dialogue.archived_at,
+        revealed_at=dialogue.revealed_at,
     )
 
 

@@ -1,14 +1,17 @@
 """The round ledger: items agreed / disputed / open, carried from round to round.
 
 Each item keeps an append-only history of :class:`~stratstab.dialogue.models.LedgerEntry`
-rows, one or more per round.  Closing a round carries every open or disputed item into
-the next round (a ``carried`` entry with the same status); an agreed item needs no new
+rows, one or more per round.  Opening the next round carries every open or disputed
+item into it (a ``carried`` entry with the same status); an agreed item needs no new
 entry -- it stays agreed in later rounds until someone records another status for it
 (reopens it).  The ledger "as of round N" takes, for each item opened by round N, its
 latest entry recorded in a round numbered N or lower.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,23 +90,57 @@ def set_status(
 
 
 def close_round(session: Session, dialogue: Dialogue, *, outcome: str = "") -> RoundInfo:
-    """Close the round under way, open the next (creating it if needed) and carry the
-    open and disputed items into it.  Returns the newly opened round."""
+    """Close the round under way and return it.  The next round is opened explicitly
+    with :func:`open_round`, which carries the open and disputed items into it."""
     current = _round_under_way(session, dialogue)
     current.status = "closed"
     if outcome:
         current.outcome = outcome
-    following = session.scalar(
-        select(Round).where(Round.dialogue_id == dialogue.id, Round.number == current.number + 1)
-    )
+    session.flush()
+    return round_info(dialogue.slug, current)
+
+
+def open_round(
+    session: Session,
+    dialogue: Dialogue,
+    *,
+    on_date: date | None = None,
+    place: str | None = None,
+    agenda: Sequence[str] | None = None,
+) -> RoundInfo:
+    """Open the next round: the first planned one, else a new one after the last.
+
+    Refused while a round is under way.  ``on_date``, ``place`` and ``agenda`` replace
+    what was planned when given.  Open and disputed ledger items carry into the new
+    round (a ``carried`` entry with the same status).
+    """
+    if queries.current_round(session, dialogue) is not None:
+        raise InputError(
+            f"round {queries.current_round(session, dialogue).number} is still open; "
+            "close it first",
+            field="round",
+        )
+    rounds = session.scalars(
+        select(Round).where(Round.dialogue_id == dialogue.id).order_by(Round.number)
+    ).all()
+    following = next((r for r in rounds if r.status == "planned"), None)
     if following is None:
-        following = Round(dialogue_id=dialogue.id, number=current.number + 1)
-        following.agenda, following.participants = [], []
+        following = Round(
+            dialogue_id=dialogue.id, number=max((r.number for r in rounds), default=0) + 1
+        )
+        following.agenda, following.participants, following.place = [], [], ""
         session.add(following)
+    if on_date is not None:
+        following.date = on_date
+    if place is not None:
+        following.place = place
+    if agenda is not None:
+        following.agenda = list(agenda)
     following.status = "open"
+    session.flush()
     items = session.scalars(select(LedgerItem).where(LedgerItem.dialogue_id == dialogue.id)).all()
     for item in items:
-        if item.status in CARRIED_STATUSES:
+        if item.status in CARRIED_STATUSES and item.opened_in_round.number < following.number:
             item.entries.append(
                 LedgerEntry(round=following, status=item.status, note="", carried=True)
             )

@@ -89,10 +89,16 @@ class Dialogue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
     track: Mapped[str] = mapped_column(String(8))
     parties: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when the facilitator reveals the sealed scope positions (after every party
+    # declared its positions complete); later changes are public new versions.
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revealed_by: Mapped[str] = mapped_column(String(64), default="")
 
     rounds: Mapped[list[Round]] = relationship(
         back_populates="dialogue", order_by="Round.number", cascade="all, delete-orphan"
@@ -254,6 +260,7 @@ class ScopePosition(Base):
     priority: Mapped[int] = mapped_column(Integer, default=3)
     note: Mapped[str] = mapped_column(Text, default="")
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -331,3 +338,30 @@ class IdempotentRequest(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PolisImport(Base):
+    """A Pol.is import under way or finished.
+
+    The votes of a large export are written in batches that each commit, so web
+    users keep writing during the import.  This row says what the import has added,
+    so that an import that fails (or whose process dies) can be undone completely.
+    """
+
+    __tablename__ = "polis_import"
+    __table_args__ = (CheckConstraint(_in_list("status", ("running", "done")), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    created_dialogue: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Database ids of the statements and participants this import added.
+    statement_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    participant_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    votes_total: Mapped[int] = mapped_column(Integer, default=0)
+    votes_done: Mapped[int] = mapped_column(Integer, default=0)
+    # Which process runs it: an import whose process is gone is undone.
+    host: Mapped[str] = mapped_column(String(255), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

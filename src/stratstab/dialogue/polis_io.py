@@ -1,9 +1,17 @@
 """Import and export of Pol.is conversations (``comments.csv``, ``votes.csv``) to the store.
 
 Parsing and writing the CSV files is :mod:`stratstab.dialogue.polis`'s job; this module
-maps a parsed export onto the dialogue tables and back.  The import runs inside the
-caller's single transaction and inserts votes in chunks, so a failure or a killed
-process at any point leaves nothing of the import behind.
+maps a parsed export onto the dialogue tables and back.
+
+A large export (a million votes and more) must not hold the database's write lock
+for minutes: web users keep voting while it is imported.  So the import is a short
+transaction that adds the statements and participants and a :class:`PolisImport`
+row (:func:`begin_import`), then one transaction per batch of votes
+(:func:`insert_vote_chunk`, :data:`VOTE_CHUNK_ROWS` rows), with a pause between
+batches for other writers, then :func:`finish_import`.  The row records what the
+import added, so an import that fails is undone (:func:`delete_vote_batch`,
+:func:`remove_import`), and one whose process died is undone when the store is
+next opened (:func:`interrupted_imports`).
 
 Mapping: a Pol.is comment is a statement with the comment id as external id and its
 text as ``text_en``; ``moderated`` 1 / 0 / -1 is accepted / pending / rejected; ``is-meta`` (newer
@@ -14,20 +22,36 @@ author ids become participants (no delegation); every vote row is kept as histor
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import socket
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from stratstab.dialogue import queries
-from stratstab.dialogue.models import Dialogue, Participant, Round, Statement, Vote
+from stratstab.dialogue.models import (
+    Dialogue,
+    Participant,
+    PolisImport,
+    Round,
+    Statement,
+    Vote,
+    utc_now,
+)
 from stratstab.dialogue.polis import PolisComment, PolisExport, PolisVote, read_export, write_export
 from stratstab.dialogue.records import ImportSummary
 from stratstab.errors import InputError, NotFoundError
 
+# Votes per committed batch: about 20-50 ms of write lock on SQLite.
 VOTE_CHUNK_ROWS = 5000
+# Pause after each batch, as a share of the batch's own time (at least the minimum):
+# other processes' writers, polling the lock, get their turn.
+PAUSE_SHARE = 0.25
+PAUSE_MIN_S = 0.01
 MODERATION_OF = {1: "accepted", 0: "pending", -1: "rejected"}
 POLIS_MODERATED = {state: code for code, state in MODERATION_OF.items()}
 
@@ -135,46 +159,159 @@ def _statements(
     return {int(external): sid for external, sid in found if external in wanted}
 
 
+@dataclass(frozen=True)
+class ImportPlan:
+    """What :func:`begin_import` set up: database ids the vote rows refer to."""
+
+    import_id: int
+    dialogue: str
+    people: dict[str, int]
+    statement_of: dict[int, int]
+    round_id: int | None
+    new_participants: int
+
+
+def begin_import(session: Session, slug: str, export: PolisExport, *, create: bool) -> ImportPlan:
+    """Add the export's participants and statements and record the import as running."""
+    existed = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug)) is not None
+    dialogue = target_dialogue(session, slug, create=create)
+    voters = {str(v.voter_id) for v in export.votes}
+    authors = {str(c.author_id) for c in export.comments if c.author_id >= 0}
+    before = set(
+        session.scalars(select(Participant.id).where(Participant.dialogue_id == dialogue.id))
+    )
+    people = _participants(session, dialogue, voters | authors)
+    statement_of = _statements(session, dialogue, export, people)
+    in_round = queries.current_round(session, dialogue)
+    added = sorted(set(people.values()) - before)
+    run = PolisImport(dialogue_id=dialogue.id, status="running", created_dialogue=not existed)
+    run.statement_ids, run.participant_ids = sorted(statement_of.values()), added
+    run.votes_total, run.votes_done = len(export.votes), 0
+    run.host, run.pid, run.started_at = socket.gethostname(), os.getpid(), utc_now()
+    session.add(run)
+    session.flush()
+    return ImportPlan(
+        import_id=run.id,
+        dialogue=dialogue.slug,
+        people=people,
+        statement_of=statement_of,
+        round_id=in_round.id if in_round else None,
+        new_participants=len(added),
+    )
+
+
+def vote_chunks(export: PolisExport, plan: ImportPlan) -> Iterator[list[dict]]:
+    """The export's vote rows in chunks of :data:`VOTE_CHUNK_ROWS`."""
+    chunk: list[dict] = []
+    for vote in export.votes:
+        chunk.append(
+            {
+                "participant_id": plan.people[str(vote.voter_id)],
+                "statement_id": plan.statement_of[vote.comment_id],
+                "value": vote.vote,
+                "importance": None,
+                "cast_at": moment(vote.timestamp),
+                "round_id": plan.round_id,
+            }
+        )
+        if len(chunk) >= VOTE_CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def insert_vote_chunk(session: Session, rows: list[dict]) -> None:
     """Insert one chunk of vote rows (a separate function so tests can interrupt it)."""
     session.execute(insert(Vote), rows)
 
 
-def import_export(session: Session, dialogue: Dialogue, export: PolisExport) -> ImportSummary:
-    """Add a parsed Pol.is export to ``dialogue`` (inside the caller's transaction)."""
-    voters = {str(v.voter_id) for v in export.votes}
-    authors = {str(c.author_id) for c in export.comments if c.author_id >= 0}
-    before = len(
-        session.scalars(select(Participant.id).where(Participant.dialogue_id == dialogue.id)).all()
+def record_progress(session: Session, plan: ImportPlan, votes_done: int) -> None:
+    """Note how many votes are in (in the batch's own transaction)."""
+    session.execute(
+        update(PolisImport).where(PolisImport.id == plan.import_id).values(votes_done=votes_done)
     )
-    people = _participants(session, dialogue, voters | authors)
-    statement_of = _statements(session, dialogue, export, people)
-    in_round = queries.current_round(session, dialogue)
-    round_id = in_round.id if in_round else None
-    chunk: list[dict] = []
-    for vote in export.votes:
-        chunk.append(
-            {
-                "participant_id": people[str(vote.voter_id)],
-                "statement_id": statement_of[vote.comment_id],
-                "value": vote.vote,
-                "importance": None,
-                "cast_at": moment(vote.timestamp),
-                "round_id": round_id,
-            }
-        )
-        if len(chunk) >= VOTE_CHUNK_ROWS:
-            insert_vote_chunk(session, chunk)
-            chunk = []
-    if chunk:
-        insert_vote_chunk(session, chunk)
+
+
+def between_batches(batch_s: float) -> None:
+    """Pause after a committed batch that took ``batch_s`` seconds, for other writers."""
+    time.sleep(max(PAUSE_MIN_S, PAUSE_SHARE * batch_s))
+
+
+def finish_import(session: Session, plan: ImportPlan, export: PolisExport) -> ImportSummary:
+    """Mark the import done; what it added."""
+    session.execute(
+        update(PolisImport)
+        .where(PolisImport.id == plan.import_id)
+        .values(status="done", finished_at=utc_now(), votes_done=len(export.votes))
+    )
     return ImportSummary(
-        dialogue=dialogue.slug,
+        dialogue=plan.dialogue,
         directory=export.directory,
-        participants=len(people) - before,
-        statements=len(statement_of),
+        participants=plan.new_participants,
+        statements=len(plan.statement_of),
         votes=len(export.votes),
     )
+
+
+def delete_vote_batch(session: Session, import_id: int, rows: int = VOTE_CHUNK_ROWS) -> int:
+    """Delete up to ``rows`` votes on the statements an import added; return how many."""
+    statement_ids = session.scalar(
+        select(PolisImport.statement_ids).where(PolisImport.id == import_id)
+    )
+    if not statement_ids:
+        return 0
+    doomed = select(Vote.id).where(Vote.statement_id.in_(statement_ids)).limit(rows)
+    ids = list(session.scalars(doomed))
+    if ids:
+        session.execute(
+            delete(Vote).where(Vote.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+    return len(ids)
+
+
+def remove_import(session: Session, import_id: int) -> None:
+    """Delete what an import added (its votes already gone) and its record."""
+    run = session.get(PolisImport, import_id)
+    if run is None:
+        return
+    gone = {"synchronize_session": False}
+    if run.statement_ids:
+        stmt = delete(Statement).where(Statement.id.in_(run.statement_ids))
+        session.execute(stmt.execution_options(**gone))
+    if run.participant_ids:
+        stmt = delete(Participant).where(Participant.id.in_(run.participant_ids))
+        session.execute(stmt.execution_options(**gone))
+    if run.created_dialogue:
+        session.execute(delete(Dialogue).where(Dialogue.id == run.dialogue_id))
+    session.execute(delete(PolisImport).where(PolisImport.id == import_id))
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
+def interrupted_imports(session: Session) -> list[int]:
+    """Imports still marked running whose process on this host no longer exists.
+
+    Imports started on other hosts are left alone: whether their process lives
+    cannot be told from here.
+    """
+    here = socket.gethostname()
+    rows = session.execute(
+        select(PolisImport.id, PolisImport.host, PolisImport.pid).where(
+            PolisImport.status == "running"
+        )
+    ).all()
+    return [
+        i for i, host, pid in rows if host == here and pid != os.getpid() and _process_gone(pid)
+    ]
 
 
 def _integer_ids(ids: Sequence[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ input) with the id that was not found, so callers never see ``None`` surprises.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -41,6 +42,52 @@ def _one(session: Session, query: Select, what: str, key: object, field: str) ->
     if found is None:
         raise InputError(f"unknown {what} {key!r}", field=field)
     return found
+
+
+@dataclass(frozen=True)
+class VoteTarget:
+    """Database ids a new vote refers to (see :func:`vote_target`)."""
+
+    participant_id: int
+    statement_id: int
+    moderation: str
+    round_id: int | None
+    round_number: int | None
+
+
+def vote_target(
+    session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
+) -> VoteTarget | None:
+    """Participant, statement and round ids of a vote in one query; None if any is unknown.
+
+    The round is ``round_number`` or, without it, the current round (which may not
+    exist: then the round fields are None).
+    """
+    dialogue_id = select(Dialogue.id).where(Dialogue.slug == slug).scalar_subquery()
+    rounds = select(Round.id, Round.number).where(Round.dialogue_id == dialogue_id)
+    rounds = (
+        (
+            rounds.where(Round.number == round_number)
+            if round_number is not None
+            else rounds.where(Round.status == "open").order_by(Round.number)
+        )
+        .limit(1)
+        .subquery()
+    )
+    voter = select(Participant.id).where(
+        Participant.dialogue_id == dialogue_id, Participant.external_id == participant
+    )
+    query = select(
+        voter.scalar_subquery(),
+        Statement.id,
+        Statement.moderation,
+        select(rounds.c.id).scalar_subquery(),
+        select(rounds.c.number).scalar_subquery(),
+    ).where(Statement.dialogue_id == dialogue_id, Statement.external_id == statement)
+    row = session.execute(query).first()
+    if row is None or row[0] is None or (round_number is not None and row[3] is None):
+        return None
+    return VoteTarget(row[0], row[1], row[2], row[3], row[4])
 
 
 def round_by_number(session: Session, dialogue: Dialogue, number: int) -> Round:

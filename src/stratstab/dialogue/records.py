@@ -41,6 +41,9 @@ class DialogueInfo(Record):
     rounds: int = 0
     statements: int = 0
     participants: int = 0
+    title_zh: str = ""
+    archived_at: datetime | None = None
+    revealed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

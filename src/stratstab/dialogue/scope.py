@@ -89,6 +89,7 @@ class ScopePositionData:
     sealed: bool = False
     revealed: bool = False
     round: int | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from stratstab.dialogue import queries
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.dialogue.membership import ScopePositionVersion
 from stratstab.dialogue.models import STANCES, Delegation, Dialogue, Round, ScopePosition, utc_now
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.dialogue.validate import choice, priority_value
@@ -37,6 +38,7 @@ def _data(row: ScopePosition) -> ScopePositionData:
         sealed=bool(row.sealed),
         revealed=row.revealed_at is not None,
         round=None,
+        version=row.version or 1,
     )
 
 
@@ -75,13 +77,61 @@ def set_position(
         ScopePosition.topic == topic,
         ScopePosition.round_id == in_round.id if in_round else ScopePosition.round_id.is_(None),
     )
-    row = session.scalar(query) or ScopePosition(delegation=owner, topic=topic)
+    row = session.scalar(query) or ScopePosition(delegation=owner, topic=topic, version=1)
+    now = utc_now()
+    public_before = row.id is not None and (not row.sealed or row.revealed_at is not None)
+    if public_before:
+        # Everyone has read this version: keep it, so the change shows with its history.
+        session.add(
+            ScopePositionVersion(
+                position_id=row.id,
+                version=row.version or 1,
+                stance=row.stance,
+                linked_topics=list(row.linked_topics or ()),
+                priority=row.priority,
+                note=row.note or "",
+                recorded_at=row.submitted_at,
+                superseded_at=now,
+            )
+        )
+        row.version = (row.version or 1) + 1
     row.round_id = in_round.id if in_round else None
     row.stance, row.priority, row.linked_topics, row.note = stance, priority, links, note
-    row.sealed, row.submitted_at, row.revealed_at = sealed, utc_now(), None
+    row.sealed, row.submitted_at, row.revealed_at = sealed, now, None
     session.add(row)
     session.flush()
     return _with_round(_data(row), in_round)
+
+
+def history(session: Session, dialogue: Dialogue, *, delegation: str, topic: str) -> list[dict]:
+    """Earlier public versions of a dialogue-wide position, oldest first."""
+    owner = queries.delegation_by_code(session, dialogue, delegation.upper())
+    row = session.scalar(
+        select(ScopePosition).where(
+            ScopePosition.delegation_id == owner.id,
+            ScopePosition.topic == topic,
+            ScopePosition.round_id.is_(None),
+        )
+    )
+    if row is None:
+        return []
+    versions = session.scalars(
+        select(ScopePositionVersion)
+        .where(ScopePositionVersion.position_id == row.id)
+        .order_by(ScopePositionVersion.version)
+    ).all()
+    return [
+        {
+            "version": v.version,
+            "stance": v.stance,
+            "priority": v.priority,
+            "linked_topics": list(v.linked_topics or ()),
+            "note": v.note,
+            "recorded_at": v.recorded_at,
+            "superseded_at": v.superseded_at,
+        }
+        for v in versions
+    ]
 
 
 def _with_round(data: ScopePositionData, in_round: Round | None) -> ScopePositionData:

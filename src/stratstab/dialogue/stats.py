@@ -29,24 +29,18 @@ def clopper_pearson_interval(
     every true proportion and every n, which matters at 10–40 voters; the price is a
     slightly wider interval.  ``trials == 0`` gives the uninformative (0, 1).
 
+    Computed by SciPy: ``binomtest(k, n).proportion_ci(method="exact")``.
+
     References: Clopper & Pearson (1934), Biometrika 26(4):404–413.
     """
     if trials < 0 or not 0 <= successes <= trials:
         raise ValueError(f"need 0 <= successes <= trials, got {successes}/{trials}")
     if trials == 0:
         return 0.0, 1.0
-    alpha = 1.0 - confidence
-    lower = (
-        0.0
-        if successes == 0
-        else scipy_stats.beta.ppf(alpha / 2, successes, trials - successes + 1)
+    interval = scipy_stats.binomtest(int(successes), int(trials)).proportion_ci(
+        confidence_level=confidence, method="exact"
     )
-    upper = (
-        1.0
-        if successes == trials
-        else scipy_stats.beta.ppf(1 - alpha / 2, successes + 1, trials - successes)
-    )
-    return float(lower), float(upper)
+    return float(interval.low), float(interval.high)
 
 
 def polis_prop_test(*, successes: float, trials: float) -> float:
@@ -139,18 +133,14 @@ def _spread(successes: np.ndarray, trials: np.ndarray) -> np.ndarray:
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values), same order as the input.
 
+    Computed by SciPy: ``scipy.stats.false_discovery_control(p, method="bh")``.
+
     References: Benjamini & Hochberg (1995), J. R. Stat. Soc. B 57(1):289–300.
     """
     p_values = np.asarray(p_values, dtype=float)
-    count = p_values.size
-    if count == 0:
+    if p_values.size == 0:
         return p_values.copy()
-    order = np.argsort(p_values, kind="stable")
-    scaled = p_values[order] * count / np.arange(1, count + 1)
-    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-    result = np.empty(count)
-    result[order] = np.minimum(adjusted, 1.0)
-    return result
+    return np.asarray(scipy_stats.false_discovery_control(p_values, method="bh"), dtype=float)
 
 
 # --------------------------------------------------------------------------- groupings

@@ -14,12 +14,13 @@ dialogue raises :class:`~stratstab.errors.NotFoundError`.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -63,9 +64,12 @@ from stratstab.dialogue.records import (
     VoteRecord,
 )
 from stratstab.dialogue.scope import ScopeAnalysis, ScopePositionData
-from stratstab.dialogue.validate import choice, nonempty, slug_text, vote_fields
-from stratstab.errors import InputError, StoreError
+from stratstab.dialogue.validate import choice, nonempty, party_codes, slug_text, vote_fields
+from stratstab.errors import ConflictError, InputError, StoreError
 from stratstab.migrations import upgrade_database
+
+# Words the web workbench uses in dialogue paths (``/dialogues/new``).
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def _safe_url(url: str) -> str:
@@ -129,6 +133,7 @@ class DialogueStore:
         self._factory = make_session_factory(self.engine)
         if migrate:
             self.upgrade()
+            self.recover_interrupted_imports()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -184,20 +189,23 @@ class DialogueStore:
         track: str,
         parties: Sequence[str] = (),
         description: str = "",
+        title_zh: str = "",
     ) -> DialogueInfo:
-        """Create a dialogue series with round 1 open and one delegation per party."""
+        """Create a dialogue series with round 1 open and one delegation per party.
+
+        A dialogue has 2 to 4 parties, each a code of 2-16 capital letters (CN, US, RU).
+        """
         slug = slug_text(slug, field="slug")
+        if slug in RESERVED_SLUGS:
+            raise InputError(f"{slug!r} is a reserved word; choose another slug", field="slug")
         choice(track, TRACK_LEVELS, field="track")
-        codes = [nonempty(p, field="party").upper() for p in parties]
-        if len(set(codes)) != len(codes):
-            raise InputError(f"duplicate party in {codes}", field="parties")
+        codes = party_codes(parties)
+        title = nonempty(title, field="title")
         with self.session(write=True) as session:
             if session.scalar(select(Dialogue.id).where(Dialogue.slug == slug)) is not None:
-                raise InputError(f"a dialogue called {slug!r} already exists", field="slug")
-            dialogue = Dialogue(
-                slug=slug, title=nonempty(title, field="title"), track=track, parties=codes
-            )
-            dialogue.description = description
+                raise ConflictError(f"a dialogue called {slug!r} already exists", field="slug")
+            dialogue = Dialogue(slug=slug, title=title, track=track, parties=codes)
+            dialogue.description, dialogue.title_zh = description, title_zh.strip()
             session.add(dialogue)
             session.flush()
             session.add(Round(dialogue_id=dialogue.id, number=1, status="open"))
@@ -205,6 +213,37 @@ class DialogueStore:
                 session.add(Delegation(dialogue_id=dialogue.id, code=code))
             session.flush()
             return dialogue_info(session, dialogue)
+
+    def update_dialogue(
+        self,
+        slug: str,
+        *,
+        title: str | None = None,
+        title_zh: str | None = None,
+        track: str | None = None,
+        description: str | None = None,
+        archived: bool | None = None,
+    ) -> DialogueInfo:
+        """Edit a dialogue's titles, track or description, or archive / restore it.
+
+        The parties are fixed once the dialogue exists: positions and votes refer to them.
+        """
+        if track is not None:
+            choice(track, TRACK_LEVELS, field="track")
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, slug)
+            if title is not None:
+                found.title = nonempty(title, field="title")
+            if title_zh is not None:
+                found.title_zh = title_zh.strip()
+            if track is not None:
+                found.track = track
+            if description is not None:
+                found.description = description
+            if archived is not None:
+                found.archived_at = (found.archived_at or utc_now()) if archived else None
+            session.flush()
+            return dialogue_info(session, found)
 
     def list_dialogues(self) -> list[DialogueInfo]:
         """Every dialogue, by slug."""
@@ -423,23 +462,37 @@ class DialogueStore:
         vote_fields(value=value, importance=importance)
 
         def write(session: Session) -> dict:
-            found = queries.dialogue_by_slug(session, dialogue)
-            voter = queries.participant_by_id(session, found, participant)
-            target = queries.statement_by_id(session, found, statement)
+            # The hot path of voting: one query resolves every id, one Core insert.
+            target = queries.vote_target(
+                session,
+                dialogue,
+                participant=participant,
+                statement=statement,
+                round_number=round_number,
+            )
+            if target is None:  # something is unknown: the lookups say what
+                found = queries.dialogue_by_slug(session, dialogue)
+                queries.participant_by_id(session, found, participant)
+                queries.statement_by_id(session, found, statement)
+                if round_number is not None:
+                    queries.round_by_number(session, found, round_number)
+                raise AssertionError("vote_target and the lookups disagree")  # pragma: no cover
             if target.moderation == "rejected":
                 raise InputError(f"statement {statement!r} was moderated out", field="statement")
-            in_round = (
-                queries.round_by_number(session, found, round_number)
-                if round_number is not None
-                else queries.current_round(session, found)
+            when = cast_at or utc_now()
+            session.execute(
+                insert(Vote).values(
+                    participant_id=target.participant_id,
+                    statement_id=target.statement_id,
+                    value=value,
+                    importance=importance,
+                    cast_at=when,
+                    round_id=target.round_id,
+                )
             )
-            vote = Vote(participant_id=voter.id, statement_id=target.id, value=value)
-            vote.importance, vote.cast_at = importance, cast_at or utc_now()
-            vote.round_id = in_round.id if in_round else None
-            session.add(vote)
-            session.flush()
-            number = in_round.number if in_round else None
-            record = VoteRecord(participant, statement, value, importance, vote.cast_at, number)
+            record = VoteRecord(
+                participant, statement, value, importance, when, target.round_number
+            )
             return record.to_dict()
 
         result, _ = self._write_once(idempotency, "vote", write)
@@ -564,10 +617,65 @@ class DialogueStore:
             return ledger_ops.set_status(session, found, key=key, status=status, note=note)
 
     def close_round(self, dialogue: str, *, outcome: str = "") -> RoundInfo:
-        """Close the current round and open the next, carrying open and disputed items."""
+        """Close the round under way and return it (the next opens with :meth:`open_round`)."""
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
             return ledger_ops.close_round(session, found, outcome=outcome)
+
+    def open_round(
+        self,
+        dialogue: str,
+        *,
+        on_date: date | None = None,
+        place: str | None = None,
+        agenda: Sequence[str] | None = None,
+    ) -> RoundInfo:
+        """Open the next round (the planned one, else a new one), carrying open and
+        disputed ledger items; see :func:`stratstab.dialogue.ledger.open_round`."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return ledger_ops.open_round(
+                session, found, on_date=on_date, place=place, agenda=agenda
+            )
+
+    def update_round(
+        self,
+        dialogue: str,
+        number: int,
+        *,
+        on_date: date | None = None,
+        clear_date: bool = False,
+        place: str | None = None,
+        agenda: Sequence[str] | None = None,
+    ) -> RoundInfo:
+        """Set a round's date, place or agenda (a closed round keeps its record)."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = queries.round_by_number(session, found, number)
+            if row.status == "closed":
+                raise InputError(f"round {number} is closed; its record stays", field="round")
+            if on_date is not None or clear_date:
+                row.date = on_date
+            if place is not None:
+                row.place = place.strip()
+            if agenda is not None:
+                row.agenda = [a.strip() for a in agenda if a.strip()]
+            session.flush()
+            return round_info(found.slug, row)
+
+    def set_revealed(self, dialogue: str, *, by: str) -> int:
+        """Reveal every sealed scope position of the dialogue and mark it revealed."""
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            count = scope_ops.reveal(session, found, round_number=None)
+            found.revealed_at, found.revealed_by = utc_now(), by
+            return count
+
+    def position_history(self, dialogue: str, *, delegation: str, topic: str) -> list[dict]:
+        """Earlier public versions of a delegation's dialogue-wide position on ``topic``."""
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            return scope_ops.history(session, found, delegation=delegation, topic=topic)
 
     def ledger(self, dialogue: str, round_number: int | None = None) -> list[LedgerRow]:
         """The ledger as it stands in a round (default: the latest round)."""
@@ -580,14 +688,47 @@ class DialogueStore:
     def import_polis(
         self, dialogue: str, directory: str | os.PathLike[str], *, create: bool = True
     ) -> ImportSummary:
-        """Import a Pol.is export into ``dialogue`` in one transaction.
+        """Import a Pol.is export into ``dialogue`` (created, track II, when missing and
+        ``create``).
 
-        With ``create`` a missing dialogue is created (track II, no parties).
+        Votes go in committed batches (see :mod:`stratstab.dialogue.polis_io`), so
+        other writers wait at most one batch.  Any failure, Ctrl-C included, undoes
+        the import: the dialogue is as it was before.
         """
         export = polis_io.read(directory)
         with self.session(write=True) as session:
-            found = polis_io.target_dialogue(session, dialogue, create=create)
-            return polis_io.import_export(session, found, export)
+            plan = polis_io.begin_import(session, dialogue, export, create=create)
+        try:
+            done = 0
+            for chunk in polis_io.vote_chunks(export, plan):
+                started = time.perf_counter()
+                with self.session(write=True) as session:
+                    polis_io.insert_vote_chunk(session, chunk)
+                    done += len(chunk)
+                    polis_io.record_progress(session, plan, done)
+                polis_io.between_batches(time.perf_counter() - started)
+            with self.session(write=True) as session:
+                return polis_io.finish_import(session, plan, export)
+        except BaseException:
+            self.undo_import(plan.import_id)
+            raise
+
+    def undo_import(self, import_id: int) -> None:
+        """Remove everything a Pol.is import added, in batches that each commit."""
+        while True:
+            with self.session(write=True) as session:
+                if polis_io.delete_vote_batch(session, import_id) == 0:
+                    break
+        with self.session(write=True) as session:
+            polis_io.remove_import(session, import_id)
+
+    def recover_interrupted_imports(self) -> int:
+        """Undo the imports whose process died (killed, machine restarted); return how many."""
+        with self.session() as session:
+            stale = polis_io.interrupted_imports(session)
+        for import_id in stale:
+            self.undo_import(import_id)
+        return len(stale)
 
     def export_polis(
         self, dialogue: str, directory: str | os.PathLike[str], *, public_only: bool = False

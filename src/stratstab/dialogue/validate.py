@@ -52,3 +52,25 @@ def priority_value(priority: int) -> int:
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 5:
         raise InputError(f"expected a priority from 1 to 5, got {priority!r}", field="priority")
     return priority
+
+
+_PARTY = re.compile(r"^[A-Z]{2,16}$")
+MIN_PARTIES, MAX_PARTIES = 2, 4
+
+
+def party_codes(parties: Iterable[str]) -> list[str]:
+    """Upper-cased party codes: 2 to 4 of them, distinct, 2-16 capital letters each."""
+    codes = [str(p).strip().upper() for p in parties]
+    for code in codes:
+        if not _PARTY.match(code):
+            raise InputError(
+                f"a party code is 2-16 letters, e.g. CN, got {code!r}", field="parties"
+            )
+    if len(set(codes)) != len(codes):
+        raise InputError(f"duplicate party in {codes}", field="parties")
+    if not MIN_PARTIES <= len(codes) <= MAX_PARTIES:
+        raise InputError(
+            f"a dialogue has {MIN_PARTIES} to {MAX_PARTIES} parties, got {len(codes)}",
+            field="parties",
+        )
+    return codes

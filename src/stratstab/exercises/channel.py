@@ -1,6 +1,7 @@
 """The risk-reduction channel: a hotline / NRRC-style link between the two sides.
 
-Messages are typed (notification, query, clarification, proposal) and numbered in the
+Messages are typed (notification, query — a request for clarification —, clarification,
+proposal, acknowledgement) and numbered in the
 order they are sent.  A message sent during turn *t* is delivered at the start of turn
 *t + 1* if the link is up; while a delivery-failure inject holds the link down, messages
 wait in order and go through when it returns.  The channel never drops or reorders a
@@ -19,8 +20,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-MessageKind = Literal["notification", "query", "clarification", "proposal"]
-MESSAGE_KINDS: tuple[str, ...] = ("notification", "query", "clarification", "proposal")
+MessageKind = Literal["notification", "query", "clarification", "proposal", "acknowledgement"]
+MESSAGE_KINDS: tuple[str, ...] = (
+    "notification",
+    "query",
+    "clarification",
+    "proposal",
+    "acknowledgement",
+)
 
 
 class ChannelError(ValueError):

@@ -17,11 +17,13 @@ import numpy as np
 
 from stratstab.exercises.actors.base import (
     Decision,
+    DecisionPending,
     InboxItem,
     MenuItem,
     Observation,
     Player,
     PlayerError,
+    TurnPending,
 )
 from stratstab.exercises.adjudication import StabilityReading, apply_effects, crisis_reading
 from stratstab.exercises.channel import Channel, ChannelError, Message
@@ -67,6 +69,7 @@ class ExerciseModel:
         seed: int,
         turns: int | None = None,
         recorder: Recorder | None = None,
+        extra_injects: tuple[Inject, ...] = (),
     ) -> None:
         self.exercise = loaded.exercise
         self.base = loaded.base
@@ -90,6 +93,7 @@ class ExerciseModel:
         self.measures: Measures = self._measure(self.levers, self.state, turn=1)
         self.moves: dict[str, list[str]] = {side: [] for side in self.exercise.sides}
         self.fired: set[str] = set()
+        self.extra_injects = extra_injects  # events a control cell adds, each with its turn
         self.running = True
         self.ended_by = ""
         self.recorder = recorder or Recorder()
@@ -158,6 +162,11 @@ class ExerciseModel:
 
     def _fire_injects(self) -> list[Inject]:
         fired = []
+        for inject in self.extra_injects:
+            if inject.turn == self.turn and inject.id not in self.fired:
+                self.fired.add(inject.id)
+                fired.append(inject)
+                self.channel.fail(from_turn=self.turn, turns=inject.channel_outage_turns)
         for inject in self.exercise.injects:
             if inject.id in self.fired:
                 continue
@@ -235,6 +244,7 @@ class ExerciseModel:
             nuclear_use_risk=self.measures.nuclear_use_risk,
             channel_credibility=self.state.channel_credibility,
             nuclear_used_by=tuple(sorted(self.state.nuclear_users)),
+            injects_zh=tuple(i.text_zh or i.text for i in injects if i.to in ("all", side)),
         )
 
     # -- the turn --------------------------------------------------------------------
@@ -270,7 +280,15 @@ class ExerciseModel:
         injects = self._fire_injects()
         delivered = self.channel.deliver(turn=self.turn)
         observations = {s: self.observe(s, injects, delivered) for s in self.exercise.sides}
-        decisions = {s: self.players[s].decide(observations[s]) for s in self.exercise.sides}
+        decisions = {}
+        pending = {}
+        for side in self.exercise.sides:  # every side decides on what it knows, at once
+            try:
+                decisions[side] = self.players[side].decide(observations[side])
+            except DecisionPending as waiting:
+                pending[side] = waiting.observation
+        if pending:
+            raise TurnPending(pending)
         sent = {s: self._apply_decision(s, decisions[s], observations[s]) for s in decisions}
         before_levers, before_measures = dict(self.levers), self.measures
         explanations = {}

@@ -114,7 +114,7 @@ def load_exercise(path_or_id: str | Path) -> LoadedExercise:
 
 
 def list_exercises() -> list[dict[str, Any]]:
-    """Built-in exercise scenarios as ``{"id", "name", "description", "turns", "sides"}``."""
+    """Built-in exercise scenarios: id, name, description (each also in Chinese), turns, sides."""
     out = []
     for exercise_id in sorted(builtin_yaml_files(BUILTIN_PACKAGE)):
         exercise = load_exercise(exercise_id).exercise
@@ -122,7 +122,9 @@ def list_exercises() -> list[dict[str, Any]]:
             {
                 "id": exercise.id,
                 "name": exercise.name,
+                "name_zh": exercise.name_zh,
                 "description": exercise.description,
+                "description_zh": exercise.description_zh,
                 "turns": exercise.turns,
                 "sides": list(exercise.sides),
             }

@@ -37,6 +37,7 @@ class Recorder:
             "name_zh": exercise.name_zh,
             "setting": exercise.setting,
             "setting_zh": exercise.setting_zh,
+            "sources": list(exercise.sources),
             "seed": model.seed,
             "players": dict(model.player_names),
             "turns_planned": model.turns,

@@ -133,7 +133,9 @@ def _setting(record: dict[str, Any], lang: str) -> str:
             + "; ".join(escape(o) for o in objectives)
             + "</li>"
         )
-    return f"<p>{escape(_pick(record, 'setting', lang))}</p><ul>{''.join(items)}</ul>"
+    sources = "".join(f"<li>{escape(source)}</li>" for source in record.get("sources", []))
+    cited = f"<h3>{escape(_t('sources', lang))}</h3><ol>{sources}</ol>" if sources else ""
+    return f"<p>{escape(_pick(record, 'setting', lang))}</p><ul>{''.join(items)}</ul>{cited}"
 
 
 def _bilingual_text(text: str, translation: str) -> str:

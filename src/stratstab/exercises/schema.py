@@ -149,6 +149,7 @@ class ExerciseScenario(_Strict):
     actions: list[Action] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     history: list[str] = Field(default_factory=list)  # related history entry ids
+    sources: list[str] = Field(default_factory=list)  # publications the scenario draws on
 
     @model_validator(mode="after")
     def _consistent(self) -> ExerciseScenario:

@@ -16,10 +16,12 @@ def side_name(side: str, lang: str) -> str:
 
 
 PLAYER_NAMES: dict[str, tuple[str, str]] = {
-    "cautious": ("cautious doctrine", "谨慎型规则"),
-    "hawkish": ("hawkish doctrine", "鹰派规则"),
-    "tit-for-tat": ("tit-for-tat doctrine", "对等回应规则"),
+    "cautious": ("cautious doctrine", "谨慎型准则"),
+    "hawkish": ("hawkish doctrine", "强硬型准则"),
+    "tit-for-tat": ("tit-for-tat doctrine", "针锋相对型准则"),
     "human": ("human player", "人类玩家"),
+    "delegation": ("delegation", "代表团"),
+    "llm": ("language model", "语言模型"),
 }
 
 
@@ -27,6 +29,8 @@ def player_name(name: str, lang: str) -> str:
     """A player's kind in ``lang``; a language-model player keeps its endpoint."""
     if name.startswith("llm:"):
         return ("语言模型 " if lang == "zh" else "language model ") + name[4:]
+    if name.startswith("human ("):  # a web player: "human (display name)"
+        return ("人类玩家 " if lang == "zh" else "human player ") + name[len("human ") :]
     pair = PLAYER_NAMES.get(name, (name, name))
     return pair[1] if lang == "zh" else pair[0]
 
@@ -43,6 +47,7 @@ T: dict[str, tuple[str, str]] = {
     "channel_log": ("Risk-reduction channel log", "降低风险沟通渠道记录"),
     "history": ("History that speaks to this run", "与本次演习相关的历史"),
     "measure": ("Measure", "指标"),
+    "sources": ("Sources of the scenario", "情景的资料来源"),
     "value": ("Value", "数值"),
     "players": ("Players", "参与方"),
     "seed": ("seed", "随机种子"),

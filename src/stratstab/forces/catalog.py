@@ -44,7 +44,7 @@ class DatasetCatalog:
     def __init__(
         self, *, uploaded: Mapping[str, AnyDataset] | None = None, read_files: bool = False
     ) -> None:
-        self._uploaded = dict(uploaded or {})
+        self._uploaded: Mapping[str, AnyDataset] = uploaded if uploaded is not None else {}
         self.read_files = read_files
 
     def ids(self) -> list[str]:

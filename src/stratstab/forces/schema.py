@@ -285,9 +285,13 @@ class Dataset(_CitedDataset):
 
     @model_validator(mode="after")
     def _systems_match_published_totals(self) -> Dataset:
-        """Systems of each kind add up to the published deployed warheads of that kind."""
+        """Systems of each kind add up to the published deployed warheads of that kind.
+
+        A dataset whose numbers a scenario or the command line has overridden (it cites
+        a ``user_supplied`` source) describes other forces on purpose: not checked.
+        """
         by_kind = self.totals.deployed_by_kind if self.totals is not None else None
-        if not by_kind:
+        if not by_kind or any(source.user_supplied for source in self.sources):
             return self
         for kind, published in by_kind.items():
             total = sum(s.deployed_warheads.central for s in self.systems if s.kind == kind)

@@ -24,7 +24,13 @@ from sqlalchemy import Connection, Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 # Modules whose import registers tables on stratstab.db.Base (for autogenerate).
-MODEL_MODULES: tuple[str, ...] = ("stratstab.dialogue.models", "stratstab.accounts.models")
+MODEL_MODULES: tuple[str, ...] = (
+    "stratstab.dialogue.models",
+    "stratstab.dialogue.membership",
+    "stratstab.accounts.models",
+    "stratstab.workspace.models",
+    "stratstab.exercises.store",
+)
 
 
 def import_models() -> None:

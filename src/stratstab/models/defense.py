@@ -273,3 +273,92 @@ def interceptors_for_p0(
     shots = np.where(need & (p >= 1), 1.0, shots)
     whole = np.ceil(shots - 1e-12)
     return InterceptorRequirement(v.result(shots), v.result(whole), v.result(whole * n_rv))
+
+
+@dataclass(frozen=True)
+class DefenseLayer:
+    """One layer of a layered defense (boost, midcourse, terminal...).
+
+    interceptors: inventory of the layer (whole number, ``inf`` = unlimited);
+    interceptor_pk: single-shot kill probability; shots_per_rv: barrage size;
+    discrimination: probability the layer tracks and discriminates an RV;
+    common_mode: probability the layer works at all.
+    """
+
+    interceptors: float = float("inf")
+    interceptor_pk: float = 0.5
+    shots_per_rv: int = 1
+    discrimination: float = 1.0
+    common_mode: float = 1.0
+
+
+@dataclass(frozen=True)
+class LayeredEngagement:
+    """Outcome of RVs passing several defense layers in turn.
+
+    expected_leakers: RVs expected through every layer; per_layer_leakers: RVs expected
+    out of each layer; p_no_leakers: probability that no RV gets through (exact when
+    every layer has interceptors for every RV that can reach it, NaN otherwise);
+    interceptors_used: expected interceptors fired per layer.
+    """
+
+    expected_leakers: float
+    per_layer_leakers: tuple[float, ...]
+    p_no_leakers: float
+    interceptors_used: tuple[float, ...]
+
+
+def layered_engagement(*, rvs: float, layers: list[DefenseLayer]) -> LayeredEngagement:
+    """RVs engaged by several barrage layers in turn, each shooting at what the last let by.
+
+    Each layer is the Wilkening barrage of :func:`engage` with its own inventory, pk,
+    shots per RV, discrimination and common mode, engaging the expected number of RVs
+    that the previous layer let through.  An RV that a layer misses meets the next one
+    afresh (independent layers).
+
+    - Expected leakers: exact when every layer can fire at every RV reaching it
+      (expectations then multiply: ``N prod_i [rho_i L_i + 1 - rho_i]``); with a short
+      inventory the next layer is given the expected number, an approximation.
+    - P(no leakers), ample inventories: summing over which layers work (``2^K`` cases),
+      ``P0 = sum_S prod_{i in S} rho_i prod_{i not in S} (1 - rho_i) (1 - prod_{i in S} L_i)^N``.
+      With a short inventory in any layer it is not computed (NaN).
+
+    References: Wilkening (2000) for each layer; the layering is the standard
+    independent-layer composition (each layer's leakage multiplies).
+    """
+    if not layers:
+        raise InputError("give at least one defense layer", field="layers")
+    count = float(v.non_negative(rvs, name="rvs"))
+    per_layer: list[float] = []
+    used: list[float] = []
+    ample = True
+    arriving = count
+    for layer in layers:
+        e = engage(
+            rvs=arriving,
+            interceptors=layer.interceptors,
+            interceptor_pk=layer.interceptor_pk,
+            shots_per_rv=layer.shots_per_rv,
+            discrimination=layer.discrimination,
+            common_mode=layer.common_mode,
+            with_p_no_leakers=False,
+        )
+        ample = ample and layer.interceptors >= layer.shots_per_rv * count
+        arriving = float(e.expected_leakers)
+        per_layer.append(arriving)
+        used.append(float(e.interceptors_used))
+    p0 = float("nan")
+    if ample:
+        leak = [
+            float(barrage_leakage(interceptor_pk=x.interceptor_pk, shots_per_rv=x.shots_per_rv,
+                                  discrimination=x.discrimination))
+            for x in layers
+        ]  # fmt: skip
+        p0 = 0.0
+        for works in np.ndindex(*(2,) * len(layers)):
+            weight, through = 1.0, 1.0
+            for flag, layer, leakage in zip(works, layers, leak, strict=True):
+                weight *= layer.common_mode if flag else 1.0 - layer.common_mode
+                through *= leakage if flag else 1.0
+            p0 += weight * (1.0 - through) ** count
+    return LayeredEngagement(arriving, tuple(per_layer), p0, tuple(used))

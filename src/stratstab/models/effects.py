@@ -237,3 +237,31 @@ def damage_expectancy(
         v.probability(p_damage, name="p_damage"),
     ]
     return v.result(factors[0] * factors[1] * factors[2] * factors[3])
+
+
+def target_survival(
+    *,
+    sspk: ArrayLike,
+    reliability: ArrayLike = 1.0,
+    p_penetrate: ArrayLike = 1.0,
+    warheads: ArrayLike = 1,
+) -> Any:
+    """Probability that a point target survives ``n`` warheads aimed at it through a defense.
+
+    Each warhead works (R), gets through the defense (PTP: the defense's per-RV leakage
+    L, e.g. ``1 - q (1 - (1 - p)^k)`` for a barrage of k interceptors) and destroys the
+    target (SSPK), independently of the others; warheads on separate boosters, no
+    fratricide:
+
+    ``P(survive) = (1 - R PTP SSPK)^n``; ``1 - P`` is the damage expectancy of the
+    n-warhead attack (REFERENCES §1 with PLS = 1).
+
+    Parameters: sspk, reliability, p_penetrate (probabilities), warheads n (whole
+    number >= 0).  The defense is taken to have interceptors for every warhead: with a
+    short inventory, use :func:`stratstab.models.defense.engage` for the leakage.
+
+    References: REFERENCES §1 (DE = PLS WSR PTP PD, several independent shots);
+    Wilkening (2000) for the leakage through a barrage.
+    """
+    p_kill = v.probability(sspk, name="sspk") * v.probability(p_penetrate, name="p_penetrate")
+    return v.result(1.0 - kill_probability(sspk=p_kill, reliability=reliability, shots=warheads))

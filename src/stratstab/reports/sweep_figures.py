@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from stratstab.analysis.batch_store import read_metadata  # noqa: E402
+from stratstab.analysis.labels import label  # noqa: E402
 from stratstab.errors import InputError  # noqa: E402
 
 LHS_BINS = 20
@@ -53,11 +54,10 @@ def heatmap_figure(table: pd.DataFrame, *, x: str, y: str, value: str) -> plt.Fi
             positions,
             [f"{v:.3g}" if isinstance(v, float) else str(v) for v in np.asarray(labels)[positions]],
         )
-    axis.set_xlabel(x)
-    axis.set_ylabel(y)
-    unit = "" if value == "crisis_stability_index" else " (warheads)"
-    figure.colorbar(image, ax=axis, label=value + unit)
-    axis.set_title(f"{value}: mean over the other inputs")
+    axis.set_xlabel(label(x))
+    axis.set_ylabel(label(y))
+    figure.colorbar(image, ax=axis, label=label(value))
+    axis.set_title(f"{label(value)}\nmean over the other inputs", fontsize=10)
     return figure
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from textwrap import fill
 from typing import Any
 
 import matplotlib
@@ -12,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from stratstab.analysis.assurance import AssuranceCurves  # noqa: E402
+from stratstab.analysis.labels import label  # noqa: E402
 from stratstab.analysis.misperception import Misperception, key_outputs  # noqa: E402
 from stratstab.reports.figures import SIDE_COLOURS, _output_dir  # noqa: E402
 
@@ -29,7 +31,7 @@ def distributions_figure(result: Misperception) -> plt.Figure:
             if values.size:
                 axis.hist(values, bins=20, alpha=0.55, color=colour, label=view)
         axis.axvline(result.actual[name], color="black", linewidth=1, label="as written")
-        axis.set_title(name, fontsize=9)
+        axis.set_title(fill(label(name), 34), fontsize=9)
     np.atleast_1d(axes)[0].legend(fontsize=8)
     figure.suptitle(
         f"{result.scenario.name}: outputs under each delegation's beliefs (seed {result.seed})"
@@ -41,19 +43,40 @@ def sobol_figure(result: Misperception) -> plt.Figure:
     """First-order and total Sobol indices of each parameter, averaged over the key outputs."""
     drivers = result.drivers
     figure, axis = plt.subplots(
-        figsize=(7, 0.5 + 0.45 * max(len(drivers.parameters), 1)), constrained_layout=True
+        figsize=(8, 1.2 + 0.5 * max(len(drivers.parameters), 1)), constrained_layout=True
     )
     if drivers.indices:
-        first = np.mean([ix.first_order for ix in drivers.indices.values()], axis=0)
-        total = np.mean([ix.total for ix in drivers.indices.values()], axis=0)
-        order = np.argsort(total)
+        mean = drivers.mean_indices()
+        order = np.argsort(mean["total"])
         y = np.arange(len(order))
-        axis.barh(y + 0.2, total[order], height=0.4, color=SIDE_COLOURS[1], label="total")
-        axis.barh(y - 0.2, first[order], height=0.4, color=SIDE_COLOURS[0], label="first order")
-        axis.set_yticks(y, [drivers.parameters[i] for i in order])
+        for offset, key, colour, name in (
+            (0.2, "total", SIDE_COLOURS[1], "total"),
+            (-0.2, "first_order", SIDE_COLOURS[0], "first order"),
+        ):
+            value, interval = mean[key][order], mean[f"{key}_interval"][order]
+            error = np.abs(np.vstack([value - interval[:, 0], interval[:, 1] - value]))
+            axis.barh(y + offset, value, height=0.4, color=colour, label=name)
+            axis.errorbar(
+                value, y + offset, xerr=error, fmt="none", ecolor="black", capsize=2, lw=0.8
+            )
+        axis.set_yticks(y, [fill(label(drivers.parameters[i]), 40) for i in order], fontsize=8)
+        axis.axvline(0, color="black", linewidth=0.6)
+        # Indices lie in [0, 1]; noisy estimates and their whiskers are cut at the frame.
+        axis.set_xlim(-0.3, 1.1)
         axis.legend(fontsize=8)
-    axis.set_xlabel("Sobol index (mean over key outputs)")
-    axis.set_title("What drives the gap between the delegations' views")
+        warning = drivers.warning()
+        if warning:
+            axis.set_title(
+                fill("Caution: " + warning, 95), fontsize=8, color="#b00020", loc="left", y=1.0
+            )
+            figure.suptitle("What drives the gap between the delegations' views")
+    confidence = next(iter(drivers.indices.values())).confidence if drivers.indices else 0.9
+    axis.set_xlabel(
+        f"Sobol index, mean over key outputs\n(whiskers: {confidence:.0%} bootstrap intervals; "
+        f"{drivers.base_samples} base samples)"
+    )
+    if not figure._suptitle:
+        axis.set_title("What drives the gap between the delegations' views")
     return figure
 
 

@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stratstab import __version__
 from stratstab.db import make_session_factory
@@ -30,22 +32,53 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def _install_middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def anonymous_csrf_and_headers(request: Request, call_next) -> Response:
-        secret = app.state.settings.secret
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
+class AnonymousCsrfAndHeaders:
+    """Give every visitor a signed anonymous CSRF token and every answer the security headers.
+
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` (``@app.middleware``)
+    costs a task group and a memory stream per request, a large part of a vote's time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        secret = scope["app"].state.settings.secret
         token = unsign(secret, "csrf", request.cookies.get(CSRF_COOKIE))
-        fresh = token is None
         request.state.anon_csrf = token or new_token()
-        response = await call_next(request)
-        if fresh:
+        cookies: list[tuple[bytes, bytes]] = []
+        if token is None:
+            carrier = Response()
             value = sign(secret, "csrf", request.state.anon_csrf)
-            set_cookie(response, request, name=CSRF_COOKIE, value=value, max_age_s=None)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+            set_cookie(carrier, request, name=CSRF_COOKIE, value=value, max_age_s=None)
+            cookies = [(k, v) for k, v in carrier.raw_headers if k == b"set-cookie"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+                for name, value in cookies:
+                    headers.append(name.decode("latin-1"), value.decode("latin-1"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _install_middleware(app: FastAPI) -> None:
+    app.add_middleware(AnonymousCsrfAndHeaders)
 
 
 def _include_routers(app: FastAPI) -> None:
@@ -100,7 +133,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from stratstab.web.jobs import JobRunner
 
         app.state.jobs.shutdown()
-        app.state.jobs = JobRunner(max_workers=settings.assessment_workers)
+        app.state.jobs = JobRunner(
+            app.state.session_factory,
+            settings.workspace_limits(),
+            max_workers=settings.assessment_workers,
+        )
+        app.state.jobs.warm()
         yield
         app.state.jobs.shutdown()
         engine.dispose()
@@ -120,11 +158,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     from stratstab.web.jobs import JobRunner
+    from stratstab.workspace.uploads import UploadStore
 
-    app.state.jobs = JobRunner(max_workers=settings.assessment_workers)
-    from stratstab.web.assessment.service import UploadedScenarios
-
-    app.state.uploads = UploadedScenarios()
+    limits = settings.workspace_limits()
+    app.state.jobs = JobRunner(
+        app.state.session_factory, limits, max_workers=settings.assessment_workers
+    )
+    app.state.uploads = UploadStore(app.state.session_factory, limits)
     app.state.store = _open_store(settings.database_url)
     from stratstab.accounts.throttle import LoginThrottle
 

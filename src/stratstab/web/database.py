@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from stratstab import db
 from stratstab.errors import StoreError
@@ -14,12 +13,10 @@ from stratstab.migrations import upgrade_database
 def _pool_options(url: str) -> dict:
     """Connection pool settings for the web engine.
 
-    Up to the thread pool's 40 workers may need a connection at once.  An SQLite
-    connection is a cheap file handle, so none is pooled (no pool to run dry under a
-    burst of requests); a server database gets a pool that large.
+    Up to the thread pool's 40 workers may need a connection at once, so the pool
+    holds that many and lets a burst overflow rather than wait.  SQLite connections
+    are pooled too: opening one (and setting its pragmas) costs more than a vote.
     """
-    if url.startswith("sqlite"):
-        return {"poolclass": NullPool}
     return {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
 
 

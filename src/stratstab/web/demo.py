@@ -23,6 +23,18 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("us1", "Alex Carter (US)", "delegate", "US"),
     ("us2", "Jordan Reyes (US)", "delegate", "US"),
     ("observer", "Observer", "observer", None),
+    ("translator", "Interpreter (EN/中文)", "member", None),
+)
+
+# Each demo account's role in the demo dialogue: (user name, role, party).
+DEMO_MEMBERS: tuple[tuple[str, str, str | None], ...] = (
+    ("facilitator", "facilitator", None),
+    ("cn1", "head", "CN"),
+    ("cn2", "delegate", "CN"),
+    ("us1", "head", "US"),
+    ("us2", "delegate", "US"),
+    ("observer", "observer", None),
+    ("translator", "translator", None),
 )
 
 
@@ -61,7 +73,56 @@ def seed_demo(
     """Seed accounts and, when the dialogue store is available, the demo dialogue."""
     credentials = seed_accounts(factory)
     if store is not None:
-        from stratstab.web.demo_dialogue import seed_dialogue
+        from stratstab.web.demo_dialogue import DEMO_SLUG, seed_dialogue
 
         seed_dialogue(store)
+        seed_members(store, DEMO_SLUG)
+    seed_exercise(factory)
     return credentials
+
+
+DEMO_RUN_ID = "demo-maritime-incident"
+
+
+def seed_exercise(factory: sessionmaker[Session]) -> None:
+    """An exercise run ready to start: the two demo delegations play each other.
+
+    The facilitator is its control cell; us1 and cn1 decide for their delegations, us2
+    and cn2 follow along.  A restarted demo keeps the run as visitors left it.
+    """
+    from stratstab.exercises.store import ExerciseRunRow, RunRepository
+
+    repository = RunRepository(factory)
+    if repository.run(DEMO_RUN_ID) is not None:
+        return
+    with factory() as session:
+        ids = {u.username: u.id for u in session.scalars(select(User))}
+    row = ExerciseRunRow(
+        id=DEMO_RUN_ID,
+        owner_id=ids["facilitator"],
+        exercise_id="maritime-incident",
+        players={"US": "delegation", "CN": "delegation"},
+        modes={"US": "head", "CN": "head"},
+        seed=1,
+        turns=4,
+        human_name="",
+    )
+    seats = [
+        ("US", ids["us1"], True),
+        ("US", ids["us2"], False),
+        ("CN", ids["cn1"], True),
+        ("CN", ids["cn2"], False),
+    ]
+    repository.add_run(row, seats)
+
+
+def seed_members(store, slug: str) -> None:
+    """Give the demo accounts their roles in the demo dialogue (missing ones only)."""
+    from stratstab.errors import ConflictError
+    from stratstab.web.dialogues.members import add_member
+
+    for username, role, party in DEMO_MEMBERS:
+        try:
+            add_member(store, slug, username=username, role=role, party=party)
+        except ConflictError:
+            continue  # a member already (a restarted demo keeps what visitors changed)

@@ -20,7 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stratstab.accounts.password_policy import WeakPasswordError
 from stratstab.errors import (
     ConflictError,
+    GoneError,
     InputError,
+    LimitError,
     NotFoundError,
     StoreError,
     StratstabError,
@@ -104,11 +106,12 @@ def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
     return {
+        ConflictError: 409,  # before InputError, of which it is a kind
         InputError: 400,
         NotFoundError: 404,
+        GoneError: 410,
         StoreError: 503,
         Forbidden: 403,
-        ConflictError: 409,
     }
 
 
@@ -157,11 +160,26 @@ def _translator(request: Request) -> Translator:
     return request.state.translator
 
 
+def _limit_answer(request: Request, exc: LimitError) -> Response:
+    """413/429 in the reader's language, and both languages for API clients."""
+    translator = _translator(request)
+    messages = {locale: Translator(locale)(exc.key, **exc.values) for locale in ("en", "zh")}
+    message = translator(exc.key, **exc.values)
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": message, "messages": messages, "code": exc.key},
+            status_code=exc.status_code,
+        )
+    return _error_page(request, exc.status_code, message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     @app.exception_handler(StratstabError)
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
+        if isinstance(exc, LimitError):
+            return _limit_answer(request, exc)
         status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
         if isinstance(exc, StoreError):
             # The driver's words and the database's location stay on the server.

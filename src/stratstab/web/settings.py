@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stratstab import db
 from stratstab.errors import InputError, StoreError
+from stratstab.workspace.limits import WorkspaceLimits
 
 _PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "stratstab", "dev", "test"}
 MIN_SECRET_LENGTH = 32
@@ -64,7 +65,21 @@ class Settings(BaseSettings):
     demo: bool = False
     session_max_age_s: int = Field(default=12 * 3600, ge=60)
     assessment_workers: int = Field(default=2, ge=1, le=32)
+    # The OpenAI-compatible endpoint that plays "llm" sides of exercise runs; never
+    # called unless set, and no user can name another.
+    exercise_llm_url: str | None = None
+    exercise_llm_model: str = "default"
+    exercise_llm_timeout_s: float = Field(default=30.0, gt=0, le=600)
     default_locale: Literal["en", "zh"] = "en"
+    job_time_budget_s: float = Field(default=300.0, gt=0, le=86_400)
+    job_memory_budget_mib: int = Field(default=2048, ge=512, le=1_048_576)
+
+    def workspace_limits(self) -> WorkspaceLimits:
+        """Size caps, quotas and job budgets of this workbench."""
+        return WorkspaceLimits(
+            job_time_budget_s=self.job_time_budget_s,
+            job_memory_budget_mib=self.job_memory_budget_mib,
+        )
     # Failed logins allowed per window (``limits`` notation); each further attempt gets
     # 429 until its window ends.  Several windows make a stepped back-off.
     login_limits_account: str = "5/minute;20/hour;100/day"

@@ -12,6 +12,28 @@ class PlayerError(StratstabError):
     """A player could not produce a valid decision (bad reply, timeout, unknown action)."""
 
 
+class DecisionPending(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a player whose decision for this turn is not in yet (people decide later)."""
+
+    def __init__(self, side: str, observation: Observation) -> None:
+        super().__init__(f"{side} has not decided turn {observation.turn}")
+        self.side = side
+        self.observation = observation
+
+
+class TurnPending(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by the engine when some sides' decisions for the turn are not in yet.
+
+    ``observations`` holds what each waiting side sees at its decision point; the turn
+    is not played, so a run can be rebuilt from its seed once the decisions arrive.
+    """
+
+    def __init__(self, observations: dict[str, Observation]) -> None:
+        sides = ", ".join(observations)
+        super().__init__(f"waiting for {sides}")
+        self.observations = observations
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """One action open to the player, with the index the models predict if only it is taken."""
@@ -61,6 +83,7 @@ class Observation:
     nuclear_use_risk: float = 0.0  # probability of unchosen nuclear use within a turn
     channel_credibility: float = 1.0
     nuclear_used_by: tuple[str, ...] = ()  # sides that have used nuclear weapons
+    injects_zh: tuple[str, ...] = ()  # the same injects in Chinese, where written
 
     def item(self, action_id: str) -> MenuItem:
         """The menu item with this id (:class:`PlayerError` if not on the menu)."""

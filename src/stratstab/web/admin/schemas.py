@@ -15,7 +15,7 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=2, max_length=64)
     password: str = Field(min_length=8, max_length=1024)
-    role: Literal["admin", "facilitator", "delegate", "observer"]
+    role: Literal["admin", "facilitator", "delegate", "observer", "member"]
     display_name: str | None = Field(default=None, max_length=200)
     delegation_code: str | None = Field(default=None, max_length=16)
     locale: Literal["en", "zh"] = "en"

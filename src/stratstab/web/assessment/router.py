@@ -8,11 +8,13 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from stratstab.errors import InputError
+from stratstab.errors import InputError, TooLargeError
 from stratstab.web.assessment import figures, service
 from stratstab.web.assessment.schemas import (
     AssumptionSet,
     CompareRequest,
+    DatasetPublic,
+    DatasetUpload,
     JobPublic,
     RunRequest,
     ScenarioDetail,
@@ -20,19 +22,19 @@ from stratstab.web.assessment.schemas import (
     ScenarioUpload,
 )
 from stratstab.web.deps import CurrentUser
-from stratstab.web.jobs import Job
+from stratstab.web.jobs import JobView
 from stratstab.web.templating import render
+from stratstab.workspace.uploads import UploadStore
 
 pages = APIRouter(prefix="/assess", include_in_schema=False)
 api = APIRouter(tags=["assessment"])
-MAX_UPLOAD_BYTES = 1_000_000
 
 
-def _uploads(request: Request) -> service.UploadedScenarios:
+def _uploads(request: Request) -> UploadStore:
     return request.app.state.uploads
 
 
-def _job_public(job: Job) -> JobPublic:
+def _job_public(job: JobView) -> JobPublic:
     return JobPublic(
         id=job.id,
         kind=job.kind,
@@ -64,6 +66,8 @@ def explorer(
         "scenarios": service.list_scenarios(_uploads(request), owner_id=user.id),
         "scenario": service.scenario_detail(chosen, scenario_id=scenario),
         "main_levers": service.MAIN_LEVERS,
+        "datasets": _uploads(request).datasets(owner_id=user.id),
+        "limits": _uploads(request).limits,
     }
     return render(request, "assessment/explorer.html", context)
 
@@ -73,17 +77,39 @@ async def upload_page(
     request: Request, user: CurrentUser, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Accept a scenario YAML file and open the explorer on it."""
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError("file larger than 1 MB", source=file.filename or "upload")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("expected UTF-8 text", source=file.filename or "upload") from None
-    scenario_id, _ = _uploads(request).add(
+    uploads = _uploads(request)
+    text = await _read_text(file, cap=uploads.limits.scenario_max_bytes)
+    scenario_id, _ = uploads.add_scenario(
         owner_id=user.id, text=text, filename=file.filename or "uploaded.yaml"
     )
     return RedirectResponse(f"/assess?scenario={scenario_id}", status_code=303)
+
+
+@pages.post("/datasets")
+async def upload_dataset_page(
+    request: Request, user: CurrentUser, file: Annotated[UploadFile, File()]
+) -> Response:
+    """Accept a force dataset YAML file; scenarios you upload may then name its id."""
+    uploads = _uploads(request)
+    text = await _read_text(file, cap=uploads.limits.dataset_max_bytes)
+    uploads.add_dataset(owner_id=user.id, text=text, filename=file.filename or "dataset.yaml")
+    return RedirectResponse("/assess", status_code=303)
+
+
+async def _read_text(file: UploadFile, *, cap: int) -> str:
+    """An uploaded file's UTF-8 text, reading at most one byte past ``cap``."""
+    data = await file.read(cap + 1)
+    name = file.filename or "upload"
+    if len(data) > cap:
+        raise TooLargeError(
+            f"{name}: larger than {cap:,} bytes",
+            key="limits.file_too_large",
+            cap_kib=cap // 1024,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("expected UTF-8 text", source=name) from None
 
 
 @pages.post("/run", response_class=HTMLResponse)
@@ -94,7 +120,11 @@ async def run_page(request: Request, user: CurrentUser) -> HTMLResponse:
     scenario = service.get_scenario(_uploads(request), owner_id=user.id, scenario_id=scenario_id)
     assumptions = _assumptions_from_form(form, "a", scenario)
     job = service.start_run(
-        request.app.state.jobs, owner_id=user.id, scenario=scenario, assumptions=assumptions
+        request.app.state.jobs,
+        owner_id=user.id,
+        scenario_id=scenario_id,
+        scenario=scenario,
+        assumptions=assumptions,
     )
     return render(request, "assessment/job.html", {"job": job})
 
@@ -108,7 +138,12 @@ async def compare_page(request: Request, user: CurrentUser) -> HTMLResponse:
     left = _assumptions_from_form(form, "a", scenario)
     right = _assumptions_from_form(form, "b", scenario)
     job = service.start_comparison(
-        request.app.state.jobs, owner_id=user.id, scenario=scenario, left=left, right=right
+        request.app.state.jobs,
+        owner_id=user.id,
+        scenario_id=scenario_id,
+        scenario=scenario,
+        left=left,
+        right=right,
     )
     return render(request, "assessment/job.html", {"job": job})
 
@@ -131,11 +166,50 @@ def api_scenarios(request: Request, user: CurrentUser) -> list[ScenarioSummary]:
 
 @api.post("/scenarios", response_model=ScenarioDetail, status_code=201, summary="Upload a scenario")
 def api_upload(body: ScenarioUpload, request: Request, user: CurrentUser) -> ScenarioDetail:
-    """Validate scenario YAML and keep it for your runs (in memory, yours only)."""
-    scenario_id, scenario = _uploads(request).add(
+    """Validate scenario YAML and store it for your runs (yours only; 413/429 past the caps).
+
+    Its datasets must be built-in ids or ids of your uploaded datasets; paths are refused.
+    """
+    scenario_id, scenario = _uploads(request).add_scenario(
         owner_id=user.id, text=body.yaml, filename=body.filename
     )
     return service.scenario_detail(scenario, scenario_id=scenario_id)
+
+
+@api.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete an uploaded scenario")
+def api_delete_scenario(scenario_id: str, request: Request, user: CurrentUser) -> Response:
+    """Delete one of your uploaded scenarios (frees a place in your quota)."""
+    _uploads(request).delete_scenario(owner_id=user.id, scenario_id=scenario_id)
+    return Response(status_code=204)
+
+
+@api.get("/datasets", response_model=list[DatasetPublic], summary="Your uploaded datasets")
+def api_datasets(request: Request, user: CurrentUser) -> list[DatasetPublic]:
+    """The force datasets you uploaded (built-in ones: ``stratstab forces list``)."""
+    return [DatasetPublic(**vars(d)) for d in _uploads(request).datasets(owner_id=user.id)]
+
+
+@api.post("/datasets", response_model=DatasetPublic, status_code=201, summary="Upload a dataset")
+def api_upload_dataset(
+    body: DatasetUpload, request: Request, user: CurrentUser, response: Response
+) -> DatasetPublic:
+    """Validate a force dataset YAML and store it; your scenarios may name it by its id.
+
+    A dataset with the id of one you uploaded before replaces it (200 instead of 201).
+    """
+    info, created = _uploads(request).add_dataset(
+        owner_id=user.id, text=body.yaml, filename=body.filename
+    )
+    if not created:
+        response.status_code = 200
+    return DatasetPublic(**vars(info))
+
+
+@api.delete("/datasets/{dataset_id}", status_code=204, summary="Delete an uploaded dataset")
+def api_delete_dataset(dataset_id: str, request: Request, user: CurrentUser) -> Response:
+    """Delete one of your uploaded datasets."""
+    _uploads(request).delete_dataset(owner_id=user.id, dataset_id=dataset_id)
+    return Response(status_code=204)
 
 
 @api.get("/scenarios/{scenario_id}", response_model=ScenarioDetail, summary="One scenario")
@@ -152,7 +226,11 @@ def api_run(body: RunRequest, request: Request, user: CurrentUser) -> JobPublic:
     levers = service.clean_levers(scenario, dict(body.levers), source="levers")
     assumptions = AssumptionSet(label=body.label, view=body.view, levers=levers)
     job = service.start_run(
-        request.app.state.jobs, owner_id=user.id, scenario=scenario, assumptions=assumptions
+        request.app.state.jobs,
+        owner_id=user.id,
+        scenario_id=body.scenario,
+        scenario=scenario,
+        assumptions=assumptions,
     )
     return _job_public(job)
 
@@ -166,7 +244,12 @@ def api_compare(body: CompareRequest, request: Request, user: CurrentUser) -> Jo
         levers = service.clean_levers(scenario, dict(chosen.levers), source=f"{name}.levers")
         sets.append(AssumptionSet(label=chosen.label, view=chosen.view, levers=levers))
     job = service.start_comparison(
-        request.app.state.jobs, owner_id=user.id, scenario=scenario, left=sets[0], right=sets[1]
+        request.app.state.jobs,
+        owner_id=user.id,
+        scenario_id=body.scenario,
+        scenario=scenario,
+        left=sets[0],
+        right=sets[1],
     )
     return _job_public(job)
 

@@ -27,11 +27,29 @@ class ScenarioDetail(ScenarioSummary):
 
 
 class ScenarioUpload(BaseModel):
-    """A scenario given as YAML text."""
+    """A scenario given as YAML text (size capped by the workbench: 413 beyond)."""
 
     model_config = ConfigDict(extra="forbid")
-    yaml: str = Field(min_length=1, max_length=1_000_000)
+    yaml: str = Field(min_length=1)
     filename: str = Field(default="uploaded.yaml", max_length=200)
+
+
+class DatasetUpload(BaseModel):
+    """A force dataset given as YAML text (``docs/datasets.md``; size capped: 413 beyond)."""
+
+    model_config = ConfigDict(extra="forbid")
+    yaml: str = Field(min_length=1)
+    filename: str = Field(default="dataset.yaml", max_length=200)
+
+
+class DatasetPublic(BaseModel):
+    """One of your uploaded datasets."""
+
+    id: str
+    kind: str
+    title: str
+    filename: str
+    size_bytes: int
 
 
 class AssumptionSet(BaseModel):
@@ -63,7 +81,7 @@ class JobPublic(BaseModel):
 
     id: str
     kind: str
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "interrupted"]
     progress: float
     note: str
     error: str | None = None

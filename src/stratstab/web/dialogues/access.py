@@ -1,12 +1,14 @@
 """Who may see and do what in a dialogue room.  Pure rules, no database access.
 
 Sealed items (a delegation's scope positions, statements the facilitator marks
-sealed) stay invisible to every other delegation and to observers until the
-facilitator reveals them, which is possible only once every delegation has
-submitted.  Facilitators and admins see that a delegation has submitted, never the
-content of a sealed scope position before the reveal: nobody, neutral party included,
-should be able to anchor on (or leak) a first move.  They do see sealed statements,
-since they are the ones who seal them.
+sealed, statements still waiting for moderation) stay invisible to every other
+delegation and to observers until they are revealed or accepted: not their content,
+and not their existence (which topics, how many).  The reveal needs every delegation's
+declaration that its positions are complete and the facilitator's confirmation.
+Facilitators and admins see which delegations have declared, never the content of a
+sealed scope position before the reveal: nobody, neutral party included, should be
+able to anchor on (or leak) a first move.  Facilitators and translators do see
+pending and sealed statements, since they moderate and translate them.
 """
 
 from __future__ import annotations
@@ -22,16 +24,27 @@ from stratstab.errors import StratstabError
 
 @dataclass(frozen=True)
 class Viewer:
-    """The user looking at a dialogue, reduced to what the rules need."""
+    """The user looking at one dialogue, reduced to what the rules need.
+
+    ``role`` is the person's role in this dialogue (``facilitator``, ``head``,
+    ``delegate``, ``translator``, ``observer``), ``admin`` for an administrator who is
+    not a member, or ``""`` for someone who may not enter.  Build it with
+    :func:`stratstab.web.dialogues.members.viewer_for`, which reads the membership.
+    """
 
     username: str
-    role: Role
+    role: str
     delegation: str | None
 
     @classmethod
     def of(cls, user: User) -> Viewer:
-        """The viewer for a logged-in user."""
-        return cls(username=user.username, role=Role(user.role), delegation=user.delegation_code)
+        """The account-level viewer: admins may enter every dialogue, nobody else any.
+
+        Routes about one dialogue use ``members.viewer_for`` instead, which knows the
+        person's role there; this fallback fails closed.
+        """
+        role = "admin" if user.role == Role.ADMIN.value else ""
+        return cls(username=user.username, role=role, delegation=None)
 
     @property
     def participant_id(self) -> str:
@@ -40,20 +53,35 @@ class Viewer:
 
     @property
     def runs_dialogues(self) -> bool:
-        """Facilitator or admin."""
-        return self.role.runs_dialogues
+        """Facilitator of this dialogue, or admin."""
+        return self.role in ("facilitator", "admin")
 
     @property
     def is_delegate(self) -> bool:
-        """Member of a delegation (may vote, submit statements and positions)."""
-        return self.role is Role.DELEGATE and self.delegation is not None
+        """Head or member of a delegation (may vote, submit statements and positions)."""
+        return self.role in ("head", "delegate") and self.delegation is not None
+
+    @property
+    def is_head(self) -> bool:
+        """Head of their delegation."""
+        return self.role == "head" and self.delegation is not None
+
+    @property
+    def is_translator(self) -> bool:
+        """Translator of the dialogue (neutral; reads statements to translate them)."""
+        return self.role == "translator"
+
+    @property
+    def is_member(self) -> bool:
+        """Whether the viewer may enter the dialogue at all."""
+        return self.role != ""
 
 
 def can_enter(viewer: Viewer, *, delegations: list[str]) -> bool:
-    """Delegates enter only dialogues their delegation takes part in; others enter all."""
-    if viewer.role is Role.DELEGATE:
+    """Members enter; a delegate only while their party takes part in the dialogue."""
+    if viewer.role in ("head", "delegate"):
         return viewer.delegation in delegations
-    return True
+    return viewer.is_member
 
 
 def statement_visible(
@@ -61,7 +89,7 @@ def statement_visible(
 ) -> bool:
     """Whether ``viewer`` may see ``statement`` at all."""
     own = statement.author == viewer.participant_id
-    if viewer.runs_dialogues:
+    if viewer.runs_dialogues or viewer.is_translator:
         return True
     if statement.moderation != "accepted" and not own:
         return False
@@ -88,10 +116,16 @@ def position_visible(viewer: Viewer, position: ScopePositionData) -> bool:
     return viewer.is_delegate and viewer.delegation == position.delegation
 
 
-def all_submitted(positions: list[ScopePositionData], *, delegations: list[str]) -> bool:
-    """Whether every delegation has submitted at least one scope position."""
-    submitted = {p.delegation for p in positions}
-    return bool(delegations) and all(code in submitted for code in delegations)
+def all_complete(complete: dict[str, bool], *, delegations: list[str]) -> bool:
+    """Whether every delegation has declared its scope positions complete."""
+    return bool(delegations) and all(complete.get(code, False) for code in delegations)
+
+
+def may_declare_complete(viewer: Viewer, *, heads: set[str]) -> bool:
+    """The head of delegation declares; any delegate where the party has no head."""
+    if not viewer.is_delegate:
+        return False
+    return viewer.is_head or viewer.delegation not in heads
 
 
 class Forbidden(StratstabError):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
+from stratstab.dialogue.records import DialogueInfo, RoundInfo
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
-from stratstab.web.dialogues import scope_service, service
-from stratstab.web.dialogues.access import Viewer
-from stratstab.web.dialogues.common import audit, statement_public, store_of
+from stratstab.web.dialogues import members, scope_service, service
+from stratstab.web.dialogues.common import audit, statement_public, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
+    CompletionPublic,
+    CompletionUpdate,
+    Confirm,
     DialoguePublic,
     LedgerItemCreate,
     LedgerKey,
@@ -20,6 +23,9 @@ from stratstab.web.dialogues.schemas import (
     NextStatement,
     RevealResult,
     RoundClose,
+    RoundOpen,
+    RoundPublic,
+    RoundUpdate,
     ScopePositionPublic,
     ScopePositionUpdate,
     ScopePublic,
@@ -49,6 +55,10 @@ IdempotencyKeyHeader = Annotated[
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
+def _dialogue(info: DialogueInfo) -> DialoguePublic:
+    return DialoguePublic(**{**info.to_dict(), "parties": list(info.parties)})
+
+
 def _position(p: ScopePositionData) -> ScopePositionPublic:
     return ScopePositionPublic(
         delegation=p.delegation,
@@ -59,27 +69,28 @@ def _position(p: ScopePositionData) -> ScopePositionPublic:
         note=p.note,
         sealed=p.sealed,
         revealed=p.revealed,
+        version=p.version,
     )
 
 
 @api.get("", response_model=list[DialoguePublic], summary="Dialogues you may enter")
 def list_dialogues(request: Request, user: CurrentUser) -> list[DialoguePublic]:
-    """Delegates see the dialogues of their delegation; other roles see all."""
-    found = service.list_dialogues(store_of(request), Viewer.of(user))
-    return [DialoguePublic(**{**d.to_dict(), "parties": list(d.parties)}) for d in found]
+    """The dialogues you are a member of (admins: all); archived ones included."""
+    found = members.list_dialogues(store_of(request), user)
+    return [_dialogue(d) for d in found]
 
 
 @api.get("/{slug}", response_model=DialoguePublic, summary="One dialogue")
 def get_dialogue(slug: str, request: Request, user: CurrentUser) -> DialoguePublic:
     """A dialogue with its counts (404 when you may not enter it)."""
-    dialogue, _ = service.enter(store_of(request), Viewer.of(user), slug)
-    return DialoguePublic(**{**dialogue.to_dict(), "parties": list(dialogue.parties)})
+    dialogue, _ = service.enter(store_of(request), viewer_of(request, user, slug), slug)
+    return _dialogue(dialogue)
 
 
 @api.get("/{slug}/statements", response_model=list[StatementPublic], summary="Statements")
 def list_statements(slug: str, request: Request, user: CurrentUser) -> list[StatementPublic]:
     """The statements you may see (sealed ones of other delegations are left out)."""
-    items = service.statements(store_of(request), Viewer.of(user), slug)
+    items = service.statements(store_of(request), viewer_of(request, user, slug), slug)
     return [statement_public(s) for s in items]
 
 
@@ -99,7 +110,7 @@ def create_statement(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> StatementPublic:
     """Delegates' statements wait for the facilitator; facilitators' are accepted."""
-    store, viewer = store_of(request), Viewer.of(user)
+    store, viewer = store_of(request), viewer_of(request, user, slug)
     info, replayed = service.submit_statement(
         store,
         viewer,
@@ -133,8 +144,16 @@ def moderate_statement(
     user: CurrentUser,
 ) -> StatementPublic:
     """Facilitators accept / reject and seal / unseal statements."""
-    store, viewer = store_of(request), Viewer.of(user)
-    service.moderate(store, viewer, slug, statement_id, state=body.moderation, sealed=body.sealed)
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    service.moderate(
+        store,
+        viewer,
+        slug,
+        statement_id,
+        state=body.moderation,
+        sealed=body.sealed,
+        confirm=body.confirm,
+    )
     audit(
         db,
         user,
@@ -149,7 +168,9 @@ def moderate_statement(
 @api.get("/{slug}/next-statement", response_model=NextStatement, summary="Next to vote on")
 def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatement:
     """The first statement you can vote on and have not voted on yet."""
-    item, voted, votable = service.next_statement(store_of(request), Viewer.of(user), slug)
+    item, voted, votable = service.next_statement(
+        store_of(request), viewer_of(request, user, slug), slug
+    )
     return NextStatement(
         statement=statement_public(item) if item else None, voted=voted, votable=votable
     )
@@ -167,7 +188,7 @@ def cast_vote(
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
     record, replayed = service.cast_vote(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         statement=body.statement,
         value=body.value,
@@ -184,7 +205,7 @@ def consensus(
     slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
     """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
-    result = service.consensus(store_of(request), Viewer.of(user), slug, seed=seed)
+    result = service.consensus(store_of(request), viewer_of(request, user, slug), slug, seed=seed)
     return result or {
         "participants": [],
         "statements": [],
@@ -198,22 +219,19 @@ def consensus(
 
 @api.get("/{slug}/scope", response_model=ScopePublic, summary="Scope matrix")
 def scope(slug: str, request: Request, user: CurrentUser) -> ScopePublic:
-    """Positions you may read; others' sealed ones appear only as 'sealed'."""
-    view = scope_service.scope_view(store_of(request), Viewer.of(user), slug)
-    positions, sealed = [], []
-    for topic, row in view.cells.items():
-        for code, cell in row.items():
-            if cell == "sealed":
-                sealed.append({"topic": topic, "delegation": code})
-            elif cell is not None:
-                positions.append(_position(cell))
+    """Positions you may read; other delegations' stay hidden until the reveal."""
+    view = scope_service.scope_view(store_of(request), viewer_of(request, user, slug), slug)
+    positions = [
+        _position(cell) for row in view.cells.values() for cell in row.values() if cell is not None
+    ]
     return ScopePublic(
         delegations=view.delegations,
         positions=positions,
-        sealed=sealed,
-        submitted=view.submitted,
-        all_submitted=view.all_submitted,
-        sealed_pending=view.sealed_pending,
+        hidden=view.hidden,
+        complete=view.complete,
+        revealed=view.revealed,
+        may_declare=view.may_declare,
+        may_reveal=view.may_reveal,
         analysis=view.analysis,
     )
 
@@ -230,7 +248,7 @@ def set_scope(
     """Your delegation's stance on a topic; sealed until the facilitator reveals."""
     position = scope_service.set_position(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         topic=topic,
         stance=body.stance,
@@ -242,10 +260,42 @@ def set_scope(
     return _position(position)
 
 
+@api.post("/{slug}/scope/complete", response_model=CompletionPublic, summary="Declare complete")
+def declare_complete(
+    slug: str, body: CompletionUpdate, request: Request, db: SessionDep, user: CurrentUser
+) -> CompletionPublic:
+    """The head of delegation (any delegate where there is none) declares the
+    delegation's positions complete (``confirm: true``), or withdraws before the reveal."""
+    viewer = viewer_of(request, user, slug)
+    complete = scope_service.declare_complete(
+        store_of(request), viewer, slug, complete=body.complete, confirm=body.confirm
+    )
+    audit(db, user, "scope.complete", slug, party=viewer.delegation, complete=body.complete)
+    return CompletionPublic(complete=complete, revealed=False)
+
+
+@api.get(
+    "/{slug}/scope/{delegation}/{topic}/history",
+    summary="Earlier versions of a position",
+)
+def position_history(
+    slug: str, delegation: str, topic: str, request: Request, user: CurrentUser
+) -> list[dict]:
+    """Versions a position had before its latest change (public after the reveal)."""
+    return scope_service.position_history(
+        store_of(request), viewer_of(request, user, slug), slug, delegation=delegation, topic=topic
+    )
+
+
 @api.post("/{slug}/scope/reveal", response_model=RevealResult, summary="Reveal sealed items")
-def reveal(slug: str, request: Request, db: SessionDep, user: CurrentUser) -> RevealResult:
-    """Facilitators open every sealed item once every delegation has submitted."""
-    count = scope_service.reveal(store_of(request), Viewer.of(user), slug)
+def reveal(
+    slug: str, body: Confirm, request: Request, db: SessionDep, user: CurrentUser
+) -> RevealResult:
+    """Facilitators open every sealed item once every delegation declared its positions
+    complete; irreversible, so it needs ``confirm: true``."""
+    count = scope_service.reveal(
+        store_of(request), viewer_of(request, user, slug), slug, confirm=body.confirm
+    )
     audit(db, user, "scope.reveal", slug, revealed=count)
     return RevealResult(revealed=count)
 
@@ -259,7 +309,7 @@ def ledger(
 ) -> dict:
     """Rounds and the ledger as it stands in a round (default: the latest)."""
     rounds, rows = scope_service.ledger(
-        store_of(request), Viewer.of(user), slug, round_number=round_number
+        store_of(request), viewer_of(request, user, slug), slug, round_number=round_number
     )
     return {"rounds": [r.to_dict() for r in rounds], "items": [r.to_dict() for r in rows]}
 
@@ -270,7 +320,7 @@ def add_ledger_item(
 ) -> dict:
     """Facilitators add an item in the current round."""
     row = scope_service.add_ledger_item(
-        store_of(request), Viewer.of(user), slug, **body.model_dump()
+        store_of(request), viewer_of(request, user, slug), slug, **body.model_dump()
     )
     audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
     return row.to_dict()
@@ -287,19 +337,90 @@ def set_ledger_status(
 ) -> dict:
     """Facilitators record agreed / disputed / open in the current round."""
     row = scope_service.set_ledger_status(
-        store_of(request), Viewer.of(user), slug, key=key, status=body.status, note=body.note
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        key=key,
+        status=body.status,
+        note=body.note,
     )
     audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return row.to_dict()
 
 
-@api.post("/{slug}/rounds/close", summary="Close the current round")
+def _round(info: RoundInfo) -> RoundPublic:
+    return RoundPublic(
+        number=info.number,
+        date=info.date,
+        place=info.place,
+        agenda=list(info.agenda),
+        outcome=info.outcome,
+        status=info.status,
+    )
+
+
+@api.get("/{slug}/rounds", response_model=list[RoundPublic], summary="Round record")
+def list_rounds(slug: str, request: Request, user: CurrentUser) -> list[RoundPublic]:
+    """Every round: date, place, agenda, status and outcome."""
+    found = scope_service.rounds(store_of(request), viewer_of(request, user, slug), slug)
+    return [_round(r) for r in found]
+
+
+@api.post("/{slug}/rounds/close", response_model=RoundPublic, summary="Close the round")
 def close_round(
     slug: str, body: RoundClose, request: Request, db: SessionDep, user: CurrentUser
-) -> dict:
-    """Facilitators close the round; open and disputed items carry forward."""
-    new_round = scope_service.close_round(
-        store_of(request), Viewer.of(user), slug, outcome=body.outcome
+) -> RoundPublic:
+    """Facilitators close the round under way (``confirm: true``); no round opens by itself."""
+    closed = scope_service.close_round(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        outcome=body.outcome,
+        confirm=body.confirm,
     )
-    audit(db, user, "round.close", slug, next_round=new_round.number)
-    return new_round.to_dict()
+    audit(db, user, "round.close", slug, round=closed.number)
+    return _round(closed)
+
+
+@api.post(
+    "/{slug}/rounds/open", response_model=RoundPublic, status_code=201, summary="Open next round"
+)
+def open_round(
+    slug: str, body: RoundOpen, request: Request, db: SessionDep, user: CurrentUser
+) -> RoundPublic:
+    """Facilitators open the next round, with its date, place and agenda (typed, or
+    ``use_staged_agenda`` for the staged agenda of the revealed scope positions)."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    agenda = body.agenda
+    if body.use_staged_agenda:
+        agenda = scope_service.staged_agenda(store, viewer, slug) + list(agenda or [])
+    opened = scope_service.open_round(
+        store, viewer, slug, on_date=body.date, place=body.place, agenda=agenda
+    )
+    audit(db, user, "round.open", slug, round=opened.number)
+    return _round(opened)
+
+
+@api.patch("/{slug}/rounds/{number}", response_model=RoundPublic, summary="Plan a round")
+def update_round(
+    slug: str,
+    number: Annotated[int, Path(ge=1, le=10_000)],
+    body: RoundUpdate,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+) -> RoundPublic:
+    """Facilitators set a planned or open round's date, place and agenda."""
+    changed = body.model_dump(exclude_unset=True)
+    updated = scope_service.update_round(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        number,
+        on_date=body.date,
+        clear_date="date" in changed and body.date is None,
+        place=body.place,
+        agenda=body.agenda,
+    )
+    audit(db, user, "round.edit", f"{slug}/{number}", fields=sorted(changed))
+    return _round(updated)

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import User
 from stratstab.dialogue.store import DialogueStore
+from stratstab.web.dialogues import members
+from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.schemas import StatementPublic
 from stratstab.web.dialogues.service import VisibleStatement
 
@@ -15,6 +17,11 @@ from stratstab.web.dialogues.service import VisibleStatement
 def store_of(request: Request) -> DialogueStore:
     """The app's dialogue store."""
     return request.app.state.store
+
+
+def viewer_of(request: Request, user: User, slug: str) -> Viewer:
+    """The user's viewer in dialogue ``slug``: their role there."""
+    return members.viewer_for(store_of(request), user, slug)
 
 
 def audit(db: Session, user: User, action: str, target: str, **detail: object) -> None:

@@ -6,16 +6,17 @@ Every form is validated by the same schema as the matching JSON route
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.errors import InputError
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
-from stratstab.web.dialogues import scope_service, service, views
-from stratstab.web.dialogues.access import Viewer
-from stratstab.web.dialogues.common import audit, store_of
+from stratstab.web.dialogues import members, scope_service, service, views
+from stratstab.web.dialogues.common import audit, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
     LedgerItemCreate,
     LedgerKey,
@@ -47,38 +48,44 @@ FORM_SCHEMAS = (
 
 
 def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLResponse:
-    dialogue, codes = service.enter(store_of(request), Viewer.of(user), slug)
+    dialogue, codes = service.enter(store_of(request), viewer_of(request, user, slug), slug)
     base = {
         "dialogue": dialogue,
         "delegations": codes,
         "tab": tab,
-        "viewer": Viewer.of(user),
+        "viewer": viewer_of(request, user, slug),
         "catalogue": load_catalogue(),
         "views": views,
+        "done": request.query_params.get("done", ""),
     }
     return render(request, f"dialogues/{tab}.html", {**base, **context})
 
 
-def _back(slug: str, tab: str) -> Response:
-    return RedirectResponse(f"/dialogues/{slug}/{tab}", status_code=303)
+def _back(slug: str, tab: str, *, done: str = "") -> Response:
+    """Back to a tab; ``done`` names the banner that says what was just done."""
+    suffix = f"?done={done}" if done else ""
+    return RedirectResponse(f"/dialogues/{slug}/{tab}{suffix}", status_code=303)
 
 
 @pages.get("", response_class=HTMLResponse)
 def dialogue_list(request: Request, user: CurrentUser) -> HTMLResponse:
     """The dialogues the user may enter."""
-    found = service.list_dialogues(store_of(request), Viewer.of(user))
-    return render(request, "dialogues/list.html", {"dialogues": found})
+    found = members.list_dialogues(store_of(request), user)
+    context = {"dialogues": found, "may_create": members.may_create_dialogues(user)}
+    return render(request, "dialogues/list.html", context)
 
 
 @pages.get("/{slug}")
 def dialogue_home(slug: str, request: Request, user: CurrentUser) -> Response:
     """A room opens on its voting tab."""
-    service.enter(store_of(request), Viewer.of(user), slug)
+    service.enter(store_of(request), viewer_of(request, user, slug), slug)
     return _back(slug, "vote")
 
 
 def _vote_card(request: Request, user, slug: str) -> dict:
-    item, voted, votable = service.next_statement(store_of(request), Viewer.of(user), slug)
+    item, voted, votable = service.next_statement(
+        store_of(request), viewer_of(request, user, slug), slug
+    )
     return {"item": item, "voted": voted, "votable": votable}
 
 
@@ -87,8 +94,8 @@ def vote_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """One statement at a time, plus the form to submit a statement."""
     mine = [
         s
-        for s in service.statements(store_of(request), Viewer.of(user), slug)
-        if s.info.author == Viewer.of(user).participant_id
+        for s in service.statements(store_of(request), viewer_of(request, user, slug), slug)
+        if s.info.author == viewer_of(request, user, slug).participant_id
     ]
     return _room(request, user, slug, "vote", mine=mine, **_vote_card(request, user, slug))
 
@@ -107,7 +114,7 @@ def vote_submit(
     """
     service.cast_vote(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         statement=body.statement,
         value=body.value,
@@ -115,7 +122,7 @@ def vote_submit(
         idempotency_key=idempotency_key or None,
     )
     context = {
-        "dialogue": service.enter(store_of(request), Viewer.of(user), slug)[0],
+        "dialogue": service.enter(store_of(request), viewer_of(request, user, slug), slug)[0],
         **_vote_card(request, user, slug),
     }
     return render(request, "dialogues/_vote_card.html", context)
@@ -133,7 +140,7 @@ def statement_submit(
     """Submit a statement (pending until the facilitator accepts it); a resent form adds none."""
     info, replayed = service.submit_statement(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         text_en=body.text_en,
         text_zh=body.text_zh,
@@ -145,13 +152,13 @@ def statement_submit(
         audit(
             db, user, "statement.submit", f"{slug}/{info.external_id}", moderation=info.moderation
         )
-    return _back(slug, "statements" if Viewer.of(user).runs_dialogues else "vote")
+    return _back(slug, "statements" if viewer_of(request, user, slug).runs_dialogues else "vote")
 
 
 @pages.get("/{slug}/statements", response_class=HTMLResponse)
 def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """Every statement the user may see; moderation controls for facilitators."""
-    items = service.statements(store_of(request), Viewer.of(user), slug)
+    items = service.statements(store_of(request), viewer_of(request, user, slug), slug)
     return _room(request, user, slug, "statements", items=items)
 
 
@@ -164,14 +171,31 @@ def moderate_submit(
     user: CurrentUser,
     body: Annotated[ModerationUpdate, FormBody(ModerationUpdate)],
 ) -> Response:
-    """Accept / reject, seal / unseal a statement."""
+    """Accept / reject, seal / unseal a statement (reject and seal after a confirm step)."""
+    if (body.moderation == "rejected" or body.sealed is True) and not body.confirm:
+        service.find_statement(
+            store_of(request), viewer_of(request, user, slug), slug, statement_id
+        )
+        return confirm_page(
+            request,
+            user,
+            slug,
+            action="reject" if body.moderation == "rejected" else "seal",
+            target=f"/dialogues/{slug}/statements/{statement_id}/moderate",
+            fields={
+                "moderation": body.moderation or "",
+                "sealed": "" if body.sealed is None else ("1" if body.sealed else "0"),
+            },
+            back=f"/dialogues/{slug}/statements",
+        )
     service.moderate(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         statement_id,
         state=body.moderation,
         sealed=body.sealed,
+        confirm=body.confirm,
     )
     audit(
         db,
@@ -181,13 +205,15 @@ def moderate_submit(
         moderation=body.moderation,
         sealed=body.sealed,
     )
-    return _back(slug, "statements")
+    done = {"rejected": "rejected", "accepted": "accepted"}.get(body.moderation or "", "")
+    done = done or {True: "sealed", False: "unsealed"}.get(body.sealed, "")
+    return _back(slug, "statements", done=done)
 
 
 @pages.get("/{slug}/consensus", response_class=HTMLResponse)
 def consensus_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The live consensus view (the fragment below refreshes itself)."""
-    result = service.consensus(store_of(request), Viewer.of(user), slug)
+    result = service.consensus(store_of(request), viewer_of(request, user, slug), slug)
     return _room(request, user, slug, "consensus", result=result)
 
 
@@ -196,8 +222,8 @@ def consensus_fragment(
     slug: str, request: Request, user: CurrentUser, t: TranslatorDep
 ) -> HTMLResponse:
     """The consensus fragment alone, for htmx polling."""
-    dialogue, codes = service.enter(store_of(request), Viewer.of(user), slug)
-    result = service.consensus(store_of(request), Viewer.of(user), slug)
+    dialogue, codes = service.enter(store_of(request), viewer_of(request, user, slug), slug)
+    result = service.consensus(store_of(request), viewer_of(request, user, slug), slug)
     context = {"dialogue": dialogue, "delegations": codes, "result": result, "views": views}
     return render(request, "dialogues/_consensus.html", context)
 
@@ -205,7 +231,7 @@ def consensus_fragment(
 @pages.get("/{slug}/scope", response_class=HTMLResponse)
 def scope_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """Scope matrix (topics × delegations), sealed cells, staged agenda."""
-    view = scope_service.scope_view(store_of(request), Viewer.of(user), slug)
+    view = scope_service.scope_view(store_of(request), viewer_of(request, user, slug), slug)
     return _room(request, user, slug, "scope", scope=view)
 
 
@@ -221,7 +247,7 @@ def scope_submit(
     """Set the delegation's (sealed) position on one topic."""
     position = scope_service.set_position(
         store_of(request),
-        Viewer.of(user),
+        viewer_of(request, user, slug),
         slug,
         topic=topic,
         stance=body.stance,
@@ -230,15 +256,87 @@ def scope_submit(
         note=body.note,
     )
     audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
-    return _back(slug, "scope")
+    return _back(slug, "scope", done="position_saved")
+
+
+@pages.post("/{slug}/complete")
+def complete_submit(
+    slug: str,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    complete: Annotated[str, Form()] = "1",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Declare the delegation's positions complete (after a confirm step), or withdraw."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    declaring = complete == "1"
+    if declaring and confirm != "1":
+        service.enter(store, viewer, slug)
+        return confirm_page(
+            request,
+            user,
+            slug,
+            action="complete",
+            target=f"/dialogues/{slug}/complete",
+            fields={"complete": "1"},
+            back=f"/dialogues/{slug}/scope",
+        )
+    scope_service.declare_complete(store, viewer, slug, complete=declaring, confirm=True)
+    audit(db, user, "scope.complete", slug, party=viewer.delegation, complete=declaring)
+    return _back(slug, "scope", done="complete" if declaring else "withdrawn")
 
 
 @pages.post("/{slug}/reveal")
-def reveal_submit(slug: str, request: Request, db: SessionDep, user: CurrentUser) -> Response:
-    """Reveal every sealed item (refused until every delegation has submitted)."""
-    count = scope_service.reveal(store_of(request), Viewer.of(user), slug)
+def reveal_submit(
+    slug: str,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Reveal every sealed item: once every delegation declared complete, after a
+    confirm step."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    if confirm != "1":
+        view = scope_service.scope_view(store, viewer, slug)
+        if not view.may_reveal:  # the service explains why (403 or the waiting parties)
+            scope_service.reveal(store, viewer, slug, confirm=False)
+        return confirm_page(
+            request,
+            user,
+            slug,
+            action="reveal",
+            target=f"/dialogues/{slug}/reveal",
+            fields={},
+            back=f"/dialogues/{slug}/scope",
+        )
+    count = scope_service.reveal(store, viewer, slug, confirm=True)
     audit(db, user, "scope.reveal", slug, revealed=count)
-    return _back(slug, "scope")
+    return _back(slug, "scope", done="revealed")
+
+
+def confirm_page(
+    request: Request,
+    user,
+    slug: str,
+    *,
+    action: str,
+    target: str,
+    fields: dict[str, str],
+    back: str,
+) -> HTMLResponse:
+    """The confirmation step of an irreversible action: a plain form, no script needed."""
+    return _room(
+        request,
+        user,
+        slug,
+        "confirm",
+        action=action,
+        target=target,
+        fields=fields,
+        back=back,
+    )
 
 
 @pages.get("/{slug}/ledger", response_class=HTMLResponse)
@@ -250,7 +348,7 @@ def ledger_page(
 ) -> HTMLResponse:
     """The round ledger: agreed, disputed and open items, with history."""
     rounds, rows = scope_service.ledger(
-        store_of(request), Viewer.of(user), slug, round_number=round
+        store_of(request), viewer_of(request, user, slug), slug, round_number=round
     )
     return _room(request, user, slug, "ledger", rounds=rounds, rows=rows, shown_round=round)
 
@@ -265,7 +363,7 @@ def ledger_add(
 ) -> Response:
     """Open a ledger item."""
     row = scope_service.add_ledger_item(
-        store_of(request), Viewer.of(user), slug, **body.model_dump()
+        store_of(request), viewer_of(request, user, slug), slug, **body.model_dump()
     )
     audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
     return _back(slug, "ledger")
@@ -282,7 +380,12 @@ def ledger_status(
 ) -> Response:
     """Record a ledger item's status in the current round."""
     scope_service.set_ledger_status(
-        store_of(request), Viewer.of(user), slug, key=key, status=body.status, note=body.note
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        key=key,
+        status=body.status,
+        note=body.note,
     )
     audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return _back(slug, "ledger")
@@ -296,9 +399,80 @@ def round_close(
     user: CurrentUser,
     body: Annotated[RoundClose, FormBody(RoundClose)],
 ) -> Response:
-    """Close the current round and open the next."""
-    new_round = scope_service.close_round(
-        store_of(request), Viewer.of(user), slug, outcome=body.outcome
+    """Close the round under way, after a confirm step (the next opens explicitly)."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    if not body.confirm:
+        service.enter(store, viewer, slug)
+        if not viewer.runs_dialogues:
+            scope_service.close_round(store, viewer, slug, outcome=body.outcome, confirm=False)
+        return confirm_page(
+            request,
+            user,
+            slug,
+            action="close_round",
+            target=f"/dialogues/{slug}/rounds/close",
+            fields={"outcome": body.outcome},
+            back=f"/dialogues/{slug}/ledger",
+        )
+    closed = scope_service.close_round(store, viewer, slug, outcome=body.outcome, confirm=True)
+    audit(db, user, "round.close", slug, round=closed.number)
+    return _back(slug, "ledger", done="round_closed")
+
+
+@pages.post("/{slug}/rounds/open")
+def round_open(
+    slug: str,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    date: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    agenda: Annotated[str, Form()] = "",
+    use_staged_agenda: Annotated[str, Form()] = "",
+) -> Response:
+    """Open the next round with its date, place and agenda (one item per line)."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    items = [line.strip() for line in agenda.splitlines() if line.strip()]
+    if use_staged_agenda == "1":
+        items = scope_service.staged_agenda(store, viewer, slug) + items
+    opened = scope_service.open_round(
+        store, viewer, slug, on_date=form_date(date), place=place.strip(), agenda=items
     )
-    audit(db, user, "round.close", slug, next_round=new_round.number)
-    return _back(slug, "ledger")
+    audit(db, user, "round.open", slug, round=opened.number)
+    return _back(slug, "ledger", done="round_opened")
+
+
+@pages.post("/{slug}/rounds/{number}")
+def round_edit(
+    slug: str,
+    number: Annotated[int, Path(ge=1, le=10_000)],
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    date: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    agenda: Annotated[str, Form()] = "",
+) -> Response:
+    """Set the round's date, place and agenda (one item per line)."""
+    scope_service.update_round(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        number,
+        on_date=form_date(date),
+        clear_date=not date.strip(),
+        place=place,
+        agenda=[line for line in agenda.splitlines()],
+    )
+    audit(db, user, "round.edit", f"{slug}/{number}")
+    return _back(slug, "ledger", done="round_saved")
+
+
+def form_date(text: str) -> date_type | None:
+    """A YYYY-MM-DD form field, or None when empty."""
+    if not text.strip():
+        return None
+    try:
+        return date_type.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date") from None

@@ -7,6 +7,7 @@ so a limit holds whichever way the input arrives.
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -34,17 +35,177 @@ class _Strict(BaseModel):
 
 
 class DialoguePublic(BaseModel):
-    """A dialogue the user may enter."""
+    """A dialogue the user may enter; ``statements`` counts those the user may see."""
 
     slug: str
     title: str
+    title_zh: str = ""
     track: str
     parties: list[str]
     description: str
     created_at: UtcDateTime
+    archived_at: UtcDateTime | None = None
+    revealed_at: UtcDateTime | None = None
     rounds: int
     statements: int
     participants: int
+
+
+PartyCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2,16}$")]
+
+
+class DialogueCreate(_Strict):
+    """A new dialogue: 2 to 4 parties, titles in English and Chinese."""
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    title: str = Field(min_length=1, max_length=300)
+    title_zh: str = Field(default="", max_length=300)
+    track: Literal["I", "1.5", "II"]
+    parties: list[PartyCode] = Field(min_length=2, max_length=4)
+    description: str = Field(default="", max_length=5000)
+
+
+class DialogueUpdate(_Strict):
+    """Changes to a dialogue; ``archived`` true archives it, false restores it."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title_zh: str | None = Field(default=None, max_length=300)
+    track: Literal["I", "1.5", "II"] | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    archived: bool | None = None
+
+
+MemberRole = Literal["facilitator", "head", "delegate", "translator", "observer"]
+
+
+class MemberPublic(BaseModel):
+    """A member of a dialogue."""
+
+    username: str
+    display_name: str
+    role: MemberRole
+    party: str | None
+    joined_at: UtcDateTime
+    active: bool
+
+
+class MemberUpdate(_Strict):
+    """A member's new role (party for heads and delegates only)."""
+
+    role: MemberRole
+    party: PartyCode | None = None
+
+
+class InvitationCreate(_Strict):
+    """An invitation: a role and, for heads and delegates, a party."""
+
+    role: MemberRole
+    party: PartyCode | None = None
+    expires_in_days: int = Field(default=7, ge=1, le=60)
+    note: str = Field(default="", max_length=200)
+
+
+class InvitationCreated(BaseModel):
+    """The one-time link; the token is shown only here, never again."""
+
+    id: int
+    token: str
+    url: str
+    role: str
+    party: str | None
+    expires_at: UtcDateTime
+
+
+class InvitationPublic(BaseModel):
+    """An invitation as the facilitator's list shows it (no token)."""
+
+    id: int
+    role: str
+    party: str | None
+    note: str
+    created_by: str
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
+    state: Literal["open", "used", "expired", "revoked"]
+    used_by: str | None
+
+
+class InvitationPreviewPublic(BaseModel):
+    """What an invitation link offers."""
+
+    dialogue: str
+    title: str
+    title_zh: str
+    role: str
+    party: str | None
+    expires_at: UtcDateTime
+    state: Literal["open", "used", "expired", "revoked"]
+
+
+class InvitationAccept(_Strict):
+    """Accepting anonymously creates the account; logged in, send an empty object."""
+
+    username: str | None = Field(default=None, min_length=2, max_length=64)
+    password: str | None = Field(default=None, max_length=1024)
+    display_name: str = Field(default="", max_length=200)
+    locale: Literal["en", "zh"] = "en"
+
+
+class InvitationAccepted(BaseModel):
+    """The account that joined, and where."""
+
+    username: str
+    dialogue: str
+    role: str
+    party: str | None
+
+
+class Confirm(_Strict):
+    """An irreversible action goes ahead only with ``confirm: true``."""
+
+    confirm: bool = False
+
+
+class CompletionUpdate(_Strict):
+    """Declare your delegation's positions complete (or withdraw, before the reveal)."""
+
+    complete: bool = True
+    confirm: bool = False
+
+
+class CompletionPublic(BaseModel):
+    """Which delegations declared their positions complete."""
+
+    complete: dict[str, bool]
+    revealed: bool
+
+
+class RoundOpen(_Strict):
+    """The next round: date, place and agenda (typed, or the staged agenda)."""
+
+    date: date_type | None = None
+    place: str | None = Field(default=None, max_length=200)
+    agenda: list[Annotated[str, Field(max_length=300)]] | None = Field(default=None, max_length=50)
+    use_staged_agenda: bool = False
+
+
+class RoundUpdate(_Strict):
+    """Changes to a planned or open round."""
+
+    date: date_type | None = None
+    place: str | None = Field(default=None, max_length=200)
+    agenda: list[Annotated[str, Field(max_length=300)]] | None = Field(default=None, max_length=50)
+
+
+class RoundPublic(BaseModel):
+    """A round of the dialogue: the record the report shows."""
+
+    number: int
+    date: date_type | None
+    place: str
+    agenda: list[str]
+    outcome: str
+    status: str
 
 
 class StatementPublic(BaseModel):
@@ -76,6 +237,7 @@ class ModerationUpdate(_Strict):
 
     moderation: Literal["pending", "accepted", "rejected"] | None = None
     sealed: bool | None = None
+    confirm: bool = False
 
 
 class VoteCreate(_Strict):
@@ -116,6 +278,7 @@ class ScopePositionPublic(BaseModel):
     note: str
     sealed: bool
     revealed: bool
+    version: int = 1
 
 
 class ScopePositionUpdate(_Strict):
@@ -128,14 +291,20 @@ class ScopePositionUpdate(_Strict):
 
 
 class ScopePublic(BaseModel):
-    """The scope matrix as the viewer may see it."""
+    """The scope matrix as the viewer may see it.
+
+    ``hidden`` lists the delegations whose positions stay sealed to you until the
+    reveal (nothing about them is shown: not which topics, not how many);
+    ``complete`` which delegations declared their positions complete.
+    """
 
     delegations: list[str]
     positions: list[ScopePositionPublic]
-    sealed: list[dict[str, str]]
-    submitted: dict[str, int]
-    all_submitted: bool
-    sealed_pending: int
+    hidden: list[str]
+    complete: dict[str, bool]
+    revealed: bool
+    may_declare: bool
+    may_reveal: bool
     analysis: dict[str, Any] | None
 
 
@@ -163,6 +332,7 @@ class LedgerStatusUpdate(_Strict):
 
 
 class RoundClose(_Strict):
-    """Outcome text of the round being closed."""
+    """Outcome text of the round being closed; closing needs ``confirm: true``."""
 
     outcome: str = Field(default="", max_length=MAX_OUTCOME_CHARS)
+    confirm: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from stratstab.dialogue.agenda import analyze_scope
@@ -11,9 +12,11 @@ from stratstab.dialogue.records import LedgerRow, RoundInfo
 from stratstab.dialogue.scope import Catalogue, ScopePositionData
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError
+from stratstab.web.dialogues import members
 from stratstab.web.dialogues.access import (
     Viewer,
-    all_submitted,
+    all_complete,
+    may_declare_complete,
     position_visible,
     require,
 )
@@ -24,48 +27,58 @@ from stratstab.web.dialogues.service import enter
 class ScopeView:
     """What the viewer may see of the scope negotiation.
 
-    ``cells[topic][delegation]`` is a visible position, the string ``"sealed"`` for a
-    submitted position the viewer may not read yet, or None for no position.
+    ``cells[topic][delegation]`` is a visible position or None.  Before the reveal,
+    every cell of another delegation is None whether or not it holds a sealed position,
+    and that delegation is listed in ``hidden``: the viewer learns neither which topics
+    it filed nor how many.  ``complete`` tells which delegations declared their
+    positions complete (the one thing about others' sealed work everyone may know).
     """
 
     catalogue: Catalogue
     delegations: list[str]
-    cells: dict[str, dict[str, ScopePositionData | str | None]]
-    submitted: dict[str, int]
-    all_submitted: bool
-    sealed_pending: int
+    cells: dict[str, dict[str, ScopePositionData | None]]
+    hidden: list[str]
+    complete: dict[str, bool]
+    revealed: bool
+    may_declare: bool
+    may_reveal: bool
     analysis: dict[str, Any] | None
+
+
+def _hidden_delegations(viewer: Viewer, codes: list[str], revealed: bool) -> list[str]:
+    if revealed:
+        return []
+    return [code for code in codes if not (viewer.is_delegate and viewer.delegation == code)]
 
 
 def scope_view(store: DialogueStore, viewer: Viewer, slug: str) -> ScopeView:
     """The scope matrix (topics × delegations) filtered for ``viewer``, with the agenda."""
-    _, codes = enter(store, viewer, slug)
+    dialogue, codes = enter(store, viewer, slug)
     catalogue = load_catalogue()
+    revealed = dialogue.revealed_at is not None
+    hidden = _hidden_delegations(viewer, codes, revealed)
     every = store.scope_positions(slug)  # unfiltered; filtered below, per viewer
-    visible = [p for p in every if position_visible(viewer, p)]
-    hidden = {(p.topic, p.delegation) for p in every if not position_visible(viewer, p)}
-    cells: dict[str, dict[str, ScopePositionData | str | None]] = {}
-    for topic in catalogue.topic_ids:
-        cells[topic] = {code: None for code in codes}
-        for code in codes:
-            if (topic, code) in hidden:
-                cells[topic][code] = "sealed"
+    visible = [p for p in every if p.delegation not in hidden and position_visible(viewer, p)]
+    cells: dict[str, dict[str, ScopePositionData | None]] = {
+        topic: {code: None for code in codes} for topic in catalogue.topic_ids
+    }
     for position in visible:
         cells.setdefault(position.topic, {})[position.delegation] = position
-    submitted = {code: sum(1 for p in every if p.delegation == code) for code in codes}
-    pending = sum(1 for p in every if p.sealed and not p.revealed)
-    # The agenda needs every delegation's positions; shown only once nothing is hidden.
+    complete = members.completion(store, slug)
+    may_declare = (
+        not revealed
+        and dialogue.archived_at is None
+        and may_declare_complete(viewer, heads=members.heads(store, slug))
+    )
+    may_reveal = (
+        viewer.runs_dialogues and not revealed and all_complete(complete, delegations=codes)
+    )
+    # The staged agenda needs every delegation's positions: only once nothing is hidden.
     analysis = None
-    if not hidden and all_submitted(every, delegations=codes):
+    if revealed and all(any(p.delegation == c for p in visible) for c in codes):
         analysis = analyze_scope(catalogue, visible, delegations=codes).to_dict()
     return ScopeView(
-        catalogue,
-        codes,
-        cells,
-        submitted,
-        all_submitted(every, delegations=codes),
-        pending,
-        analysis,
+        catalogue, codes, cells, hidden, complete, revealed, may_declare, may_reveal, analysis
     )
 
 
@@ -80,12 +93,19 @@ def set_position(
     linked_topics: list[str],
     note: str,
 ) -> ScopePositionData:
-    """A delegate records their delegation's stance; it is sealed until the next reveal."""
-    _, codes = enter(store, viewer, slug)
+    """A delegate records their delegation's stance.
+
+    Before the reveal it is sealed, and a declaration that the delegation's positions
+    were complete is withdrawn (the delegation declares again).  After the reveal the
+    change is public at once, as a new version with the earlier ones kept.
+    """
+    dialogue, codes = enter(store, viewer, slug)
     require(viewer.is_delegate and viewer.delegation in codes, "only delegates set positions")
+    members.require_active(store, slug)
     if len(note) > 2000:
         raise InputError("at most 2000 characters", field="note")
-    return store.set_scope_position(
+    revealed = dialogue.revealed_at is not None
+    position = store.set_scope_position(
         slug,
         delegation=viewer.delegation,
         topic=topic,
@@ -93,20 +113,61 @@ def set_position(
         priority=priority,
         linked_topics=linked_topics,
         note=note,
-        sealed=True,
+        sealed=not revealed,
     )
+    if not revealed:
+        members.set_complete(store, slug, party=viewer.delegation, by=viewer.username, done=False)
+    return position
 
 
-def reveal(store: DialogueStore, viewer: Viewer, slug: str) -> int:
-    """Facilitators unseal every sealed position and statement, once all have submitted."""
-    _, codes = enter(store, viewer, slug)
+def position_history(
+    store: DialogueStore, viewer: Viewer, slug: str, *, delegation: str, topic: str
+) -> list[dict[str, Any]]:
+    """Earlier versions of a position; only once it is public (after the reveal)."""
+    dialogue, codes = enter(store, viewer, slug)
+    hidden = _hidden_delegations(viewer, codes, dialogue.revealed_at is not None)
+    if delegation.upper() not in codes or delegation.upper() in hidden:
+        return []
+    return store.position_history(slug, delegation=delegation.upper(), topic=topic)
+
+
+def declare_complete(
+    store: DialogueStore, viewer: Viewer, slug: str, *, complete: bool, confirm: bool
+) -> dict[str, bool]:
+    """The head of delegation (any delegate where there is none) declares the
+    delegation's positions complete, or withdraws the declaration before the reveal.
+    Declaring seals the delegation's word, so it asks for confirmation."""
+    dialogue, _ = enter(store, viewer, slug)
+    require(
+        may_declare_complete(viewer, heads=members.heads(store, slug)),
+        "only the head of delegation declares (any delegate when there is no head)",
+    )
+    members.require_active(store, slug)
+    if dialogue.revealed_at is not None:
+        raise InputError("the positions were revealed already", field="complete")
+    if complete and not confirm:
+        raise InputError("declaring complete needs confirm: true", field="confirm")
+    members.set_complete(store, slug, party=viewer.delegation, by=viewer.username, done=complete)
+    return members.completion(store, slug)
+
+
+def reveal(store: DialogueStore, viewer: Viewer, slug: str, *, confirm: bool) -> int:
+    """Facilitators unseal every sealed position and statement: only once every
+    delegation has declared its positions complete, and with explicit confirmation."""
+    dialogue, codes = enter(store, viewer, slug)
     require(viewer.runs_dialogues, "only facilitators reveal")
-    if not all_submitted(store.scope_positions(slug), delegations=codes):
+    members.require_active(store, slug)
+    if dialogue.revealed_at is not None:
+        raise InputError("the positions were revealed already", field="scope")
+    waiting = [code for code, done in members.completion(store, slug).items() if not done]
+    if waiting:
         raise InputError(
-            "not every delegation has submitted a scope position yet; reveal refused",
+            f"waiting for {', '.join(waiting)} to declare their positions complete; reveal refused",
             field="scope",
         )
-    count = store.reveal_scope(slug)
+    if not confirm:
+        raise InputError("the reveal cannot be undone; send confirm: true", field="confirm")
+    count = store.set_revealed(slug, by=viewer.username)
     from stratstab.web.dialogues.service import moderate, statements
 
     for item in statements(store, viewer, slug):
@@ -152,8 +213,81 @@ def set_ledger_status(
     return store.set_ledger_status(slug, key=key, status=status, note=note)
 
 
-def close_round(store: DialogueStore, viewer: Viewer, slug: str, *, outcome: str) -> RoundInfo:
-    """Facilitators close the round; open and disputed items carry to the next."""
+def close_round(
+    store: DialogueStore, viewer: Viewer, slug: str, *, outcome: str, confirm: bool
+) -> RoundInfo:
+    """Facilitators close the round under way (after confirmation); no round opens by
+    itself: the facilitator opens the next with :func:`open_round`."""
     enter(store, viewer, slug)
     require(viewer.runs_dialogues, "only facilitators close rounds")
+    members.require_active(store, slug)
+    if len(outcome) > 5000:
+        raise InputError("at most 5000 characters", field="outcome")
+    if not confirm:
+        raise InputError("closing a round cannot be undone; send confirm: true", field="confirm")
     return store.close_round(slug, outcome=outcome)
+
+
+def rounds(store: DialogueStore, viewer: Viewer, slug: str) -> list[RoundInfo]:
+    """The round record (date, place, agenda, status, outcome) of the dialogue, for
+    every member; the outcome report reads it from here."""
+    enter(store, viewer, slug)
+    return store.rounds(slug)
+
+
+def staged_agenda(store: DialogueStore, viewer: Viewer, slug: str) -> list[str]:
+    """Topic ids of the staged agenda, in order, once the positions are revealed."""
+    view = scope_view(store, viewer, slug)
+    if not view.analysis:
+        return []
+    return [item["topic"] for stage in view.analysis["stages"] for item in stage["topics"]]
+
+
+def _agenda_items(agenda: list[str] | None) -> list[str] | None:
+    if agenda is None:
+        return None
+    items = [a.strip() for a in agenda if a and a.strip()]
+    if len(items) > 50 or any(len(a) > 300 for a in items):
+        raise InputError("at most 50 agenda items of 300 characters", field="agenda")
+    return items
+
+
+def open_round(
+    store: DialogueStore,
+    viewer: Viewer,
+    slug: str,
+    *,
+    on_date: date | None,
+    place: str | None,
+    agenda: list[str] | None,
+) -> RoundInfo:
+    """Facilitators open the next round; open and disputed ledger items carry into it."""
+    enter(store, viewer, slug)
+    require(viewer.runs_dialogues, "only facilitators open rounds")
+    members.require_active(store, slug)
+    if place is not None and len(place) > 200:
+        raise InputError("at most 200 characters", field="place")
+    return store.open_round(slug, on_date=on_date, place=place, agenda=_agenda_items(agenda))
+
+
+def update_round(
+    store: DialogueStore,
+    viewer: Viewer,
+    slug: str,
+    number: int,
+    *,
+    on_date: date | None,
+    clear_date: bool = False,
+    place: str | None,
+    agenda: list[str] | None,
+) -> RoundInfo:
+    """Facilitators set a planned or open round's date, place and agenda."""
+    enter(store, viewer, slug)
+    require(viewer.runs_dialogues, "only facilitators plan rounds")
+    members.require_active(store, slug)
+    if place is not None and len(place) > 200:
+        raise InputError("at most 200 characters", field="place")
+    return store.update_round(
+        slug, number, on_date=on_date, clear_date=clear_date, place=place,
+        agenda=_agenda_items(agenda),
+    )  # fmt: skip

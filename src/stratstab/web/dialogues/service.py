@@ -8,7 +8,8 @@ see.  Scope and ledger operations live in :mod:`stratstab.web.dialogues.scope_se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -46,12 +47,27 @@ class VisibleStatement:
 
 
 def enter(store: DialogueStore, viewer: Viewer, slug: str) -> tuple[DialogueInfo, list[str]]:
-    """The dialogue and its delegation codes; 404 for a dialogue the viewer may not enter."""
+    """The dialogue and its delegation codes; 404 for a dialogue the viewer may not enter.
+
+    The statement count is the number of statements the viewer may see: counting
+    every statement would tell a delegation how many pending or sealed ones others hold.
+    """
     dialogue = store.get_dialogue(slug)
     codes = delegation_codes(store, slug)
     if not can_enter(viewer, delegations=codes):
         raise NotFoundError(f"no dialogue {slug!r}")  # do not reveal that it exists
-    return dialogue, codes
+    return replace(dialogue, statements=visible_statement_count(store, viewer, slug)), codes
+
+
+def visible_statement_count(store: DialogueStore, viewer: Viewer, slug: str) -> int:
+    """How many statements of ``slug`` the viewer may see."""
+    return len(_visible(store, viewer, slug))
+
+
+def new_statement_id() -> str:
+    """An opaque statement id: random, so the ids a delegation sees tell nothing of how
+    many statements others wrote in between (sequential numbers would, by their gaps)."""
+    return "s" + secrets.token_hex(5)
 
 
 def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
@@ -76,16 +92,6 @@ def check_entry(store: DialogueStore, viewer: Viewer, slug: str) -> list[str]:
     return codes
 
 
-def list_dialogues(store: DialogueStore, viewer: Viewer) -> list[DialogueInfo]:
-    """The dialogues this viewer may enter."""
-    found = []
-    for dialogue in store.list_dialogues():
-        codes = [d.code for d in store.delegations(dialogue.slug)]
-        if can_enter(viewer, delegations=codes):
-            found.append(dialogue)
-    return found
-
-
 def _authors(store: DialogueStore, slug: str) -> dict[str, ParticipantInfo]:
     return {p.external_id: p for p in store.participants(slug)}
 
@@ -93,6 +99,10 @@ def _authors(store: DialogueStore, slug: str) -> dict[str, ParticipantInfo]:
 def statements(store: DialogueStore, viewer: Viewer, slug: str) -> list[VisibleStatement]:
     """The statements of the dialogue that the viewer may see."""
     enter(store, viewer, slug)
+    return _visible(store, viewer, slug)
+
+
+def _visible(store: DialogueStore, viewer: Viewer, slug: str) -> list[VisibleStatement]:
     people = _authors(store, slug)
     out = []
     for info in store.statements(slug):
@@ -144,7 +154,7 @@ def ensure_participant(store: DialogueStore, viewer: Viewer, slug: str) -> str:
                 external_id=viewer.participant_id,
                 display_name=viewer.username,
                 delegation=viewer.delegation,
-                role=viewer.role.value,
+                role=viewer.role,
             )
         except InputError:
             # Two first requests of the same user raced; the other one created it.
@@ -292,6 +302,7 @@ def submit_statement(
         topics=topics,
         moderation="accepted" if viewer.runs_dialogues else "pending",
         sealed=sealed and viewer.runs_dialogues,
+        external_id=new_statement_id(),
         idempotency=claim,
     )
     return info, False
@@ -305,10 +316,16 @@ def moderate(
     *,
     state: str | None = None,
     sealed: bool | None = None,
+    confirm: bool = False,
 ) -> StatementInfo:
-    """Facilitators accept or reject a statement, and seal or unseal it."""
+    """Facilitators accept or reject a statement, and seal or unseal it.
+
+    Rejecting and sealing take a statement away from voters, so they need ``confirm``.
+    """
     enter(store, viewer, slug)
     require(viewer.runs_dialogues, "only facilitators moderate")
+    if (state == "rejected" or sealed is True) and not confirm:
+        raise InputError("rejecting or sealing needs confirm: true", field="confirm")
     info = store.moderate(slug, statement_id, state=state) if state else None
     if sealed is not None:
         with store.session(write=True) as session:

@@ -14,14 +14,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
-from stratstab.errors import from_validation_error
+from stratstab.errors import InputError, from_validation_error
 from stratstab.exercises.channel import MESSAGE_KINDS
 from stratstab.exercises.ladder import LADDER
+from stratstab.exercises.store import RunRepository
 from stratstab.web.deps import CurrentUser, OptionalUser
 from stratstab.web.exercises import service
 from stratstab.web.exercises.runs import RunStore
 from stratstab.web.exercises.schemas import (
+    ControlCreate,
     DecisionCreate,
     ExerciseDetail,
     ExerciseSummary,
@@ -40,12 +43,73 @@ _STORE_LOCK = threading.Lock()
 
 
 def store_of(request: Request) -> RunStore:
-    """This app's run store, created on first use (one per app, so tests stay apart)."""
+    """This app's run store on its database (one per app, so tests stay apart)."""
     state = request.app.state
     with _STORE_LOCK:
         if getattr(state, "exercise_runs", None) is None:
-            state.exercise_runs = RunStore()
+            state.exercise_runs = RunStore(
+                RunRepository(state.session_factory), llm_factory=_llm_factory(state.settings)
+            )
     return state.exercise_runs
+
+
+def _llm_factory(settings):
+    """The operator's language-model player, if the server is configured with one."""
+    url = getattr(settings, "exercise_llm_url", None)
+    if not url:
+        return None
+
+    def make(side: str):
+        from stratstab.exercises.actors.llm import LLMPlayer
+
+        return LLMPlayer(
+            url=url,
+            model=settings.exercise_llm_model,
+            timeout_s=settings.exercise_llm_timeout_s,
+        )
+
+    return make
+
+
+def _user_ids(request: Request):
+    """A resolver from user name to the id of an active account."""
+    from stratstab.accounts.models import User
+
+    def resolve(username: str) -> int | None:
+        with request.app.state.session_factory() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            return user.id if user is not None and user.is_active else None
+
+    return resolve
+
+
+def _names(request: Request):
+    """A resolver from user id to display name (for the control cell's view)."""
+    from stratstab.accounts.models import User
+
+    def name(user_id: int) -> str:
+        with request.app.state.session_factory() as session:
+            user = session.get(User, user_id)
+            return user.display_name if user is not None else str(user_id)
+
+    return name
+
+
+def _start(request: Request, user, body: RunCreate):
+    settings = request.app.state.settings
+    return service.start_run(
+        store_of(request),
+        owner_id=user.id,
+        owner_name=user.display_name,
+        owner_role=user.role,
+        body=body,
+        user_ids=_user_ids(request),
+        llm_configured=bool(getattr(settings, "exercise_llm_url", None)),
+    )
+
+
+def _public(request: Request, run, user) -> RunPublic:
+    return service.run_public(run, viewer_id=user.id, names=_names(request))
 
 
 def _validated(model, data: dict[str, Any], *, source: str):
@@ -55,22 +119,30 @@ def _validated(model, data: dict[str, Any], *, source: str):
         raise from_validation_error(exc, source=source) from None
 
 
-def _run_page(request: Request, run) -> HTMLResponse:
+def _run_page(request: Request, run, user) -> HTMLResponse:
+    public = _public(request, run, user)
     state = run.state()
-    awaiting = service.turn_public(run, state)
+    awaiting = public.awaiting
     context: dict[str, Any] = {
         "run": run,
-        "public": service.run_public(run),
+        "public": public,
         "exercise": service.exercise_detail(run.exercise_id),
         "awaiting": awaiting,
         "message_kinds": MESSAGE_KINDS,
         "ladder": {r.id: r for r in LADDER},
     }
+    t = request.state.translator
+    if public.my_side is not None:
+        context["past"] = service.past_turns(state, public.my_side)
+    context["played"] = state.record()["turns"]
     if awaiting is not None:
-        t = request.state.translator
-        context["past"] = service.past_turns(state, awaiting.side)
         context["figure"] = service.index_figure(
-            awaiting.index_history, awaiting.menu, title=t("ex.csi")
+            awaiting.index_history,
+            awaiting.menu,
+            title=t("ex.csi"),
+            turn_label=t("ex.turn"),
+            options_label=t("ex.menu"),
+            zh=t.locale == "zh",
         )
     return render(request, "exercises/run.html", context)
 
@@ -78,16 +150,22 @@ def _run_page(request: Request, run) -> HTMLResponse:
 @pages.get("/exercises", response_class=HTMLResponse)
 def exercise_list(request: Request, user: OptionalUser) -> HTMLResponse:
     """The built-in scenarios, and the visitor's own runs."""
-    runs = [service.run_public(r) for r in store_of(request).of_owner(user.id)] if user else []
+    runs = [_public(request, r, user) for r in store_of(request).of_user(user.id)] if user else []
     return render(request, "exercises/list.html", {"exercises": service.exercises(), "runs": runs})
 
 
 @pages.get("/exercises/{exercise_id}", response_class=HTMLResponse)
-def exercise_page(exercise_id: str, request: Request) -> HTMLResponse:
+def exercise_page(exercise_id: str, request: Request, user: OptionalUser) -> HTMLResponse:
     """Setting, actors, action menu and the form that starts a run."""
+    players = list(service.WEB_PLAYERS)
+    if user is not None and user.role in service.CONTROL_ROLES:
+        players.append("delegation")
+        if getattr(request.app.state.settings, "exercise_llm_url", None):
+            players.append("llm")
     context = {
         "exercise": service.exercise_detail(exercise_id),
-        "players": service.WEB_PLAYERS,
+        "players": players,
+        "control": user is not None and user.role in service.CONTROL_ROLES,
         "default_player": service.DEFAULT_PLAYER,
         "ladder": {r.id: r for r in LADDER},
     }
@@ -103,17 +181,29 @@ async def start_page(exercise_id: str, request: Request, user: CurrentUser) -> R
     for key in ("seed", "turns"):
         if str(form.get(key) or "").strip():
             data[key] = form.get(key)
+    for side in [k[len("head.") :] for k in form if k.startswith("head.")]:
+        head = str(form.get(f"head.{side}") or "").strip()
+        delegates = [
+            d.strip() for d in str(form.get(f"delegates.{side}") or "").split(",") if d.strip()
+        ]
+        if players.get(side) == "delegation":
+            data.setdefault("seats", {})[side] = {
+                "mode": form.get(f"mode.{side}") or "head",
+                "head": head or None,
+                "delegates": delegates,
+            }
+    if str(form.get("turn_minutes") or "").strip():
+        data["turn_minutes"] = form.get("turn_minutes")
+    data["players"] = {k: v for k, v in players.items() if v != "delegation"}
     body = _validated(RunCreate, data, source="exercise form")
-    run = service.start_run(
-        store_of(request), owner_id=user.id, owner_name=user.display_name, body=body
-    )
+    run = _start(request, user, body)
     return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
 
 
 @pages.get("/exercises/runs/{run_id}", response_class=HTMLResponse)
 def run_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The awaited turn (situation, index, channel, menu) or the finished run's summary."""
-    return _run_page(request, store_of(request).get(run_id, owner_id=user.id))
+    return _run_page(request, store_of(request).get(run_id, user_id=user.id), user)
 
 
 @pages.post("/exercises/runs/{run_id}/decision")
@@ -128,10 +218,12 @@ def decision_page(
     message_kind: Annotated[str, Form()] = "",
     message_text: Annotated[str, Form()] = "",
     in_reply_to: Annotated[str, Form()] = "",
+    message_lang: Annotated[str, Form()] = "en",
+    message_translation: Annotated[str, Form()] = "",
     acknowledge: Annotated[list[MessageNumber] | None, Form()] = None,
 ) -> Response:
     """Take the human's move, play on, and show the next turn (post/redirect/get)."""
-    run = store_of(request).get(run_id, owner_id=user.id)
+    run = store_of(request).get(run_id, user_id=user.id)
     data: dict[str, Any] = {
         "side": side,
         "turn": turn,
@@ -144,15 +236,31 @@ def decision_page(
             "kind": message_kind,
             "text": message_text.strip(),
             "in_reply_to": in_reply_to or None,
+            "lang": message_lang or "en",
+            "translation": message_translation.strip(),
         }
-    service.decide(run, _validated(DecisionCreate, data, source="decision form"))
+    service.decide(run, _validated(DecisionCreate, data, source="decision form"), user_id=user.id)
+    return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
+
+
+@pages.post("/exercises/runs/{run_id}/control")
+async def control_page(run_id: str, request: Request, user: CurrentUser) -> Response:
+    """An action of the control cell from the run page (post/redirect/get)."""
+    run = store_of(request).get(run_id, user_id=user.id)
+    form = await request.form()
+    data = {
+        k: v for k, v in form.items() if k not in ("csrf_token", "confirm") and str(v).strip() != ""
+    }
+    if data.get("kind") == "close" and form.get("confirm") != "yes":
+        raise InputError("tick the box to confirm that the turn closes now", field="confirm")
+    service.control(run, _validated(ControlCreate, data, source="control form"), user_id=user.id)
     return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
 
 
 @pages.get("/exercises/runs/{run_id}/report", response_class=HTMLResponse)
 def report_page(run_id: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """The after-action report of a finished run (the same page the CLI writes)."""
-    run = store_of(request).get(run_id, owner_id=user.id)
+    run = store_of(request).get(run_id, user_id=user.id)
     page = service.report_html(run, lang=request.state.translator.locale)
     # The report is a standalone file; served here it names our icon so that the browser
     # does not ask for /favicon.ico.
@@ -180,22 +288,20 @@ def api_exercise(exercise_id: str) -> ExerciseDetail:
 @api.post("/exercise-runs", response_model=RunPublic, status_code=201, summary="Start a run")
 def api_start(body: RunCreate, request: Request, user: CurrentUser) -> RunPublic:
     """Start a run; it plays until a ``human`` side must decide, or to the end."""
-    run = service.start_run(
-        store_of(request), owner_id=user.id, owner_name=user.display_name, body=body
-    )
-    return service.run_public(run)
+    run = _start(request, user, body)
+    return _public(request, run, user)
 
 
 @api.get("/exercise-runs", response_model=list[RunPublic], summary="Your runs")
 def api_runs(request: Request, user: CurrentUser) -> list[RunPublic]:
-    """Your runs in this server process, newest first."""
-    return [service.run_public(r) for r in store_of(request).of_owner(user.id)]
+    """The runs you control or play, newest first."""
+    return [_public(request, r, user) for r in store_of(request).of_user(user.id)]
 
 
 @api.get("/exercise-runs/{run_id}", response_model=RunPublic, summary="One run")
 def api_run(run_id: str, request: Request, user: CurrentUser) -> RunPublic:
     """Where the run stands; ``awaiting`` holds the situation a human side decides on."""
-    return service.run_public(store_of(request).get(run_id, owner_id=user.id))
+    return _public(request, store_of(request).get(run_id, user_id=user.id), user)
 
 
 @api.post("/exercise-runs/{run_id}/decisions", response_model=RunPublic, summary="Decide a turn")
@@ -204,13 +310,24 @@ def api_decide(run_id: str, body: DecisionCreate, request: Request, user: Curren
 
     409 when the turn or side is not the one awaited (a stale or repeated submission).
     """
-    run = store_of(request).get(run_id, owner_id=user.id)
-    service.decide(run, body)
-    return service.run_public(run)
+    run = store_of(request).get(run_id, user_id=user.id)
+    service.decide(run, body, user_id=user.id)
+    return _public(request, run, user)
+
+
+@api.post("/exercise-runs/{run_id}/control", response_model=RunPublic, summary="Control cell")
+def api_control(run_id: str, body: ControlCreate, request: Request, user: CurrentUser) -> RunPublic:
+    """Inject an event, pause or resume, extend the deadline, or close the turn now.
+
+    Only the run's control cell (the facilitator who set it up) may; 409 once it ended.
+    """
+    run = store_of(request).get(run_id, user_id=user.id)
+    service.control(run, body, user_id=user.id)
+    return _public(request, run, user)
 
 
 @api.get("/exercise-runs/{run_id}/report", summary="After-action record of a run")
 def api_report(run_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
     """The finished run's full record (timeline, decisions, channel log, summary)."""
-    run = store_of(request).get(run_id, owner_id=user.id)
+    run = store_of(request).get(run_id, user_id=user.id)
     return {**service.finished_record(run), "report_url": f"/exercises/runs/{run.id}/report"}

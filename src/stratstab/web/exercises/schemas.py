@@ -8,12 +8,23 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stratstab.web.params import MessageNumber, Seed, TurnNumber
 
-# Players the web offers: the built-in doctrines, or the logged-in user ("human").  The
-# LLM player is left to the command line: a URL typed into a shared server would let any
-# user make the server send requests wherever they like.
-WebPlayer = Literal["cautious", "hawkish", "tit-for-tat", "human"]
-MessageKindName = Literal["notification", "query", "clarification", "proposal"]
+# Players the web offers: the built-in doctrines, the logged-in user ("human"), a
+# delegation of seated people ("delegation", set up by a facilitator), or "llm": the one
+# endpoint the operator configured.  No user may type a URL: a URL typed into a shared
+# server would let any user make the server send requests wherever they like.
+WebPlayer = Literal["cautious", "hawkish", "tit-for-tat", "human", "delegation", "llm"]
+MessageKindName = Literal["notification", "query", "clarification", "proposal", "acknowledgement"]
 MAX_TEXT_CHARS = 1000
+Username = str
+
+
+class SeatCreate(BaseModel):
+    """Who plays a delegation side: its head and delegates (user names), and how it decides."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["head", "vote"] = "head"
+    head: Username | None = Field(default=None, min_length=1, max_length=64)
+    delegates: list[Username] = Field(default_factory=list, max_length=50)
 
 
 class ExerciseSummary(BaseModel):
@@ -24,6 +35,8 @@ class ExerciseSummary(BaseModel):
     description: str
     turns: int
     sides: list[str]
+    name_zh: str = ""
+    description_zh: str = ""
 
 
 class ActorPublic(BaseModel):
@@ -32,6 +45,7 @@ class ActorPublic(BaseModel):
     name: str
     name_zh: str
     objectives: list[str]
+    objectives_zh: list[str] = Field(default_factory=list)
 
 
 class ActionPublic(BaseModel):
@@ -39,6 +53,7 @@ class ActionPublic(BaseModel):
 
     id: str
     label: str
+    label_zh: str = ""
     rung: str
     score: int
     description: str
@@ -49,6 +64,8 @@ class ExerciseDetail(ExerciseSummary):
     """An exercise scenario with its setting, actors and action menu."""
 
     setting: str
+    name_zh: str = ""
+    setting_zh: str = ""
     minutes_per_turn: int
     actors: dict[str, ActorPublic]
     actions: list[ActionPublic]
@@ -63,6 +80,8 @@ class RunCreate(BaseModel):
     players: dict[str, WebPlayer] = Field(default_factory=dict)
     seed: Seed = 0
     turns: TurnNumber | None = None
+    seats: dict[str, SeatCreate] = Field(default_factory=dict, max_length=4)
+    turn_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
 
 
 class MessageCreate(BaseModel):
@@ -72,6 +91,20 @@ class MessageCreate(BaseModel):
     kind: MessageKindName
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     in_reply_to: MessageNumber | None = None
+    lang: Literal["en", "zh"] = "en"
+    translation: str = Field(default="", max_length=MAX_TEXT_CHARS)
+
+
+class ControlCreate(BaseModel):
+    """An action of the control cell: inject an event, pause, resume, extend, close a turn."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["inject", "pause", "resume", "extend", "close"]
+    text: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    text_zh: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    to: str = Field(default="all", max_length=16)
+    outage_turns: int = Field(default=0, ge=0, le=10)
+    minutes: int = Field(default=0, ge=0, le=7 * 24 * 60)
 
 
 class DecisionCreate(BaseModel):
@@ -98,6 +131,8 @@ class MenuItemPublic(BaseModel):
     rung: str
     score: int
     predicted_index: float
+    predicted_risk: float = 0.0
+    label_zh: str = ""
     description: str = ""
 
 
@@ -109,6 +144,8 @@ class InboxItemPublic(BaseModel):
     text: str
     sent_turn: int
     in_reply_to: int | None
+    lang: str = "en"
+    translation: str = ""
 
 
 class ChannelEntry(BaseModel):
@@ -123,6 +160,9 @@ class ChannelEntry(BaseModel):
     in_reply_to: int | None
     delivered_turn: int | None
     acknowledged_turn: int | None
+    lang: str = "en"
+    translation: str = ""
+    deadline_missed: bool = False
 
 
 class TurnPublic(BaseModel):
@@ -138,14 +178,30 @@ class TurnPublic(BaseModel):
     own_moves: list[str]
     opponent_moves: list[str]
     injects: list[str]
+    injects_zh: list[str] = Field(default_factory=list)
     inbox: list[InboxItemPublic]
     channel_up: bool
     menu: list[MenuItemPublic]
     channel_log: list[ChannelEntry]
 
 
+class SidePublic(BaseModel):
+    """A side's status as the control cell sees it: who plays it and whether it moved."""
+
+    side: str
+    player: str
+    mode: str | None = None
+    members: list[str] = Field(default_factory=list)
+    decided: bool = False
+    votes: int = 0
+
+
 class RunPublic(BaseModel):
-    """A run as its owner sees it; ``awaiting`` carries the turn to decide."""
+    """A run as a viewer sees it; ``awaiting`` carries the viewer's turn to decide.
+
+    Moves are sealed until the turn is played: a player sees only its own side, and the
+    control cell sees which sides have moved, never what they chose.
+    """
 
     id: str
     exercise: str
@@ -159,3 +215,9 @@ class RunPublic(BaseModel):
     ended_by: str | None
     summary: dict[str, Any]
     report_url: str | None
+    role: Literal["control", "player"] = "control"
+    my_side: str | None = None
+    my_move_in: bool = False
+    paused: bool = False
+    deadline: str | None = None
+    sides: list[SidePublic] = Field(default_factory=list)

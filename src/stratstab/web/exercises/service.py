@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -12,18 +14,25 @@ from stratstab.exercises import list_exercises
 from stratstab.exercises.actors.base import PlayerError
 from stratstab.exercises.ladder import rung
 from stratstab.exercises.report import render_report
+from stratstab.exercises.store import DuplicateMove, ExerciseRunRow
+from stratstab.web.dialogues.access import Forbidden
+from stratstab.web.exercises import runs
 from stratstab.web.exercises.runs import (
+    MAX_RUNS_PER_USER,
     ExerciseRun,
     HumanDecision,
     RunState,
     RunStore,
+    hold_action,
     loaded_exercise,
     new_run_id,
+    plurality,
 )
 from stratstab.web.exercises.schemas import (
     ActionPublic,
     ActorPublic,
     ChannelEntry,
+    ControlCreate,
     DecisionCreate,
     ExerciseDetail,
     ExerciseSummary,
@@ -31,11 +40,21 @@ from stratstab.web.exercises.schemas import (
     MenuItemPublic,
     RunCreate,
     RunPublic,
+    SidePublic,
     TurnPublic,
 )
 
 WEB_PLAYERS = ("cautious", "hawkish", "tit-for-tat", "human")
+CONTROL_PLAYERS = ("delegation", "llm")  # offered to facilitators and administrators
 DEFAULT_PLAYER = "tit-for-tat"
+CONTROL_ROLES = ("facilitator", "admin")
+
+
+class QuotaExceeded(HTTPException):
+    """A person has started as many runs as one may keep (429)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=429, detail=message)
 
 
 class StaleTurn(HTTPException):
@@ -61,15 +80,19 @@ def exercise_detail(exercise_id: str) -> ExerciseDetail:
         id=scenario.id,
         name=scenario.name,
         description=scenario.description,
+        description_zh=scenario.description_zh,
         turns=scenario.turns,
         sides=list(scenario.sides),
         setting=scenario.setting,
+        name_zh=scenario.name_zh,
+        setting_zh=scenario.setting_zh,
         minutes_per_turn=scenario.minutes_per_turn,
         actors={s: ActorPublic(**a.model_dump()) for s, a in scenario.actors.items()},
         actions=[
             ActionPublic(
                 id=a.id,
                 label=a.label,
+                label_zh=a.label_zh,
                 rung=a.rung,
                 score=rung(a.rung).score,
                 description=a.description,
@@ -81,43 +104,114 @@ def exercise_detail(exercise_id: str) -> ExerciseDetail:
     )
 
 
-def start_run(store: RunStore, *, owner_id: int, owner_name: str, body: RunCreate) -> ExerciseRun:
-    """Set up and keep a run; doctrine-only runs are played to the end at once."""
+def start_run(
+    store: RunStore,
+    *,
+    owner_id: int,
+    owner_name: str,
+    owner_role: str,
+    body: RunCreate,
+    user_ids: Callable[[str], int | None],
+    llm_configured: bool,
+) -> ExerciseRun:
+    """Set up and store a run; doctrine-only runs are played to the end at once.
+
+    Runs with delegations (seated people) or the operator's language model are set up
+    by a facilitator or an administrator: they are the control cell of that run.
+    """
     detail = exercise_detail(body.exercise)
-    unknown = set(body.players) - set(detail.sides)
+    unknown = (set(body.players) | set(body.seats)) - set(detail.sides)
     if unknown:
         raise InputError(
             f"unknown side(s) {sorted(unknown)}; expected {detail.sides}", field="players"
         )
     # Side order of the scenario: the player factory gives random streams by position.
     players = {side: body.players.get(side, DEFAULT_PLAYER) for side in detail.sides}
-    run = ExerciseRun(
+    for side in body.seats:
+        players[side] = "delegation"
+    multiplayer = any(p in ("delegation", "llm") for p in players.values())
+    if multiplayer and owner_role not in CONTROL_ROLES:
+        raise Forbidden("only a facilitator or an administrator can set up delegations or llm")
+    if "llm" in players.values() and not llm_configured:
+        raise InputError("no language-model endpoint is configured on this server", field="players")
+    seats: list[tuple[str, int, bool]] = []
+    modes: dict[str, str] = {}
+    for side, kind in players.items():
+        if kind != "delegation":
+            continue
+        seat = body.seats.get(side)
+        if seat is None or not (seat.head or seat.delegates):
+            raise InputError(f"name the head or the delegates who play {side}", field="seats")
+        modes[side] = seat.mode
+        names = ([seat.head] if seat.head else []) + [d for d in seat.delegates if d != seat.head]
+        for name in names:
+            user_id = user_ids(name)
+            if user_id is None:
+                raise InputError(f"no active account {name!r}", field=f"seats.{side}")
+            if any(u == user_id for _, u, _ in seats):
+                raise InputError(f"{name!r} already has a seat in this run", field="seats")
+            seats.append((side, user_id, name == seat.head))
+    if store.repository.count_owned(owner_id) >= MAX_RUNS_PER_USER:
+        raise QuotaExceeded(f"at most {MAX_RUNS_PER_USER} exercise runs per person")
+    row = ExerciseRunRow(
         id=new_run_id(),
         owner_id=owner_id,
         exercise_id=detail.id,
         players=players,
+        modes=modes,
         seed=body.seed,
         turns=body.turns,
         human_name=owner_name,
+        turn_minutes=body.turn_minutes,
     )
+    run = store.load(row)
     try:
-        run.state()
+        state = run.replay()  # a bad player set-up fails before anything is stored
     except PlayerError as exc:
         raise InputError(str(exc), field="players") from None
-    return store.add(run)
+    run = store.add(row, seats)
+    run.start_clock(state, at=runs.now())
+    return run
+
+
+def viewer_side(run: ExerciseRun, state: RunState, user_id: int) -> str | None:
+    """The side whose turn this viewer decides now (their seat, or the owner's own side)."""
+    seat = run.seat_of(user_id)
+    if seat is not None:
+        return seat.side
+    if user_id == run.owner_id:
+        own = [s for s, kind in run.players.items() if kind == "human"]
+        waiting = [s for s in state.waiting if s in own]
+        return (waiting or own or [None])[0]
+    return None
+
+
+def may_decide(run: ExerciseRun, side: str, user_id: int) -> str:
+    """Whether ``user_id`` may move for ``side`` now: "decision", "vote", or refuse (403)."""
+    kind = run.players.get(side)
+    if kind == "human" and user_id == run.owner_id:
+        return "decision"
+    seat = run.seat_of(user_id)
+    if kind == "delegation" and seat is not None and seat.side == side:
+        if run.mode(side) == "vote":
+            return "vote"
+        heads = [s for s in run.seats_of(side) if s.is_head]
+        if seat.is_head or not heads:
+            return "decision"
+        raise Forbidden(f"the head of delegation decides for {side} in this run")
+    raise Forbidden(f"you do not play {side} in this run")
 
 
 def _check_decision(state: RunState, body: DecisionCreate) -> HumanDecision:
     """Refuse a decision that is stale or names anything the side cannot use."""
     if state.status != "awaiting":
         raise StaleTurn("this run has ended; open its report")
-    if body.side != state.awaiting_side or body.turn != state.turn:
+    if body.side not in state.waiting or body.turn != state.turn:
         raise StaleTurn(
-            f"turn {state.turn} of {state.awaiting_side} is awaited, not turn {body.turn} "
+            f"turn {state.turn} awaits {', '.join(state.waiting)}, not turn {body.turn} "
             f"of {body.side}; reload the page"
         )
-    observation = state.observation
-    assert observation is not None
+    observation = state.waiting[body.side]
     if body.action not in {m.id for m in observation.menu}:
         raise InputError(f"{body.action!r} is not on {body.side}'s menu", field="action")
     inbox = {m.seq for m in observation.inbox}
@@ -142,21 +236,169 @@ def _check_decision(state: RunState, body: DecisionCreate) -> HumanDecision:
         message_text=message.text.strip() if message else "",
         in_reply_to=message.in_reply_to if message else None,
         acknowledge=tuple(acknowledge),
+        message_lang=message.lang if message else "en",
+        message_translation=message.translation.strip() if message else "",
     )
 
 
-def decide(run: ExerciseRun, body: DecisionCreate) -> RunState:
-    """Apply a human decision and play on until the next human turn or the end."""
-    with run.lock:  # one decision at a time per run: double submits meet a 409
+def _store_move(
+    run: ExerciseRun,
+    *,
+    turn: int,
+    side: str,
+    kind: str,
+    user_id: int | None,
+    decision: HumanDecision,
+) -> None:
+    try:
+        run.repository.add_move(
+            run.id, turn=turn, side=side, kind=kind, user_id=user_id, payload=decision.payload()
+        )
+    except DuplicateMove:
+        raise StaleTurn(f"{side} has already moved on turn {turn}; reload the page") from None
+
+
+def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
+    """Take one move (a decision, or a delegate's vote) and play on when the turn is full."""
+    with run.lock:  # one decision at a time per run object: double submits meet a 409
+        settle_deadline(run, at=runs.now())
+        if run.row.paused:
+            raise StaleTurn("the control cell has paused this run; wait for it to resume")
         state = run.state()
         decision = _check_decision(state, body)
-        key = (body.turn, body.side)
-        try:
-            new_state = run.replay({**run.decisions, key: decision})
-        except PlayerError as exc:
-            raise InputError(str(exc), field="action") from None
-        run.commit(key, decision, new_state)
+        kind = may_decide(run, body.side, user_id)
+        if kind == "decision":
+            try:
+                run.replay({**run.decisions(), (body.turn, body.side): decision})
+            except PlayerError as exc:
+                raise InputError(str(exc), field="action") from None
+            _store_move(
+                run,
+                turn=body.turn,
+                side=body.side,
+                kind="decision",
+                user_id=user_id,
+                decision=decision,
+            )
+        else:
+            _store_move(
+                run, turn=body.turn, side=body.side, kind="vote", user_id=user_id, decision=decision
+            )
+            run.refresh()
+            voters = {s.user_id for s in run.seats_of(body.side)}
+            votes = run.votes(body.turn, body.side)
+            if voters <= set(votes):
+                _store_move(
+                    run,
+                    turn=body.turn,
+                    side=body.side,
+                    kind="decision",
+                    user_id=None,
+                    decision=plurality(votes, run.exercise_id),
+                )
+        run.refresh()
+        new_state = run.state()
+        run.start_clock(new_state, at=runs.now())
         return new_state
+
+
+def close_turn(run: ExerciseRun, *, reason: str) -> None:
+    """Close the awaited turn: a side with votes gets their plurality, others hold."""
+    state = run.state()
+    if state.status != "awaiting":
+        return
+    for side, observation in state.waiting.items():
+        votes = run.votes(state.turn, side)
+        if votes:
+            chosen, kind = plurality(votes, run.exercise_id), "decision"
+        else:
+            chosen = HumanDecision(
+                action=hold_action(observation),
+                reason=reason,
+                reason_zh="未在时限内作出决定；该方保持现状。",
+            )
+            kind = "default"
+        try:
+            run.repository.add_move(
+                run.id,
+                turn=state.turn,
+                side=side,
+                kind=kind,
+                user_id=None,
+                payload=chosen.payload(),
+            )
+        except DuplicateMove:
+            continue
+    run.repository.update_run(run.id, deadline_at=None)
+    run.refresh()
+
+
+def settle_deadline(run: ExerciseRun, *, at: datetime) -> None:
+    """Close the current turn if its deadline has passed (checked whenever a run is read)."""
+    deadline = run.deadline()
+    if deadline is None or at < deadline:
+        return
+    if run.row.deadline_turn != run.state().turn:
+        return
+    close_turn(run, reason="No decision by the deadline; the side holds.")
+    run.start_clock(run.state(), at=at)
+
+
+def control(run: ExerciseRun, body: ControlCreate, *, user_id: int) -> None:
+    """An action of the control cell (the run's owner only)."""
+    if user_id != run.owner_id:
+        raise Forbidden("only the control cell of this run can do that")
+    with run.lock:
+        state = run.state()
+        if state.status != "awaiting":
+            raise StaleTurn("this run has ended")
+        at = runs.now()
+        payload: dict[str, Any] = {}
+        if body.kind == "inject":
+            if not body.text.strip():
+                raise InputError("an injected event needs a text", field="text")
+            sides = run.players
+            if body.to != "all" and body.to not in sides:
+                raise InputError(f"'to' must be all or one of {list(sides)}", field="to")
+            payload = {
+                "text": body.text.strip(),
+                "text_zh": body.text_zh.strip(),
+                "to": body.to,
+                "outage_turns": body.outage_turns,
+            }
+        elif body.kind == "pause":
+            if run.row.paused:
+                raise StaleTurn("the run is already paused")
+            deadline = run.deadline()
+            remaining = (deadline - at).total_seconds() if deadline else None
+            run.repository.update_run(run.id, paused=True, paused_remaining_s=remaining)
+        elif body.kind == "resume":
+            if not run.row.paused:
+                raise StaleTurn("the run is not paused")
+            remaining = run.row.paused_remaining_s
+            run.repository.update_run(
+                run.id,
+                paused=False,
+                paused_remaining_s=None,
+                deadline_at=None if remaining is None else at + timedelta(seconds=remaining),
+            )
+        elif body.kind == "extend":
+            deadline = run.deadline()
+            if deadline is None or body.minutes <= 0:
+                raise InputError(
+                    "extend a running deadline by at least one minute", field="minutes"
+                )
+            run.repository.update_run(
+                run.id, deadline_at=deadline + timedelta(minutes=body.minutes)
+            )
+            payload = {"minutes": body.minutes}
+        run.repository.add_control(
+            run.id, turn=state.turn, kind=body.kind, user_id=user_id, payload=payload
+        )
+        run.refresh()
+        if body.kind == "close":
+            close_turn(run, reason="The control cell closed the turn; the side holds.")
+            run.start_clock(run.state(), at=at)
 
 
 def channel_log(state: RunState, side: str) -> list[ChannelEntry]:
@@ -176,16 +418,20 @@ def channel_log(state: RunState, side: str) -> list[ChannelEntry]:
                 in_reply_to=m.in_reply_to,
                 delivered_turn=m.delivered_turn,
                 acknowledged_turn=m.acknowledged_turn,
+                lang=m.lang,
+                translation=m.translation,
+                deadline_missed=m.deadline_missed(now_turn=state.turn),
             )
         )
     return out
 
 
-def turn_public(run: ExerciseRun, state: RunState) -> TurnPublic | None:
-    """The awaited turn as the human side sees it."""
-    observation = state.observation
-    if state.status != "awaiting" or observation is None:
+def turn_public(run: ExerciseRun, state: RunState, side: str | None = None) -> TurnPublic | None:
+    """The awaited turn as ``side`` sees it (default: the first awaited side)."""
+    side = side or state.awaiting_side
+    if state.status != "awaiting" or side not in state.waiting:
         return None
+    observation = state.waiting[side]
     scenario = loaded_exercise(run.exercise_id).exercise
     descriptions = {a.id: a.description for a in scenario.actions}
     return TurnPublic(
@@ -199,6 +445,7 @@ def turn_public(run: ExerciseRun, state: RunState) -> TurnPublic | None:
         own_moves=list(observation.own_moves),
         opponent_moves=list(observation.opponent_moves),
         injects=list(observation.injects),
+        injects_zh=list(observation.injects_zh),
         inbox=[InboxItemPublic(**vars(m)) for m in observation.inbox],
         channel_up=observation.channel_up,
         menu=[
@@ -209,11 +456,47 @@ def turn_public(run: ExerciseRun, state: RunState) -> TurnPublic | None:
     )
 
 
-def run_public(run: ExerciseRun) -> RunPublic:
-    """The JSON form of a run for its owner."""
+def _sides_public(
+    run: ExerciseRun, state: RunState, names: Callable[[int], str]
+) -> list[SidePublic]:
+    out = []
+    for side, kind in run.players.items():
+        members = [names(s.user_id) + (" ★" if s.is_head else "") for s in run.seats_of(side)]
+        out.append(
+            SidePublic(
+                side=side,
+                player=kind,
+                mode=run.mode(side) if kind == "delegation" else None,
+                members=members,
+                decided=state.status == "awaiting" and side not in state.waiting,
+                votes=len(run.votes(state.turn, side)) if state.status == "awaiting" else 0,
+            )
+        )
+    return out
+
+
+def run_public(
+    run: ExerciseRun, *, viewer_id: int | None = None, names: Callable[[int], str] = str
+) -> RunPublic:
+    """A run as ``viewer_id`` may see it (the owner when not given).
+
+    A player sees the awaited turn of its own side only, and whether its own move is in;
+    the control cell sees which sides have moved, never their choices, until the turn is
+    played.
+    """
+    viewer_id = run.owner_id if viewer_id is None else viewer_id
+    settle_deadline(run, at=runs.now())
     state = run.state()
     record = state.record()
     finished = state.status == "finished"
+    side = viewer_side(run, state, viewer_id)
+    is_control = viewer_id == run.owner_id
+    my_move_in = False
+    if side is not None and state.status == "awaiting":
+        my_move_in = side not in state.waiting or (
+            run.mode(side) == "vote" and viewer_id in run.votes(state.turn, side)
+        )
+    deadline = run.deadline()
     return RunPublic(
         id=run.id,
         exercise=run.exercise_id,
@@ -222,11 +505,17 @@ def run_public(run: ExerciseRun) -> RunPublic:
         seed=run.seed,
         status=state.status,
         turn=state.turn,
-        awaiting_side=state.awaiting_side,
-        awaiting=turn_public(run, state),
+        awaiting_side=side if side in state.waiting else None,
+        awaiting=None if my_move_in or side is None else turn_public(run, state, side),
         ended_by=record.get("ended_by"),
         summary=record["summary"],
         report_url=f"/exercises/runs/{run.id}/report" if finished else None,
+        role="control" if is_control and run.seat_of(viewer_id) is None else "player",
+        my_side=side,
+        my_move_in=my_move_in,
+        paused=bool(run.row.paused),
+        deadline=deadline.isoformat() if deadline and not finished else None,
+        sides=_sides_public(run, state, names) if is_control else [],
     )
 
 
@@ -250,20 +539,35 @@ def past_turns(state: RunState, side: str) -> list[dict[str, Any]]:
     rows = []
     for turn in state.model.recorder.turns:
         own = turn["decisions"][side]
-        other = next(d for s, d in turn["decisions"].items() if s != side)
+        others = {s: d for s, d in turn["decisions"].items() if s != side}
+        other = next(iter(others.values()))
         rows.append(
             {
                 "turn": turn["turn"],
-                "injects": [i["text"] for i in turn["injects"] if i["to"] in ("all", side)],
+                "injects": [i for i in turn["injects"] if i["to"] in ("all", side)],
                 "own": own,
-                "other": {k: other[k] for k in ("label", "rung", "score")},
+                "other": {k: other[k] for k in ("action", "label", "label_zh", "rung", "score")},
+                "others": {
+                    s: {k: d[k] for k in ("action", "label", "label_zh", "rung", "score")}
+                    for s, d in others.items()
+                },
                 "index": turn["reading"]["crisis_stability_index"],
+                "measures": turn["measures"],
+                "outcome": turn["outcome"],
             }
         )
     return rows
 
 
-def index_figure(history: list[float], menu: list[MenuItemPublic], *, title: str) -> dict:
+def index_figure(
+    history: list[float],
+    menu: list[MenuItemPublic],
+    *,
+    title: str,
+    turn_label: str = "turn",
+    options_label: str = "options",
+    zh: bool = False,
+) -> dict:
     """A Plotly figure of the index so far, with each option's predicted next value."""
     turns = list(range(len(history)))
     next_turn = len(history)
@@ -275,17 +579,17 @@ def index_figure(history: list[float], menu: list[MenuItemPublic], *, title: str
                 "mode": "markers",
                 "x": [next_turn] * len(menu),
                 "y": [m.predicted_index for m in menu],
-                "text": [m.label for m in menu],
+                "text": [(m.label_zh or m.label) if zh else m.label for m in menu],
                 "hovertemplate": "%{text}: %{y:.2f}<extra></extra>",
                 "marker": {"symbol": "diamond-open", "size": 9},
-                "name": "options",
+                "name": options_label,
             },
         ],
         "layout": {
             "height": 260,
             "showlegend": False,
-            "yaxis": {"range": [0, 1.02], "title": {"text": "index"}},
-            "xaxis": {"dtick": 1, "title": {"text": "turn"}},
+            "yaxis": {"range": [0, 1.02], "title": {"text": title}},
+            "xaxis": {"dtick": 1, "title": {"text": turn_label}},
             "margin": {"t": 10, "r": 10, "b": 40, "l": 50},
         },
     }
