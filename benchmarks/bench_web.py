@@ -15,6 +15,10 @@ Measurements:
   ``vote_server_cpu_ms`` (CPU time of the server process per vote: unlike the rates,
   it hardly changes when other programs load the machine).
 
+- ``statements``: 50 delegates submit a statement at the same moment
+  (``POST /api/v1/dialogues/{slug}/statements``).  Figures: ``statements_refused``
+  (answers other than 201) and ``statements_lost`` (submissions not stored).
+
 Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]``.
 ``--quick`` shrinks every measurement (100 voters x 10 votes instead of x 50).
 
@@ -44,7 +48,7 @@ from typing import Any
 import httpx
 import numpy as np
 import psutil
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "bench-password-not-for-real-use"
@@ -187,6 +191,24 @@ def _prepare_votes(database_url: str, statements: int) -> None:
         ]
         with store.session(write=True) as session:
             session.execute(insert(User), rows)
+            _make_members(session)
+
+
+def _make_members(session) -> None:
+    """Every delegate a member of the benchmark dialogue (where dialogues have members)."""
+    try:
+        from stratstab.dialogue.membership import DialogueMember
+    except ModuleNotFoundError:  # an older stratstab: every delegate may enter
+        return
+    from stratstab.accounts.models import User
+    from stratstab.dialogue.models import Dialogue
+
+    dialogue_id = session.scalar(select(Dialogue.id).where(Dialogue.slug == VOTE_SLUG))
+    members = [
+        {"dialogue_id": dialogue_id, "user_id": user_id, "role": "delegate", "party": code}
+        for user_id, code in session.execute(select(User.id, User.delegation_code)).all()
+    ]
+    session.execute(insert(DialogueMember), members)
 
 
 async def _login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -277,10 +299,53 @@ def measure_votes(options: Options) -> dict[str, float]:
     }
 
 
+# --------------------------------------------------------------------------- statements
+
+AUTHORS = 50
+
+
+async def _author(base_url: str, index: int, start: asyncio.Barrier, codes: list[int]) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=120.0) as client:
+        headers = await _login(client, f"voter{index:03d}")
+        await start.wait()  # every author logged in: all submit together
+        answer = await client.post(
+            f"/api/v1/dialogues/{VOTE_SLUG}/statements",
+            headers=headers,
+            json={"text_en": f"Submitted by author {index}"},
+        )
+        codes.append(answer.status_code)
+
+
+async def _all_authors(server: Server) -> list[int]:
+    start = asyncio.Barrier(AUTHORS)
+    codes: list[int] = []
+    await asyncio.gather(*(_author(server.base_url, i, start, codes) for i in range(AUTHORS)))
+    return codes
+
+
+def measure_statements(options: Options) -> dict[str, float]:
+    """50 statements submitted at the same moment: how many are refused or lost."""
+    from stratstab.dialogue.store import DialogueStore
+
+    folder = _scratch_folder()
+    database_url = f"sqlite:///{folder / 'statements.sqlite'}"
+    _prepare_votes(database_url, 0)
+    with serving(database_url, options, "statements") as server:
+        codes = asyncio.run(_all_authors(server))
+    with DialogueStore(database_url, migrate=False) as store:
+        stored = [s for s in store.statements(VOTE_SLUG) if s.text_en.startswith("Submitted")]
+    return {
+        "statements_sent": AUTHORS,
+        "statements_refused": sum(1 for c in codes if c != 201),
+        "statements_lost": AUTHORS - len(stored),
+    }
+
+
 # --------------------------------------------------------------------------- driver
 
 MEASUREMENTS: dict[str, Callable[[Options], dict[str, float]]] = {
     "votes": measure_votes,
+    "statements": measure_statements,
 }
 
 

@@ -7,7 +7,8 @@ folder holds a copy of ``examples/`` (the examples are written to be run from a 
 root) and the commands see a scratch database and data folder
 (``STRATSTAB_DATABASE_URL``, ``STRATSTAB_HOME``, ``HOME``) and this interpreter's
 ``bin`` folder first on ``PATH`` (what ``. .venv/bin/activate`` does).  A command fails
-the test when it exits non-zero.
+the test when it exits non-zero or prints a Python repr (``('CN', 'US')``,
+``{'US': 0}``) instead of words.
 
 Markers, written as an HTML comment on the line right before a block's opening fence
 (invisible when the Markdown is rendered, visible in its source):
@@ -50,6 +51,8 @@ ALLOWED_SKIPS = {
     ("README.md", ". .venv/bin/activate"): "set-up: this test puts .venv/bin on PATH itself",
     ("README.md", "stratstab serve --demo"): "serve runs until it is stopped",
 }  # fmt: skip
+#: A Python repr leaking into what a user reads: ('CN', 'US'), {'US': 0}, ['a'].
+PYTHON_REPR = re.compile(r"[(\[{]'[^'\n]*'(?:, |: |[)\]}])")
 #: Bound on one command, only so that a hung command fails instead of blocking the run.
 HANG_GUARD_S = 1800
 
@@ -137,6 +140,8 @@ def test_markers_are_parsed_and_every_skip_is_listed():
     sweeps = [b for b in blocks_of(ROOT / "docs" / "sweeps.md") if b.replacements]
     assert sweeps and sweeps[0].replacements == [("--samples 1000", "--samples 1")]
     assert commands_of(["a \\", "  b  # c", "", "# only a comment"]) == ["a b  # c"]
+    assert PYTHON_REPR.search("parties ('CN', 'US')") and PYTHON_REPR.search("{'US': 0}")
+    assert not PYTHON_REPR.search("parties CN, US; it's 'quoted' text")
 
 
 @pytest.mark.slow
@@ -165,3 +170,5 @@ def test_every_shell_example_runs_as_written(document, tmp_path):
                 f"{document.name}:{block.line}: `{command}` exited {done.returncode}\n"
                 f"stdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
             )
+            leaked = PYTHON_REPR.search(done.stdout + done.stderr)
+            assert leaked is None, f"{document.name}:{block.line}: `{command}` printed {leaked[0]}"

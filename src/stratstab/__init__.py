@@ -10,11 +10,21 @@ Three pillars, one package:
   :mod:`stratstab.exercises`).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("stratstab")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # The version is read from the installed metadata on first use only: importing
+    # importlib.metadata costs the command line's start-up a noticeable share.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("stratstab")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            found = "0.0.0+unknown"
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(name)

@@ -129,10 +129,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             "connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
         if "poolclass" not in kwargs and path and path != ":memory:":
-            # The web serves from up to 40 threads; each keeps its connection open.
+            # Ten connections stay open; a burst opens more rather than wait for one.
             kwargs.setdefault("pool_size", 10)
-            kwargs.setdefault("max_overflow", 40)
-            kwargs.setdefault("pool_timeout", 60)
+            kwargs.setdefault("max_overflow", -1)
         engine = create_engine(resolved, **kwargs)
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)

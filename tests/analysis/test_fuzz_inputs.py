@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stratstab.analysis.scenario import scenario_from_yaml_text
-from stratstab.dialogue.polis import read_export
+from stratstab.dialogue.polis import COMMENT_COLUMNS, VOTE_COLUMNS, read_export
 from stratstab.errors import StratstabError
 
 FUZZ = settings(
@@ -163,17 +163,7 @@ def test_scenario_loader_loads_or_raises_input_error(text: str) -> None:
 
 # ------------------------------------------------------------------- Pol.is CSV
 
-COMMENT_HEADER = [
-    "timestamp",
-    "datetime",
-    "comment-id",
-    "author-id",
-    "agrees",
-    "disagrees",
-    "moderated",
-    "comment-body",
-]
-VOTE_HEADER = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
+COMMENT_HEADER, VOTE_HEADER = list(COMMENT_COLUMNS), list(VOTE_COLUMNS)
 ODD_CELLS = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(

@@ -78,10 +78,61 @@ def test_plot_writes_three_figures(tmp_path):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_compare_shows_both_views():
+def test_compare_prints_one_table_with_both_views_and_the_difference():
     result = run("assess", "--compare")
     assert result.returncode == 0, result.stderr
-    assert "view: US-view" in result.stdout and "view: CN-view" in result.stdout
+    out = result.stdout
+    assert out.count("┏") == 1, "one table, not one report per view"
+    header = next(line for line in out.splitlines() if "quantity" in line)
+    assert "US-view" in header and "CN-view" in header and "CN-view − US-view" in header
+    assert "(worse)" in out and "(better)" in out
+
+
+def _compare_result(**changes):
+    """A two-view result where the second view changes the given quantities."""
+    from stratstab.analysis.assess import compare
+    from stratstab.analysis.scenario import load_scenario
+
+    result = compare(load_scenario(None)).to_dict()
+    first, second = result["views"]
+    result["results"][second] = json.loads(json.dumps(result["results"][first]))
+    for key, (base, new) in changes.items():
+        side, _, name = key.rpartition(".")
+        for view, value in ((first, base), (second, new)):
+            block = result["results"][view]
+            (block["per_side"][side] if side else block)[name] = value
+    return result
+
+
+def test_difference_is_coloured_by_stability_not_by_sign():
+    from stratstab.cli.assess import comparison_table
+
+    result = _compare_result(
+        crisis_stability_index=(0.5, 0.6),  # up: better
+        **{"CN.required_arsenal": (400.0, 500.0),  # up: worse
+           "US.c2": (0.9, 0.8),  # down: better (less pressure to pre-empt)
+           "US.surviving_warheads": (1000.0, 900.0)},  # down: worse
+    )  # fmt: skip
+    table = comparison_table(result)
+    labels = table.columns[0]._cells
+    difference = dict(zip(labels, table.columns[3]._cells, strict=True))
+    assert difference["crisis-stability index (Kent–Thaler)"] == "[green]+0.100 (better)[/]"
+    assert difference["CN · required arsenal (warheads)"] == "[red]+100 (worse)[/]"
+    assert difference["US · C2: cost of being struck first"] == "[green]-0.100 (better)[/]"
+    assert difference["US · surviving warheads"] == "[red]-100 (worse)[/]"
+    assert difference["US · interceptors"] == "0"
+
+
+def test_every_compared_quantity_has_a_stability_direction():
+    from stratstab.analysis.evaluate import PER_SIDE_OUTPUTS
+    from stratstab.analysis.outputs import STABILITY_DIRECTION, stability_effect
+    from stratstab.cli.assess import SIDE_ROWS
+
+    assert {key for key, _, _ in SIDE_ROWS} <= set(STABILITY_DIRECTION)
+    assert set(PER_SIDE_OUTPUTS) <= set(STABILITY_DIRECTION)
+    assert stability_effect("CN.required_arsenal", +1.0) == "worse"
+    assert stability_effect("crisis_stability_index", +0.1) == "better"
+    assert stability_effect("interceptors", +10) == "neutral"
 
 
 def test_list_builtin_json():

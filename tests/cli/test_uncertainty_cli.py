@@ -117,6 +117,27 @@ def test_bad_input_is_one_line_exit_2(scenario_file):
     assert "Traceback" not in proc.stderr and "nothing" in proc.stderr
 
 
+def test_assurance_progress_counts_every_draw_and_ends_full(scenario_file, monkeypatch):
+    """The bar's total is the draws actually evaluated (one for the scenario as written,
+    --samples per view with beliefs), so it moves steadily and ends at 100 %."""
+    import contextlib
+
+    from stratstab.cli import assurance as command
+
+    seen: dict[str, list[int]] = {"total": [], "done": []}
+
+    @contextlib.contextmanager
+    def recording_bar(total, label, **_):
+        seen["total"].append(total)
+        yield seen["done"].append
+
+    monkeypatch.setattr(command, "progress_bar", recording_bar)
+    result = run("assurance", scenario_file, "--samples", 3, "--max-interceptors", 50, "--json")
+    assert result.exit_code == 0, result.output
+    assert seen["total"] == [1 + 3 + 3]
+    assert seen["done"] == sorted(seen["done"]) and seen["done"][-1] == 7
+
+
 def test_too_few_sobol_samples_are_flagged_in_json_table_and_figure(scenario_file, tmp_path):
     """Two or more uncertain parameters and a tiny design: the drivers cannot be ranked,
     and the JSON, the printed table and the figure say so."""

@@ -221,3 +221,57 @@ def test_the_demo_seeds_a_run_the_two_delegations_can_start(demo_app):
     assert us1["my_side"] == "US" and us1["awaiting"]["side"] == "US"
     cn2 = login(demo_app, "cn2").get("/api/v1/exercise-runs/demo-maritime-incident").json()
     assert cn2["my_side"] == "CN"
+
+
+def test_the_operator_s_language_model_plays_a_side_and_is_asked_once_per_turn(tmp_path):
+    from stratstab.web.app import create_app
+    from stratstab.web.settings import Settings
+
+    from ..exercises.test_llm import FakeServer
+    from .helpers import SECRET
+
+    with FakeServer("ok") as fake:
+        url = f"sqlite:///{tmp_path / 'llm.sqlite'}"
+        settings = Settings(database_url=url, secret_key=SECRET, exercise_llm_url=fake.url)
+        application = create_app(settings)
+        with application.state.session_factory() as db:
+            accounts.create_user(db, username="control", password=PASSWORD, role="facilitator")
+            db.commit()
+        control = client(application, "control")
+        answer = control.post(
+            "/api/v1/exercise-runs",
+            json={"exercise": EXERCISE, "players": {"US": "human", "CN": "llm"}, "turns": 2},
+        )
+        assert answer.status_code == 201, answer.text
+        run = answer.json()
+        assert run["awaiting"]["side"] == "US"
+        asked = len(fake.requests)
+        assert asked == 1  # the model answered turn 1 as soon as the turn began
+        assert move(control, run["id"], "US", 1, "propose-new-date").status_code == 200
+        assert len(fake.requests) == asked + 1  # turn 2, once; turn 1 came from the database
+        restarted = create_app(settings)
+        again = client(restarted, "control").get(f"/api/v1/exercise-runs/{run['id']}").json()
+        assert again["turn"] == 2 and len(fake.requests) == asked + 1
+
+
+def test_the_cli_writes_the_report_of_a_stored_run(app, tmp_path):
+    from typer.testing import CliRunner
+
+    from stratstab.cli.exercise import app as cli
+
+    run = start(app, turns=1)
+    rid = run["id"]
+    url = str(app.state.settings.database_url)
+    runner = CliRunner()
+    early = runner.invoke(cli, ["report", rid, "--database-url", url, "--out", str(tmp_path)])
+    assert early.exit_code == 2 and "still at turn 1" in early.output
+    assert move(client(app, "control"), rid, "US", 1, "x").status_code == 403
+    client(app, "control").post(f"/api/v1/exercise-runs/{rid}/control", json={"kind": "close"})
+    done = runner.invoke(
+        cli,
+        ["report", rid, "--database-url", url, "--out", str(tmp_path), "--lang", "zh", "--no-pdf"],
+    )
+    assert done.exit_code == 0, done.output
+    assert "演习复盘报告" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    missing = runner.invoke(cli, ["report", "nope", "--database-url", url])
+    assert missing.exit_code == 2 and "no exercise run" in missing.output

@@ -19,7 +19,8 @@ from sqlalchemy import func, insert, select
 
 from stratstab.accounts.models import User
 from stratstab.accounts.passwords import hash_password
-from stratstab.dialogue.models import IdempotentRequest
+from stratstab.dialogue.membership import DialogueMember
+from stratstab.dialogue.models import Dialogue, IdempotentRequest
 
 from .helpers import build_app, login
 from .server import running
@@ -53,6 +54,12 @@ def _prepare(app, clients: int) -> list[str]:
     ]
     with app.state.session_factory() as db:
         db.execute(insert(User), rows)
+        dialogue_id = db.scalar(select(Dialogue.id).where(Dialogue.slug == SLUG))
+        members = [
+            {"dialogue_id": dialogue_id, "user_id": user_id, "role": "delegate", "party": code}
+            for user_id, code in db.execute(select(User.id, User.delegation_code)).all()
+        ]
+        db.execute(insert(DialogueMember), members)
         db.commit()
     return ids
 

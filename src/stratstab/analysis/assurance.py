@@ -202,6 +202,12 @@ def _draws(
     ]
 
 
+def draw_count(scenario: Scenario, *, view: str | None, side: str, samples: int) -> int:
+    """How many belief draws :func:`assurance_curves` evaluates for ``view`` (one for the
+    scenario as written or a view without beliefs; ``samples`` otherwise)."""
+    return len(_draws(scenario, view, side, scenario.other(side), samples, 0))
+
+
 def assurance_curves(
     scenario: Scenario,
     *,

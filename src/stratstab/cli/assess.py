@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from stratstab.analysis.assess import assess as run_assessment
 from stratstab.analysis.assess import compare
+from stratstab.analysis.outputs import stability_effect
 from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 
@@ -26,49 +28,123 @@ def _fmt(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+#: Rows of the per-side table: (key in the report, label, how the value is written).
+#: Kinds: "count" (0 decimals), "count1" (1 decimal), "share2"/"ratio3" (2/3 decimals),
+#: "yesno" and "text".
+SIDE_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("posture", "posture", "text"),
+    ("deployed_warheads", "deployed strategic warheads", "count"),
+    ("interceptors", "interceptors", "count"),
+    (
+        "counterforce_warheads_received",
+        "counterforce warheads received (other side's stop rule)",
+        "count",
+    ),
+    ("surviving_warheads", "surviving warheads", "count"),
+    ("retaliation_launched", "retaliation launched", "count"),
+    ("arriving_warheads", "warheads arriving after defenses", "count1"),
+    ("damage_fraction", "damage fraction inflicted in retaliation", "share2"),
+    ("c1", "C1: cost of striking first", "ratio3"),
+    ("c2", "C2: cost of being struck first", "ratio3"),
+    ("stability_ratio", "C1/C2 (capped at 1)", "ratio3"),
+    ("retaliation_requirement", "retaliation requirement (arriving warheads)", "count1"),
+    ("arriving_after_full_counterforce", "arriving after the other's full counterforce", "count1"),
+    ("assured_retaliation", "assured retaliation holds", "yesno"),
+    ("required_arsenal", "required arsenal (warheads)", "count"),
+    ("reaction_slope_arsenal", "reaction slope vs other's arsenal", "ratio3"),
+    ("reaction_slope_interceptors", "reaction slope vs other's interceptors", "ratio3"),
+)
+DIGITS = {"count": 0, "count1": 1, "share2": 2, "ratio3": 3}
+
+
+def _value(value: Any, kind: str) -> str:
+    if kind == "text":
+        return str(value)
+    if kind == "yesno":
+        return "yes" if value else "NO"
+    return _fmt(float(value), DIGITS[kind])
+
+
 def _side_table(report: dict[str, Any]) -> Table:
     sides = report["sides"]
     table = Table(title="Per side", show_lines=False)
     table.add_column("quantity")
     for side in sides:
         table.add_column(side, justify="right")
-    rows = [
-        ("posture", lambda r: r["posture"]),
-        ("deployed strategic warheads", lambda r: _fmt(r["deployed_warheads"])),
-        ("interceptors", lambda r: _fmt(r["interceptors"])),
-        (
-            "counterforce warheads received (other side's stop rule)",
-            lambda r: _fmt(r["counterforce_warheads_received"]),
-        ),
-        (
-            "surviving warheads",
-            lambda r: f"{_fmt(r['surviving_warheads'])} ({r['surviving_fraction']:.0%})",
-        ),
-        ("retaliation launched", lambda r: _fmt(r["retaliation_launched"])),
-        ("warheads arriving after defenses", lambda r: _fmt(r["arriving_warheads"], 1)),
-        ("damage fraction inflicted in retaliation", lambda r: f"{r['damage_fraction']:.2f}"),
-        ("C1: cost of striking first", lambda r: f"{r['c1']:.3f}"),
-        ("C2: cost of being struck first", lambda r: f"{r['c2']:.3f}"),
-        ("C1/C2 (capped at 1)", lambda r: f"{r['stability_ratio']:.3f}"),
-        (
-            "retaliation requirement (arriving warheads)",
-            lambda r: _fmt(r["retaliation_requirement"], 1),
-        ),
-        (
-            "arriving after the other's full counterforce",
-            lambda r: _fmt(r["arriving_after_full_counterforce"], 1),
-        ),
-        ("assured retaliation holds", lambda r: "yes" if r["assured_retaliation"] else "NO"),
-        ("required arsenal (warheads)", lambda r: _fmt(r["required_arsenal"])),
-        ("reaction slope vs other's arsenal", lambda r: f"{r['reaction_slope_arsenal']:.3f}"),
-        (
-            "reaction slope vs other's interceptors",
-            lambda r: f"{r['reaction_slope_interceptors']:.3f}",
-        ),
-    ]
-    for label, getter in rows:
-        table.add_row(label, *[getter(report["per_side"][side]) for side in sides])
+    for key, label, kind in SIDE_ROWS:
+        cells = []
+        for side in sides:
+            row = report["per_side"][side]
+            cell = _value(row[key], kind)
+            if key == "surviving_warheads":
+                cell += f" ({row['surviving_fraction']:.0%})"
+            cells.append(cell)
+        table.add_row(label, *cells)
     return table
+
+
+EFFECT_STYLE = {"better": "green", "worse": "red", "neutral": ""}
+
+
+def _difference(key: str, new: Any, base: Any, kind: str) -> str:
+    """New minus base, coloured by what it means for stability (not by its sign)."""
+    if kind == "text":
+        return "" if new == base else f"{base} → {new}"
+    if kind == "yesno":
+        if bool(new) == bool(base):
+            return ""
+        effect = stability_effect(key, float(bool(new)) - float(bool(base)))
+        return f"[{EFFECT_STYLE[effect]}]{'now holds' if new else 'no longer holds'} ({effect})[/]"
+    difference = float(new) - float(base)
+    if not math.isfinite(difference):
+        return "" if new == base else "∞"
+    if difference == 0:
+        return "0"
+    if round(difference, DIGITS[kind]) == 0:
+        return "≈0"  # a change below the shown precision
+    effect = stability_effect(key, difference, scale=max(abs(float(new)), abs(float(base))))
+    text = f"{difference:+,.{DIGITS[kind]}f}"
+    return text if effect == "neutral" else f"[{EFFECT_STYLE[effect]}]{text} ({effect})[/]"
+
+
+def comparison_table(result: dict[str, Any]) -> Table:
+    """One table: every view's numbers side by side and each view's difference from the
+    first, coloured by better (green) or worse (red) for stability."""
+    views = result["views"]
+    reports = [result["results"][view] for view in views]
+    first = reports[0]
+    table = Table(title=f"{first['scenario']}: {' vs '.join(views)}")
+    table.add_column("quantity")
+    for view in views:
+        table.add_column(view, justify="right")
+    for view in views[1:]:
+        table.add_column(f"{view} − {views[0]}", justify="right")
+    overall = (
+        ("crisis_stability_index", "crisis-stability index (Kent–Thaler)", "ratio3"),
+        ("arms_race_slope_product", "arms-race reaction-slope product", "ratio3"),
+    )
+    for number, (key, label, kind) in enumerate(overall):
+        values = [report[key] for report in reports]
+        diffs = [_difference(key, value, values[0], kind) for value in values[1:]]
+        table.add_row(label, *[_value(v, kind) for v in values], *diffs,
+                      end_section=number == len(overall) - 1)  # fmt: skip
+    for side in first["sides"]:
+        for number, (key, label, kind) in enumerate(SIDE_ROWS):
+            values = [report["per_side"][side][key] for report in reports]
+            diffs = [_difference(key, value, values[0], kind) for value in values[1:]]
+            table.add_row(f"{side} · {label}", *[_value(v, kind) for v in values], *diffs,
+                          end_section=number == len(SIDE_ROWS) - 1)  # fmt: skip
+    return table
+
+
+def print_comparison(result: dict[str, Any]) -> None:
+    """The comparison table with its legend and provenance."""
+    console.print(comparison_table(result))
+    console.print(
+        "Differences are read for stability, not by sign: [green]better[/] or [red]worse[/] "
+        "(e.g. a higher crisis-stability index is better, a higher required arsenal worse; "
+        "directions: stratstab.analysis.outputs)."
+    )
 
 
 def _survivor_table(report: dict[str, Any], side: str) -> Table:
@@ -158,8 +234,7 @@ def assess(
         if json_output:
             print_json(result)
             return
-        for name in result["views"]:
-            print_report(result["results"][name])
+        print_comparison(result)
         return
     assessment = run_assessment(loaded, view)
     report = assessment.to_dict()

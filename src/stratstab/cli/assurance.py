@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stratstab.analysis.assurance import assurance_curves
+from stratstab.analysis.assurance import assurance_curves, draw_count
 from stratstab.analysis.beliefs import belief_views
 from stratstab.analysis.scenario import load_scenario
 from stratstab.cli.common import console, print_json
@@ -100,9 +100,11 @@ def assurance(
     if discrimination is not None:
         levers[f"{defender}.discrimination"] = discrimination
     curves = []
-    with progress_bar(samples * len(views), "belief draws") as progress:
+    counts = [draw_count(loaded, view=v, side=chosen_side, samples=samples) for v in views]
+    starts = [sum(counts[:i]) for i in range(len(views))]
+    with progress_bar(sum(counts), "belief draws") as progress:
         for i, v in enumerate(views):
-            step = None if progress is None else (lambda k, i=i: progress(i * samples + k))
+            step = None if progress is None else (lambda k, i=i: progress(starts[i] + k))
             curves.append(
                 assurance_curves(
                     loaded,

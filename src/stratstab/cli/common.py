@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 
 console = Console(highlight=False)
@@ -14,9 +14,12 @@ error_console = Console(stderr=True, highlight=False)
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
+    # NumPy is looked up, not imported: values can only be NumPy's if a command loaded it,
+    # and commands that never use it (``--help``, the dialogue ledger) start faster.
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
         return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         return _jsonable(value.item())
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")

@@ -349,14 +349,43 @@ def analyze(
     dialogue: DialogueSlug,
     json_output: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed of k-means restarts and permutation tests.")] = 0,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Resamples of the participants behind group_stability.bootstrap_ari "
+            "(0: skip; each reruns the grouping).",
+        ),
+    ] = 20,
+    kmeans: Annotated[
+        str,
+        typer.Option(
+            help="default: batch k-means (k-means++ starts from --seed; the same votes give "
+            "the same groups). polis: Pol.is's incremental update, warm-started from this "
+            "dialogue's last polis update, which is kept in the database (participants once "
+            "grouped stay in)."
+        ),
+    ] = "default",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Opinion groups, representative, bridging and crux statements (Pol.is math)."""
     from stratstab.dialogue.consensus import analyze as run_analysis
 
+    if kmeans not in ("default", "polis"):
+        raise InputError(f"expected default or polis, got {kmeans!r}", field="--kmeans")
     with _store(database_url) as store:
         matrix = store.vote_matrix(dialogue)
-    result = run_analysis(votes=matrix, seed=seed).to_dict()
+        previous = store.polis_state(dialogue) if kmeans == "polis" else None
+        analysis = run_analysis(
+            votes=matrix,
+            seed=seed,
+            stability_resamples=bootstrap,
+            kmeans=kmeans,  # type: ignore[arg-type]
+            previous=previous,
+        )
+        if analysis.polis_state is not None:
+            store.save_polis_state(dialogue, analysis.polis_state)
+    result = analysis.to_dict()
     if json_output:
         print_json(result)
         return
@@ -369,6 +398,15 @@ def _print_analysis(slug: str, result: dict) -> None:
         f"[bold]{slug}[/]: {len(result['participants'])} participants ({grouped} grouped), "
         f"{len(result['statements'])} statements, {result['n_groups']} opinion group(s)"
     )
+    stability = result["group_stability"]
+    silhouettes = ", ".join(f"k={k}: {v:.3f}" for k, v in stability["silhouette_by_k"].items())
+    agreement = stability["bootstrap_ari"]
+    console.print(
+        f"group stability: silhouette {silhouettes or 'n/a'}; bootstrap adjusted Rand index "
+        + ("n/a" if agreement is None else f"{agreement:.2f}")
+    )
+    if stability["fragile"]:
+        console.print(f"[yellow]{stability['sentence']['en']}[/]")
     for group in result["groups"]:
         table = Table(
             "statement",

@@ -135,3 +135,53 @@ def run_command(
         print_json(record)
     else:
         _print_run(record, lang=lang)
+
+
+@app.command("report")
+def report_command(
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Id of a run stored by the web.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for report.html (and report.pdf where chromium is)."),
+    ] = Path("."),
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: en or zh.")] = "en",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF.")] = True,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="SQLAlchemy URL (default: STRATSTAB_DATABASE_URL, else the embedded SQLite file).",
+        ),
+    ] = None,
+) -> None:
+    """Write the after-action report of a finished run played through the web workbench.
+
+    The run is rebuilt from the database (set-up, every stored move, the control log),
+    so the report is the one the web shows.  This reads the whole run: it is for the
+    operator of the workbench, who can read the database anyway.
+    """
+    if lang not in ("en", "zh"):
+        error_console.print(f"--lang must be en or zh, got {lang!r}", markup=False)
+        raise typer.Exit(2)
+    from stratstab import db
+    from stratstab.exercises.store import RunRepository
+    from stratstab.web.database import open_database
+    from stratstab.web.exercises.runs import RunStore, loaded_exercise
+
+    engine = open_database(db.database_url(database_url))
+    store = RunStore(RunRepository(db.make_session_factory(engine)))
+    row = store.repository.run(run_id)
+    if row is None:
+        error_console.print(f"no exercise run {run_id!r} in this database", markup=False)
+        raise typer.Exit(2)
+    state = store.load(row).state()
+    if state.status != "finished":
+        error_console.print(
+            f"run {run_id} is still at turn {state.turn}: the report is ready once it ends",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    cited = list(loaded_exercise(row.exercise_id).exercise.history)
+    paths = write_report(state.record(), out, cited_history=cited, lang=lang, pdf=pdf)
+    note = "" if any(p.suffix == ".pdf" for p in paths) or not pdf else " (HTML only: no chromium)"
+    console.print("report: " + ", ".join(str(p) for p in paths) + note, markup=False)

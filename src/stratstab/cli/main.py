@@ -19,7 +19,6 @@ try:  # typer >= 0.2x ships its own copy of click; catch its exceptions as well
 except ImportError:  # pragma: no cover - older typer uses click itself
     _CLICK_ERRORS = (click.ClickException,)
 
-from stratstab import __version__
 from stratstab.errors import StratstabError
 
 #: Every subcommand: name -> (module under stratstab.cli, attribute, whether it is a
@@ -39,9 +38,31 @@ SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
     "sweep": ("sweep", "sweep", False),
 }
 
+#: What ``stratstab --help`` says of each subcommand without loading it (the first
+#: sentence of its docstring or group help; a test keeps the two the same).
+SHORT_HELP: dict[str, str] = {
+    "assess": "Assess crisis stability and arms-race stability of a scenario.",
+    "forces": "Cited force datasets: list them, show one by system with its sources.",
+    "calc": "Teaching calculators: SSPK, missile defense, crisis cost, arms-race stability.",
+    "dialogue": "Dialogues: statements and votes, consensus analysis, scope negotiation, ledger.",
+    "history": "Bilingual history of agreements and risk-reduction channels, and the glossary.",
+    "exercise": "Tabletop crisis exercises with a risk-reduction channel.",
+    "serve": "Start the web workbench (assessment explorer, dialogue rooms, JSON API).",
+    "uncertainty": "Monte Carlo over each delegation's beliefs: distributions, gaps, and what "
+    "drives them.",
+    "transparency": "Transparency measures: who gains how much clarity, at what cost in "
+    "survivability.",
+    "assurance": "Assurance curves: the defense compatible with assured retaliation, and the "
+    "arsenal it induces.",
+    "sweep": "Evaluate the headline outputs over a design of lever values, in chunks, to "
+    "Parquet.",
+}
+
 
 def _version_callback(value: bool) -> None:
     if value:
+        from stratstab import __version__
+
         print(f"stratstab {__version__}")
         raise typer.Exit()
 
@@ -84,12 +105,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def help_only_app() -> click.Group:
+    """The root command for ``stratstab`` and ``stratstab --help``: every subcommand is
+    listed from :data:`SHORT_HELP` without importing it (it could not run from here)."""
+    group = typer.main.get_group(build_app(""))
+    for name in SUBCOMMANDS:
+        group.add_command(click.Command(name, help=SHORT_HELP[name], hidden=False))
+    return group
+
+
 def main() -> None:
     """Entry point: run the app and turn user errors into one line and exit code 2."""
     named = sys.argv[1] if len(sys.argv) > 1 else None
     only = named if named in SUBCOMMANDS else "" if named == "--version" else None
     try:
-        code = build_app(only)(standalone_mode=False)
+        if named in (None, "--help"):
+            code = help_only_app().main(args=sys.argv[1:], standalone_mode=False)
+        else:
+            code = build_app(only)(standalone_mode=False)
         if isinstance(code, int) and code:  # typer.Exit(code), returned in this mode
             sys.exit(code)
     except (click.exceptions.Exit, typer.Exit) as exc:

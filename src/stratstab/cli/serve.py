@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -64,11 +66,13 @@ def serve(
     """Start the web workbench (assessment explorer, dialogue rooms, JSON API)."""
     import uvicorn
 
+    url, notes = plan_database(database_url=database_url, demo=demo)
+    listening = listen(host, port)  # before anything is announced or seeded
+
     from stratstab.web.app import create_app
     from stratstab.web.demo import seed_demo
     from stratstab.web.settings import Settings
 
-    url, notes = plan_database(database_url=database_url, demo=demo)
     for note in notes:
         console.print(note)
     settings = Settings(demo=demo, database_url=url)
@@ -77,7 +81,36 @@ def serve(
         credentials = seed_demo(app.state.session_factory, store=app.state.store)
         _print_credentials(credentials)
     console.print(f"stratstab workbench on http://{host}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port), or one clear error naming the port and the way out.
+
+    Binding here, before the URL is printed, means a busy port is reported as such and
+    never announced; uvicorn then serves on this very socket (no gap for another
+    program to take the port).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = (
+                f"port {port} on {host} is already in use (another stratstab serve?); "
+                f"choose a free one with --port, e.g. --port {port + 1 if port < 65535 else 8080}"
+            )
+        elif exc.errno == errno.EACCES:
+            reason = f"no permission to listen on port {port}; use --port 1024 or above"
+        else:
+            reason = f"cannot listen on {host}:{port} ({exc.strerror}); check --host and --port"
+        raise InputError(reason, source="serve") from None
+    listening.listen(2048)
+    return listening
 
 
 def _print_credentials(credentials: list[tuple[str, str, str]]) -> None:

@@ -294,3 +294,164 @@ def silhouette(*, points: np.ndarray, labels: np.ndarray) -> float:
     if used.size < 2 or used.size >= points.shape[0]:
         return 0.0
     return float(silhouette_score(points, labels, metric="euclidean"))
+
+
+def opinion_grouping(
+    *, values: np.ndarray, moderated_out: np.ndarray, seed: int, max_groups: int
+) -> tuple[Projection, np.ndarray, np.ndarray, GroupChoice]:
+    """Projection, in-conversation set, group of each participant (-1: not grouped) and
+    how the number of groups was chosen: the Pol.is grouping of one vote matrix."""
+    projection = project_participants(values=values, moderated_out=moderated_out)
+    member = in_conversation(
+        vote_counts=projection.vote_counts, n_statements=int(projection.columns.size)
+    )
+    labels = np.full(values.shape[0], -1)
+    choice = GroupChoice(np.zeros(0, dtype=int), 0, None, {})
+    if member.any():
+        centers, base_labels = base_clusters(points=projection.coordinates[member], seed=seed)
+        weights = np.bincount(base_labels, minlength=centers.shape[0]).astype(float)
+        choice = opinion_groups(centers=centers, weights=weights, seed=seed, max_groups=max_groups)
+        labels[member] = choice.labels[base_labels]
+    return projection, member, labels, choice
+
+
+# ------------------------------------------------------------ Pol.is's incremental k-means
+@dataclass(frozen=True)
+class PolisState:
+    """What Pol.is carries from one update of a conversation to the next.
+
+    ``in_conversation``: participants ever grouped (they stay in); ``base_centers``
+    (B × 2) and ``group_centers`` (k -> k × 2): the centres of the last update, from
+    which k-means starts again.
+    """
+
+    in_conversation: frozenset[str]
+    base_centers: np.ndarray
+    group_centers: dict[int, np.ndarray]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (for the database)."""
+        return {
+            "in_conversation": sorted(self.in_conversation),
+            "base_centers": np.asarray(self.base_centers, dtype=float).tolist(),
+            "group_centers": {str(k): c.tolist() for k, c in self.group_centers.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PolisState:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            in_conversation=frozenset(str(p) for p in data.get("in_conversation", [])),
+            base_centers=np.asarray(data.get("base_centers", []), dtype=float).reshape(-1, 2),
+            group_centers={
+                int(k): np.asarray(c, dtype=float).reshape(-1, 2)
+                for k, c in data.get("group_centers", {}).items()
+            },
+        )
+
+
+def first_distinct_rows(points: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` distinct rows of ``points`` in data order (Pol.is's start)."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:count]]
+
+
+def warm_kmeans(
+    *, points: np.ndarray, weights: np.ndarray, n_clusters: int, previous: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted Lloyd k-means started from ``previous`` centres (topped up with the first
+    distinct rows in data order, which is also the start without a previous update).
+
+    scikit-learn's ``KMeans`` with that explicit start and one run computes Pol.is's
+    iteration; where a cluster empties, scikit-learn moves its centre to a far point,
+    where Pol.is drops it.  Returns (label per point, centres).
+
+    References: compdemocracy/polis ``clusters.clj`` (``init-clusters``,
+    ``clean-start-clusters``, ``kmeans``).
+    """
+    from sklearn.cluster import KMeans
+
+    distinct = first_distinct_rows(points, n_clusters)
+    n_clusters = min(n_clusters, distinct.shape[0])
+    start = (
+        np.zeros((0, points.shape[1])) if previous is None else np.asarray(previous)[:n_clusters]
+    )
+    if start.shape[0] < n_clusters:
+        extra = [row for row in distinct if not any(np.allclose(row, c) for c in start)]
+        start = np.vstack([start, *extra[: n_clusters - start.shape[0]]]) if extra else start
+    model = KMeans(n_clusters=start.shape[0], init=start, n_init=1, max_iter=300, tol=0.0,
+                   algorithm="lloyd")  # fmt: skip
+    labels = model.fit_predict(points, sample_weight=weights)
+    return labels, model.cluster_centers_
+
+
+def polis_grouping(
+    *,
+    values: np.ndarray,
+    moderated_out: np.ndarray,
+    participant_ids: list[str],
+    max_groups: int,
+    previous: PolisState | None = None,
+) -> tuple[Projection, np.ndarray, np.ndarray, GroupChoice, PolisState]:
+    """Pol.is's incremental grouping: one update of a conversation after ``previous``.
+
+    Participants once in the conversation stay in (if they still have votes); base
+    clusters and opinion groups start k-means from the last update's centres, or from
+    the first distinct rows in data order on the first update; among k = 2..K the
+    largest silhouette wins and a tie goes to the larger k.  Returns what
+    :func:`opinion_grouping` returns and the state for the next update.
+
+    References: compdemocracy/polis ``conversation.clj`` (``:in-conv``,
+    ``:base-clusters``, ``:group-clusterings``), ``clusters.clj``.
+    """
+    projection = project_participants(values=values, moderated_out=moderated_out)
+    member = in_conversation(
+        vote_counts=projection.vote_counts, n_statements=int(projection.columns.size)
+    )
+    if previous is not None:
+        kept = np.array([pid in previous.in_conversation for pid in participant_ids])
+        member |= kept & (projection.vote_counts > 0)
+    labels = np.full(values.shape[0], -1)
+    choice = GroupChoice(np.zeros(0, dtype=int), 0, None, {})
+    group_centers: dict[int, np.ndarray] = {}
+    base_centers = np.zeros((0, 2))
+    if member.any():
+        points = _settled(projection.coordinates[member])
+        base_labels, base_centers = warm_kmeans(
+            points=points,
+            weights=np.ones(points.shape[0]),
+            n_clusters=BASE_CLUSTERS,
+            previous=None if previous is None else previous.base_centers,
+        )
+        used = np.unique(base_labels)
+        base_labels = np.searchsorted(used, base_labels)
+        base_centers = base_centers[used]
+        weights = np.bincount(base_labels, minlength=used.size).astype(float)
+        n_base = used.size
+        best: tuple[float, int, np.ndarray] | None = None
+        scores: dict[int, float] = {}
+        if n_base >= 2 and np.unique(_settled(base_centers), axis=0).shape[0] >= 2:
+            for k in range(2, min(max_groups, 2 + n_base // 12, n_base) + 1):
+                found, centers = warm_kmeans(
+                    points=base_centers,
+                    weights=weights,
+                    n_clusters=k,
+                    previous=None if previous is None else previous.group_centers.get(k),
+                )
+                group_centers[k] = centers
+                scores[k] = silhouette(points=base_centers, labels=found)
+                if best is None or scores[k] >= best[0] - 1e-12:  # a tie: the larger k
+                    best = (scores[k], k, found)
+        if best is None:
+            group = np.zeros(n_base, dtype=int)
+            choice = GroupChoice(group, 1, None, scores)
+        else:
+            group = _number_by_size(best[2], weights=weights, centers=base_centers)
+            choice = GroupChoice(group, int(group.max()) + 1, best[0], scores)
+        labels[member] = choice.labels[base_labels]
+    state = PolisState(
+        in_conversation=frozenset(p for p, m in zip(participant_ids, member, strict=True) if m),
+        base_centers=np.asarray(base_centers, dtype=float),
+        group_centers=group_centers,
+    )
+    return projection, member, labels, choice, state

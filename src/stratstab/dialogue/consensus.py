@@ -13,17 +13,15 @@ Pure computation: nothing here reads or writes files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from stratstab.dialogue.clusters import (
     BASE_CLUSTERS,
-    GroupChoice,
-    base_clusters,
-    in_conversation,
-    opinion_groups,
-    project_participants,
+    PolisState,
+    opinion_grouping,
+    polis_grouping,
 )
 from stratstab.dialogue.repness import (
     consensus_selection,
@@ -31,6 +29,7 @@ from stratstab.dialogue.repness import (
     repness_stats,
     select_representative,
 )
+from stratstab.dialogue.stability import GroupStability, group_stability
 from stratstab.dialogue.stats import GroupCounts, count_block, count_by_group, grouping_report
 from stratstab.errors import InputError
 from stratstab.provenance import provenance
@@ -158,6 +157,9 @@ class ConsensusResult:
     n_groups: int
     silhouette: float | None
     silhouette_by_k: dict[int, float]
+    stability: GroupStability
+    #: State for the next Pol.is-style update (``kmeans="polis"``), else None.
+    polis_state: PolisState | None
     provenance: dict[str, Any]
     notes: list[str]
 
@@ -197,6 +199,7 @@ class ConsensusResult:
             "n_groups": self.n_groups,
             "silhouette": self.silhouette,
             "silhouette_by_k": {str(k): v for k, v in self.silhouette_by_k.items()},
+            "group_stability": self.stability.to_dict(),
             "notes": self.notes,
             "provenance": self.provenance,
         }
@@ -207,7 +210,14 @@ def _finite(value: float) -> float | None:
 
 
 def analyze(
-    *, votes: VoteMatrix, seed: int = 0, max_groups: int = 5, confidence: float = 0.95
+    *,
+    votes: VoteMatrix,
+    seed: int = 0,
+    max_groups: int = 5,
+    confidence: float = 0.95,
+    stability_resamples: int = 0,
+    kmeans: Literal["default", "polis"] = "default",
+    previous: PolisState | None = None,
 ) -> ConsensusResult:
     """Find opinion groups, representative, consensus, bridging and crux statements.
 
@@ -221,6 +231,18 @@ def analyze(
         Largest number of opinion groups tried (Pol.is: 5); at least 2.
     confidence:
         Level of the exact (Clopper–Pearson) intervals on agree rates, in (0, 1).
+    stability_resamples:
+        Bootstrap resamples of the participants for ``group_stability``'s adjusted
+        Rand index (0: none; the command line and web pages use
+        :data:`~stratstab.dialogue.stability.BOOTSTRAP_RESAMPLES`).  Each reruns the
+        grouping, so this multiplies its cost.
+    kmeans:
+        ``default``: a batch grouping, k-means++ starts from ``seed``, reproducible
+        whatever the order or history of the votes.  ``polis``: Pol.is's incremental
+        update (:func:`~stratstab.dialogue.clusters.polis_grouping`), warm-started from
+        ``previous``; the result's ``polis_state`` is the state for the next update.
+    previous:
+        Pol.is state of the last update (``kmeans="polis"`` only).
 
     References: compdemocracy/polis ``math/src/polismath/math/`` (conversation, pca,
     clusters, repness); see :mod:`~stratstab.dialogue.clusters`,
@@ -231,17 +253,31 @@ def analyze(
     if not 0.0 < confidence < 1.0:
         raise InputError(f"must lie strictly between 0 and 1, got {confidence}", field="confidence")
     values = votes.values
-    projection = project_participants(values=values, moderated_out=votes.moderated_out)
-    member = in_conversation(
-        vote_counts=projection.vote_counts, n_statements=int(projection.columns.size)
+    if kmeans not in ("default", "polis"):
+        raise InputError(f"expected default or polis, got {kmeans!r}", field="kmeans")
+    polis_state = None
+    if kmeans == "polis":
+        projection, member, labels, choice, polis_state = polis_grouping(
+            values=values,
+            moderated_out=votes.moderated_out,
+            participant_ids=votes.participant_ids,
+            max_groups=max_groups,
+            previous=previous,
+        )
+    else:
+        projection, member, labels, choice = opinion_grouping(
+            values=values, moderated_out=votes.moderated_out, seed=seed, max_groups=max_groups
+        )
+    stability = group_stability(
+        values=values,
+        moderated_out=votes.moderated_out,
+        labels=labels,
+        choice=choice,
+        seed=seed,
+        max_groups=max_groups,
+        resamples=stability_resamples,
+        kmeans=kmeans,
     )
-    labels = np.full(votes.n_participants, -1)
-    choice = GroupChoice(np.zeros(0, dtype=int), 0, None, {})
-    if member.any():
-        centers, base_labels = base_clusters(points=projection.coordinates[member], seed=seed)
-        weights = np.bincount(base_labels, minlength=centers.shape[0]).astype(float)
-        choice = opinion_groups(centers=centers, weights=weights, seed=seed, max_groups=max_groups)
-        labels[member] = choice.labels[base_labels]
     voted = ~np.isnan(values).all(axis=0)
     eligible = voted & ~votes.moderated_out
     group_counts = count_by_group(values=values, labels=labels, n_groups=choice.n_groups)
@@ -277,6 +313,9 @@ def analyze(
     )
     summaries = _group_summaries(votes, group_counts=group_counts, labels=labels, eligible=eligible)
     parameters = {
+        "kmeans": kmeans,
+        "warm_start": previous is not None,
+        "stability_resamples": stability_resamples,
         "max_groups": max_groups,
         "confidence": confidence,
         "base_clusters": BASE_CLUSTERS,
@@ -295,7 +334,12 @@ def analyze(
         n_groups=choice.n_groups,
         silhouette=choice.silhouette,
         silhouette_by_k=choice.silhouette_by_k,
-        provenance={"method": "polis-batch", **provenance(parameters=parameters, seed=seed)},
+        stability=stability,
+        polis_state=polis_state,
+        provenance={
+            "method": "polis-incremental" if kmeans == "polis" else "polis-batch",
+            **provenance(parameters=parameters, seed=seed),
+        },
         notes=list(NOTES),
     )
 

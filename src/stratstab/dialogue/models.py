@@ -340,6 +340,23 @@ class IdempotentRequest(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PolisGroupingState(Base):
+    """The last Pol.is-style grouping update of a dialogue (``analyze --kmeans polis``).
+
+    ``state`` holds the participants ever grouped (they stay in) and the base-cluster
+    and group centres k-means starts from at the next update, so groups evolve as in
+    Pol.is (see :class:`stratstab.dialogue.clusters.PolisState`).
+    """
+
+    __tablename__ = "polis_grouping_state"
+    __table_args__ = (UniqueConstraint("dialogue_id", name="uq_polis_grouping_state_dialogue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class PolisImport(Base):
     """A Pol.is import under way or finished.
 

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -31,6 +31,7 @@ from stratstab.dialogue import ledger as ledger_ops
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.dialogue.clusters import PolisState
 from stratstab.dialogue.consensus import VoteMatrix
 from stratstab.dialogue.convert import (
     delegation_info,
@@ -429,6 +430,32 @@ class DialogueStore:
             target.moderation = state
             session.flush()
             return statement_info(found.slug, target)
+
+    def polis_state(self, dialogue: str) -> PolisState | None:
+        """The last Pol.is-style grouping update of ``dialogue``, None before the first."""
+        from stratstab.dialogue.models import PolisGroupingState
+
+        with self.session() as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = session.scalar(
+                select(PolisGroupingState).where(PolisGroupingState.dialogue_id == found.id)
+            )
+            return None if row is None else PolisState.from_dict(row.state)
+
+    def save_polis_state(self, dialogue: str, state: PolisState) -> None:
+        """Keep ``state`` as the start of the next Pol.is-style update of ``dialogue``."""
+        from stratstab.dialogue.models import PolisGroupingState
+
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            row = session.scalar(
+                select(PolisGroupingState).where(PolisGroupingState.dialogue_id == found.id)
+            )
+            if row is None:
+                row = PolisGroupingState(dialogue_id=found.id)
+                session.add(row)
+            row.state = state.to_dict()
+            row.updated_at = datetime.now(UTC)
 
     def mark_meta(self, dialogue: str, statement: str, *, is_meta: bool = True) -> StatementInfo:
         """Mark a statement as meta (about the participants or the process, e.g. "I live

@@ -13,10 +13,14 @@ from stratstab.migrations import upgrade_database
 def _pool_options(url: str) -> dict:
     """Connection pool settings for the web engine.
 
-    Up to the thread pool's 40 workers may need a connection at once, so the pool
-    holds that many and lets a burst overflow rather than wait.  SQLite connections
-    are pooled too: opening one (and setting its pragmas) costs more than a vote.
+    A request may hold a connection while it waits for a worker thread, so a burst of
+    requests can want more connections than there are threads.  SQLite connections are
+    cheap file handles: ten are kept open (opening one and setting its pragmas costs
+    more than a vote) and any number more are opened when needed, so the pool never
+    runs dry.  A server database gets a bounded pool.
     """
+    if url.startswith("sqlite"):
+        return {"pool_size": 10, "max_overflow": -1}
     return {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
 
 

@@ -153,6 +153,7 @@ def moderate_statement(
         state=body.moderation,
         sealed=body.sealed,
         confirm=body.confirm,
+        meta=body.meta,
     )
     audit(
         db,
@@ -161,6 +162,7 @@ def moderate_statement(
         f"{slug}/{statement_id}",
         moderation=body.moderation,
         sealed=body.sealed,
+        meta=body.meta,
     )
     return statement_public(service.find_statement(store, viewer, slug, statement_id))
 

@@ -44,6 +44,7 @@ def statement_public(item: VisibleStatement) -> StatementPublic:
         topics=list(info.topics),
         moderation=info.moderation,
         sealed=info.sealed,
+        is_meta=info.is_meta,
         votable=item.votable,
         created_at=info.created_at,
     )

@@ -196,6 +196,7 @@ def moderate_submit(
         state=body.moderation,
         sealed=body.sealed,
         confirm=body.confirm,
+        meta=body.meta,
     )
     audit(
         db,
@@ -204,6 +205,7 @@ def moderate_submit(
         f"{slug}/{statement_id}",
         moderation=body.moderation,
         sealed=body.sealed,
+        meta=body.meta,
     )
     done = {"rejected": "rejected", "accepted": "accepted"}.get(body.moderation or "", "")
     done = done or {True: "sealed", False: "unsealed"}.get(body.sealed, "")

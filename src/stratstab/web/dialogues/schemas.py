@@ -219,6 +219,8 @@ class StatementPublic(BaseModel):
     topics: list[str]
     moderation: Literal["pending", "accepted", "rejected"]
     sealed: bool
+    #: About the participants or the process, not the topic: left out of the analysis.
+    is_meta: bool = False
     votable: bool
     created_at: UtcDateTime
 
@@ -238,6 +240,8 @@ class ModerationUpdate(_Strict):
     moderation: Literal["pending", "accepted", "rejected"] | None = None
     sealed: bool | None = None
     confirm: bool = False
+    #: Mark (or clear) a meta statement: kept with its votes, left out of the analysis.
+    meta: bool | None = None
 
 
 class VoteCreate(_Strict):

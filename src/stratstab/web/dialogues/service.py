@@ -317,8 +317,9 @@ def moderate(
     state: str | None = None,
     sealed: bool | None = None,
     confirm: bool = False,
+    meta: bool | None = None,
 ) -> StatementInfo:
-    """Facilitators accept or reject a statement, and seal or unseal it.
+    """Facilitators accept or reject a statement, seal or unseal it, and mark it meta.
 
     Rejecting and sealing take a statement away from voters, so they need ``confirm``.
     """
@@ -327,6 +328,8 @@ def moderate(
     if (state == "rejected" or sealed is True) and not confirm:
         raise InputError("rejecting or sealing needs confirm: true", field="confirm")
     info = store.moderate(slug, statement_id, state=state) if state else None
+    if meta is not None:
+        info = store.mark_meta(slug, statement_id, is_meta=meta)
     if sealed is not None:
         with store.session(write=True) as session:
             row = session.scalar(
@@ -342,6 +345,11 @@ def moderate(
     )
 
 
+#: Bootstrap resamples behind the page's fragility sentence: fewer than the command line's
+#: 20, as the page recomputes on every refresh; enough to tell fragile groups apart.
+WEB_STABILITY_RESAMPLES = 10
+
+
 def consensus(
     store: DialogueStore, viewer: Viewer, slug: str, *, seed: int = 0
 ) -> dict[str, Any] | None:
@@ -349,7 +357,9 @@ def consensus(
     enter(store, viewer, slug)
     matrix = store.vote_matrix(slug)
     public = {
-        s.external_id for s in store.statements(slug) if s.moderation == "accepted" and not s.sealed
+        s.external_id
+        for s in store.statements(slug)
+        if s.moderation == "accepted" and not s.sealed and not s.is_meta  # meta: outside the math
     }
     keep = [j for j, sid in enumerate(matrix.statement_ids) if sid in public]
     if not keep:
@@ -366,4 +376,4 @@ def consensus(
         delegations=[matrix.delegations[i] for i in voters],
         statement_texts=[matrix.statement_texts[j] for j in keep],
     )
-    return analyze(votes=subset, seed=seed).to_dict()
+    return analyze(votes=subset, seed=seed, stability_resamples=WEB_STABILITY_RESAMPLES).to_dict()

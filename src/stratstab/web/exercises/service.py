@@ -165,11 +165,13 @@ def start_run(
         turn_minutes=body.turn_minutes,
     )
     run = store.load(row)
+    run.llm_factory = None  # the model is first asked once the run is stored
     try:
         state = run.replay()  # a bad player set-up fails before anything is stored
     except PlayerError as exc:
         raise InputError(str(exc), field="players") from None
     run = store.add(row, seats)
+    state = run.state()
     run.start_clock(state, at=runs.now())
     return run
 
@@ -264,9 +266,9 @@ def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
         settle_deadline(run, at=runs.now())
         if run.row.paused:
             raise StaleTurn("the control cell has paused this run; wait for it to resume")
+        kind = may_decide(run, body.side, user_id)  # before anything about the side is said
         state = run.state()
         decision = _check_decision(state, body)
-        kind = may_decide(run, body.side, user_id)
         if kind == "decision":
             try:
                 run.replay({**run.decisions(), (body.turn, body.side): decision})

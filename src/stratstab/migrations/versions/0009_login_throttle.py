@@ -1,7 +1,7 @@
 """Failed-login counters of the login throttle (fixed windows, digested keys)
 
-Revision ID: 0008_login_throttle
-Revises: 0007_polis_import
+Revision ID: 0009_login_throttle
+Revises: 0008_polis_grouping_state
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_login_throttle"
-down_revision: str | Sequence[str] | None = "0007_polis_import"
+revision: str = "0009_login_throttle"
+down_revision: str | Sequence[str] | None = "0008_polis_grouping_state"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
