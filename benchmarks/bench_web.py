@@ -15,6 +15,20 @@ Measurements:
   ``vote_server_cpu_ms`` (CPU time of the server process per vote: unlike the rates,
   it hardly changes when other programs load the machine).
 
+- ``assess``: one assessment of the built-in baseline through the API, the way a
+  script asks for it (``POST /api/v1/assess``, answered with the result), on a warm
+  server.  Figure: ``assess_ms`` (median of 20 runs with a lever changed each time;
+  ``assess_server_ms`` is the server's own time from its ``Server-Timing`` header)
+  and ``compare_ms`` (A/B comparison, ``POST /api/v1/assess/compare``).
+- ``assess_click``: Debian chromium (Playwright) on the assessment explorer: change a
+  lever and wait until the result table and charts show the new numbers.  Figure:
+  ``assess_click_ms`` (median of 10 changes, from the change event to the charts drawn).
+- ``map``: a 50 x 50 stability map of the crisis-stability index through the API.
+  Figure: ``map_2500_ms`` (median of 5; 2,500 cells under each of the baseline's two
+  assumption sets).
+- ``chart_page``: the explorer's first load in a fresh browser context (cold cache):
+  ``chart_page_first_load_ms`` (navigation start to the load event, Plotly included)
+  and ``chart_page_bytes`` (bytes transferred).
 - ``statements``: 50 delegates submit a statement at the same moment
   (``POST /api/v1/dialogues/{slug}/statements``).  Figures: ``statements_refused``
   (answers other than 201) and ``statements_lost`` (submissions not stored).
@@ -299,6 +313,202 @@ def measure_votes(options: Options) -> dict[str, float]:
     }
 
 
+# --------------------------------------------------------------------------- assessments
+
+ANALYST = "observer"  # a demo account; any logged-in user may run assessments
+CHROMIUM = os.environ.get("STRATSTAB_TEST_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _demo_database() -> str:
+    """A fresh SQLite database with the demo workspace; returns its URL."""
+    from stratstab.web.app import create_app
+    from stratstab.web.demo import seed_demo
+    from stratstab.web.settings import Settings
+
+    url = f"sqlite:///{_scratch_folder() / 'demo.sqlite'}"
+    app = create_app(Settings(database_url=url, secret_key=SECRET))
+    seed_demo(app.state.session_factory, store=app.state.store)
+    return url
+
+
+@contextmanager
+def _api_client(base_url: str) -> Iterator[httpx.Client]:
+    """A client logged in as the demo analyst, sending its CSRF token."""
+    from stratstab.web.demo import demo_password
+
+    with httpx.Client(base_url=base_url, timeout=120.0) as client:
+        yield _logged_in(client, demo_password(ANALYST))
+
+
+def _logged_in(client: httpx.Client, password: str) -> httpx.Client:
+    token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    answer = client.post(
+        "/api/v1/auth/login",
+        headers={"X-CSRF-Token": token},
+        json={"username": ANALYST, "password": password},
+    )
+    answer.raise_for_status()
+    client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+    return client
+
+
+def _server_ms(answer: httpx.Response) -> float:
+    timing = answer.headers.get("Server-Timing", "")
+    for part in timing.split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        if name == "app" and rest:
+            return float(rest)
+    return float("nan")
+
+
+def measure_assess(options: Options) -> dict[str, float]:
+    """One assessment and one A/B comparison through the API, warm server."""
+    runs = 10 if options.quick else 20
+    with (
+        serving(_demo_database(), options, "assess") as server,
+        _api_client(server.base_url) as client,
+    ):
+        body = {"scenario": "us-china-2024-baseline", "view": "US-view"}
+        client.post("/api/v1/assess", json=body).raise_for_status()  # warm: kernel loaded
+        wall, server = [], []
+        for run in range(runs):
+            body["levers"] = {"US.interceptors": 44 + 10 * run}
+            started = time.perf_counter()
+            answer = client.post("/api/v1/assess", json=body)
+            wall.append(time.perf_counter() - started)
+            answer.raise_for_status()
+            server.append(_server_ms(answer))
+        pair = {
+            "scenario": "us-china-2024-baseline",
+            "left": {"view": "US-view"},
+            "right": {"view": "CN-view"},
+        }
+        compare = []
+        for run in range(runs):
+            pair["right"]["levers"] = {"US.interceptors": 44 + 10 * run}
+            started = time.perf_counter()
+            client.post("/api/v1/assess/compare", json=pair).raise_for_status()
+            compare.append(time.perf_counter() - started)
+    return {
+        "assess_ms": round(1000 * float(np.median(wall)), 1),
+        "assess_server_ms": round(float(np.median(server)), 1),
+        "compare_ms": round(1000 * float(np.median(compare)), 1),
+    }
+
+
+def measure_map(options: Options) -> dict[str, float]:
+    """A 50 x 50 crisis-stability map under both assumption sets, through the API."""
+    runs = 3 if options.quick else 5
+    body = {
+        "scenario": "us-china-2024-baseline",
+        "x": "US.interceptors=0:490:50",
+        "y": "CN.survivability_mobile=0:1:50",
+        "metric": "crisis",
+    }
+    with (
+        serving(_demo_database(), options, "map") as server,
+        _api_client(server.base_url) as client,
+    ):
+        client.post("/api/v1/assess/map", json=body).raise_for_status()  # warm
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.post("/api/v1/assess/map", json=body).raise_for_status()
+            times.append(time.perf_counter() - started)
+    return {"map_2500_ms": round(1000 * float(np.median(times)), 1)}
+
+
+@contextmanager
+def _browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _logged_in_page(browser: Any, base_url: str) -> Any:
+    from stratstab.web.demo import demo_password
+
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", ANALYST)
+    page.fill("input[name=password]", demo_password(ANALYST))
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def measure_assess_click(options: Options) -> dict[str, float]:
+    """Browser: change a lever in the explorer, wait for the new result to be drawn."""
+    changes = 5 if options.quick else 10
+    with serving(_demo_database(), options, "assess_click") as server, _browser() as browser:
+        page = _logged_in_page(browser, server.base_url)
+        page.goto("/assess")
+        page.wait_for_selector("[data-testid=assessment-result] div.plot .main-svg")
+        times = []
+        for change in range(changes):
+            value = str(100 + 25 * change)
+            elapsed = page.evaluate(
+                """async (value) => {
+                  const field = document.querySelector("input[name='a.US.interceptors']");
+                  const started = performance.now();
+                  const drawn = new Promise((resolve) => document.addEventListener(
+                    "stratstab:drawn", resolve, { once: true }));
+                  field.value = value;
+                  field.dispatchEvent(new Event("change", { bubbles: true }));
+                  await drawn;
+                  return performance.now() - started;
+                }""",
+                value,
+            )
+            times.append(elapsed)
+        page.context.close()
+    return {"assess_click_ms": round(float(np.median(times)), 1)}
+
+
+def measure_chart_page(options: Options) -> dict[str, float]:
+    """Browser: first load of the explorer with an empty cache, Plotly included."""
+    runs = 3 if options.quick else 5
+    with serving(_demo_database(), options, "chart_page") as server, _browser() as browser:
+        base_url = server.base_url
+        page = _logged_in_page(browser, base_url)
+        state = page.context.storage_state()
+        times, sizes = [], []
+        for _ in range(runs):
+            context = browser.new_context(base_url=base_url, storage_state=state)
+            fresh = context.new_page()  # a new context: nothing cached
+            fresh.goto("/assess", wait_until="load")
+            timing = fresh.evaluate(
+                """() => {
+                  const nav = performance.getEntriesByType("navigation")[0];
+                  const bytes = performance.getEntriesByType("resource")
+                    .reduce((sum, r) => sum + r.transferSize, nav.transferSize);
+                  return [nav.loadEventEnd - nav.startTime, bytes];
+                }"""
+            )
+            times.append(timing[0])
+            sizes.append(timing[1])
+            context.close()
+        page.context.close()
+    return {
+        "chart_page_first_load_ms": round(float(np.median(times)), 1),
+        "chart_page_bytes": int(np.median(sizes)),
+    }
+
+
 # --------------------------------------------------------------------------- statements
 
 AUTHORS = 50
@@ -345,6 +555,10 @@ def measure_statements(options: Options) -> dict[str, float]:
 
 MEASUREMENTS: dict[str, Callable[[Options], dict[str, float]]] = {
     "votes": measure_votes,
+    "assess": measure_assess,
+    "assess_click": measure_assess_click,
+    "map": measure_map,
+    "chart_page": measure_chart_page,
     "statements": measure_statements,
 }
 

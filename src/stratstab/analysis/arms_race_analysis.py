@@ -115,11 +115,9 @@ class ReactionFunction:
 def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
     """Requirement of ``side`` and its finite-difference slopes against the other side."""
     other = resolved.scenario.other(side)
-    forces = resolved.forces[side]
     landed, destroyed = arriving_after_full_strike(resolved, side)
-    need = resolved.retaliation_requirement(side)
     scale, rise = required_scale(resolved, side, landed_at_start=landed)
-    required = scale * forces.total_warheads
+    required = scale * resolved.forces[side].total_warheads
 
     step = 0.1
     other_total = resolved.forces[other].total_warheads
@@ -142,8 +140,40 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
         else required_warheads(_with_interceptors(resolved, other, low_n), side, **warm)
     )
     slope_interceptors = (high_i - low_i) / (interceptors + delta - low_n)
+    return reaction_from_requirement(
+        resolved,
+        side,
+        required_scale=scale,
+        slope_arsenal=float(slope_arsenal),
+        slope_interceptors=float(slope_interceptors),
+        full_strike=(landed, destroyed),
+    )
 
+
+def reaction_from_requirement(
+    resolved: Resolved,
+    side: str,
+    *,
+    required_scale: float,
+    slope_arsenal: float,
+    slope_interceptors: float,
+    full_strike: tuple[float, float] | None = None,
+) -> ReactionFunction:
+    """``side``'s reaction function from its required scale and slopes, found elsewhere.
+
+    ``required_scale``: the factor on ``side``'s forces that just meets its retaliation
+    requirement (inf if none does); the slopes are in required warheads per warhead and
+    per interceptor of the other side.  ``full_strike``: (landed warheads, share
+    destroyed) after the other side's full counterforce strike, if already known.
+    Adds the closed-form interceptor slope (REFERENCES §4) for comparison.
+    """
+    other = resolved.scenario.other(side)
+    forces = resolved.forces[side]
+    need = resolved.retaliation_requirement(side)
+    landed, destroyed = full_strike or arriving_after_full_strike(resolved, side)
+    scale = required_scale
     defense = resolved.defense(other)
+    interceptors = defense.interceptors
     launchers = float(forces.launchers.sum())
     per_missile = forces.total_warheads / launchers if launchers > 0 else 1.0
     closed = closed_form_required_arsenal(
@@ -160,7 +190,7 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
         arriving_after_full_strike=landed,
         share_destroyed_by_full_strike=destroyed,
         assured_retaliation=bool(landed >= need),
-        required_arsenal=required,
+        required_arsenal=scale * forces.total_warheads,
         required_launchers=scale * launchers,
         reaction_slope_arsenal=float(slope_arsenal),
         reaction_slope_interceptors=float(slope_interceptors),

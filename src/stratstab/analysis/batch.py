@@ -138,7 +138,8 @@ def evaluate_resolved(
     ``exhaustive`` traces every level of the counterforce grid instead of bounding
     the stop rule (the same results, slower; for tests).  ``work``, if given, receives
     per side (as the striker) ``SIDE.stop_rule_level`` and ``SIDE.levels_traced``, and
-    ``SIDE.full_strike_evaluations`` of its reaction functions: what the kernel did.
+    ``SIDE.full_strike_evaluations`` of its reaction functions: what the kernel did;
+    and ``SIDE.retaliation_requirement``, the arriving warheads it was solved for.
     """
     # The compiled kernel (and Numba) load on first use: a sweep's coordinating
     # process never needs them.
@@ -184,7 +185,7 @@ def evaluate_resolved(
     # something else repeat them, so each distinct case is solved once.
     solve = np.ones((batch.size, 2), dtype=np.bool_)
     source = np.tile(np.arange(batch.size), (2, 1))
-    if outputs == "all":
+    if outputs == "all" and batch.size > 1:
         for x in range(2):
             o = 1 - x
             inputs = [
@@ -223,6 +224,9 @@ def evaluate_resolved(
         for x, side in enumerate(sides):
             for q, name in enumerate(WORK):
                 work[f"{side}.{name}"] = done[:, x, q]
+            work[f"{side}.retaliation_requirement"] = np.asarray(
+                batch.requirement[side], dtype=float
+            ) * np.ones(batch.size)
     out: dict[str, np.ndarray] = {}
     column = {name: q for q, name in enumerate(kernel.SIDE_OUTPUTS)}
     for x, side in enumerate(sides):

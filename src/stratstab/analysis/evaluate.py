@@ -67,7 +67,7 @@ def evaluate_many(
     """
     columns: dict[str, list[float]] = {name: [] for name in output_names(scenario.sides)}
     for done, levers in enumerate(lever_sets, start=1):
-        values = headline(assess(scenario, view, levers=dict(levers)))
+        values = headline(assess(scenario, view, levers=dict(levers), method="reference"))
         for name in columns:
             columns[name].append(values[name])
         if progress is not None:

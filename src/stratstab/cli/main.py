@@ -36,6 +36,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
     "transparency": ("transparency", "transparency", False),
     "assurance": ("assurance", "assurance", False),
     "sweep": ("sweep", "sweep", False),
+    "map": ("map", "map_command", False),
 }
 
 #: What ``stratstab --help`` says of each subcommand without loading it (the first

@@ -64,7 +64,11 @@ def serve(
     ] = False,
 ) -> None:
     """Start the web workbench (assessment explorer, dialogue rooms, JSON API)."""
+    import threading
+
     import uvicorn
+
+    from stratstab.analysis.batch import warm_kernel
 
     url, notes = plan_database(database_url=database_url, demo=demo)
     listening = listen(host, port)  # before anything is announced or seeded
@@ -81,6 +85,9 @@ def serve(
         credentials = seed_demo(app.state.session_factory, store=app.state.store)
         _print_credentials(credentials)
     console.print(f"stratstab workbench on http://{host}:{port}/  (Ctrl+C stops it)")
+    # Load the compiled kernel while the server starts: the first assessment a user
+    # asks for then answers in milliseconds instead of waiting for Numba (about a second).
+    threading.Thread(target=warm_kernel, name="kernel-warm-up", daemon=True).start()
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
     uvicorn.Server(config).run(sockets=[listening])
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln, xlogy
-from scipy.stats import binom
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,8 @@ def _p0_mixture(
 
 
 def _log_choose(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    from scipy.special import gammaln  # loaded on first use
+
     return gammaln(top + 1.0) - gammaln(bottom + 1.0) - gammaln(top - bottom + 1.0)
 
 
@@ -84,6 +84,8 @@ def _hypergeometric_sum(
     Only j within 12 standard deviations of the hypergeometric mean is summed: the mass
     outside is below 1e-30, and the window keeps large batches fast.
     """
+    from scipy.special import xlogy  # loaded on first use
+
     share = extra / objects
     sd = np.sqrt(n * share * (1.0 - share) * (objects - n) / np.maximum(objects - 1.0, 1.0))
     low = np.maximum(np.maximum(0.0, n + extra - objects), np.floor(n * share - 12.0 * sd - 1.0))
@@ -147,6 +149,9 @@ def _short_second_salvo(
     without decoys (``sum_S C(N,S) k^(N-S) prod over the S seen of their second-salvo
     kill``, with ``k`` the first-salvo kill), NaN where decoys are present.
     """
+    from scipy.special import gammaln, xlogy  # loaded on first use
+    from scipy.stats import binom  # loaded on first use
+
     miss = 1.0 - a.pk
     seen_p = a.ka * (a.q * miss**a.first + 1.0 - a.q)
     top = int(objects.max())

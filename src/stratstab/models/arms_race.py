@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.linalg import expm
 
 from stratstab.errors import InputError
 from stratstab.models import _validate as v
@@ -122,6 +121,8 @@ def richardson_path(
     times = np.linspace(0.0, horizon, n_steps + 1)
     # One exact step propagator applied repeatedly: exact up to rounding, and far
     # cheaper than a matrix exponential per output time.
+    from scipy.linalg import expm  # loaded on first use (a few tenths of a second)
+
     step = expm(system * (horizon / n_steps))
     states = np.empty((n_steps + 1, 3))
     states[0] = start

@@ -28,11 +28,29 @@ from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from stratstab.errors import InputError
 
 FloatArray = NDArray[np.float64]
+
+class _LazyStats:
+    """``scipy.stats``, imported on first use (about half a second): scenario files
+    validate their beliefs through this module without drawing from any distribution."""
+
+    def __getattr__(self, name: str) -> Any:
+        from scipy import stats as module
+
+        return getattr(module, name)
+
+
+stats = _LazyStats()
+
+
+def _normal_cdf(x: float) -> float:
+    """Standard normal distribution function by ``math.erfc`` (no SciPy import; exact in
+    both tails, so ``_normal_cdf(-x)`` is the survival function)."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
 TINY_FACTOR = 1e-6
 
 
@@ -213,8 +231,8 @@ def _check_truncation(name: str, mu: float, sigma: float, low: float, high: floa
     # Guard against a window so far in a tail that it holds no probability in float64.
     a, b = (low - mu) / sigma, (high - mu) / sigma
     if (
-        stats.norm.cdf(b) - stats.norm.cdf(a) <= 1e-12
-        and stats.norm.sf(a) - stats.norm.sf(b) <= 1e-12
+        _normal_cdf(b) - _normal_cdf(a) <= 1e-12
+        and _normal_cdf(-a) - _normal_cdf(-b) <= 1e-12
     ):
         raise InputError(f"{name}: the window [{low}, {high}] holds no probability mass")
 

@@ -11,12 +11,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from stratstab import __version__
+from stratstab.web.assets import plotly_url
 from stratstab.web.deps import expected_csrf_token
 from stratstab.web.i18n import LOCALE_NAMES, Translator
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["plotly_url"] = plotly_url
 
 
 def page_context(request: Request) -> dict[str, Any]:

@@ -1,12 +1,19 @@
 """Plotly figure specifications and table rows built from assessment results.
 
-Input is the JSON form of results (``Assessment.to_dict()``, ``Comparison.to_dict()``);
+Input is the JSON form of results (``Assessment.to_dict()``, ``Comparison.to_dict()``,
+``StabilityMap.to_dict()``) and a translator ``t`` for every word a reader sees;
 output is plain dicts that the page hands to Plotly.js.  No drawing happens here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from stratstab.analysis.assess import index_reading
+from stratstab.analysis.lever_table import lever_spec
+
+Translate = Callable[..., str]
 
 # Headline quantities shown per side: (key, format) -- the format is a Python spec.
 HEADLINE = (
@@ -22,18 +29,58 @@ HEADLINE = (
     ("reaction_slope_arsenal", ".3f"),
     ("reaction_slope_interceptors", ".3f"),
 )
+# Which way each quantity moves when stability improves: +1 higher is better for
+# stability, -1 lower is better, 0 neither (a size, not a judgement).  Survivors,
+# retaliation and the cost of striking first deter a first strike; the cost of being
+# struck first, the arsenal needed and steep reaction slopes push towards striking
+# first or building more (Kent & Thaler 1989; REFERENCES §1-4).
+STABILITY_DIRECTION = {
+    "crisis_stability_index": 1,
+    "arms_race_slope_product": -1,
+    "deployed_warheads": 0,
+    "surviving_warheads": 1,
+    "surviving_fraction": 1,
+    "arriving_warheads": 1,
+    "damage_fraction": 1,
+    "c1": 1,
+    "c2": -1,
+    "stability_ratio": 1,
+    "required_arsenal": -1,
+    "reaction_slope_arsenal": -1,
+    "reaction_slope_interceptors": -1,
+}
+MAP_METRICS = ("crisis", "required-arsenal", "retaliation")
 # Differences smaller than this (relative to the larger magnitude) count as equal.
 RELATIVE_TOLERANCE = 1e-6
+CATEGORY_AXIS = {"automargin": True, "tickfont": {"size": 11}}
 
 
 def fmt(value: Any, spec: str) -> str:
-    """Format a number for a table; text and missing values pass through."""
+    """Format a number for a table; text and missing values pass through (None: ∞)."""
+    if value is None:
+        return "∞"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return "—" if value is None else str(value)
+        return str(value)
     return format(value, spec)
 
 
-def cost_curve_figure(result: dict[str, Any], *, striker: str, title: str) -> dict[str, Any]:
+def lever_label(key: str, locale: str) -> str:
+    """``US — Missile-defense interceptors`` for ``US.interceptors``, from the lever table."""
+    side, _, name = key.partition(".")
+    spec = lever_spec(key)
+    label = spec.label.get(locale, spec.label["en"]) if spec else name
+    unit = spec.unit.get(locale, "") if spec else ""
+    return f"{side} — {label}" + (f" ({unit})" if unit else "")
+
+
+def reading(index: float, t: Translate) -> str:
+    """The one-line interpretation of the crisis-stability index, in the reader's language."""
+    return t(f"assess.reading.{index_reading(index)}")
+
+
+def cost_curve_figure(
+    result: dict[str, Any], *, striker: str, title: str, t: Translate
+) -> dict[str, Any]:
     """Costs of striking first and of being struck along ``striker``'s counterforce level."""
     curve = result["cost_curves"][striker]
     x = curve["counterforce_warheads"]
@@ -44,14 +91,14 @@ def cost_curve_figure(result: dict[str, Any], *, striker: str, title: str) -> di
             "mode": "lines",
             "x": x,
             "y": curve["striker_cost"],
-            "name": f"{striker} cost (strikes first)",
+            "name": t("assess.fig.striker_cost", side=striker),
         },
         {
             "type": "scatter",
             "mode": "lines",
             "x": x,
             "y": curve["victim_cost"],
-            "name": f"{curve['victim']} cost (struck first)",
+            "name": t("assess.fig.victim_cost", side=curve["victim"]),
             "line": {"dash": "dash"},
         },
         {
@@ -59,42 +106,56 @@ def cost_curve_figure(result: dict[str, Any], *, striker: str, title: str) -> di
             "mode": "markers",
             "x": [x[chosen]],
             "y": [curve["striker_cost"][chosen]],
-            "name": "chosen strike",
+            "name": t("assess.fig.chosen"),
             "marker": {"size": 11, "symbol": "diamond"},
         },
     ]
     layout = {
         "title": {"text": title},
-        "xaxis": {"title": {"text": "counterforce warheads used"}},
-        "yaxis": {"title": {"text": "cost (0–1)"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.25},
+        "xaxis": {"title": {"text": t("assess.fig.counterforce_axis")}, "automargin": True},
+        # A cost is own damage plus the weighted survival of the enemy: it can pass 1.
+        "yaxis": {
+            "title": {"text": t("assess.fig.cost_axis")},
+            "rangemode": "tozero",
+            "automargin": True,
+        },
+        "legend": {"orientation": "h", "y": -0.3},
     }
     return {"data": data, "layout": layout}
 
 
-def survivors_figure(result: dict[str, Any], *, side: str, title: str) -> dict[str, Any]:
-    """Deployed and surviving warheads by system after the other side strikes first."""
+def survivors_figure(
+    result: dict[str, Any], *, side: str, title: str, t: Translate
+) -> dict[str, Any]:
+    """Deployed and surviving warheads by system after the other side strikes first.
+
+    Horizontal bars: system names are read in full on the category axis.
+    """
     survivors = result["per_side"][side]["survivors"]
-    names = list(survivors)
+    names = list(survivors)[::-1]  # first system on top
     data = [
         {
             "type": "bar",
-            "x": names,
-            "y": [survivors[n]["deployed_warheads"] for n in names],
-            "name": "deployed",
+            "orientation": "h",
+            "y": names,
+            "x": [survivors[n]["deployed_warheads"] for n in names],
+            "name": t("assess.fig.deployed"),
         },
         {
             "type": "bar",
-            "x": names,
-            "y": [survivors[n]["warheads"] for n in names],
-            "name": "surviving",
+            "orientation": "h",
+            "y": names,
+            "x": [survivors[n]["warheads"] for n in names],
+            "name": t("assess.fig.surviving"),
         },
     ]
     layout = {
         "title": {"text": title},
         "barmode": "group",
-        "yaxis": {"title": {"text": "warheads"}},
-        "legend": {"orientation": "h", "y": -0.3},
+        "height": max(260, 90 + 34 * len(names)),
+        "xaxis": {"title": {"text": t("assess.fig.warheads_axis")}, "rangemode": "tozero"},
+        "yaxis": CATEGORY_AXIS,
+        "legend": {"orientation": "h", "y": -0.25},
     }
     return {"data": data, "layout": layout}
 
@@ -116,27 +177,19 @@ def _differs(a: Any, b: Any) -> bool:
 
 
 def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows (side, quantity, left, right, difference, changed) for the side-by-side table."""
+    """Rows (side, quantity, left, right, difference, changed, effect) for the table."""
     left, right = comparison["views"][:2]
     results = comparison["results"]
     rows = [
         _row(
             "",
-            "crisis_stability_index",
+            key,
             ".3f",
-            results[left]["crisis_stability_index"],
-            results[right]["crisis_stability_index"],
+            results[left][key],
+            results[right][key],
         )
+        for key in ("crisis_stability_index", "arms_race_slope_product")
     ]
-    rows.append(
-        _row(
-            "",
-            "arms_race_slope_product",
-            ".3f",
-            results[left]["arms_race_slope_product"],
-            results[right]["arms_race_slope_product"],
-        )
-    )
     for side in results[left]["sides"]:
         for key, spec in HEADLINE:
             rows.append(
@@ -153,10 +206,13 @@ def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _row(side: str, key: str, spec: str, a: Any, b: Any) -> dict[str, Any]:
     changed = _differs(a, b)
-    difference = (
-        b - a if changed and isinstance(a, int | float) and isinstance(b, int | float) else None
-    )
+    numeric = isinstance(a, int | float) and isinstance(b, int | float)
+    difference = b - a if changed and numeric else None
     direction = "" if difference is None else ("up" if difference > 0 else "down")
+    sign = STABILITY_DIRECTION.get(key, 0)
+    effect = ""
+    if difference is not None and sign:
+        effect = "better" if difference * sign > 0 else "worse"
     return {
         "side": side,
         "key": key,
@@ -165,24 +221,63 @@ def _row(side: str, key: str, spec: str, a: Any, b: Any) -> dict[str, Any]:
         "difference": fmt(difference, "+" + spec) if difference is not None else "",
         "changed": changed,
         "direction": direction,
+        "effect": effect,
     }
 
 
-def comparison_figure(comparison: dict[str, Any], *, title: str) -> dict[str, Any]:
-    """Grouped bars of the cost-based stability numbers under both assumption sets."""
+def comparison_figure(comparison: dict[str, Any], *, title: str, t: Translate) -> dict[str, Any]:
+    """Grouped bars of the cost-based stability numbers (all in 0-1) under both sets."""
     views = comparison["views"][:2]
     results = comparison["results"]
     sides = results[views[0]]["sides"]
-    categories = ["crisis stability index"] + [f"{s} stability ratio" for s in sides]
+    categories = [t("quantity.crisis_stability_index")] + [
+        t("assess.fig.ratio_of", side=s) for s in sides
+    ]
     data = []
     for view in views:
         values = [results[view]["crisis_stability_index"]]
         values += [results[view]["per_side"][s]["stability_ratio"] for s in sides]
-        data.append({"type": "bar", "x": categories, "y": values, "name": view})
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": categories[::-1],
+                "x": values[::-1],
+                "name": view,
+            }
+        )
     layout = {
         "title": {"text": title},
         "barmode": "group",
-        "yaxis": {"rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.25},
+        "height": 300,
+        "xaxis": {"range": [0, 1], "title": {"text": t("assess.fig.index_axis")}},
+        "yaxis": CATEGORY_AXIS,
+        "legend": {"orientation": "h", "y": -0.3},
     }
     return {"data": data, "layout": layout}
+
+
+def map_figure(
+    result: dict[str, Any], index: int, *, title: str, x_title: str, y_title: str, t: Translate
+) -> dict[str, Any]:
+    """One panel of a stability map as a heat map; cells carry their lever values."""
+    panel = result["panels"][index]
+    crisis = panel["output"] == "crisis_stability_index"
+    trace: dict[str, Any] = {
+        "type": "heatmap",
+        "x": result["x"]["values"],
+        "y": result["y"]["values"],
+        "z": panel["values"],
+        "colorscale": "Viridis" if crisis else "Magma",
+        "colorbar": {"thickness": 12, "title": {"text": t(f"assess.map.unit.{panel['output']}")}},
+        "hovertemplate": f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<br>%{{z:.3g}}<extra></extra>",
+    }
+    if crisis:
+        trace.update({"zmin": 0.0, "zmax": 1.0})
+    layout = {
+        "title": {"text": title, "font": {"size": 14}},
+        "xaxis": {"title": {"text": x_title}, "automargin": True},
+        "yaxis": {"title": {"text": y_title}, "automargin": True},
+        "height": 360,
+    }
+    return {"data": [trace], "layout": layout}

@@ -76,6 +76,17 @@ class CompareRequest(BaseModel):
     right: AssumptionSet
 
 
+class MapRequest(BaseModel):
+    """A stability map: a metric over two levers, under each assumption set."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = "us-china-2024-baseline"
+    x: str = Field(max_length=200, examples=["US.interceptors=0:490:50"])
+    y: str = Field(max_length=200, examples=["CN.survivability_mobile=0:1:50"])
+    metric: Literal["crisis", "required-arsenal", "retaliation"] = "crisis"
+    views: list[str] | None = Field(default=None, max_length=8)
+
+
 class JobPublic(BaseModel):
     """A background run as pollers see it; ``result`` is set once ``state`` is done."""
 

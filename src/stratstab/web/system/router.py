@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import plotly
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from stratstab import __version__
+from stratstab.web.assets import IMMUTABLE, plotly_asset, plotly_url
 from stratstab.web.deps import SessionDep
 from stratstab.web.templating import render
 
 router = APIRouter()
 
-# plotly's Python package ships the matching plotly.min.js; we serve that file rather
-# than keep a copy in the repository.
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @router.get("/healthz", tags=["system"], summary="Liveness and database check")
@@ -27,14 +22,26 @@ def healthz(db: SessionDep) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
+@router.get("/assets/plotly-{digest}.min.js", include_in_schema=False)
+def plotly_js(digest: str, request: Request) -> Response:
+    """The Plotly.js bundle: gzip when the browser takes it, cached for a year."""
+    asset = plotly_asset()
+    if digest != asset.digest:  # an old page asks for an old bundle: send it to the new one
+        return RedirectResponse(plotly_url(), status_code=307)
+    headers = {"Cache-Control": IMMUTABLE, "ETag": asset.etag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body = asset.gzipped
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="text/javascript", headers=headers)
+
+
 @router.get("/assets/plotly.min.js", include_in_schema=False)
-def plotly_js() -> FileResponse:
-    """The Plotly.js bundle from the installed plotly package."""
-    return FileResponse(
-        PLOTLY_JS,
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+def plotly_js_unversioned() -> RedirectResponse:
+    """The old unversioned address: redirects to the current content-hashed bundle."""
+    return RedirectResponse(plotly_url(), status_code=307)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
