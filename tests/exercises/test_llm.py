@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -13,42 +12,23 @@ from stratstab.exercises import load_exercise, run_exercise
 from stratstab.exercises.actors import Cautious, PlayerError
 from stratstab.exercises.actors.llm import LLMPlayer
 
+from ..chat_server import ChatServer
 
-class FakeServer:
+
+class FakeServer(ChatServer):
     """Answers chat completions with a reply chosen by ``mode``; records the requests."""
 
     def __init__(self, mode: str) -> None:
+        super().__init__()
         self.mode = mode
         self.released = threading.Event()
-        self.requests: list[dict] = []
-        outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "body": body})
-                if outer.mode == "slow":  # answers only when the test is over
-                    outer.released.wait()
-                content = outer.reply(body)
-                payload = (
-                    content
-                    if outer.mode == "not-openai"
-                    else json.dumps(
-                        {"choices": [{"message": {"role": "assistant", "content": content}}]}
-                    )
-                )
-                data = payload.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def payload(self, body: dict) -> str:
+        if self.mode == "slow":  # answers only when the test is over
+            self.released.wait()
+        if self.mode == "not-openai":
+            return self.reply(body)
+        return super().payload(body)
 
     def reply(self, body: dict) -> str:
         if self.mode == "malformed":
@@ -69,18 +49,9 @@ class FakeServer:
             + "\n```"
         )
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/v1"
-
-    def __enter__(self) -> FakeServer:
-        self.thread.start()
-        return self
-
     def __exit__(self, *exc) -> None:
         self.released.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)
 
 
 def _players(url: str, timeout_s: float = 120.0):

@@ -28,3 +28,16 @@ def demo_app(tmp_path_factory):
 def demo_users():
     """(username, role, delegation) of every demo account."""
     return [(u, role, d) for u, _, role, d in DEMO_USERS]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium under Playwright (the browser tests skip where it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -18,7 +18,7 @@ from .helpers import SLUG, login
 #   public  - anyone;  user - any logged-in user;  admin - admins only;
 #   member  - any user who may enter the dialogue (delegates of other delegations: 404);
 #   writer  - member delegates, facilitators and admins;  runs - facilitators and admins;
-#   voter   - member delegates only.
+#   voter   - member delegates only;  translates - translators, facilitators and admins.
 POLICY: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "public",
     ("GET", "/assets/plotly.min.js"): "public",
@@ -64,6 +64,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/dialogues/{slug}/statements"): "writer",
     ("GET", "/dialogues/{slug}/statements"): "member",
     ("POST", "/dialogues/{slug}/statements/{statement_id}/moderate"): "runs",
+    ("POST", "/dialogues/{slug}/statements/{statement_id}/translation"): "translates",
+    ("POST", "/dialogues/{slug}/statements/{statement_id}/translation/{action}"): "translates",
     ("GET", "/dialogues/{slug}/consensus"): "member",
     ("GET", "/dialogues/{slug}/consensus/live"): "member",
     ("GET", "/dialogues/{slug}/scope"): "member",
@@ -73,11 +75,23 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/dialogues/{slug}/ledger"): "runs",
     ("POST", "/dialogues/{slug}/ledger/{key}"): "runs",
     ("POST", "/dialogues/{slug}/rounds/close"): "runs",
+    ("GET", "/dialogues/{slug}/report"): "member",
+    ("GET", "/dialogues/{slug}/report/file"): "member",
     ("GET", "/api/v1/dialogues"): "user",
     ("GET", "/api/v1/dialogues/{slug}"): "member",
     ("GET", "/api/v1/dialogues/{slug}/statements"): "member",
     ("POST", "/api/v1/dialogues/{slug}/statements"): "writer",
     ("PATCH", "/api/v1/dialogues/{slug}/statements/{statement_id}"): "runs",
+    ("PUT", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation"): "translates",
+    ("POST", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion"): (
+        "translates"
+    ),
+    ("POST", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion/accept"): (
+        "translates"
+    ),
+    ("DELETE", "/api/v1/dialogues/{slug}/statements/{statement_id}/translation/suggestion"): (
+        "translates"
+    ),
     ("GET", "/api/v1/dialogues/{slug}/next-statement"): "member",
     ("POST", "/api/v1/dialogues/{slug}/votes"): "voter",
     ("GET", "/api/v1/dialogues/{slug}/consensus"): "member",
@@ -88,6 +102,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/dialogues/{slug}/ledger"): "runs",
     ("PUT", "/api/v1/dialogues/{slug}/ledger/{key}"): "runs",
     ("POST", "/api/v1/dialogues/{slug}/rounds/close"): "runs",
+    ("GET", "/api/v1/dialogues/{slug}/report"): "member",
     ("GET", "/dialogues/new"): "creator",
     ("POST", "/dialogues"): "creator",
     ("GET", "/dialogues/{slug}/members"): "member",
@@ -153,6 +168,7 @@ PATH_VALUES = {
     "statement_id": "0",
     "topic": "cyber",
     "key": "hotline",
+    "action": "discard",
     "job_id": "0" * 32,
     "scenario_id": "us-china-2024-baseline",
     "entry_id": "new-start",
@@ -182,6 +198,10 @@ JSON_BODIES = {
     "/api/v1/comparisons": {"left": {}, "right": {"view": "CN-view"}},
     "/api/v1/dialogues/{slug}/statements": {"text_en": "A matrix test statement."},
     "/api/v1/dialogues/{slug}/statements/{statement_id}": {"moderation": "accepted"},
+    "/api/v1/dialogues/{slug}/statements/{statement_id}/translation": {
+        "language": "zh",
+        "text": "核战争打不赢也绝不能打。",
+    },
     "/api/v1/dialogues/{slug}/votes": {"statement": "1", "value": 0},
     "/api/v1/dialogues/{slug}/scope/{topic}": {"stance": "include", "priority": 2},
     "/api/v1/dialogues/{slug}/ledger": {"key": "matrix", "title_en": "Matrix item"},
@@ -221,6 +241,10 @@ FORM_BODIES = {
     "/dialogues/{slug}/vote": {"statement": "2", "value": "1"},
     "/dialogues/{slug}/statements": {"text_en": "A form matrix statement."},
     "/dialogues/{slug}/statements/{statement_id}/moderate": {"moderation": "accepted"},
+    "/dialogues/{slug}/statements/{statement_id}/translation": {
+        "language": "zh",
+        "text": "核战争打不赢也绝不能打。",
+    },
     "/dialogues/{slug}/scope": {"topic": "cyber", "stance": "exclude", "priority": "1"},
     "/dialogues/{slug}/ledger": {"key": "matrix-form", "title_en": "Form item"},
     "/dialogues/{slug}/ledger/{key}": {"status": "open"},
@@ -240,7 +264,7 @@ FORM_BODIES = {
         "reason": "matrix",
     },
 }
-ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "outsider")
+ROLES = ("anonymous", "admin", "facilitator", "cn1", "observer", "translator", "outsider")
 
 
 def app_routes(app) -> list[tuple[str, str]]:
@@ -274,6 +298,7 @@ def allowed(rule: str, role: str) -> bool:
         "runs": role in ("admin", "facilitator"),
         "creator": role in ("admin", "facilitator"),
         "voter": role == "cn1",
+        "translates": role in ("admin", "facilitator", "translator"),
     }[rule]
 
 
@@ -281,7 +306,7 @@ def expected_refusal(rule: str, role: str, path: str) -> set[int]:
     """Status codes that count as the right refusal."""
     if role == "anonymous":
         return {401} if path.startswith("/api/") else {303}
-    if role == "outsider" and rule in ("member", "writer", "voter", "runs"):
+    if role == "outsider" and rule in ("member", "writer", "voter", "runs", "translates"):
         return {404}
     return {403}
 

@@ -5,7 +5,6 @@ Screenshots go to ``test-artifacts/screenshots/`` for a human to look at.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,21 +12,11 @@ import pytest
 
 from stratstab.web.demo import demo_password, seed_demo
 
+from .browser_support import CHROMIUM, SCREENSHOTS
 from .helpers import SLUG, build_app
 from .server import running
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("STRATSTAB_TEST_CHROMIUM") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
     pytest.skip(
@@ -42,16 +31,6 @@ def base_url(tmp_path_factory):
     seed_demo(app.state.session_factory, store=app.state.store)
     with running(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()
@@ -104,7 +83,8 @@ def test_login_and_vote(open_page):
 def test_script_statement_is_shown_as_text(open_page, base_url):
     cn = open_page("cn2")
     cn.goto(f"/dialogues/{SLUG}/vote")
-    cn.fill("textarea[name=text_en]", "<script>window.pwned = 1</script><b>bold?</b>")
+    cn.fill("textarea[name=text]", "<script>window.pwned = 1</script><b>bold?</b>")
+    cn.select_option("select[name=original_language]", "en")
     cn.click("[data-testid=submit-statement]")
     facilitator = open_page("facilitator")
     facilitator.goto(f"/dialogues/{SLUG}/statements")

@@ -71,9 +71,9 @@ def test_translator_and_negotiation():
 
 
 def test_demo_seed_is_idempotent(demo_app):
-    from stratstab.web.demo import seed_demo
+    from stratstab.web.demo import DEMO_USERS, seed_demo
 
     before = len(demo_app.state.store.vote_history("us-china-track2"))
     rows = seed_demo(demo_app.state.session_factory, store=demo_app.state.store)
-    assert len(rows) == 8
+    assert len(rows) == len(DEMO_USERS)
     assert len(demo_app.state.store.vote_history("us-china-track2")) == before

@@ -556,3 +556,44 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="--date") from None
+
+
+@app.command("report")
+def report(
+    dialogue: DialogueSlug,
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write the report to.")],
+    report_format: Annotated[
+        str, typer.Option("--format", "-f", help="html (printable), pdf or json.")
+    ] = "html",
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or zh.")] = "en",
+    reader: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Account whose view the report shows (default: the public record an "
+            "observer sees, without any sealed material).",
+        ),
+    ] = None,
+    chatham_house: Annotated[
+        bool, typer.Option("--chatham-house", help="Count participants instead of naming them.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the outcome report: parties, rounds, consensus, scope, ledger, provenance."""
+    from stratstab.web.dialogues.report import outcome_report, report_viewer
+
+    with _store(database_url) as store:
+        viewer = report_viewer(store, reader, dialogue)
+        made = outcome_report(
+            store, viewer, dialogue, fmt=report_format, lang=lang, chatham_house=chatham_house
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(made.content)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report: {exc.strerror or exc}", source=str(out)
+        ) from None
+    console.print(
+        f"wrote {out} ({report_format}, {lang}, {len(made.content):,} bytes, as {viewer.username})"
+    )

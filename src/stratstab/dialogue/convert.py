@@ -80,4 +80,10 @@ def statement_info(slug: str, row: Statement) -> StatementInfo:
         is_meta=bool(row.is_meta),
         sealed=bool(row.sealed),
         created_at=row.created_at,
+        original_language=row.original_language or "en",
+        translated_by=row.translated_by or "",
+        translated_at=row.translated_at,
+        suggestion_text=row.suggestion_text or "",
+        suggestion_language=row.suggestion_language,
+        suggestion_source=row.suggestion_source or "",
     )

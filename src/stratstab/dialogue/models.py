@@ -47,6 +47,7 @@ MODERATION_STATES = ("pending", "accepted", "rejected")
 VOTE_VALUES = (-1, 0, 1)
 STANCES = ("include", "exclude", "only-if-linked")
 LEDGER_STATUSES = ("agreed", "disputed", "open")
+STATEMENT_LANGUAGES = ("en", "zh")
 
 
 def utc_now() -> datetime:
@@ -167,12 +168,18 @@ class Participant(Base):
 
 
 class Statement(Base):
-    """A statement put to the vote, in English and/or Chinese."""
+    """A statement put to the vote, in English and/or Chinese.
+
+    ``original_language`` names the text its author wrote; the other text is a
+    translation by ``translated_by``.  A machine translation waits in ``suggestion_*``
+    until a person accepts it (it is never shown to voters as a text of the statement).
+    """
 
     __tablename__ = "statement"
     __table_args__ = (
         UniqueConstraint("dialogue_id", "external_id", name="uq_statement_external_id"),
         CheckConstraint(_in_list("moderation", MODERATION_STATES), name="moderation"),
+        CheckConstraint(_in_list("original_language", STATEMENT_LANGUAGES), name="original"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +187,12 @@ class Statement(Base):
     external_id: Mapped[str] = mapped_column(String(100))
     text_en: Mapped[str] = mapped_column(Text, default="")
     text_zh: Mapped[str] = mapped_column(Text, default="")
+    original_language: Mapped[str] = mapped_column(String(2), default="en")
+    translated_by: Mapped[str] = mapped_column(String(200), default="")
+    translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    suggestion_text: Mapped[str] = mapped_column(Text, default="")
+    suggestion_language: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    suggestion_source: Mapped[str] = mapped_column(String(300), default="")
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("participant.id", ondelete="SET NULL"), nullable=True
     )

@@ -83,7 +83,13 @@ class ParticipantInfo(Record):
 
 @dataclass(frozen=True)
 class StatementInfo(Record):
-    """A statement; ``moderation`` is ``pending``, ``accepted`` or ``rejected``."""
+    """A statement; ``moderation`` is ``pending``, ``accepted`` or ``rejected``.
+
+    ``original_language`` (``en`` / ``zh``) names the text the author wrote; the other
+    text, where present, is a person's translation (``translated_by``).  A machine
+    translation not yet accepted is ``suggestion_text`` in ``suggestion_language``,
+    made by ``suggestion_source`` (the endpoint and model).
+    """
 
     dialogue: str
     external_id: str
@@ -95,6 +101,36 @@ class StatementInfo(Record):
     is_meta: bool
     sealed: bool
     created_at: datetime
+    original_language: str = "en"
+    translated_by: str = ""
+    translated_at: datetime | None = None
+    suggestion_text: str = ""
+    suggestion_language: str | None = None
+    suggestion_source: str = ""
+
+    def text(self, language: str) -> str:
+        """The text in ``language`` (``en`` / ``zh``), empty when there is none."""
+        return self.text_zh if language == "zh" else self.text_en
+
+    @property
+    def original_text(self) -> str:
+        """The text as its author wrote it."""
+        return self.text(self.original_language)
+
+    def reading_order(self, language: str) -> list[tuple[str, str, bool]]:
+        """``(language, text, is_original)`` for a reader of ``language``: theirs first.
+
+        The reader's language comes first where a text exists in it; the original is
+        always shown; a translation into a third form never appears.
+        """
+        other = "en" if self.original_language == "zh" else "zh"
+        original = (self.original_language, self.original_text, True)
+        translation = (other, self.text(other), False)
+        if not translation[1]:
+            return [original]
+        if language == other:
+            return [translation, original]
+        return [original, translation]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from stratstab.dialogue.convert import (
     statement_info,
 )
 from stratstab.dialogue.idempotency import IdempotencyKey
+from stratstab.dialogue.language import check_language, detect_language, original_of
 from stratstab.dialogue.memo import render_html, render_markdown
 from stratstab.dialogue.models import (
     MODERATION_STATES,
@@ -88,7 +89,15 @@ def _reason(exc: BaseException) -> str:
 def statement_record(data: dict) -> StatementInfo:
     """A :class:`StatementInfo` from its ``to_dict`` form (as kept with idempotency keys)."""
     created = datetime.fromisoformat(data["created_at"])
-    return StatementInfo(**{**data, "topics": tuple(data["topics"]), "created_at": created})
+    translated = data.get("translated_at")
+    return StatementInfo(
+        **{
+            **data,
+            "topics": tuple(data["topics"]),
+            "created_at": created,
+            "translated_at": datetime.fromisoformat(translated) if translated else None,
+        }
+    )
 
 
 def vote_record(data: dict) -> VoteRecord:
@@ -378,16 +387,28 @@ class DialogueStore:
         sealed: bool = False,
         created_at: datetime | None = None,
         idempotency: IdempotencyKey | None = None,
+        original_language: str | None = None,
     ) -> StatementInfo:
         """Add a statement; at least one text is required.
 
         The id defaults to the next one of the dialogue, assigned inside the write
         transaction (:func:`assign_statement_id`), so concurrent submissions are all
         stored.  With ``idempotency`` a repeated key returns the statement first stored
-        under it and adds nothing.
+        under it and adds nothing.  ``original_language`` defaults to the language of
+        the only text given (a Chinese text passed as ``text_en`` is stored as Chinese),
+        or English.
         """
         if not (text_en.strip() or text_zh.strip()):
             raise InputError("a statement needs text_en or text_zh", field="text")
+        if text_en.strip() and not text_zh.strip() and detect_language(text_en) == "zh":
+            text_en, text_zh = "", text_en
+        if original_language is None:
+            original_language = original_of(text_en, text_zh)
+        check_language(original_language, field="original_language")
+        if not (text_zh if original_language == "zh" else text_en).strip():
+            raise InputError(
+                f"the original ({original_language}) text is empty", field="original_language"
+            )
         choice(moderation, MODERATION_STATES, field="moderation")
         topic_ids = scope_ops.check_topics(topics, field="topics")
 
@@ -403,6 +424,10 @@ class DialogueStore:
             statement.text_en, statement.text_zh, statement.topics = text_en, text_zh, topic_ids
             statement.moderation, statement.is_meta, statement.sealed = moderation, is_meta, sealed
             statement.created_at = created_at or utc_now()
+            statement.original_language = original_language
+            if text_en.strip() and text_zh.strip():  # the author's own translation
+                statement.translated_by = author or ""
+                statement.translated_at = statement.created_at
             statement.author = queries.participant_by_id(session, found, author) if author else None
             session.add(statement)
             session.flush()
@@ -428,6 +453,51 @@ class DialogueStore:
             found = queries.dialogue_by_slug(session, dialogue)
             target = queries.statement_by_id(session, found, statement)
             target.moderation = state
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def set_translation(
+        self, dialogue: str, statement: str, *, language: str, text: str, translated_by: str
+    ) -> StatementInfo:
+        """Add or replace the translated text of a statement (never its original).
+
+        An empty ``text`` removes the translation.  A pending machine suggestion in the
+        same language is consumed (accepted or superseded by the person's text).
+        """
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            if language == target.original_language:
+                raise InputError(
+                    f"{language!r} is the original language of statement {statement!r}; "
+                    "only the other language is a translation",
+                    field="language",
+                )
+            cleaned = text.strip()
+            if language == "zh":
+                target.text_zh = cleaned
+            else:
+                target.text_en = cleaned
+            target.translated_by = translated_by if cleaned else ""
+            target.translated_at = utc_now() if cleaned else None
+            if target.suggestion_language == language:
+                target.suggestion_text, target.suggestion_language = "", None
+                target.suggestion_source = ""
+            session.flush()
+            return statement_info(found.slug, target)
+
+    def set_suggestion(
+        self, dialogue: str, statement: str, *, language: str, text: str, source: str
+    ) -> StatementInfo:
+        """Keep a machine translation of a statement until a person accepts or drops it."""
+        check_language(language)
+        with self.session(write=True) as session:
+            found = queries.dialogue_by_slug(session, dialogue)
+            target = queries.statement_by_id(session, found, statement)
+            target.suggestion_text = text.strip()
+            target.suggestion_language = language if text.strip() else None
+            target.suggestion_source = source if text.strip() else ""
             session.flush()
             return statement_info(found.slug, target)
 

@@ -12,8 +12,6 @@ where one exists.  A PDF is printed from the HTML by chromium where it is instal
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from functools import lru_cache
 from html import escape
 from importlib.resources import files
@@ -25,6 +23,7 @@ from stratstab.exercises.ladder import LADDER, NUCLEAR_USE_SCORE
 from stratstab.exercises.lessons import lessons
 from stratstab.exercises.report_figures import figures
 from stratstab.exercises.wording import T, player_name, side_name
+from stratstab.reports.pdf import PdfUnavailable, pdf_converter, print_to_pdf
 
 LANGS = ("en", "zh")
 
@@ -315,43 +314,15 @@ def render_report(
     )
 
 
-def pdf_converter() -> list[str] | None:
-    """The command prefix of an available HTML-to-PDF converter, or ``None``."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return [
-                path,
-                "--headless",
-                "--disable-gpu",
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ]
-    return None
-
-
 def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout_s: float = 60.0) -> bool:
     """Print ``html_path`` to ``pdf_path`` with chromium; ``False`` when none can."""
-    command = pdf_converter()
-    if not command:
+    if pdf_converter() is None:
         return False
     try:
-        subprocess.run(
-            [
-                *command,
-                f"--print-to-pdf={pdf_path}",
-                "--no-pdf-header-footer",
-                html_path.resolve().as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout_s,
-        )
-    except (subprocess.SubprocessError, OSError):
-        return False
-    return pdf_path.exists()
+        print_to_pdf(html_path, pdf_path, timeout_s=timeout_s)
+    except PdfUnavailable:
+        return False  # the HTML stands on its own; the caller reports "HTML only"
+    return True
 
 
 def write_report(

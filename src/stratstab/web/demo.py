@@ -70,13 +70,14 @@ def seed_accounts(factory: sessionmaker[Session]) -> list[tuple[str, str, str]]:
 def seed_demo(
     factory: sessionmaker[Session], *, store: object | None
 ) -> list[tuple[str, str, str]]:
-    """Seed accounts and, when the dialogue store is available, the demo dialogue."""
+    """Seed accounts and, when the dialogue store is available, the demo dialogues."""
     credentials = seed_accounts(factory)
     if store is not None:
-        from stratstab.web.demo_dialogue import DEMO_SLUG, seed_dialogue
+        from stratstab.web.demo_dialogue import DEMO_SLUG, FINISHED_SLUG, seed_dialogue
 
         seed_dialogue(store)
         seed_members(store, DEMO_SLUG)
+        seed_members(store, FINISHED_SLUG)
     seed_exercise(factory)
     return credentials
 

@@ -180,7 +180,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _stratstab_error(request: Request, exc: StratstabError) -> Response:
         if isinstance(exc, LimitError):
             return _limit_answer(request, exc)
-        status_code = next((s for cls, s in _status_of().items() if isinstance(exc, cls)), 400)
+        status_code = getattr(exc, "http_status", None) or next(
+            (s for cls, s in _status_of().items() if isinstance(exc, cls)), 400
+        )
         if isinstance(exc, StoreError):
             # The driver's words and the database's location stay on the server.
             LOG.warning("%s %s: %s", request.method, request.url.path, exc.local_text())

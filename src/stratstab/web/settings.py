@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     default_locale: Literal["en", "zh"] = "en"
     job_time_budget_s: float = Field(default=300.0, gt=0, le=86_400)
     job_memory_budget_mib: int = Field(default=2048, ge=512, le=1_048_576)
+    # Optional machine translation of statements: an OpenAI-compatible endpoint the
+    # operator runs or trusts.  Unset, no statement text ever leaves the workbench.
+    translation_llm_url: str | None = None
+    translation_llm_model: str = "default"
+    translation_llm_timeout_s: float = Field(default=30.0, gt=0, le=600)
 
     def workspace_limits(self) -> WorkspaceLimits:
         """Size caps, quotas and job budgets of this workbench."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 import httpx
 
+from stratstab.chat_client import ChatError, chat_url, complete
 from stratstab.exercises.actors.base import Decision, Observation, OutgoingMessage, PlayerError
 from stratstab.exercises.actors.human import describe
 from stratstab.exercises.channel import MESSAGE_KINDS
@@ -28,12 +28,6 @@ SYSTEM_PROMPT = (
     "or null}."
 )
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
-
-
-def chat_url(base_url: str) -> str:
-    """The chat-completions address for a base URL (accepts the full address too)."""
-    base = base_url.rstrip("/")
-    return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
 
 class LLMPlayer:
@@ -59,41 +53,27 @@ class LLMPlayer:
         self.client = client or httpx.Client(timeout=timeout_s)
         self.name = f"llm:{url}"
 
-    def _request(self, observation: Observation) -> dict[str, Any]:
+    def _messages(self, observation: Observation) -> list[dict[str, str]]:
         menu_ids = ", ".join(item.id for item in observation.menu)
         user = (
             describe(observation) + f"\nObjectives: {'; '.join(observation.objectives)}"
             f"\nValid action ids: {menu_ids}"
         )
-        return {
-            "model": self.model,
-            "temperature": self.temperature,
-            "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": user},
-            ],
-        }
-
-    def _post(self, payload: dict[str, Any]) -> str:
-        try:
-            response = self.client.post(self.url, json=payload, timeout=self.timeout_s)
-            response.raise_for_status()
-            return str(response.json()["choices"][0]["message"]["content"])
-        except httpx.TimeoutException:
-            raise PlayerError(
-                f"llm player: no answer from {self.url} within {self.timeout_s:g} s"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise PlayerError(f"llm player: request to {self.url} failed: {exc}") from None
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise PlayerError(
-                f"llm player: {self.url} did not return an OpenAI-style "
-                "chat completion (choices[0].message.content)"
-            ) from None
+        return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
     def decide(self, observation: Observation) -> Decision:
         """One request per turn; the reply must name an action on the menu."""
-        content = self._post(self._request(observation))
+        try:
+            content = complete(
+                self.client,
+                self.url,
+                model=self.model,
+                messages=self._messages(observation),
+                temperature=self.temperature,
+                timeout_s=self.timeout_s,
+            )
+        except ChatError as exc:
+            raise PlayerError(f"llm player: {exc}") from None
         return parse_reply(content, observation)
 
 

@@ -57,6 +57,11 @@ class Viewer:
         return self.role in ("facilitator", "admin")
 
     @property
+    def translates(self) -> bool:
+        """Translator, facilitator or admin: may write a statement's other language."""
+        return self.runs_dialogues or self.is_translator
+
+    @property
     def is_delegate(self) -> bool:
         """Head or member of a delegation (may vote, submit statements and positions)."""
         return self.role in ("head", "delegate") and self.delegation is not None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from stratstab.dialogue.records import DialogueInfo, RoundInfo
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
-from stratstab.web.dialogues import members, scope_service, service
+from stratstab.web.dialogues import members, scope_service, service, translation
+from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.common import audit, statement_public, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
     CompletionPublic,
@@ -33,6 +34,7 @@ from stratstab.web.dialogues.schemas import (
     StatementId,
     StatementPublic,
     TopicId,
+    TranslationUpdate,
     VoteCreate,
     VotePublic,
 )
@@ -90,8 +92,9 @@ def get_dialogue(slug: str, request: Request, user: CurrentUser) -> DialoguePubl
 @api.get("/{slug}/statements", response_model=list[StatementPublic], summary="Statements")
 def list_statements(slug: str, request: Request, user: CurrentUser) -> list[StatementPublic]:
     """The statements you may see (sealed ones of other delegations are left out)."""
-    items = service.statements(store_of(request), viewer_of(request, user, slug), slug)
-    return [statement_public(s) for s in items]
+    viewer = viewer_of(request, user, slug)
+    items = service.statements(store_of(request), viewer, slug)
+    return [statement_public(s, translator=viewer.translates) for s in items]
 
 
 @api.post(
@@ -120,6 +123,7 @@ def create_statement(
         topics=body.topics,
         sealed=body.sealed,
         idempotency_key=idempotency_key,
+        original_language=body.original_language,
     )
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
@@ -164,7 +168,101 @@ def moderate_statement(
         sealed=body.sealed,
         meta=body.meta,
     )
-    return statement_public(service.find_statement(store, viewer, slug, statement_id))
+    return statement_public(
+        service.find_statement(store, viewer, slug, statement_id), translator=viewer.translates
+    )
+
+
+def _translated(request: Request, user, slug: str, statement_id: str) -> StatementPublic:
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    return statement_public(
+        service.find_statement(store, viewer, slug, statement_id), translator=True
+    )
+
+
+@api.put(
+    "/{slug}/statements/{statement_id}/translation",
+    response_model=StatementPublic,
+    summary="Write a statement's translation",
+)
+def put_translation(
+    slug: str,
+    statement_id: StatementId,
+    body: TranslationUpdate,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+) -> StatementPublic:
+    """Translators and facilitators write the language the author did not use."""
+    translation.save_translation(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        statement_id,
+        language=body.language,
+        text=body.text,
+    )
+    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
+    return _translated(request, user, slug, statement_id)
+
+
+@api.post(
+    "/{slug}/statements/{statement_id}/translation/suggestion",
+    response_model=StatementPublic,
+    summary="Ask the configured model for a translation",
+)
+def suggest_translation(
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."""
+    translation.suggest_translation(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        statement_id,
+        settings=request.app.state.settings,
+    )
+    audit(db, user, "statement.suggest", f"{slug}/{statement_id}")
+    return _translated(request, user, slug, statement_id)
+
+
+@api.post(
+    "/{slug}/statements/{statement_id}/translation/suggestion/accept",
+    response_model=StatementPublic,
+    summary="Accept the machine suggestion",
+)
+def accept_suggestion(
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """The suggestion becomes the statement's translation, credited to you."""
+    info = translation.accept_suggestion(
+        store_of(request), viewer_of(request, user, slug), slug, statement_id
+    )
+    audit(
+        db,
+        user,
+        "statement.translate",
+        f"{slug}/{statement_id}",
+        machine_suggestion=True,
+        language="zh" if info.original_language == "en" else "en",
+    )
+    return _translated(request, user, slug, statement_id)
+
+
+@api.delete(
+    "/{slug}/statements/{statement_id}/translation/suggestion",
+    response_model=StatementPublic,
+    summary="Discard the machine suggestion",
+)
+def discard_suggestion(
+    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
+) -> StatementPublic:
+    """Drop a machine suggestion nobody wants."""
+    translation.discard_suggestion(
+        store_of(request), viewer_of(request, user, slug), slug, statement_id
+    )
+    audit(db, user, "statement.suggestion_discard", f"{slug}/{statement_id}")
+    return _translated(request, user, slug, statement_id)
 
 
 @api.get("/{slug}/next-statement", response_model=NextStatement, summary="Next to vote on")
@@ -426,3 +524,30 @@ def update_round(
     )
     audit(db, user, "round.edit", f"{slug}/{number}", fields=sorted(changed))
     return _round(updated)
+
+
+@api.get(
+    "/{slug}/report",
+    summary="Outcome report (HTML, PDF or JSON)",
+    responses={200: {"content": {m: {} for m in reports.MEDIA_TYPES.values()}}},
+)
+def outcome_report(
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    report_format: Annotated[Literal["html", "pdf", "json"], Query(alias="format")] = "html",
+    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+    chatham_house: Annotated[bool, Query()] = False,
+) -> Response:
+    """Parties, rounds, consensus in plain words, bridging statements and cruxes, scope
+    and agenda, ledger with history, provenance — only what you may see (503 for PDF
+    when chromium is missing)."""
+    made = reports.outcome_report(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        fmt=report_format,
+        lang=lang,
+        chatham_house=chatham_house,
+    )
+    return reports.file_response(made)

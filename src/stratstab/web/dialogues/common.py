@@ -10,7 +10,7 @@ from stratstab.accounts.models import User
 from stratstab.dialogue.store import DialogueStore
 from stratstab.web.dialogues import members
 from stratstab.web.dialogues.access import Viewer
-from stratstab.web.dialogues.schemas import StatementPublic
+from stratstab.web.dialogues.schemas import MachineSuggestion, StatementPublic
 from stratstab.web.dialogues.service import VisibleStatement
 
 
@@ -32,9 +32,16 @@ def audit(db: Session, user: User, action: str, target: str, **detail: object) -
     db.commit()
 
 
-def statement_public(item: VisibleStatement) -> StatementPublic:
-    """API form of a visible statement."""
+def statement_public(item: VisibleStatement, *, translator: bool = False) -> StatementPublic:
+    """API form of a visible statement; the machine suggestion only for ``translator``."""
     info = item.info
+    suggestion = None
+    if translator and info.suggestion_text and info.suggestion_language:
+        suggestion = MachineSuggestion(
+            language=info.suggestion_language,
+            text=info.suggestion_text,
+            source=info.suggestion_source,
+        )
     return StatementPublic(
         id=info.external_id,
         text_en=info.text_en,
@@ -47,4 +54,7 @@ def statement_public(item: VisibleStatement) -> StatementPublic:
         is_meta=info.is_meta,
         votable=item.votable,
         created_at=info.created_at,
+        original_language=info.original_language,
+        translated_by=info.translated_by,
+        suggestion=suggestion,
     )

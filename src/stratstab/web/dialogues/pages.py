@@ -7,15 +7,17 @@ Every form is validated by the same schema as the matching JSON route
 from __future__ import annotations
 
 from datetime import date as date_type
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.errors import InputError
+from stratstab.reports import pdf
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
-from stratstab.web.dialogues import members, scope_service, service, views
+from stratstab.web.dialogues import members, outcome, scope_service, service, translation, views
+from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.common import audit, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
     LedgerItemCreate,
@@ -27,6 +29,7 @@ from stratstab.web.dialogues.schemas import (
     StatementCreate,
     StatementId,
     TopicId,
+    TranslationUpdate,
     VoteCreate,
 )
 from stratstab.web.forms import FormBody
@@ -44,6 +47,7 @@ FORM_SCHEMAS = (
     LedgerItemCreate,
     LedgerStatusUpdate,
     RoundClose,
+    TranslationUpdate,
 )
 
 
@@ -58,7 +62,8 @@ def _room(request: Request, user, slug: str, tab: str, **context) -> HTMLRespons
         "views": views,
         "done": request.query_params.get("done", ""),
     }
-    return render(request, f"dialogues/{tab}.html", {**base, **context})
+    template = context.pop("template", f"dialogues/{tab}.html")
+    return render(request, template, {**base, **context})
 
 
 def _back(slug: str, tab: str, *, done: str = "") -> Response:
@@ -86,7 +91,13 @@ def _vote_card(request: Request, user, slug: str) -> dict:
     item, voted, votable = service.next_statement(
         store_of(request), viewer_of(request, user, slug), slug
     )
-    return {"item": item, "voted": voted, "votable": votable}
+    return {
+        "item": item,
+        "voted": voted,
+        "votable": votable,
+        "catalogue": load_catalogue(),
+        "views": views,
+    }
 
 
 @pages.get("/{slug}/vote", response_class=HTMLResponse)
@@ -137,7 +148,8 @@ def statement_submit(
     body: Annotated[StatementCreate, FormBody(StatementCreate)],
     idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Submit a statement (pending until the facilitator accepts it); a resent form adds none."""
+    """Submit a statement in one's own language (pending until the facilitator accepts it);
+    a resent form adds none."""
     info, replayed = service.submit_statement(
         store_of(request),
         viewer_of(request, user, slug),
@@ -147,6 +159,7 @@ def statement_submit(
         topics=body.topics,
         sealed=body.sealed,
         idempotency_key=idempotency_key or None,
+        original_language=body.original_language,
     )
     if not replayed:
         audit(
@@ -157,9 +170,62 @@ def statement_submit(
 
 @pages.get("/{slug}/statements", response_class=HTMLResponse)
 def statements_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
-    """Every statement the user may see; moderation controls for facilitators."""
+    """Every statement the user may see; moderation and translation controls."""
     items = service.statements(store_of(request), viewer_of(request, user, slug), slug)
-    return _room(request, user, slug, "statements", items=items)
+    enabled = translation.machine_translation_enabled(request.app.state.settings)
+    return _room(request, user, slug, "statements", items=items, machine_translation=enabled)
+
+
+@pages.post("/{slug}/statements/{statement_id}/translation")
+def translation_submit(
+    slug: str,
+    statement_id: StatementId,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    body: Annotated[TranslationUpdate, FormBody(TranslationUpdate)],
+) -> Response:
+    """Save a person's translation (empty text removes it)."""
+    translation.save_translation(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        statement_id,
+        language=body.language,
+        text=body.text,
+    )
+    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
+    return _back(slug, "statements")
+
+
+@pages.post("/{slug}/statements/{statement_id}/translation/{action}")
+def suggestion_action(
+    slug: str,
+    statement_id: StatementId,
+    action: Literal["suggest", "accept", "discard"],
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    t: TranslatorDep,
+) -> Response:
+    """Ask the configured model for a suggestion, accept it, or discard it."""
+    store, viewer = store_of(request), viewer_of(request, user, slug)
+    if action == "suggest":
+        try:
+            translation.suggest_translation(
+                store, viewer, slug, statement_id, settings=request.app.state.settings
+            )
+        except translation.TranslationUnavailable as exc:
+            key = "tr.failed" if exc.configured else "tr.not_configured"
+            raise translation.TranslationUnavailable(
+                f"{t(key)} ({exc})", configured=exc.configured
+            ) from None
+    elif action == "accept":
+        translation.accept_suggestion(store, viewer, slug, statement_id)
+    else:
+        translation.discard_suggestion(store, viewer, slug, statement_id)
+    audit(db, user, f"statement.suggestion_{action}", f"{slug}/{statement_id}")
+    return _back(slug, "statements")
 
 
 @pages.post("/{slug}/statements/{statement_id}/moderate")
@@ -213,10 +279,12 @@ def moderate_submit(
 
 
 @pages.get("/{slug}/consensus", response_class=HTMLResponse)
-def consensus_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
-    """The live consensus view (the fragment below refreshes itself)."""
-    result = service.consensus(store_of(request), viewer_of(request, user, slug), slug)
-    return _room(request, user, slug, "consensus", result=result)
+def consensus_page(
+    slug: str, request: Request, user: CurrentUser, t: TranslatorDep
+) -> HTMLResponse:
+    """Plain-language findings first; statistics behind "details" (refreshes itself)."""
+    view = outcome.consensus_view(store_of(request), viewer_of(request, user, slug), slug)
+    return _room(request, user, slug, "consensus", **view.context(t.locale))
 
 
 @pages.get("/{slug}/consensus/live", response_class=HTMLResponse)
@@ -224,9 +292,14 @@ def consensus_fragment(
     slug: str, request: Request, user: CurrentUser, t: TranslatorDep
 ) -> HTMLResponse:
     """The consensus fragment alone, for htmx polling."""
-    dialogue, codes = service.enter(store_of(request), viewer_of(request, user, slug), slug)
-    result = service.consensus(store_of(request), viewer_of(request, user, slug), slug)
-    context = {"dialogue": dialogue, "delegations": codes, "result": result, "views": views}
+    dialogue, _ = service.enter(store_of(request), viewer_of(request, user, slug), slug)
+    view = outcome.consensus_view(store_of(request), viewer_of(request, user, slug), slug)
+    context = {
+        "dialogue": dialogue,
+        "viewer": viewer_of(request, user, slug),
+        "views": views,
+        **view.context(t.locale),
+    }
     return render(request, "dialogues/_consensus.html", context)
 
 
@@ -478,3 +551,41 @@ def form_date(text: str) -> date_type | None:
         return date_type.fromisoformat(text.strip())
     except ValueError:
         raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date") from None
+
+
+@pages.get("/{slug}/report", response_class=HTMLResponse)
+def report_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
+    """The outcome report: choose language and naming, open or download."""
+    return _room(
+        request,
+        user,
+        slug,
+        "report",
+        template="dialogues/report_page.html",
+        pdf_available=pdf.find_chromium() is not None,
+    )
+
+
+@pages.get("/{slug}/report/file")
+def report_file(
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    t: TranslatorDep,
+    report_format: Annotated[Literal["html", "pdf", "json"], Query(alias="format")] = "html",
+    lang: Annotated[Literal["en", "zh"] | None, Query()] = None,
+    chatham_house: Annotated[bool, Query()] = False,
+) -> Response:
+    """The report file itself (same service as the API)."""
+    try:
+        made = reports.outcome_report(
+            store_of(request),
+            viewer_of(request, user, slug),
+            slug,
+            fmt=report_format,
+            lang=lang or t.locale,
+            chatham_house=chatham_house,
+        )
+    except pdf.PdfUnavailable as exc:
+        raise pdf.PdfUnavailable(f"{t('rep.pdf_missing')} ({exc})") from None
+    return reports.file_response(made)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date as date_type
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from stratstab.dialogue.language import detect_language
 from stratstab.web.params import Importance, Priority, VoteValue
 from stratstab.web.shapes import UtcDateTime
 
@@ -49,6 +50,16 @@ class DialoguePublic(BaseModel):
     rounds: int
     statements: int
     participants: int
+    title_zh: str = ""
+
+
+class MachineSuggestion(BaseModel):
+    """A machine translation waiting for a person to accept it (never a statement text)."""
+
+    language: Literal["en", "zh"]
+    text: str
+    source: str
+    machine: Literal[True] = True
 
 
 PartyCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2,16}$")]
@@ -223,15 +234,46 @@ class StatementPublic(BaseModel):
     is_meta: bool = False
     votable: bool
     created_at: UtcDateTime
+    original_language: Literal["en", "zh"] = "en"
+    translated_by: str = ""
+    suggestion: MachineSuggestion | None = Field(
+        default=None, description="Only for translators and facilitators."
+    )
 
 
 class StatementCreate(_Strict):
-    """A new statement, in English and/or Chinese."""
+    """A new statement, in English and/or Chinese; ``original_language`` names the one
+    its author wrote (default: the language of the only text given).
 
+    ``text`` is a shorthand for an author who writes in one language: it becomes
+    ``text_en`` or ``text_zh`` by ``original_language`` (recognised from the script
+    when that is left out).
+    """
+
+    text: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
     text_en: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
     text_zh: str = Field(default="", max_length=MAX_STATEMENT_CHARS)
+    original_language: Literal["en", "zh"] | None = None
     topics: list[TopicId] = Field(default_factory=list, max_length=MAX_TOPICS)
     sealed: bool = False
+
+    @model_validator(mode="after")
+    def _place_text(self) -> StatementCreate:
+        if self.text.strip():
+            language = self.original_language or detect_language(self.text)
+            if language == "zh":
+                self.text_zh = self.text
+            else:
+                self.text_en = self.text
+            self.original_language, self.text = language, ""
+        return self
+
+
+class TranslationUpdate(_Strict):
+    """The text of a statement in the language it was not written in (empty: remove)."""
+
+    language: Literal["en", "zh"]
+    text: str = Field(max_length=MAX_STATEMENT_CHARS)
 
 
 class ModerationUpdate(_Strict):

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from stratstab.dialogue import store as store_records
 from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
@@ -179,28 +181,18 @@ def find_statement(
     """The statement if the viewer may see it; 404 otherwise (existence not revealed)."""
     with store.session() as session:
         query = (
-            select(Statement, Participant)
+            select(Statement)
             .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-            .outerjoin(Participant, Participant.id == Statement.author_id)
+            .outerjoin(Statement.author)
+            .options(contains_eager(Statement.author))
             .where(Dialogue.slug == slug, Statement.external_id == statement_id)
         )
-        row = session.execute(query).first()
-        if row is None:
+        statement = session.scalars(query).first()
+        if statement is None:
             raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
-        statement, author = row
+        author = statement.author
         delegation = author.delegation.code if author and author.delegation else None
-        info = StatementInfo(
-            slug,
-            statement.external_id,
-            statement.text_en,
-            statement.text_zh,
-            author.external_id if author else None,
-            tuple(statement.topics or ()),
-            statement.moderation,
-            bool(statement.is_meta),
-            bool(statement.sealed),
-            statement.created_at,
-        )
+        info = statement_info(slug, statement)
     if not statement_visible(viewer, info, author_delegation=delegation):
         raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
     return VisibleStatement(
@@ -271,10 +263,13 @@ def submit_statement(
     topics: list[str],
     sealed: bool = False,
     idempotency_key: str | None = None,
+    original_language: str | None = None,
 ) -> tuple[StatementInfo, bool]:
     """Delegates' statements wait for moderation; a facilitator's are accepted at once.
 
     Returns the statement and whether it was replayed (see :func:`cast_vote`).
+    ``original_language`` names the text the author wrote; a second text given at the
+    same time is the author's own translation.
     """
     enter(store, viewer, slug)
     claim, earlier = _claim(
@@ -287,6 +282,7 @@ def submit_statement(
         text_zh=text_zh,
         topics=sorted(topics),
         sealed=sealed,
+        original_language=original_language,
     )
     if earlier is not None:
         return store_records.statement_record(earlier), True
@@ -304,6 +300,7 @@ def submit_statement(
         sealed=sealed and viewer.runs_dialogues,
         external_id=new_statement_id(),
         idempotency=claim,
+        original_language=original_language,
     )
     return info, False
 

@@ -15,6 +15,21 @@
     });
   }
 
+  // A refreshing fragment keeps the "details" its reader opened (keyed by data-testid).
+  var openDetails = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    openDetails = Array.prototype.map.call(
+      event.detail.target.querySelectorAll("details[open][data-testid]"),
+      function (el) { return el.dataset.testid; });
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    openDetails.forEach(function (key) {
+      var el = event.detail.target.querySelector('details[data-testid="' + key + '"]');
+      if (el) el.open = true;
+    });
+    openDetails = [];
+  });
+
   function reuseKeptPlot(el) {
     var old = kept[el.dataset.plotKey];
     if (!old || old === el) return el;

@@ -1,7 +1,7 @@
 """Failed-login counters of the login throttle (fixed windows, digested keys)
 
-Revision ID: 0009_login_throttle
-Revises: 0008_polis_grouping_state
+Revision ID: 0010_login_throttle
+Revises: 0009_bilingual_statements
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_login_throttle"
-down_revision: str | Sequence[str] | None = "0008_polis_grouping_state"
+revision: str = "0010_login_throttle"
+down_revision: str | Sequence[str] | None = "0009_bilingual_statements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
