@@ -103,13 +103,28 @@ def sqlite_write_lock(engine: Engine) -> threading.RLock | None:
     return lock
 
 
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600), in a 0700 folder if new.
+
+    Delegations' positions live in this file; the default umask would leave it readable
+    by every account on the machine.  SQLite gives its ``-wal`` and ``-shm`` files the
+    mode of the database file.  Existing files and folders keep their modes.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """Create an engine; for SQLite, create the folder and turn on foreign keys and WAL."""
+    """Create an engine; for SQLite, create the file privately, turn on foreign keys and WAL."""
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
         path = resolved.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:") and "?" not in path:
+            _create_private_file(Path(path).expanduser())
         kwargs.setdefault(
             "connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stratstab.db import Base
@@ -82,3 +82,18 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginThrottleCounter(Base):
+    """A fixed-window counter of failed logins, kept for the ``limits`` library.
+
+    ``key`` is a digest of the limit and of what it counts (an account or a client
+    address), so neither a user name an attacker typed nor an address is stored;
+    ``expires_at`` is the end of the window in seconds since the epoch.
+    """
+
+    __tablename__ = "login_throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -96,6 +96,17 @@ DialogueSlug = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsFacilitator = Annotated[
+    bool,
+    typer.Option(
+        "--as-facilitator",
+        help="Include sealed and unpublished material, as the facilitator sees it "
+        "(default: only what every party may see).",
+    ),
+]
+# The store's scope view for a viewer of no delegation: only positions that are not
+# sealed or have been revealed.
+PUBLIC_VIEW = ""
 VOTE_WORDS = {"agree": 1, "disagree": -1, "pass": 0, "1": 1, "-1": -1, "0": 0, "+1": 1}
 
 
@@ -320,12 +331,17 @@ def import_polis(
 def export_polis(
     dialogue: DialogueSlug,
     directory: Annotated[Path, typer.Argument(help="Folder to write comments.csv and votes.csv.")],
+    as_facilitator: AsFacilitator = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Export statements and the full vote history in the Pol.is format."""
+    """Export statements and the vote history in the Pol.is format.
+
+    Only accepted, unsealed statements and their votes unless --as-facilitator.
+    """
     with _store(database_url) as store:
-        paths = store.export_polis(dialogue, directory)
-    console.print("wrote " + ", ".join(str(p) for p in paths))
+        paths = store.export_polis(dialogue, directory, public_only=not as_facilitator)
+    scope = "everything (facilitator's export)" if as_facilitator else "public statements only"
+    console.print("wrote " + ", ".join(str(p) for p in paths) + f" ({scope})")
 
 
 @app.command("analyze")
@@ -419,16 +435,23 @@ def scope_memo(
     memo_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
     out: Annotated[Path | None, typer.Option(help="Write to this file, not stdout.")] = None,
     viewer: Annotated[
-        str | None, typer.Option(help="Show only what this delegation may see.")
+        str | None, typer.Option(help="Show what this delegation may see (its own sealed notes).")
     ] = None,
     round_number: Annotated[int | None, typer.Option("--round", help="Round number.")] = None,
+    as_facilitator: AsFacilitator = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Scope memo: levels, shared and contested topics, distance, staged agenda."""
+    """Scope memo: levels, shared and contested topics, distance, staged agenda.
+
+    Without --viewer or --as-facilitator, only what every party may see.
+    """
+    if viewer and as_facilitator:
+        raise InputError("give --viewer or --as-facilitator, not both", field="--viewer")
+    seen_by = None if as_facilitator else (viewer or PUBLIC_VIEW)
     with _store(database_url) as store:
         text = store.scope_memo(
             dialogue, memo_format=memo_format,
-            round_number=round_number, viewer=viewer,
+            round_number=round_number, viewer=seen_by,
         )  # fmt: skip
     if out is None:
         print(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -16,9 +17,34 @@ from stratstab.errors import InputError
 DEMO_DATABASE_NAME = "demo.sqlite"
 
 
-def _demo_database_url() -> str:
+def demo_database_path() -> Path:
     """The demo workspace lives in its own file, beside (never in) the real database."""
-    return f"sqlite:///{Path(db.default_database_path()).parent / DEMO_DATABASE_NAME}"
+    return Path(db.default_database_path()).parent / DEMO_DATABASE_NAME
+
+
+def plan_database(*, database_url: str | None, demo: bool) -> tuple[str, list[str]]:
+    """The database ``serve`` opens, and what to tell the user about the choice.
+
+    The demo seeds accounts whose passwords are published, so it only ever opens its
+    own ``demo.sqlite`` (under ``STRATSTAB_HOME``): an explicit ``--database-url`` is
+    refused and ``STRATSTAB_DATABASE_URL`` is ignored, saying so.
+    """
+    if not demo:
+        return db.database_url(database_url), []
+    path = demo_database_path()
+    if database_url:
+        raise InputError(
+            f"--demo uses its own database ({path}), because its accounts have published "
+            "passwords; leave out --database-url",
+            field="--database-url",
+        )
+    notes = [f"demo workspace database: {path}"]
+    if os.environ.get("STRATSTAB_DATABASE_URL"):
+        notes.append(
+            "STRATSTAB_DATABASE_URL is ignored with --demo: the demo never writes its "
+            "published passwords into another database"
+        )
+    return f"sqlite:///{path}", notes
 
 
 def serve(
@@ -29,7 +55,7 @@ def serve(
         typer.Option(
             "--database-url",
             help="SQLAlchemy URL (default: STRATSTAB_DATABASE_URL, then the embedded SQLite "
-            "file; with --demo, a separate demo.sqlite).",
+            "file).  Not with --demo, which always uses its own demo.sqlite.",
         ),
     ] = None,
     demo: Annotated[
@@ -44,18 +70,16 @@ def serve(
 
     from stratstab.analysis.batch import warm_kernel
 
+    url, notes = plan_database(database_url=database_url, demo=demo)
     listening = listen(host, port)  # before anything is announced or seeded
 
     from stratstab.web.app import create_app
     from stratstab.web.demo import seed_demo
     from stratstab.web.settings import Settings
 
-    overrides: dict[str, object] = {"demo": demo}
-    if database_url:
-        overrides["database_url"] = database_url
-    elif demo:
-        overrides["database_url"] = _demo_database_url()
-    settings = Settings(**overrides)
+    for note in notes:
+        console.print(note)
+    settings = Settings(demo=demo, database_url=url)
     app = create_app(settings)
     if demo:
         credentials = seed_demo(app.state.session_factory, store=app.state.store)

@@ -322,18 +322,34 @@ def _integer_ids(ids: Sequence[str]) -> dict[str, int]:
     return {i: n for n, i in enumerate(ordered)}
 
 
-def collect(session: Session, dialogue: Dialogue) -> tuple[list[PolisComment], list[PolisVote]]:
-    """The dialogue's statements and full vote history as Pol.is records."""
+def collect(
+    session: Session, dialogue: Dialogue, *, public_only: bool = False
+) -> tuple[list[PolisComment], list[PolisVote]]:
+    """The dialogue's statements and full vote history as Pol.is records.
+
+    With ``public_only``, only accepted statements that are not sealed are written,
+    with the votes on them, numbered afresh so that no gap in the numbers tells that
+    a pending or sealed statement exists.
+    """
     statements = session.scalars(
         select(Statement).where(Statement.dialogue_id == dialogue.id)
     ).all()
+    if public_only:
+        statements = [s for s in statements if s.moderation == "accepted" and not s.sealed]
     people = session.scalars(
         select(Participant).where(Participant.dialogue_id == dialogue.id)
     ).all()
     person_no = _integer_ids([p.external_id for p in people])
     statement_no = _integer_ids([s.external_id for s in statements])
-    history = queries.vote_history(session, dialogue)
-    latest = {(r[0], r[1]): r[2] for r in session.execute(queries.latest_votes_query(dialogue.id))}
+    if public_only:
+        ordered = queries.natural_order([s.external_id for s in statements])
+        statement_no = {external: number for number, external in enumerate(ordered)}
+    history = [r for r in queries.vote_history(session, dialogue) if r.statement in statement_no]
+    latest = {
+        (r[0], r[1]): r[2]
+        for r in session.execute(queries.latest_votes_query(dialogue.id))
+        if r[1] in statement_no
+    }
     comments = []
     for s in sorted(statements, key=lambda s: statement_no[s.external_id]):
         values = [v for (_, sid), v in latest.items() if sid == s.external_id]

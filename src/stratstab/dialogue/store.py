@@ -827,8 +827,15 @@ class DialogueStore:
             self.undo_import(import_id)
         return len(stale)
 
-    def export_polis(self, dialogue: str, directory: str | os.PathLike[str]) -> list[Path]:
-        """Write the dialogue's statements and full vote history as a Pol.is export."""
+    def export_polis(
+        self, dialogue: str, directory: str | os.PathLike[str], *, public_only: bool = False
+    ) -> list[Path]:
+        """Write the dialogue's statements and full vote history as a Pol.is export.
+
+        ``public_only`` leaves out pending, rejected and sealed statements (and their
+        votes); without it the export is the facilitator's, with everything.
+        """
         with self.session() as session:
-            comments, votes = polis_io.collect(session, queries.dialogue_by_slug(session, dialogue))
+            found = queries.dialogue_by_slug(session, dialogue)
+            comments, votes = polis_io.collect(session, found, public_only=public_only)
         return polis_io.write(directory, comments, votes)

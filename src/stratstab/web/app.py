@@ -88,17 +88,18 @@ def _include_routers(app: FastAPI) -> None:
     from stratstab.web.admin.router import pages as admin_pages
     from stratstab.web.auth.router import api as auth_api
     from stratstab.web.auth.router import pages as auth_pages
+    from stratstab.web.shapes import ERROR_RESPONSES
     from stratstab.web.system.router import router as system_router
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(system_router)
     app.include_router(auth_pages)
     app.include_router(admin_pages)
-    app.include_router(auth_api, prefix="/api/v1")
-    app.include_router(admin_api, prefix="/api/v1")
+    app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     for extra in _optional_routers():
         app.include_router(extra.pages)
-        app.include_router(extra.api, prefix="/api/v1")
+        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 def _optional_routers() -> list:
@@ -127,6 +128,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Each start gets fresh job workers: an app started again after a shutdown
+        # (as test clients do) would otherwise refuse every assessment.
+        from stratstab.web.jobs import JobRunner
+
+        app.state.jobs.shutdown()
+        app.state.jobs = JobRunner(
+            app.state.session_factory,
+            settings.workspace_limits(),
+            max_workers=settings.assessment_workers,
+        )
         app.state.jobs.warm()
         yield
         app.state.jobs.shutdown()
@@ -155,6 +166,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.uploads = UploadStore(app.state.session_factory, limits)
     app.state.store = _open_store(settings.database_url)
+    from stratstab.accounts.throttle import LoginThrottle
+
+    app.state.login_throttle = LoginThrottle(
+        engine,
+        account_limits=settings.login_limits_account,
+        address_limits=settings.login_limits_address,
+    )
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)

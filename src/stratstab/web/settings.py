@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stratstab import db
@@ -85,6 +85,18 @@ class Settings(BaseSettings):
             job_time_budget_s=self.job_time_budget_s,
             job_memory_budget_mib=self.job_memory_budget_mib,
         )
+    # Failed logins allowed per window (``limits`` notation); each further attempt gets
+    # 429 until its window ends.  Several windows make a stepped back-off.
+    login_limits_account: str = "5/minute;20/hour;100/day"
+    login_limits_address: str = "20/minute;100/hour;500/day"
+
+    @field_validator("login_limits_account", "login_limits_address")
+    @classmethod
+    def _valid_limits(cls, value: str, info: ValidationInfo) -> str:
+        from stratstab.accounts.throttle import parse_limits
+
+        parse_limits(value, setting=f"STRATSTAB_{str(info.field_name).upper()}")
+        return value
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:

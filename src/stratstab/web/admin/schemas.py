@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from stratstab.web.shapes import UtcDateTime
 
 
 class UserCreate(BaseModel):
@@ -25,7 +26,7 @@ class AuditEventPublic(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
     id: int
-    at: datetime
+    at: UtcDateTime
     actor_name: str
     action: str
     target_type: str

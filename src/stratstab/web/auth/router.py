@@ -17,6 +17,7 @@ from stratstab.web.auth.schemas import (
     UserPublic,
 )
 from stratstab.web.deps import CurrentUser, OptionalUser, SessionDep, TranslatorDep
+from stratstab.web.errors import LocalizedError
 from stratstab.web.forms import FormBody
 from stratstab.web.security import LOCALE_COOKIE, set_cookie
 from stratstab.web.templating import render
@@ -52,8 +53,16 @@ def login_submit(
     """Check the form's credentials; back to the form with a message when refused."""
     response = RedirectResponse(_local_target(next), status_code=303)
     username, password = credentials.username, credentials.password
-    if service.log_in(db, request, response, username=username, password=password) is None:
-        context = {"next": _local_target(next), "error": t("auth.failed"), "username": username}
+    context = {"next": _local_target(next), "username": username}
+    try:
+        login = service.log_in(db, request, response, username=username, password=password)
+    except LocalizedError as refused:  # throttled or busy: say so on the login form
+        context["error"] = t(refused.key, **refused.values)
+        page = render(request, "login.html", context, status_code=refused.status_code)
+        page.headers.update(refused.headers or {})
+        return page
+    if login is None:
+        context["error"] = t("auth.failed")
         return render(request, "login.html", context, status_code=401)
     return response
 

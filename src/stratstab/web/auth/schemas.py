@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from stratstab.web.shapes import UtcDateTime
 
 
 class LoginRequest(BaseModel):
@@ -27,7 +28,7 @@ class UserPublic(BaseModel):
     delegation_code: str | None
     locale: str
     is_active: bool
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class LoginResponse(BaseModel):

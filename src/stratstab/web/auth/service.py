@@ -1,4 +1,11 @@
-"""Login and logout on top of :mod:`stratstab.accounts`, with audit records."""
+"""Login and logout on top of :mod:`stratstab.accounts`, with audit records.
+
+A login attempt first asks the throttle (:mod:`stratstab.accounts.throttle`): a
+throttled account or client address gets 429 with ``Retry-After`` before any password
+is hashed.  A failure is counted and audited without storing what the client typed:
+the record names the account only when it exists, else "(unknown account)", and a
+throttle that has just been used up is recorded once per window.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +15,80 @@ from sqlalchemy.orm import Session
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import LoginSession, User
 from stratstab.accounts.passwords import verify_password
+from stratstab.accounts.throttle import LoginThrottle
+from stratstab.web.errors import LocalizedError
 from stratstab.web.security import SESSION_COOKIE, set_cookie, sign, unsign
+
+UNKNOWN_ACCOUNT = "(unknown account)"
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else None
+
+
+def _throttled(retry_after_s: int) -> LocalizedError:
+    return LocalizedError(
+        429,
+        "auth.throttled",
+        headers={"Retry-After": str(retry_after_s)},
+        minutes=max(1, -(-retry_after_s // 60)),
+    )
+
+
+def _record_failure(
+    db: Session, throttle: LoginThrottle, *, user: User | None, username: str, address: str | None
+) -> None:
+    used_up = throttle.record_failure(username=username, address=address)
+    target = user.username if user else UNKNOWN_ACCOUNT
+    accounts.record(
+        db,
+        actor=None,
+        action="login.failed",
+        target_type="user",
+        target_id=target,
+        detail={"address": address},
+    )
+    for scope, limit in used_up:
+        accounts.record(
+            db,
+            actor=None,
+            action="login.throttled",
+            target_type=scope,
+            target_id=target if scope == "account" else str(address),
+            detail={"limit": limit},
+        )
+    db.commit()
 
 
 def log_in(
     db: Session, request: Request, response: Response, *, username: str, password: str
 ) -> LoginSession | None:
-    """Check credentials, open a session and set its cookie; None when refused."""
+    """Check credentials, open a session and set its cookie; None when refused.
+
+    Raises :class:`LocalizedError` 429 when throttled.
+    """
     settings = request.app.state.settings
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = client_address(request)
+    refusal = throttle.refusal(username=username, address=address)
+    if refusal is not None:
+        raise _throttled(refusal.retry_after_s)
     user = accounts.find_user(db, username=username.strip().lower())
     stored_hash = user.password_hash if user else None
     # Release the connection during the deliberately slow hash check.
     db.commit()
-    if not verify_password(password, stored_hash):
-        user = None
-    user = accounts.finish_login(user, password=password)
-    if user is None:
-        accounts.record(
-            db, actor=None, action="login.failed", target_type="user", target_id=username[:64]
-        )
-        db.commit()
+    matched = verify_password(password, stored_hash)
+    checked_user = accounts.finish_login(user if matched else None, password=password)
+    if checked_user is None:
+        _record_failure(db, throttle, user=user, username=username, address=address)
         return None
+    user = checked_user
+    # Session rotation: the session this browser held before (another user's, or a
+    # cookie planted by an attacker) ends; the new login gets a new token.
+    previous = unsign(settings.secret, "session", request.cookies.get(SESSION_COOKIE))
+    if previous:
+        accounts.end_session(db, token=previous)
     accounts.purge_expired_sessions(db)
     token, login = accounts.start_session(db, user=user, max_age_s=settings.session_max_age_s)
     accounts.record(db, actor=user, action="login", target_type="user", target_id=user.username)

@@ -8,13 +8,13 @@ so a limit holds whichever way the input arrives.
 from __future__ import annotations
 
 from datetime import date as date_type
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from stratstab.dialogue.language import detect_language
 from stratstab.web.params import Importance, Priority, VoteValue
+from stratstab.web.shapes import UtcDateTime
 
 MAX_STATEMENT_CHARS = 2000
 MAX_NOTE_CHARS = 2000
@@ -44,9 +44,9 @@ class DialoguePublic(BaseModel):
     track: str
     parties: list[str]
     description: str
-    created_at: datetime
-    archived_at: datetime | None = None
-    revealed_at: datetime | None = None
+    created_at: UtcDateTime
+    archived_at: UtcDateTime | None = None
+    revealed_at: UtcDateTime | None = None
     rounds: int
     statements: int
     participants: int
@@ -96,7 +96,7 @@ class MemberPublic(BaseModel):
     display_name: str
     role: MemberRole
     party: str | None
-    joined_at: datetime
+    joined_at: UtcDateTime
     active: bool
 
 
@@ -124,7 +124,7 @@ class InvitationCreated(BaseModel):
     url: str
     role: str
     party: str | None
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class InvitationPublic(BaseModel):
@@ -135,8 +135,8 @@ class InvitationPublic(BaseModel):
     party: str | None
     note: str
     created_by: str
-    created_at: datetime
-    expires_at: datetime
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
     state: Literal["open", "used", "expired", "revoked"]
     used_by: str | None
 
@@ -149,7 +149,7 @@ class InvitationPreviewPublic(BaseModel):
     title_zh: str
     role: str
     party: str | None
-    expires_at: datetime
+    expires_at: UtcDateTime
     state: Literal["open", "used", "expired", "revoked"]
 
 
@@ -233,7 +233,7 @@ class StatementPublic(BaseModel):
     #: About the participants or the process, not the topic: left out of the analysis.
     is_meta: bool = False
     votable: bool
-    created_at: datetime
+    created_at: UtcDateTime
     original_language: Literal["en", "zh"] = "en"
     translated_by: str = ""
     suggestion: MachineSuggestion | None = Field(
@@ -301,7 +301,7 @@ class VotePublic(BaseModel):
     statement: str
     value: int
     importance: int | None
-    cast_at: datetime
+    cast_at: UtcDateTime
     round: int | None
 
 
