@@ -51,6 +51,11 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/scenarios"): "user",
     ("POST", "/api/v1/scenarios"): "user",
     ("GET", "/api/v1/scenarios/{scenario_id}"): "user",
+    ("DELETE", "/api/v1/scenarios/{scenario_id}"): "user",
+    ("GET", "/api/v1/datasets"): "user",
+    ("POST", "/api/v1/datasets"): "user",
+    ("DELETE", "/api/v1/datasets/{dataset_id}"): "user",
+    ("POST", "/assess/datasets"): "user",
     ("POST", "/api/v1/assessments"): "user",
     ("POST", "/api/v1/comparisons"): "user",
     ("POST", "/api/v1/assess"): "user",
@@ -171,6 +176,7 @@ PATH_VALUES = {
     "action": "discard",
     "job_id": "0" * 32,
     "scenario_id": "us-china-2024-baseline",
+    "dataset_id": "no-such-upload",  # uploads belong to their owner: 404 for everyone
     "entry_id": "new-start",
     "term_id": "crisis-stability",
     "exercise_id": "maritime-incident",
@@ -183,7 +189,14 @@ PATH_VALUES = {
     "token": "x" * 43,  # unknown invitation: 404 for everyone
 }
 # Routes whose path names a per-user object: 404 for an allowed role is not a refusal.
-PER_USER_IDS = ("{job_id}", "{run_id}", "{invitation_id}", "{token}")
+PER_USER_IDS = (
+    "{job_id}",
+    "{run_id}",
+    "{invitation_id}",
+    "{token}",
+    "{dataset_id}",
+    "{scenario_id}",
+)
 # Valid bodies, so that a refusal can only come from the access rules.
 JSON_BODIES = {
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
