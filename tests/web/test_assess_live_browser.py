@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import SLUG
-from .test_browser import base_url, browser, open_page, shot  # noqa: F401
+from .test_browser import base_url, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

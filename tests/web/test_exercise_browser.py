@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from .test_browser import CHROMIUM, base_url, browser, open_page, shot  # noqa: F401
+from .test_browser import CHROMIUM, base_url, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 assert CHROMIUM

@@ -16,9 +16,9 @@ import pytest
 from stratstab.accounts import service as accounts
 
 from . import setup_flow as flow
+from .browser_support import CHROMIUM, CHROMIUM_ARGS
 from .helpers import build_app
 from .server import running
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
