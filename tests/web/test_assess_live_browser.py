@@ -25,11 +25,18 @@ def test_lever_change_updates_the_explorer_in_place(open_page):
     before = _csi(page)
     chart = page.locator("[data-plot-key=cost-US]")
     chart.evaluate("el => { el.dataset.marker = 'same-element'; }")
+    # The charts of a swap are put back and redrawn after the new text is in: wait for the
+    # page's own "drawn" event, not for the text alone.
+    page.evaluate(
+        "() => { window.__drawn = new Promise(done => document.addEventListener("
+        "'stratstab:drawn', done, { once: true })); }"
+    )
     field.fill("300")
     field.dispatch_event("change")
     page.wait_for_function(
         "before => document.querySelector('[data-testid=csi]').innerText !== before", arg=before
     )
+    page.evaluate("() => window.__drawn")
     assert page.locator("[data-testid=job-progress]").count() == 0  # no polling
     # The chart element survived the update: redrawn in place, not rebuilt.
     assert page.locator("[data-plot-key=cost-US]").get_attribute("data-marker") == "same-element"

@@ -33,9 +33,7 @@ def test_facilitator_marks_a_statement_meta_and_it_leaves_the_consensus(tmp_path
         follow_redirects=False,
     )
     assert form.status_code in (303, 302), form.text
-    assert [s.is_meta for s in app.state.store.statements(SLUG) if s.external_id == "3"] == [
-        False
-    ]
+    assert [s.is_meta for s in app.state.store.statements(SLUG) if s.external_id == "3"] == [False]
 
 
 def test_a_delegate_cannot_mark_meta(tmp_path):

@@ -55,8 +55,8 @@ SHORT_HELP: dict[str, str] = {
     "survivability.",
     "assurance": "Assurance curves: the defense compatible with assured retaliation, and the "
     "arsenal it induces.",
-    "sweep": "Evaluate the headline outputs over a design of lever values, in chunks, to "
-    "Parquet.",
+    "sweep": "Evaluate the headline outputs over a design of lever values, in chunks, to Parquet.",
+    "map": "Map crisis stability, required arsenal or assured retaliation over two levers.",
 }
 
 

@@ -33,6 +33,7 @@ from stratstab.errors import InputError
 
 FloatArray = NDArray[np.float64]
 
+
 class _LazyStats:
     """``scipy.stats``, imported on first use (about half a second): scenario files
     validate their beliefs through this module without drawing from any distribution."""
@@ -50,6 +51,7 @@ def _normal_cdf(x: float) -> float:
     """Standard normal distribution function by ``math.erfc`` (no SciPy import; exact in
     both tails, so ``_normal_cdf(-x)`` is the survival function)."""
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
 
 TINY_FACTOR = 1e-6
 
@@ -230,10 +232,7 @@ def _check_truncation(name: str, mu: float, sigma: float, low: float, high: floa
         raise InputError(f"{name} needs low < high, got low={low}, high={high}")
     # Guard against a window so far in a tail that it holds no probability in float64.
     a, b = (low - mu) / sigma, (high - mu) / sigma
-    if (
-        _normal_cdf(b) - _normal_cdf(a) <= 1e-12
-        and _normal_cdf(-a) - _normal_cdf(-b) <= 1e-12
-    ):
+    if _normal_cdf(b) - _normal_cdf(a) <= 1e-12 and _normal_cdf(-a) - _normal_cdf(-b) <= 1e-12:
         raise InputError(f"{name}: the window [{low}, {high}] holds no probability mass")
 
 

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
             job_time_budget_s=self.job_time_budget_s,
             job_memory_budget_mib=self.job_memory_budget_mib,
         )
+
     # Failed logins allowed per window (``limits`` notation); each further attempt gets
     # 429 until its window ends.  Several windows make a stepped back-off.
     login_limits_account: str = "5/minute;20/hour;100/day"

@@ -14,7 +14,6 @@ from stratstab.web.templating import render
 router = APIRouter()
 
 
-
 @router.get("/healthz", tags=["system"], summary="Liveness and database check")
 def healthz(db: SessionDep) -> dict[str, str]:
     """``ok`` when the app answers and the database accepts a query."""
