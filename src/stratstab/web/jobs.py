@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,6 +94,47 @@ def _load_models() -> None:
     import stratstab.analysis.assess  # noqa: F401
 
 
+class _Dispatchers:
+    """Daemon threads that hand jobs to the worker processes and wait for their results.
+
+    Not a ThreadPoolExecutor: Python joins every executor thread when it exits, so a job
+    still waiting on a worker would keep a stopped server (or a test run) from ever
+    ending.  An unfinished job needs no thread to end cleanly: its record is in the
+    database, and the next start of the workbench marks it interrupted.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._queue: queue.Queue[tuple[Callable[..., Any], tuple] | None] = queue.Queue()
+        self._count = count
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def _loop(self) -> None:
+        while (item := self._queue.get()) is not None:
+            function, args = item
+            function(*args)
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> None:
+        """Run ``function(*args)`` on the next free dispatcher."""
+        with self._lock:
+            if not self._threads:
+                for i in range(self._count):
+                    thread = threading.Thread(target=self._loop, name=f"job_{i}", daemon=True)
+                    thread.start()
+                    self._threads.append(thread)
+        self._queue.put((function, args))
+
+    def shutdown(self) -> None:
+        """Take no more jobs: drop the queued ones and let every dispatcher finish."""
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self._threads:
+            self._queue.put(None)
+
+
 class JobRunner:
     """Runs jobs in budgeted worker processes and keeps their records in the database."""
 
@@ -102,7 +143,7 @@ class JobRunner:
     ) -> None:
         self._factory, self.limits = factory, limits
         self._max_workers = max_workers
-        self._threads = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="job")
+        self._threads = _Dispatchers(max_workers)
         self._pool: Any = None
         self._pool_lock = threading.Lock()
         self.interrupted_at_start = self._mark_interrupted()
@@ -222,7 +263,7 @@ class JobRunner:
 
     def shutdown(self) -> None:
         """Stop accepting jobs and stop the workers (unfinished jobs become interrupted)."""
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._threads.shutdown()
         with self._pool_lock:
             if self._pool is not None:
                 self._pool.stop()
