@@ -23,6 +23,7 @@ from stratstab.analysis.arms_race_analysis import (
 )
 from stratstab.analysis.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.inputs import Resolved, resolve
+from stratstab.analysis.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.scenario import Scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index, stability_ratio
@@ -48,7 +49,7 @@ class Assessment:
     reactions: dict[str, ReactionFunction]
 
     @property
-    def sides(self) -> tuple[str, str]:
+    def sides(self) -> tuple[str, ...]:
         """The two sides in scenario order."""
         return self.resolved.scenario.sides
 
@@ -154,6 +155,17 @@ class Assessment:
             "crisis_stability_index": self.crisis_stability_index,
             "arms_race_slope_product": product,
             "arms_race_stable": stable,
+            "arms_race_spectral_radius": math.sqrt(product),
+            "pairs": [
+                {
+                    "striker": side,
+                    "victim": scenario.other(side),
+                    "crisis_stability_index": self.crisis_stability_index,
+                    "c1": self.c1(side),
+                    "c2": self.c2(side),
+                }
+                for side in self.sides
+            ],
             "per_side": {side: self.side_report(side) for side in self.sides},
         }
         if include_curves:
@@ -217,8 +229,11 @@ def assess(
     *,
     levers: dict[str, Any] | None = None,
     method: str = "kernel",
-) -> Assessment:
+) -> Assessment | SidesAssessment:
     """Assess ``scenario`` as written, under a named assumption set, or with extra levers.
+
+    A scenario of three or more sides gives a :class:`SidesAssessment` (every ordered
+    pair, the system index, the reaction matrix), computed by the reference path.
 
     ``method="kernel"`` (default) runs the reaction functions' root searches (about
     nine tenths of the work) in the compiled batch kernel, a few milliseconds;
@@ -230,6 +245,8 @@ def assess(
     if method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", source="method")
     resolved = resolve(scenario, view, levers)
+    if len(resolved.scenario.sides) > 2:
+        return assess_sides(resolved)
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     if method == "kernel":
         reactions = _kernel_reactions(scenario, view, levers, resolved, curves)

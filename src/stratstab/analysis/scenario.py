@@ -1,7 +1,9 @@
 """Scenario files: which forces, defenses, postures and assumptions to assess.
 
-A scenario is a YAML file validated by the pydantic models below.  Two sides face
-each other; each side's forces come from a cited dataset (with optional overrides),
+A scenario is a YAML file validated by the pydantic models below.  Two or more sides
+face each other (``doctrine`` says how each splits its forces over its adversaries and
+what it holds back against third parties); each side's forces come from a cited
+dataset (with optional overrides),
 and everything else has documented defaults.  ``levers`` and the named views in
 ``assumptions`` use one syntax (see :mod:`stratstab.analysis.levers`), so a web form,
 a sweep and a delegation's view all change a scenario the same way.
@@ -27,6 +29,7 @@ from stratstab.forces.catalog import BUILTIN_ONLY, LOCAL_FILES, DatasetCatalog
 from stratstab.forces.loader import parse_yaml
 from stratstab.forces.schema import Dataset
 from stratstab.models.crisis import STOP_RULE_TOLERANCE
+from stratstab.models.trilateral import check_doctrine
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 
@@ -45,6 +48,8 @@ Posture = Literal["day-to-day", "generated"]
 Basing = Literal["silo", "road-mobile", "rail-mobile", "ssbn", "bomber"]
 BUILTIN_PACKAGE = "stratstab.analysis.scenarios"
 DEFAULT_SCENARIO = "us-china-2024-baseline"
+#: Sides a scenario may have (the models are written for N; tested at 2 and 3).
+MIN_SIDES, MAX_SIDES = 2, 4
 
 
 class _Strict(BaseModel):
@@ -124,6 +129,21 @@ class CostSpec(_Strict):
     #: Costs within this of the striker's lowest count as ties, broken by the victim's
     #: cost (highest first) and then by the smallest strike (``crisis.stop_rule``).
     stop_rule_tolerance: Annotated[float, Field(ge=0, le=1)] = STOP_RULE_TOLERANCE
+    #: Weight of the surcharge for being left more exposed to a third party than it is
+    #: to what one still holds against it (``models.trilateral.trilateral_cost``).
+    third_party_weight: NonNegative = 0.3
+
+
+class DoctrineSpec(_Strict):
+    """A side's targeting doctrine among three or more sides.
+
+    ``weights``: share of its forces aimed at each adversary (summing to 1; default an
+    equal split).  ``reserve``: share of its forces held back against the third
+    parties while it fights one adversary, in [0, 1).
+    """
+
+    weights: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
+    reserve: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
 
 class UseSpec(_Strict):
@@ -145,6 +165,7 @@ class Scenario(_Strict):
     value_targets: dict[str, ValueSpec] = Field(default_factory=dict)
     assured_retaliation: dict[str, RetaliationSpec] = Field(default_factory=dict)
     strike: dict[str, StrikeSpec] = Field(default_factory=dict)
+    doctrine: dict[str, DoctrineSpec] = Field(default_factory=dict)
     cost: CostSpec = CostSpec()
     use: UseSpec = UseSpec()
     lethal_radius_method: Literal["rule-2.62", "brode"] = "rule-2.62"
@@ -157,10 +178,12 @@ class Scenario(_Strict):
     _datasets: dict[str, Dataset] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
-    def _two_sides(self) -> Scenario:
+    def _sides_known(self) -> Scenario:
         sides = list(self.forces)
-        if len(sides) != 2:
-            raise ValueError(f"forces must name exactly two sides, got {len(sides)}: {sides}")
+        if not MIN_SIDES <= len(sides) <= MAX_SIDES:
+            raise ValueError(
+                f"forces must name {MIN_SIDES} to {MAX_SIDES} sides, got {len(sides)}: {sides}"
+            )
         for block in (
             "defenses",
             "posture",
@@ -168,17 +191,29 @@ class Scenario(_Strict):
             "value_targets",
             "assured_retaliation",
             "strike",
+            "doctrine",
         ):
             unknown = sorted(set(getattr(self, block)) - set(sides))
             if unknown:
                 raise ValueError(f"{block} names unknown side(s) {unknown}; sides are {sides}")
+        try:
+            check_doctrine(
+                sides,
+                {side: spec.weights for side, spec in self.doctrine.items()},
+                {side: spec.reserve for side, spec in self.doctrine.items()},
+            )
+        except InputError as exc:
+            raise ValueError(f"{exc.field}: {exc.message}") from None
         return self
 
     @property
-    def sides(self) -> tuple[str, str]:
-        """The two side codes in file order."""
-        first, second = list(self.forces)
-        return first, second
+    def sides(self) -> tuple[str, ...]:
+        """The side codes in file order."""
+        return tuple(self.forces)
+
+    def opponents(self, side: str) -> tuple[str, ...]:
+        """Every side facing ``side``, in file order."""
+        return tuple(s for s in self.forces if s != side)
 
     def dataset_of(self, side: str) -> Dataset:
         """The side's dataset as published (overrides not yet applied).
@@ -198,7 +233,17 @@ class Scenario(_Strict):
         return other
 
     def other(self, side: str) -> str:
-        """The side facing ``side``."""
+        """The side facing ``side`` in a two-sided scenario.
+
+        Raises :class:`InputError` for three or more sides, where a side faces several
+        (see :meth:`opponents`): the calling analysis is two-sided only.
+        """
+        if len(self.forces) != 2:
+            raise InputError(
+                f"scenario {self.name!r} has {len(self.forces)} sides; this analysis "
+                "takes two-sided scenarios only (stratstab assess takes any number)",
+                source=self.source,
+            )
         first, second = self.sides
         return second if side == first else first
 

@@ -256,5 +256,9 @@ def assess(
                 console.print(f"wrote {path}")
     if json_output:
         print_json(report)
+    elif len(report["sides"]) > 2:
+        from stratstab.cli.assess_sides import print_sides_report
+
+        print_sides_report(report)
     else:
         print_report(report)
