@@ -132,9 +132,7 @@ def test_reset_link_works_once_and_ends_sessions(app):
     assert visitor.get(f"/api/v1/password-resets/{link['token']}").json()["state"] == "open"
     weak = visitor.post(f"/api/v1/password-resets/{link['token']}", json={"password": "ann"})
     assert weak.status_code == 400 and weak.json()["field"] == "password"
-    used = visitor.post(
-        f"/api/v1/password-resets/{link['token']}", json={"password": NEW_PASSWORD}
-    )
+    used = visitor.post(f"/api/v1/password-resets/{link['token']}", json={"password": NEW_PASSWORD})
     assert used.status_code == 204
     assert ann.get("/api/v1/auth/me").status_code == 401
     again = visitor.post(
@@ -196,7 +194,9 @@ def test_admin_pages_disable_with_confirmation_and_reset_by_link(app):
     weak = visitor.post(path, data={"password": "12345678", "password_again": "12345678"})
     assert weak.status_code == 400 and 'data-testid="form-error"' in weak.text
     ok = visitor.post(
-        path, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}, follow_redirects=False
+        path,
+        data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+        follow_redirects=False,
     )
     assert ok.status_code == 303 and ok.headers["location"] == "/login?done=password_reset"
     assert visitor.get(path).status_code == 410
