@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from stratstab.analysis.assess import assess, compare
-from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
+from stratstab.analysis.assessment.assess import assess, compare
+from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

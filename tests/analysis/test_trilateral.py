@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from stratstab.analysis.arms_race_analysis import _with_side_scaled
-from stratstab.analysis.assess import assess
-from stratstab.analysis.inputs import resolve
-from stratstab.analysis.pairwise import SidesAssessment, assess_sides
-from stratstab.analysis.scenario import load_builtin_scenario, scenario_from_dict
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
+from stratstab.analysis.reference.arms_race import _with_side_scaled
+from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.spec.scenario import load_builtin_scenario, scenario_from_dict
 from stratstab.errors import InputError
 from stratstab.packaged import builtin_yaml_files
 
@@ -117,7 +117,7 @@ def test_more_interceptors_never_lower_an_adversarys_requirement(interceptors: i
     scenario = load_builtin_scenario(THREE)
     fewer = resolve(scenario, None, {"US.interceptors": interceptors})
     more = resolve(scenario, None, {"US.interceptors": interceptors + 50})
-    from stratstab.analysis.trilateral import requirement
+    from stratstab.analysis.reference.trilateral import requirement
 
     for side in ("CN", "RU"):
         assert requirement(more, side).required >= requirement(fewer, side).required - 1e-6

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from stratstab.analysis.assess import index_reading
+from stratstab.analysis.assessment.assess import index_reading
 from stratstab.cli.common import console
 
 READINGS = {
