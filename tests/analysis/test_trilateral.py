@@ -162,3 +162,64 @@ def test_json_keeps_the_two_sided_keys_and_adds_pairs(baseline: SidesAssessment)
         math.sqrt(two["arms_race_slope_product"])
     )
     assert [p["striker"] for p in two["pairs"]] == ["US", "CN"]
+
+
+# Golden values of the three-sided built-ins: system index, each pair's index, the
+# arms-race spectral radius, and per side (required arsenal, driver, binding case).
+# They pin the current models and datasets; a change to either must update them on
+# purpose, with the reason in the commit.
+GOLDEN = {
+    "us-china-russia-2024": (
+        0.3879,
+        {("US", "CN"): 0.3879, ("US", "RU"): 0.7071, ("CN", "RU"): 0.4465},
+        0.0430,
+        {
+            "US": (534.6, "RU", "simultaneous"),
+            "CN": (1173.3, "US", "simultaneous"),
+            "RU": (1497.7, "US", "simultaneous"),
+        },
+    ),
+    "us-china-russia-2030": (
+        0.4567,
+        {("US", "CN"): 0.4567, ("US", "RU"): 0.6444, ("CN", "RU"): 0.5932},
+        0.0471,
+        {
+            "US": (555.5, "RU", "simultaneous"),
+            "CN": (1278.4, "US", "sequential"),
+            "RU": (1518.6, "US", "simultaneous"),
+        },
+    ),
+    "us-russia-upload": (
+        0.3558,
+        {("US", "CN"): 0.3558, ("US", "RU"): 0.8386, ("CN", "RU"): 0.4155},
+        0.0501,
+        {
+            "US": (497.3, "RU", "simultaneous"),
+            "CN": (1230.9, "US", "simultaneous"),
+            "RU": (1271.7, "US", "simultaneous"),
+        },
+    ),
+}
+
+
+def test_every_three_sided_builtin_has_a_golden_result() -> None:
+    from stratstab.analysis.spec.scenario import list_builtin_scenarios
+
+    every = {row["id"] for row in list_builtin_scenarios()}
+    two = {row["id"] for row in list_builtin_scenarios(max_sides=2)}
+    assert every - two == set(GOLDEN)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(GOLDEN))
+def test_golden_results(scenario_id: str) -> None:
+    system, pairs, radius, sides = GOLDEN[scenario_id]
+    result = assess(load_builtin_scenario(scenario_id))
+    assert isinstance(result, SidesAssessment)
+    assert result.crisis_stability_index == pytest.approx(system, abs=5e-4)
+    for pair, value in pairs.items():
+        assert result.pair_index(*pair) == pytest.approx(value, abs=5e-4)
+    assert result.race.spectral_radius == pytest.approx(radius, abs=5e-4)
+    for side, (required, driver, case) in sides.items():
+        need = result.race.requirements[side]
+        assert need.required == pytest.approx(required, rel=2e-3)
+        assert (need.driver, need.binding_case) == (driver, case)

@@ -182,6 +182,23 @@ def scenario_from_dict(
     return scenario
 
 
+def require_sides_at_most(scenario: Scenario, max_sides: int) -> Scenario:
+    """``scenario`` if it has at most ``max_sides`` sides, else a clear :class:`InputError`.
+
+    For the parts of stratstab that are still two-sided (the web explorer, sweeps and
+    the compiled kernel); the error carries a locale key for the web.
+    """
+    count = len(scenario.sides)
+    if count > max_sides:
+        raise InputError(
+            f"this part of stratstab takes scenarios of at most {max_sides} sides; "
+            f"{scenario.name!r} has {count} (stratstab assess takes any number)",
+            source=scenario.source,
+            field="forces",
+        ).with_key("trilateral.web_two_sided_only", sides=count)
+    return scenario
+
+
 def scenario_from_yaml_text(
     text: str, *, source: str = "<text>", datasets: DatasetCatalog = BUILTIN_ONLY
 ) -> Scenario:
@@ -189,11 +206,16 @@ def scenario_from_yaml_text(
     return scenario_from_dict(parse_yaml(text, source=source), source=source, datasets=datasets)
 
 
-def list_builtin_scenarios() -> list[dict[str, str]]:
-    """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id."""
+def list_builtin_scenarios(*, max_sides: int | None = None) -> list[dict[str, str]]:
+    """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id.
+
+    ``max_sides``: leave out scenarios with more sides (None: all).
+    """
     out = []
     for scenario_id, entry in sorted(builtin_yaml_files(BUILTIN_PACKAGE).items()):
         scenario = scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=entry.name)
+        if max_sides is not None and len(scenario.sides) > max_sides:
+            continue
         out.append({"id": scenario_id, "name": scenario.name, "description": scenario.description})
     return out
 
