@@ -289,3 +289,19 @@ def test_three_sided_table_names_the_weakest_pair(invoke):
     assert code == 0
     assert "System crisis-stability index (lowest pair, US–CN)" in out
     assert "requirement driven by" in out
+
+
+def test_three_sided_compare_shows_every_pair_and_requirement(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare")
+    assert code == 0
+    for text in ("US-view", "CN-view", "index US–CN", "index CN–RU", "RU · required arsenal"):
+        assert text in out
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare", "--json")
+    assert code == 0
+    result = json.loads(out)
+    difference = result["differences"]["CN-view"]
+    assert set(difference["pair_indices"]) == {"US-CN", "US-RU", "CN-RU"}
+    assert difference["crisis_stability_index"] == pytest.approx(
+        result["results"]["CN-view"]["crisis_stability_index"]
+        - result["results"]["US-view"]["crisis_stability_index"]
+    )

@@ -243,6 +243,11 @@ def assess(
         if json_output:
             print_json(result)
             return
+        if len(loaded.sides) > 2:
+            from stratstab.cli.assess_sides import print_sides_comparison
+
+            print_sides_comparison(result)
+            return
         print_comparison(result)
         return
     assessment = run_assessment(loaded, view, method=method)

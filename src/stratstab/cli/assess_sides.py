@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from stratstab.analysis.assessment.assess import index_reading
+from stratstab.analysis.spec.outputs import stability_effect
 from stratstab.cli.common import console
 
 READINGS = {
@@ -40,9 +41,9 @@ def sides_rows(report: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
             ("crisis_stability_index", f"index {a}–{b}", "ratio3", entry["crisis_stability_index"])
         )
     for pair in report["pairs"]:
-        label = f"{pair['striker']} strikes {pair['victim']}"
-        rows.append(("c1", f"{label}: C1 of {pair['striker']}", "ratio3", pair["c1"]))
-        rows.append(("c2", f"{label}: C2 of {pair['victim']}", "ratio3", pair["c2"]))
+        label = f"{pair['striker']} vs {pair['victim']}"
+        rows.append(("c1", f"{label}: C1 (striking first)", "ratio3", pair["c1"]))
+        rows.append(("c2", f"{label}: C2 (struck first)", "ratio3", pair["c2"]))
     for side in report["sides"]:
         row = report["per_side"][side]
         rows += [
@@ -115,4 +116,41 @@ def print_sides_report(report: dict[str, Any]) -> None:
     console.print(
         f"[dim]stratstab {provenance['stratstab_version']} · datasets: {datasets} · "
         f"parameters {provenance['parameters_digest']}[/dim]"
+    )
+
+
+EFFECT_STYLE = {"better": "green", "worse": "red", "neutral": ""}
+
+
+def _difference(key: str, new: Any, base: Any, kind: str) -> str:
+    """New minus base, coloured by what it means for stability (not by its sign)."""
+    if kind in ("text", "yesno"):
+        return "" if new == base else f"{_cell(base, kind)} → {_cell(new, kind)}"
+    difference = float(new) - float(base)
+    if difference == 0 or difference != difference:
+        return "0" if difference == 0 else ""
+    if round(difference, DIGITS[kind]) == 0:
+        return "≈0"  # a change below the shown precision
+    effect = stability_effect(key, difference, scale=max(abs(float(new)), abs(float(base))))
+    text = f"{difference:+,.{DIGITS[kind]}f}"
+    return text if effect == "neutral" else f"[{EFFECT_STYLE[effect]}]{text} ({effect})[/]"
+
+
+def print_sides_comparison(result: dict[str, Any]) -> None:
+    """Every view of an N-sided scenario side by side, with differences from the first."""
+    views = result["views"]
+    rows = [sides_rows(result["results"][view]) for view in views]
+    table = Table(title=f"{result['results'][views[0]]['scenario']}: {' vs '.join(views)}")
+    table.add_column("quantity")
+    for view in views:
+        table.add_column(view, justify="right")
+    for view in views[1:]:
+        table.add_column(f"{view} − {views[0]}", justify="right")
+    for number, (key, label, kind, base) in enumerate(rows[0]):
+        values = [view_rows[number][3] for view_rows in rows]
+        diffs = [_difference(key, value, base, kind) for value in values[1:]]
+        table.add_row(label, *[_cell(v, kind) for v in values], *diffs)
+    console.print(table)
+    console.print(
+        "Differences are read for stability, not by sign: [green]better[/] or [red]worse[/]."
     )

@@ -270,7 +270,7 @@ COMPARED_QUANTITIES = (
 class Comparison:
     """One scenario assessed under several assumption sets."""
 
-    assessments: dict[str, Assessment]
+    assessments: dict[str, Assessment | SidesAssessment]
 
     def to_dict(self) -> dict[str, Any]:
         """Each view's headline numbers and their differences from the first view."""
@@ -286,6 +286,9 @@ class Comparison:
                 "crisis_stability_index": result.crisis_stability_index
                 - base.crisis_stability_index
             }
+            if isinstance(result, SidesAssessment) and isinstance(base, SidesAssessment):
+                out["differences"][view] = {**diff, **result.differences_from(base)}
+                continue
             for side in result.sides:
                 mine, theirs = result.side_report(side), base.side_report(side)
                 diff[side] = {q: mine[q] - theirs[q] for q in COMPARED_QUANTITIES}

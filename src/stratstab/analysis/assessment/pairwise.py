@@ -127,6 +127,23 @@ class SidesAssessment:
             },
         }
 
+    def differences_from(self, base: SidesAssessment) -> dict[str, Any]:
+        """This assessment minus ``base``: spectral radius, every pair, every side's requirement."""
+        out: dict[str, Any] = {
+            "arms_race_spectral_radius": self.race.spectral_radius - base.race.spectral_radius,
+            "pair_indices": {
+                f"{a}-{b}": value - base.pair_index(a, b)
+                for (a, b), value in self.pair_indices.items()
+            },
+        }
+        for side in self.sides:
+            mine, theirs = self.race.requirements[side], base.race.requirements[side]
+            out[side] = {
+                "required_arsenal": mine.required - theirs.required,
+                "required_arsenal_simultaneous": mine.simultaneous - theirs.simultaneous,
+            }
+        return out
+
     @property
     def arms_race(self) -> tuple[float, bool]:
         """(squared spectral radius — the slope product at two sides —, stable)."""
