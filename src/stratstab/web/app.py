@@ -175,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle(
         engine,
         account_limits=settings.login_limits_account,
+        account_total_limits=settings.login_limits_account_total,
         address_limits=settings.login_limits_address,
     )
     _install_middleware(app)
