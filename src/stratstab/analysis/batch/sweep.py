@@ -23,7 +23,6 @@ from typing import Any, Literal
 import numpy as np
 
 from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
-from stratstab.analysis.batch.inputs import INTEGER_DEFENSE_FIELDS, lever_name
 from stratstab.analysis.batch.levers import lever_arrays
 from stratstab.analysis.reference.inputs import load_side_dataset
 from stratstab.analysis.spec.beliefs import draws_to_levers, is_integer_lever, view_distributions
@@ -48,10 +47,6 @@ class Axis:
     def numeric_range(self) -> bool:
         """True for ``start:stop:steps`` axes (a Latin hypercube samples their range)."""
         return self.low is not None
-
-
-def _integer_lever(key: str) -> bool:
-    return lever_name(key) in INTEGER_DEFENSE_FIELDS or is_integer_lever(key)
 
 
 def _parse_number(text: str, *, spec: str, part: str) -> float:
@@ -88,7 +83,7 @@ def _range_axis(key: str, body: str, spec: str) -> Axis:
             f"stop ({parts[1]}) is below start ({parts[0]})", source="--vary", field=spec
         )
     values = np.linspace(start, stop, int(steps))
-    if _integer_lever(key) and not np.all(values == np.round(values)):
+    if is_integer_lever(key) and not np.all(values == np.round(values)):
         raise InputError(
             f"{key} takes whole numbers; {body} gives {values[1]:g}; choose steps so that "
             "(stop - start) / (steps - 1) is whole",
@@ -238,7 +233,7 @@ def design_points(spec: SweepSpec, points: np.ndarray) -> dict[str, np.ndarray]:
     for j, axis in enumerate(spec.axes):
         if axis.numeric_range:
             values = axis.low + unit[:, j] * (axis.high - axis.low)
-            out[axis.key] = np.round(values) if _integer_lever(axis.key) else values
+            out[axis.key] = np.round(values) if is_integer_lever(axis.key) else values
         else:
             choices = np.asarray(axis.values)
             out[axis.key] = choices[
