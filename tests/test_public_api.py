@@ -56,9 +56,7 @@ def test_importing_stratstab_loads_no_numerics():
         "print(sorted(m for m in ('numpy', 'pandas', 'scipy', 'pydantic', 'sqlalchemy') "
         "if m in sys.modules))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
