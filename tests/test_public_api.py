@@ -154,3 +154,12 @@ def test_the_readme_python_example_runs_as_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "<Assessment 'US–China 2024 baseline'" in done.stdout
     assert "unknown lever 'interceptor'" in done.stdout
+
+
+def test_three_sided_results_are_short_and_tabular():
+    result = ss.assess(ss.load_scenario("us-china-russia-2024"))
+    text = repr(result)
+    assert "\n" not in text and len(text) < 200 and "3 sides" in text
+    frame = result.to_frame()
+    assert frame.index.names == ["striker", "victim"] and len(frame) == 6
+    assert frame["crisis_stability_index"].min() == pytest.approx(result.crisis_stability_index)

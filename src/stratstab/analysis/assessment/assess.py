@@ -20,6 +20,7 @@ from stratstab.analysis.assessment.notebook import (
     assessment_html,
     assessment_repr,
 )
+from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
@@ -92,7 +93,7 @@ class Assessment:
         return makers[kind](self)
 
     @property
-    def sides(self) -> tuple[str, str]:
+    def sides(self) -> tuple[str, ...]:
         """The two sides in scenario order."""
         return self.resolved.scenario.sides
 
@@ -198,6 +199,17 @@ class Assessment:
             "crisis_stability_index": self.crisis_stability_index,
             "arms_race_slope_product": product,
             "arms_race_stable": stable,
+            "arms_race_spectral_radius": math.sqrt(product),
+            "pairs": [
+                {
+                    "striker": side,
+                    "victim": scenario.other(side),
+                    "crisis_stability_index": self.crisis_stability_index,
+                    "c1": self.c1(side),
+                    "c2": self.c2(side),
+                }
+                for side in self.sides
+            ],
             "per_side": {side: self.side_report(side) for side in self.sides},
         }
         if include_curves:
@@ -259,8 +271,11 @@ def assess(
     *,
     levers: dict[str, Any] | None = None,
     method: str = "kernel",
-) -> Assessment:
+) -> Assessment | SidesAssessment:
     """Assess ``scenario`` as written, under a named assumption set, or with extra levers.
+
+    A scenario of three or more sides gives a :class:`SidesAssessment` (every ordered
+    pair, the system index, the reaction matrix), computed by the reference path.
 
     ``method="kernel"`` (default) runs the reaction functions' root searches (about
     nine tenths of the work) in the compiled batch kernel, a few milliseconds;
@@ -272,6 +287,8 @@ def assess(
     if method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", source="method")
     resolved = resolve(scenario, view, levers)
+    if len(resolved.scenario.sides) > 2:
+        return assess_sides(resolved)
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     if method == "kernel":
         reactions = _kernel_reactions(scenario, view, levers, resolved, curves)
@@ -296,7 +313,7 @@ COMPARED_QUANTITIES = (
 class Comparison:
     """One scenario assessed under several assumption sets."""
 
-    assessments: dict[str, Assessment]
+    assessments: dict[str, Assessment | SidesAssessment]
 
     def __repr__(self) -> str:
         views = ", ".join(
@@ -306,12 +323,13 @@ class Comparison:
         return f"<Comparison of {len(self.assessments)} views; crisis-stability index {views}>"
 
     def to_frame(self) -> pd.DataFrame:
-        """Every view's :meth:`Assessment.to_frame` rows, indexed by (view, side)."""
+        """Every view's ``to_frame()`` rows, indexed by the view, then by side (or, with
+        three or more sides, by striker and victim)."""
         import pandas as pd
 
         return pd.concat(
             {view: result.to_frame() for view, result in self.assessments.items()},
-            names=["compared", "side"],
+            names=["compared"],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -328,6 +346,9 @@ class Comparison:
                 "crisis_stability_index": result.crisis_stability_index
                 - base.crisis_stability_index
             }
+            if isinstance(result, SidesAssessment) and isinstance(base, SidesAssessment):
+                out["differences"][view] = {**diff, **result.differences_from(base)}
+                continue
             for side in result.sides:
                 mine, theirs = result.side_report(side), base.side_report(side)
                 diff[side] = {q: mine[q] - theirs[q] for q in COMPARED_QUANTITIES}
