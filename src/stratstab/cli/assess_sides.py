@@ -6,8 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from stratstab.analysis.assessment.assess import index_reading
-from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.spec.outputs import index_reading, stability_effect
 from stratstab.cli.common import console
 
 READINGS = {
