@@ -20,7 +20,7 @@ from stratstab.analysis.assessment.notebook import (
     assessment_html,
     assessment_repr,
 )
-from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
+from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides, forces_summary
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
@@ -139,11 +139,7 @@ class Assessment:
         own = self.curves[side]
         reaction = self.reactions[side]
         return {
-            "dataset": forces.dataset_id,
-            "posture": self.resolved.scenario.posture.get(side, "day-to-day"),
-            "deployed_warheads": forces.total_warheads,
-            "deployed_launchers": float(forces.launchers.sum()),
-            "interceptors": self.resolved.defense(side).interceptors,
+            **forces_summary(self.resolved, side),
             "survivors": survivors,
             "surviving_warheads": float(struck.strike.total_surviving_warheads[index]),
             "surviving_fraction": float(struck.strike.total_surviving_warheads[index])

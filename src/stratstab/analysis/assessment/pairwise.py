@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def forces_summary(resolved: Resolved, side: str) -> dict[str, Any]:
+    """The head of every per-side report block: dataset, posture, forces, interceptors."""
+    forces = resolved.forces[side]
+    return {
+        "dataset": forces.dataset_id,
+        "posture": resolved.scenario.posture.get(side, "day-to-day"),
+        "deployed_warheads": forces.total_warheads,
+        "deployed_launchers": float(forces.launchers.sum()),
+        "interceptors": resolved.defense(side).interceptors,
+    }
+
+
 @dataclass(frozen=True)
 class SidesAssessment:
     """Everything ``stratstab assess`` reports for a scenario of three or more sides."""
@@ -123,11 +135,7 @@ class SidesAssessment:
         others = self.resolved.scenario.opponents(side)
         spec = self.resolved.scenario.doctrine.get(side)
         return {
-            "dataset": forces.dataset_id,
-            "posture": self.resolved.scenario.posture.get(side, "day-to-day"),
-            "deployed_warheads": forces.total_warheads,
-            "deployed_launchers": float(forces.launchers.sum()),
-            "interceptors": self.resolved.defense(side).interceptors,
+            **forces_summary(self.resolved, side),
             "doctrine_weights": self.resolved.doctrine_weights(side),
             "doctrine_reserve": spec.reserve if spec else 0.0,
             "c1": {o: self.c1(side, o) for o in others},
