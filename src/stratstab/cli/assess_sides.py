@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from stratstab.analysis.assessment.assess import index_reading
+from stratstab.analysis.spec.outputs import index_reading
 from stratstab.cli.assess import READINGS, _difference, _value
 from stratstab.cli.common import console
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stratstab.analysis.reference.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.reference.inputs import Resolved
@@ -21,6 +21,9 @@ from stratstab.analysis.reference.trilateral import ArmsRace, arms_race
 from stratstab.models.crisis import first_strike_stability_index, stability_ratio
 from stratstab.models.trilateral import system_index
 from stratstab.provenance import provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = 1
 
@@ -44,6 +47,22 @@ class SidesAssessment:
     resolved: Resolved
     curves: dict[tuple[str, str], ExchangeCurve]  # keyed by (striker, victim)
     race: ArmsRace
+
+    def __repr__(self) -> str:
+        first, second = self.weakest_pair
+        return (
+            f"<SidesAssessment {self.resolved.scenario.name!r} ({len(self.sides)} sides): "
+            f"system crisis-stability index {self.crisis_stability_index:.3f} "
+            f"(weakest pair {first}–{second})>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per ordered pair (striker, victim), the columns of :meth:`pairs`."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.pairs()).set_index(["striker", "victim"])
+        frame.insert(0, "scenario", self.resolved.scenario.name)
+        return frame
 
     @property
     def sides(self) -> tuple[str, ...]:
