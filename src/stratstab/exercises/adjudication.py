@@ -7,18 +7,25 @@ curves; the arms-race reaction functions that ``assess`` also computes are skipp
 because no move in an exercise reads them and they cost about 95 % of the run time.
 Results are cached by lever set: the same levers always give the same index.
 
+With three or more sides the reading runs the exchange of every ordered pair (striker,
+victim) with the third parties' reserves (:mod:`stratstab.analysis.assessment.pairwise`);
+the index is the system index, the lowest pair's index
+(:func:`stratstab.models.trilateral.system_index`), and the reading names that weakest
+pair and keeps every pair's index.
+
 References: Kent & Thaler (1989), *First-Strike Stability: A Methodology for Evaluating
 Strategic Forces*, RAND R-3765-AF, for the index (see ``models.crisis``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from stratstab.analysis.assessment.assess import Assessment
+from stratstab.analysis.assessment.pairwise import SidesAssessment
 from stratstab.analysis.reference.exchange_curves import exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
 from stratstab.analysis.spec.lever_table import lever_table
@@ -41,15 +48,24 @@ class StabilityReading:
     c1: dict[str, float]  # cost to the side of striking first
     c2: dict[str, float]  # cost to the side of being struck first
     surviving_fraction: dict[str, float]  # share of own warheads surviving a first strike
+    # Three or more sides: every pair's index keyed "A-B" (scenario order) and the pair
+    # whose index is the system index.  Empty / () with two sides.  There c1 and c2 are
+    # keyed "A>B": the cost to A of striking B first / of being struck first by B.
+    pair_indices: dict[str, float] = field(default_factory=dict)
+    weakest_pair: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON form."""
-        return {
+        out: dict[str, Any] = {
             "crisis_stability_index": self.crisis_stability_index,
             "c1": dict(self.c1),
             "c2": dict(self.c2),
             "surviving_fraction": dict(self.surviving_fraction),
         }
+        if self.pair_indices:
+            out["pair_indices"] = dict(self.pair_indices)
+            out["weakest_pair"] = list(self.weakest_pair)
+        return out
 
 
 def lever_key(levers: dict[str, Any]) -> LeverKey:
@@ -66,6 +82,17 @@ def crisis_reading(base: Scenario, levers: dict[str, Any]) -> StabilityReading:
     if cached is not None:
         return cached
     resolved = resolve(base, None, levers)
+    if len(resolved.scenario.sides) > 2:
+        reading = _pairwise_reading(resolved)
+    else:
+        reading = _two_sided_reading(resolved)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = reading
+    return reading
+
+
+def _two_sided_reading(resolved: Resolved) -> StabilityReading:
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     assessment = Assessment(resolved=resolved, curves=curves, reactions={})
     reading = StabilityReading(
@@ -74,10 +101,36 @@ def crisis_reading(base: Scenario, levers: dict[str, Any]) -> StabilityReading:
         c2={s: float(assessment.c2(s)) for s in assessment.sides},
         surviving_fraction={s: _surviving_fraction(assessment, s) for s in assessment.sides},
     )
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-    _CACHE[key] = reading
-    return reading
+
+
+def _pairwise_reading(resolved: Resolved) -> StabilityReading:
+    """The reading of three or more sides (the arms-race requirements are skipped)."""
+    sides = resolved.scenario.sides
+    curves = {
+        (striker, victim): exchange_curve(resolved, striker, victim)
+        for striker in sides
+        for victim in sides
+        if victim != striker
+    }
+    # The race block is not read by any pair index; it is left out for speed.
+    assessment = SidesAssessment(resolved=resolved, curves=curves, race=None)  # type: ignore[arg-type]
+    pairs = assessment.pair_indices
+    surviving = {}
+    for victim in sides:
+        total = max(float(resolved.forces[victim].total_warheads), 1e-12)
+        surviving[victim] = min(
+            float(c.strike.total_surviving_warheads[c.choice.index]) / total
+            for (striker, struck), c in curves.items()
+            if struck == victim
+        )
+    return StabilityReading(
+        crisis_stability_index=float(assessment.crisis_stability_index),
+        c1={f"{a}>{b}": float(assessment.c1(a, b)) for a, b in curves},
+        c2={f"{a}>{b}": float(assessment.c2(a, b)) for a, b in curves},
+        surviving_fraction=surviving,
+        pair_indices={f"{a}-{b}": float(v) for (a, b), v in pairs.items()},
+        weakest_pair=tuple(assessment.weakest_pair),
+    )
 
 
 def _surviving_fraction(assessment: Assessment, side: str) -> float:
@@ -124,24 +177,38 @@ def _clip(lever: str, value: float) -> float | int:
 
 
 def apply_effects(
-    base: Scenario, levers: dict[str, Any], effects: list[Effect], *, actor: str | None = None
+    base: Scenario,
+    levers: dict[str, Any],
+    effects: list[Effect],
+    *,
+    actor: str | None = None,
+    targets: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """New lever set after ``effects``; ``self``/``other`` resolve against ``actor``."""
+    """New lever set after ``effects``; ``self``/``other`` resolve against ``actor``.
+
+    ``other`` means ``targets`` when given, else every side but ``actor`` (the one other
+    side when there are two).
+    """
     out = dict(levers)
     resolved: Resolved | None = None
     for effect in effects:
-        side = effect.side
-        if side in ("self", "other"):
+        if effect.side in ("self", "other"):
             assert actor is not None, "relative effects need an actor"
-            side = actor if side == "self" else base.other(actor)
-        key = f"{side}.{effect.lever}"
-        if effect.set is not None:
-            out[key] = effect.set
+            if effect.side == "self":
+                sides: tuple[str, ...] = (actor,)
+            else:
+                sides = targets if targets is not None else base.opponents(actor)
+        else:
+            sides = (effect.side,)
+        for side in sides:
+            key = f"{side}.{effect.lever}"
+            if effect.set is not None:
+                out[key] = effect.set
+                resolved = None
+                continue
+            if resolved is None:
+                resolved = resolve(base, None, out)
+            current = float(current_value(resolved, side, effect.lever))
+            out[key] = _clip(effect.lever, current + float(effect.add or 0.0))
             resolved = None
-            continue
-        if resolved is None:
-            resolved = resolve(base, None, out)
-        current = float(current_value(resolved, side, effect.lever))
-        out[key] = _clip(effect.lever, current + float(effect.add or 0.0))
-        resolved = None
     return out

@@ -74,9 +74,9 @@ class Message:
 
 
 class Channel:
-    """An ordered, lossless link between two sides with outages and acknowledgements."""
+    """An ordered, lossless link among the sides (each message to one side) with outages and acknowledgements."""
 
-    def __init__(self, *, sides: tuple[str, str], ack_deadline_turns: int = 1) -> None:
+    def __init__(self, *, sides: tuple[str, ...], ack_deadline_turns: int = 1) -> None:
         self.sides = sides
         self.ack_deadline_turns = ack_deadline_turns
         self.messages: list[Message] = []  # every message, in sending order
@@ -103,15 +103,23 @@ class Channel:
         in_reply_to: int | None = None,
         lang: str = "en",
         translation: str = "",
+        to: str | None = None,
     ) -> Message:
-        """Queue a message from ``sender`` to the other side; returns it with its number."""
+        """Queue a message from ``sender`` to side ``to`` (with two sides: the other one)."""
         if sender not in self.sides:
             raise ChannelError(f"unknown sender {sender!r}; sides are {list(self.sides)}")
         if kind not in MESSAGE_KINDS:
             raise ChannelError(f"unknown message kind {kind!r}; expected one of {MESSAGE_KINDS}")
         if in_reply_to is not None and not 0 <= in_reply_to < len(self.messages):
             raise ChannelError(f"in_reply_to {in_reply_to} is not a sent message")
-        recipient = self.sides[1] if sender == self.sides[0] else self.sides[0]
+        if to is None:
+            if len(self.sides) != 2:
+                raise ChannelError("with three or more sides a message must name its recipient")
+            recipient = self.sides[1] if sender == self.sides[0] else self.sides[0]
+        elif to not in self.sides or to == sender:
+            raise ChannelError(f"recipient {to!r} is not another side; sides are {list(self.sides)}")
+        else:
+            recipient = to
         message = Message(
             seq=len(self.messages),
             sender=sender,

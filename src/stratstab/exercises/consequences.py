@@ -61,10 +61,14 @@ class Measures:
     channel_credibility: float
     damage: dict[str, float]  # share of each side's value destroyed so far
     detonations: dict[str, int] = field(default_factory=dict)  # warheads detonated on each side
+    # Three or more sides: every pair's index ("A-B") and the weakest pair, whose index
+    # is ``crisis_stability_index``; empty with two sides.
+    pair_indices: dict[str, float] = field(default_factory=dict)
+    weakest_pair: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON form."""
-        return {
+        out: dict[str, Any] = {
             "crisis_stability_index": self.crisis_stability_index,
             "escalation_level": self.escalation_level,
             "nuclear_use_risk": self.nuclear_use_risk,
@@ -72,6 +76,10 @@ class Measures:
             "damage": dict(self.damage),
             "detonations": dict(self.detonations),
         }
+        if self.pair_indices:
+            out["pair_indices"] = dict(self.pair_indices)
+            out["weakest_pair"] = list(self.weakest_pair)
+        return out
 
 
 @dataclass
@@ -103,7 +111,12 @@ def measure(
     hours_per_turn: float,
     factors: HazardFactors = DEFAULT_FACTORS,
 ) -> Measures:
-    """The five measures of ``levers`` and ``state`` (``base`` is the assessment scenario)."""
+    """The five measures of ``levers`` and ``state`` (``base`` is the assessment scenario).
+
+    With three or more sides the index in the hazard is the system index, so the
+    weakest pair drives the instability factor; every side on generated alert and every
+    side's launch-under-attack readiness count, whichever pair it belongs to.
+    """
     from stratstab.analysis.reference.inputs import resolve
 
     reading = crisis_reading(base, levers)
@@ -133,6 +146,8 @@ def measure(
         channel_credibility=state.channel_credibility,
         damage=damage,
         detonations={s: int(state.detonations.get(s, 0)) for s in sides},
+        pair_indices=dict(reading.pair_indices),
+        weakest_pair=tuple(reading.weakest_pair),
     )
 
 
@@ -262,6 +277,33 @@ def _points(delta: float) -> str:
     return f"{delta * 100:+.2f}"
 
 
+def pair_name(pair: tuple[str, ...] | str, lang: str) -> str:
+    """A pair of sides in words, e.g. "United States–China" / "美国—中国"."""
+    sides = pair.split("-") if isinstance(pair, str) else list(pair)
+    return ("—" if lang == "zh" else "–").join(side_name(s, lang) for s in sides)
+
+
+def _pair_words(before: Measures, after: Measures, lang: str) -> str:
+    """With three or more sides: the weakest pair, and every pair whose index moved."""
+    if not after.pair_indices:
+        return ""
+    weakest = pair_name(after.weakest_pair, lang)
+    moved = [
+        (key, value - before.pair_indices.get(key, value))
+        for key, value in after.pair_indices.items()
+        if abs(value - before.pair_indices.get(key, value)) > 5e-4
+    ]
+    if lang == "zh":
+        text = f"，最弱的一对为{weakest}"
+        if moved:
+            text += "；" + "，".join(f"{pair_name(k, lang)} {d:+.2f}" for k, d in moved)
+        return text
+    text = f", weakest pair {weakest}"
+    if moved:
+        text += "; " + ", ".join(f"{pair_name(k, lang)} {d:+.2f}" for k, d in moved)
+    return text
+
+
 def explain(
     label: str,
     before: Measures,
@@ -279,11 +321,12 @@ def explain(
     rung_after = RUNG_WORDS[min(int(round(after.escalation_level)), NUCLEAR_USE_SCORE)]
     damaged = {s: v for s, v in after.damage.items() if v > before.damage.get(s, 0.0) + 1e-9}
     credibility = after.channel_credibility - before.channel_credibility
+    pairs = _pair_words(before, after, lang)
     if lang == "zh":
         parts = [f"{label}：" + ("；".join(changes) + "；" if changes else "")]
         parts.append(
-            f"危机稳定指数 {d_index:+.2f}（{before.crisis_stability_index:.2f} → "
-            f"{after.crisis_stability_index:.2f}）"
+            f"{'体系' if pairs else ''}危机稳定指数 {d_index:+.2f}（{before.crisis_stability_index:.2f} → "
+            f"{after.crisis_stability_index:.2f}{pairs}）"
         )
         parts.append("，但" if contrast else "，")
         parts.append(
@@ -302,8 +345,8 @@ def explain(
         return "".join(parts) + "。"
     parts = [f"{label}: " + ("; ".join(changes) + "; " if changes else "")]
     parts.append(
-        f"crisis-stability index {d_index:+.2f} ({before.crisis_stability_index:.2f} → "
-        f"{after.crisis_stability_index:.2f})"
+        f"{'system ' if pairs else ''}crisis-stability index {d_index:+.2f} "
+        f"({before.crisis_stability_index:.2f} → {after.crisis_stability_index:.2f}{pairs})"
     )
     parts.append(", but " if contrast else ", and ")
     parts.append(

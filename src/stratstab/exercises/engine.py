@@ -59,7 +59,7 @@ class TurnOutcome:
 
 
 class ExerciseModel:
-    """One run of an exercise scenario between two players."""
+    """One run of an exercise scenario between two or more players."""
 
     def __init__(
         self,
@@ -113,15 +113,12 @@ class ExerciseModel:
     ) -> dict[str, Any]:
         """Levers after ``side`` takes ``action_id``; nuclear use is recorded in ``state``."""
         action = self.exercise.action(action_id)
-        levers = apply_effects(self.base, levers, action.effects, actor=side)
+        targets = self.exercise.targets(side, action_id)
+        levers = apply_effects(self.base, levers, action.effects, actor=side, targets=targets)
         if action.nuclear is not None:
+            (target,) = targets  # the schema requires one target for nuclear use
             levers = apply_nuclear_use(
-                self.base,
-                levers,
-                state,
-                actor=side,
-                target=self.exercise.other(side),
-                strike=action.nuclear,
+                self.base, levers, state, actor=side, target=target, strike=action.nuclear
             )
         return levers
 
@@ -206,9 +203,33 @@ class ExerciseModel:
             )
         return tuple(items)
 
+    def opponent(self, side: str) -> str:
+        """The side ``side`` faces most: with two sides the other one.
+
+        With three or more: the opponent whose last move was most escalated (nuclear use
+        against ``side`` first); on a tie the one in the weakest pair with ``side``, then
+        file order.  Doctrines answer this side's moves.
+        """
+        others = self.exercise.opponents(side)
+        if len(others) == 1:
+            return others[0]
+        pairs = self.reading.pair_indices
+
+        def pair_index(other: str) -> float:
+            key = f"{side}-{other}" if f"{side}-{other}" in pairs else f"{other}-{side}"
+            return pairs.get(key, 1.0)
+
+        def threat(other: str) -> tuple[int, int, float, int]:
+            moves = self.moves[other]
+            last = score(self.exercise.action(moves[-1]).rung) if moves else -1
+            struck_me = bool(moves) and self.exercise.action(moves[-1]).target == side
+            return (-int(struck_me and last >= 5), -last, pair_index(other), others.index(other))
+
+        return min(others, key=threat)
+
     def observe(self, side: str, injects: list[Inject], delivered: list[Message]) -> Observation:
         """What ``side`` knows at its decision point this turn."""
-        opponent = self.exercise.other(side)
+        opponent = self.opponent(side)
         inbox = tuple(
             InboxItem(
                 seq=m.seq,
@@ -266,11 +287,19 @@ class ExerciseModel:
                         in_reply_to=message.in_reply_to,
                         lang=message.lang,
                         translation=message.translation,
+                        to=message.to or self._recipient(side, message.in_reply_to),
                     ).seq
                 )
         except ChannelError as exc:
             raise PlayerError(f"{side} ({self.player_names[side]}): {exc}") from None
         return tuple(sent)
+
+    def _recipient(self, side: str, in_reply_to: int | None) -> str:
+        """Who a message goes to when the sender names nobody: the sender of the message
+        it answers, else the side ``side`` faces most (:meth:`opponent`)."""
+        if in_reply_to is not None and 0 <= in_reply_to < len(self.channel.messages):
+            return self.channel.messages[in_reply_to].sender
+        return self.opponent(side)
 
     def step(self) -> TurnOutcome:
         """Play one turn."""

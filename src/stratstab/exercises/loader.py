@@ -1,7 +1,7 @@
 """Load exercise scenarios: built-in ones by id, or a YAML file by path.
 
 Loading validates the file against :mod:`stratstab.exercises.schema`, then checks it
-against the assessment scenario it starts from (same two sides, every lever an action
+against the assessment scenario it starts from (the same sides, every lever an action
 or inject touches is a real lever with a valid value) and the history entries it cites.
 """
 
@@ -64,9 +64,14 @@ def _check_against_base(exercise: ExerciseScenario, base: Scenario, *, source: s
         # Check each effect for every side that may take the action (levers such as
         # dataset overrides exist for one side only).
         for actor in action.available_to or base.sides:
+            if actor == action.target:
+                continue
             for j, effect in enumerate(action.effects):
-                side = actor if effect.side == "self" else base.other(actor)
-                _check_effect(base, effect, side, source=source, field=f"actions[{i}].effects[{j}]")
+                sides = (actor,) if effect.side == "self" else exercise.targets(actor, action.id)
+                for side in sides:
+                    _check_effect(
+                        base, effect, side, source=source, field=f"actions[{i}].effects[{j}]"
+                    )
     for i, inject in enumerate(exercise.injects):
         for j, effect in enumerate(inject.effects):
             _check_effect(

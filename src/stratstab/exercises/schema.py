@@ -7,6 +7,11 @@ adjudication uses the very models that ``stratstab assess`` uses.
 
 Action effects name the side relative to the actor (``self`` or ``other``); inject
 effects name a side code.  An effect either sets a lever or adds to a numeric one.
+
+An exercise has two or more sides.  With two, ``other`` is the side facing the actor.
+With three or more, an action may name its ``target`` side: ``other`` then means the
+target, and a nuclear-use action must name one; without a target, ``other`` means every
+side but the actor (an alert change is seen by all).
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class Action(_Strict):
     available_to: list[str] | None = None  # side codes; None: both sides
     ends_exercise: bool = False
     nuclear: NuclearStrike | None = None  # required on the nuclear-use rung, forbidden elsewhere
+    # The side an action is aimed at (three or more sides); None: the other side(s).
+    target: str | None = None
 
     @model_validator(mode="after")
     def _relative_sides(self) -> Action:
@@ -153,8 +160,8 @@ class ExerciseScenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ExerciseScenario:
-        if len(self.actors) != 2:
-            raise ValueError(f"actors must name exactly two sides, got {list(self.actors)}")
+        if len(self.actors) < 2:
+            raise ValueError(f"actors must name two or more sides, got {list(self.actors)}")
         _unique([a.id for a in self.actions], "actions")
         _unique([i.id for i in self.injects], "injects")
         action_ids = {a.id for a in self.actions}
@@ -163,6 +170,19 @@ class ExerciseScenario(_Strict):
             if unknown:
                 raise ValueError(
                     f"action {action.id!r}: available_to names unknown side(s) {sorted(unknown)}"
+                )
+            if action.target is not None:
+                if action.target not in self.actors:
+                    raise ValueError(
+                        f"action {action.id!r}: target must be one of {list(self.actors)}, "
+                        f"got {action.target!r}"
+                    )
+                if action.target in (action.available_to or ()):
+                    raise ValueError(f"action {action.id!r}: a side cannot target itself")
+            elif action.nuclear is not None and len(self.actors) > 2:
+                raise ValueError(
+                    f"action {action.id!r}: with three or more sides a nuclear-use action "
+                    "must name its target side"
                 )
         for inject in self.injects:
             if inject.to != "all" and inject.to not in self.actors:
@@ -187,15 +207,33 @@ class ExerciseScenario(_Strict):
         return self
 
     @property
-    def sides(self) -> tuple[str, str]:
-        """The two side codes in file order."""
-        first, second = list(self.actors)
-        return first, second
+    def sides(self) -> tuple[str, ...]:
+        """The side codes in file order."""
+        return tuple(self.actors)
+
+    def opponents(self, side: str) -> tuple[str, ...]:
+        """Every side but ``side``, in file order."""
+        return tuple(s for s in self.sides if s != side)
 
     def other(self, side: str) -> str:
-        """The side facing ``side``."""
+        """The side facing ``side`` (two-sided exercises only)."""
+        if len(self.sides) != 2:
+            raise ValueError("other() needs exactly two sides; use opponents() or targets()")
         first, second = self.sides
         return second if side == first else first
+
+    def targets(self, side: str, action_id: str) -> tuple[str, ...]:
+        """The sides ``other`` means when ``side`` takes ``action_id``."""
+        target = self.action(action_id).target
+        return (target,) if target is not None else self.opponents(side)
+
+    def menu(self, side: str) -> list[Action]:
+        """The actions open to ``side``, in file order (never one aimed at itself)."""
+        return [
+            a
+            for a in self.actions
+            if (a.available_to is None or side in a.available_to) and a.target != side
+        ]
 
     def action(self, action_id: str) -> Action:
         """The action with id ``action_id`` (:class:`KeyError` if unknown)."""
@@ -209,9 +247,6 @@ class ExerciseScenario(_Strict):
         action = self.action(action_id)
         return action.label_zh if lang == "zh" and action.label_zh else action.label
 
-    def menu(self, side: str) -> list[Action]:
-        """The actions open to ``side``, in file order."""
-        return [a for a in self.actions if a.available_to is None or side in a.available_to]
 
 
 def _unique(ids: list[str], block: str) -> None:

@@ -105,6 +105,7 @@ class OutgoingMessage:
     in_reply_to: int | None = None
     lang: str = "en"  # language of ``text`` as written ("en" or "zh")
     translation: str = ""  # the text in the other language, where the sender gives one
+    to: str | None = None  # recipient side; None: whom it answers, else the main opponent
 
 
 @dataclass(frozen=True)
