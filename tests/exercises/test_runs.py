@@ -16,7 +16,9 @@ EXERCISES = [row["id"] for row in list_exercises()]
 
 def _run(exercise_id: str, doctrine_us: str, doctrine_cn: str, seed: int = 7) -> dict:
     loaded = load_exercise(exercise_id)
-    players = build_players({"US": doctrine_us, "CN": doctrine_cn}, seed=seed)
+    kinds = {side: "tit-for-tat" for side in loaded.exercise.sides}  # any third side
+    kinds.update(US=doctrine_us, CN=doctrine_cn)
+    players = build_players(kinds, seed=seed)
     return run_exercise(loaded, players, seed=seed).to_dict()
 
 

@@ -93,9 +93,10 @@ def crisis_reading(base: Scenario, levers: dict[str, Any]) -> StabilityReading:
 
 
 def _two_sided_reading(resolved: Resolved) -> StabilityReading:
+    """The two-sided reading: the Kent–Thaler index of the one pair."""
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     assessment = Assessment(resolved=resolved, curves=curves, reactions={})
-    reading = StabilityReading(
+    return StabilityReading(
         crisis_stability_index=assessment.crisis_stability_index,
         c1={s: float(assessment.c1(s)) for s in assessment.sides},
         c2={s: float(assessment.c2(s)) for s in assessment.sides},

@@ -74,7 +74,10 @@ class Message:
 
 
 class Channel:
-    """An ordered, lossless link among the sides (each message to one side) with outages and acknowledgements."""
+    """An ordered, lossless link among the sides, with outages and acknowledgements.
+
+    Each message goes to one side; with two sides, to the other one.
+    """
 
     def __init__(self, *, sides: tuple[str, ...], ack_deadline_turns: int = 1) -> None:
         self.sides = sides
@@ -117,7 +120,9 @@ class Channel:
                 raise ChannelError("with three or more sides a message must name its recipient")
             recipient = self.sides[1] if sender == self.sides[0] else self.sides[0]
         elif to not in self.sides or to == sender:
-            raise ChannelError(f"recipient {to!r} is not another side; sides are {list(self.sides)}")
+            raise ChannelError(
+                f"recipient {to!r} is not another side; sides are {list(self.sides)}"
+            )
         else:
             recipient = to
         message = Message(

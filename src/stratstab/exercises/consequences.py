@@ -325,8 +325,8 @@ def explain(
     if lang == "zh":
         parts = [f"{label}：" + ("；".join(changes) + "；" if changes else "")]
         parts.append(
-            f"{'体系' if pairs else ''}危机稳定指数 {d_index:+.2f}（{before.crisis_stability_index:.2f} → "
-            f"{after.crisis_stability_index:.2f}{pairs}）"
+            f"{'体系' if pairs else ''}危机稳定指数 {d_index:+.2f}"
+            f"（{before.crisis_stability_index:.2f} → {after.crisis_stability_index:.2f}{pairs}）"
         )
         parts.append("，但" if contrast else "，")
         parts.append(

@@ -248,7 +248,6 @@ class ExerciseScenario(_Strict):
         return action.label_zh if lang == "zh" and action.label_zh else action.label
 
 
-
 def _unique(ids: list[str], block: str) -> None:
     seen: set[str] = set()
     for item in ids:

@@ -1,0 +1,145 @@
+"""Exercises with three sides (United States, China, Russia): the CLI run with doctrines,
+per-pair adjudication, explanations naming the pair, the report, and the reduction to
+the two-sided run when the third side has no forces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from stratstab.cli.main import app
+from stratstab.exercises import build_players, load_exercise, run_exercise
+from stratstab.exercises.actors.base import Decision, Observation
+from stratstab.exercises.schema import ExerciseScenario
+from stratstab.packaged import builtin_yaml_files
+
+THREE = "pacific-incident-russian-alert"
+runner = CliRunner()
+
+
+def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: Path) -> None:
+    args = ["exercise", "run", THREE, "--players", "US=tit-for-tat,CN=cautious,RU=hawkish"]
+    args += ["--seed", "3", "--turns", "3", "--json", "--report", str(tmp_path / "aar")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert list(record["actors"]) == ["US", "CN", "RU"]
+    assert record["turns_played"] == 3
+    for turn in record["turns"]:
+        assert set(turn["decisions"]) == {"US", "CN", "RU"}
+        measures = turn["measures"]
+        pairs = measures["pair_indices"]
+        assert set(pairs) == {"US-CN", "US-RU", "CN-RU"}
+        # The system index is the weakest pair's index.
+        weakest = "-".join(measures["weakest_pair"])
+        assert measures["crisis_stability_index"] == pytest.approx(min(pairs.values()))
+        assert pairs[weakest] == pytest.approx(min(pairs.values()))
+        # Each outcome names the weakest pair in both languages.
+        names = {
+            "US": ("United States", "美国"),
+            "CN": ("China", "中国"),
+            "RU": ("Russia", "俄罗斯"),
+        }
+        first, second = measures["weakest_pair"]
+        assert f"weakest pair {names[first][0]}–{names[second][0]}" in turn["outcome"]["en"]
+        assert f"最弱的一对为{names[first][1]}—{names[second][1]}" in turn["outcome"]["zh"]
+    # Russia's hawkish doctrine readies launch under attack against the United States.
+    ru_moves = [t["decisions"]["RU"]["action"] for t in record["turns"]]
+    assert "launch-on-warning-readiness" in ru_moves
+    html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
+    assert "Russia" in html and "China" in html and "United States" in html
+
+
+def test_a_nuclear_action_among_three_sides_must_name_its_target() -> None:
+    data = yaml.safe_load(builtin_yaml_files("stratstab.exercises.scenarios")[THREE].read_text())
+    for action in data["actions"]:
+        if action.get("nuclear"):
+            action.pop("target")
+    with pytest.raises(ValueError, match="must name its target"):
+        ExerciseScenario.model_validate({"id": "x", **data})
+
+
+def test_targeted_effects_land_on_the_target_only() -> None:
+    loaded = load_exercise(THREE)
+    model_levers = {}
+    from stratstab.exercises.adjudication import apply_effects
+
+    action = loaded.exercise.action("asw-sweep-russia")
+    out = apply_effects(
+        loaded.base,
+        model_levers,
+        action.effects,
+        actor="US",
+        targets=loaded.exercise.targets("US", action.id),
+    )
+    assert set(out) == {"RU.survivability_ssbn"}
+
+
+class Bystander:
+    """A side that always takes its least escalatory move and sends nothing."""
+
+    name = "bystander"
+
+    def decide(self, observation: Observation) -> Decision:
+        lowest = min(observation.menu, key=lambda item: (item.score, item.id))
+        return Decision(action=lowest.id, reason="stands aside")
+
+
+def _maritime(scenario: str) -> dict:
+    text = builtin_yaml_files("stratstab.exercises.scenarios")["maritime-incident"].read_text()
+    data = yaml.safe_load(text)
+    data["actions"] = [a for a in data["actions"] if not a.get("nuclear")]
+    data["assessment"] = {"scenario": scenario}
+    return data
+
+
+def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path: Path) -> None:
+    spec = yaml.safe_load(
+        builtin_yaml_files("stratstab.analysis.scenarios")["us-china-russia-2024"].read_text()
+    )
+    spec.pop("assumptions", None)
+    # The United States and China aim everything at each other and hold nothing back.
+    spec["doctrine"] = {
+        "US": {"weights": {"CN": 1.0, "RU": 0.0}, "reserve": 0.0},
+        "CN": {"weights": {"US": 1.0, "RU": 0.0}, "reserve": 0.0},
+        "RU": {"weights": {"US": 0.5, "CN": 0.5}, "reserve": 0.0},
+    }
+    two_spec = {
+        key: ({s: v for s, v in value.items() if s != "RU"} if isinstance(value, dict) else value)
+        for key, value in spec.items()
+        if key != "doctrine"
+    }
+    # Russia keeps no forces to speak of: the smallest arsenal the lever allows.
+    (tmp_path / "three.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    (tmp_path / "two.yaml").write_text(yaml.safe_dump(two_spec, sort_keys=False), encoding="utf-8")
+    two = _maritime(str(tmp_path / "two.yaml"))
+    three = _maritime(str(tmp_path / "three.yaml"))
+    three["assessment"]["levers"] = {"RU.arsenal_scale": 1e-3}
+    three["actors"]["RU"] = {"name": "Russia", "objectives": ["Stay out of it."]}
+    for data, name in ((two, "two"), (three, "three")):
+        text = yaml.safe_dump(data, sort_keys=False)
+        (tmp_path / f"{name}-exercise.yaml").write_text(text, encoding="utf-8")
+
+    def play(name: str, third: bool) -> dict:
+        loaded = load_exercise(str(tmp_path / f"{name}-exercise.yaml"))
+        players = build_players({"US": "hawkish", "CN": "tit-for-tat"}, seed=11)
+        if third:
+            players["RU"] = Bystander()
+        return run_exercise(loaded, players, seed=11, turns=5).to_dict()
+
+    two_run, three_run = play("two", False), play("three", True)
+    assert three_run["turns_played"] == two_run["turns_played"] == 5
+    for mine, theirs in zip(three_run["turns"], two_run["turns"], strict=True):
+        for side in ("US", "CN"):
+            assert mine["decisions"][side]["action"] == theirs["decisions"][side]["action"]
+        a, b = mine["measures"], theirs["measures"]
+        assert a["weakest_pair"] == ["US", "CN"]
+        assert a["pair_indices"]["US-CN"] == pytest.approx(b["crisis_stability_index"], abs=1e-6)
+        assert a["crisis_stability_index"] == pytest.approx(b["crisis_stability_index"], abs=1e-6)
+        for key in ("escalation_level", "nuclear_use_risk", "channel_credibility"):
+            assert a[key] == pytest.approx(b[key], rel=1e-6, abs=1e-9), key
+        assert {s: a["damage"][s] for s in ("US", "CN")} == b["damage"]
