@@ -286,17 +286,7 @@ def scope_submit(
     body: Annotated[ScopePositionUpdate, FormBody(ScopePositionUpdate)],
 ) -> Response:
     """Set the delegation's (sealed) position on one topic."""
-    position = scope_service.set_position(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        topic=topic,
-        stance=body.stance,
-        priority=body.priority,
-        linked_topics=body.linked_topics,
-        note=body.note,
-    )
-    audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
+    actions.set_scope_position(request, db, user, slug, topic, body)
     return _back(slug, "scope", done="position_saved")
 
 
