@@ -495,7 +495,9 @@ def form_date(text: str) -> date_type | None:
     try:
         return date_type.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date") from None
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date").with_key(
+            "dlgerr.date"
+        ) from None
 
 
 @pages.get("/{slug}/report", response_class=HTMLResponse)

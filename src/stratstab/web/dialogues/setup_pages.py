@@ -36,7 +36,9 @@ def _to(slug: str, tab: str, done: str) -> Response:
 def new_dialogue_page(request: Request, user: CurrentUser) -> HTMLResponse:
     """The form that sets up a dialogue (facilitators and admins)."""
     if not members.may_create_dialogues(user):
-        raise members.Forbidden("only facilitators and admins set up dialogues")
+        raise members.Forbidden("only facilitators and admins set up dialogues").with_key(
+            "dlgerr.setup_forbidden"
+        )
     return render(request, "dialogues/new.html", {"form": {}})
 
 
@@ -64,10 +66,14 @@ def new_dialogue_submit(
         "description": description,
     }
     if not members.may_create_dialogues(user):
-        raise members.Forbidden("only facilitators and admins set up dialogues")
+        raise members.Forbidden("only facilitators and admins set up dialogues").with_key(
+            "dlgerr.setup_forbidden"
+        )
     try:
         if len(title) > 300 or len(title_zh) > 300 or len(description) > 5000:
-            raise InputError("title at most 300 characters, description 5000", field="title")
+            raise InputError(
+                "title at most 300 characters, description 5000", field="title"
+            ).with_key("dlgerr.title_long")
         info = members.create_dialogue(
             store_of(request),
             user,
@@ -176,9 +182,11 @@ def member_remove(
     if confirm != "1":
         viewer = members.enter(store, user, slug)
         if not viewer.runs_dialogues:
-            raise members.Forbidden("only facilitators remove members")
+            raise members.Forbidden("only facilitators remove members").with_key("dlgerr.forbidden")
         if not any(m.username == username for m in members.members(store, user, slug)):
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}")
+            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
+                "dlgerr.not_member", username=username
+            )
         return confirm_page(
             request,
             user,
@@ -253,7 +261,9 @@ def invitation_accept(
     store = store_of(request)
     try:
         if user is None and not (username.strip() and password):
-            raise InputError("username and password are needed", field="username")
+            raise InputError("username and password are needed", field="username").with_key(
+                "dlgerr.credentials_needed"
+            )
         account, slug = members.accept_invitation(
             store,
             token,
