@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from stratstab.analysis.assessment.assess import assess as run_assessment
-from stratstab.analysis.assessment.assess import compare, index_reading
-from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.assessment.assess import compare
+from stratstab.analysis.spec.outputs import index_reading, stability_effect
 from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 
@@ -243,6 +243,11 @@ def assess(
         if json_output:
             print_json(result)
             return
+        if len(loaded.sides) > 2:
+            from stratstab.cli.assess_sides import print_sides_comparison
+
+            print_sides_comparison(result)
+            return
         print_comparison(result)
         return
     assessment = run_assessment(loaded, view, method=method)
@@ -256,5 +261,9 @@ def assess(
                 console.print(f"wrote {path}")
     if json_output:
         print_json(report)
+    elif len(report["sides"]) > 2:
+        from stratstab.cli.assess_sides import print_sides_report
+
+        print_sides_report(report)
     else:
         print_report(report)

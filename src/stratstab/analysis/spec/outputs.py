@@ -37,6 +37,16 @@ def output_names(sides: tuple[str, str]) -> list[str]:
     return names
 
 
+#: Readings of the crisis-stability index: (lower bound, key), highest first.  Above
+#: 0.95 neither side gains by striking first; above 0.8 the incentive is modest.
+INDEX_READINGS = ((0.95, "stable"), (0.8, "modest"), (float("-inf"), "marked"))
+
+
+def index_reading(index: float) -> str:
+    """``stable``, ``modest`` or ``marked``: how strong the first-strike incentive is."""
+    return next(key for bound, key in INDEX_READINGS if index > bound)
+
+
 Effect = Literal["better", "worse", "neutral"]
 
 #: +1: a higher value is better for stability; -1: worse; 0: no direction (a scenario
@@ -63,6 +73,10 @@ STABILITY_DIRECTION: dict[str, int] = {
     "required_arsenal": -1,
     "reaction_slope_arsenal": -1,
     "reaction_slope_interceptors": -1,
+    # among three or more sides
+    "arms_race_spectral_radius": -1,
+    "required_arsenal_simultaneous": -1,
+    "required_arsenal_sequential": -1,
 }
 
 #: Differences smaller than this (relative to the larger magnitude) read as no change.
