@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stratstab import __version__
 from stratstab.db import make_session_factory
 from stratstab.web.database import open_database
-from stratstab.web.deps import csrf_protect, get_login, get_translator
+from stratstab.web.deps import csrf_protect, get_login, get_translator, plain_url
 from stratstab.web.errors import install_error_handlers
 from stratstab.web.security import CSRF_COOKIE, new_token, set_cookie, sign, unsign
 from stratstab.web.settings import Settings
@@ -152,7 +152,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(get_login), Depends(get_translator), Depends(csrf_protect)],
+        dependencies=[
+            Depends(get_login),
+            Depends(get_translator),
+            Depends(plain_url),
+            Depends(csrf_protect),
+        ],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stratstab.web.shapes import UtcDateTime
+from stratstab.web.shapes import InputModel, UtcDateTime
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputModel):
     """A new account; ``delegation_code`` is required for delegates only."""
 
     model_config = ConfigDict(extra="forbid")
