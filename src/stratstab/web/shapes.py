@@ -18,7 +18,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -71,9 +71,25 @@ def has_control_characters(value: object) -> bool:
     return False  # numbers, booleans, None, and nested models (checked by their own class)
 
 
+FORM_CONTEXT = {"form": True}
+"""Validation context of page forms (:mod:`stratstab.web.forms`), whose values are text."""
+
+
 class InputModel(BaseModel):
     """Base of every request body and page form: refuses control characters in any field
-    (error type ``control_characters``, answered as a 422 in the reader's language)."""
+    (error type ``control_characters``, answered as a 422 in the reader's language), and
+    in JSON takes only ``true``/``false`` for a yes-or-no field, as the schema says (a
+    page form's checkbox sends text such as ``on``, which pydantic reads as usual)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        is_flag = field is not None and field.annotation in (bool, bool | None)
+        from_form = bool(info.context and info.context.get("form"))
+        if is_flag and not from_form and value is not None and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "expected true or false")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
