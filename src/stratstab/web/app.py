@@ -186,4 +186,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)
+    _document_path_examples(app)
     return app
+
+
+def _document_path_examples(app: FastAPI) -> None:
+    """Serve the OpenAPI schema with an example for each path parameter."""
+    from stratstab.web.shapes import add_path_examples
+
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_path_examples(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -100,3 +100,34 @@ class InputModel(BaseModel):
                 "contains control characters (such as NUL or escape); expected plain text",
             )
         return value
+
+
+# An example for each path parameter of the API: an id of the demo workspace or of the
+# built-in catalogues, so that a reader of the schema, and the schema-driven fuzzing,
+# can try every route on something that exists.
+PATH_EXAMPLES: dict[str, str | int] = {
+    "slug": "us-china-track2",
+    "username": "us1",
+    "statement_id": "1",
+    "topic": "cyber",
+    "delegation": "US",
+    "key": "hotline",
+    "number": 1,
+    "scenario_id": "us-china-2024-baseline",
+    "entry_id": "hotline-mou-1963",
+    "term_id": "strategic-stability",
+    "exercise_id": "maritime-incident",
+    "run_id": "demo-maritime-incident",
+}
+
+
+def add_path_examples(schema: dict[str, Any]) -> dict[str, Any]:
+    """Give the path parameters of an OpenAPI ``schema`` their :data:`PATH_EXAMPLES`
+    (in place; parameters that have an example keep it)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                example = PATH_EXAMPLES.get(parameter["name"])
+                if parameter.get("in") == "path" and example is not None:
+                    parameter.setdefault("example", example)
+    return schema
