@@ -109,12 +109,9 @@ CHECKS = [
     refusal_is_a_message,
 ]
 
+# Derandomized, without an example database or deadline: the suite's profile (tests/conftest.py).
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
+    max_examples=EXAMPLES_PER_OPERATION, suppress_health_check=list(HealthCheck)
 )
 
 # Status codes answered, per role and operation; written as JSON to the file named by
