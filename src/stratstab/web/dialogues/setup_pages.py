@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from stratstab.dialogue.membership import MEMBER_ROLES
 from stratstab.errors import ConflictError, GoneError, InputError, NotFoundError
@@ -20,7 +21,9 @@ from stratstab.web.deps import CurrentUser, OptionalUser, SessionDep, Translator
 from stratstab.web.dialogues import members
 from stratstab.web.dialogues.common import store_of, viewer_of
 from stratstab.web.dialogues.pages import _room, confirm_page
+from stratstab.web.dialogues.schemas import DialogueCreate
 from stratstab.web.dialogues.setup_api import invitation_url
+from stratstab.web.errors import validation_message
 from stratstab.web.templating import render
 
 setup_pages = APIRouter(include_in_schema=False)
@@ -69,30 +72,33 @@ def new_dialogue_submit(
         raise members.Forbidden("only facilitators and admins set up dialogues").with_key(
             "dlgerr.setup_forbidden"
         )
+    t = request.state.translator
     try:
-        if len(title) > 300 or len(title_zh) > 300 or len(description) > 5000:
-            raise InputError(
-                "title at most 300 characters, description 5000", field="title"
-            ).with_key("dlgerr.title_long")
-        info = members.create_dialogue(
-            store_of(request),
-            user,
-            slug=slug.strip(),
-            title=title,
-            title_zh=title_zh,
-            track=track,
-            parties=chosen,
-            description=description,
-        )
+        # The API's schema: the same limits, patterns and plain-text rule on both paths.
+        fields = {k: v for k, v in form.items() if k != "other_party"}
+        body = DialogueCreate.model_validate({**fields, "slug": slug.strip()})
+        info = members.create_dialogue(store_of(request), user, **body.model_dump())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        if field in _FORM_FIELDS and first["type"] != "control_characters":
+            message = t(f"setup.form_error.{field}")
+        else:
+            message = validation_message(t, exc.errors())[0]
+        return _form_again(request, form, message, status_code=422)
     except InputError as exc:
-        t = request.state.translator
         message = t(f"setup.form_error.{exc.field}") if exc.field in _FORM_FIELDS else str(exc)
         if isinstance(exc, ConflictError):
             message = t("setup.form_error.slug_taken")
         status = 409 if isinstance(exc, ConflictError) else 400
-        context = {"form": form, "error": message}
-        return render(request, "dialogues/new.html", context, status_code=status)
+        return _form_again(request, form, message, status_code=status)
     return _to(info.slug, "members", "created")
+
+
+def _form_again(request: Request, form: dict, message: str, *, status_code: int) -> Response:
+    """The new-dialogue form with what was typed and why it was refused."""
+    context = {"form": form, "error": message}
+    return render(request, "dialogues/new.html", context, status_code=status_code)
 
 
 _FORM_FIELDS = ("slug", "title", "track", "parties")
