@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
 from stratstab.accounts.password_policy import check_new_password
@@ -147,9 +147,12 @@ def start_session(session: Session, *, user: User, max_age_s: int) -> tuple[str,
 
 def resolve_session(session: Session, *, token: str) -> LoginSession | None:
     """The live login session for a cookie token, or None if unknown or expired."""
-    login = session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    query = (
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))  # one query: every request asks this
+        .where(LoginSession.token_hash == _token_hash(token))
     )
+    login = session.scalar(query)
     if login is None or _aware(login.expires_at) <= utcnow() or not login.user.is_active:
         return None
     return login

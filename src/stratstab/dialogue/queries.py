@@ -46,19 +46,32 @@ def _one(session: Session, query: Select, what: str, key: object, field: str) ->
 
 @dataclass(frozen=True)
 class VoteTarget:
-    """Database ids a new vote refers to (see :func:`vote_target`)."""
+    """What a new vote refers to (see :func:`vote_target`): database ids, and the facts
+    about the statement that the access rules need (``author`` is the author's
+    participant id, ``author_delegation`` their delegation code)."""
 
+    dialogue_id: int
     participant_id: int
     statement_id: int
     moderation: str
+    sealed: bool
+    is_meta: bool
+    author: str | None
+    author_delegation: str | None
     round_id: int | None
     round_number: int | None
+
+    @property
+    def public(self) -> bool:
+        """Whether the statement is part of the public consensus (accepted, unsealed, not meta)."""
+        return self.moderation == "accepted" and not self.sealed and not self.is_meta
 
 
 def vote_target(
     session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
 ) -> VoteTarget | None:
-    """Participant, statement and round ids of a vote in one query; None if any is unknown.
+    """Everything a vote needs in one query; None if the dialogue, participant, statement
+    or the named round is unknown.
 
     The round is ``round_number`` or, without it, the current round (which may not
     exist: then the round fields are None).
@@ -77,17 +90,28 @@ def vote_target(
     voter = select(Participant.id).where(
         Participant.dialogue_id == dialogue_id, Participant.external_id == participant
     )
-    query = select(
-        voter.scalar_subquery(),
-        Statement.id,
-        Statement.moderation,
-        select(rounds.c.id).scalar_subquery(),
-        select(rounds.c.number).scalar_subquery(),
-    ).where(Statement.dialogue_id == dialogue_id, Statement.external_id == statement)
+    author = Participant.__table__.alias("author")
+    query = (
+        select(
+            Statement.dialogue_id,
+            voter.scalar_subquery(),
+            Statement.id,
+            Statement.moderation,
+            Statement.sealed,
+            Statement.is_meta,
+            author.c.external_id,
+            Delegation.code,
+            select(rounds.c.id).scalar_subquery(),
+            select(rounds.c.number).scalar_subquery(),
+        )
+        .outerjoin(author, author.c.id == Statement.author_id)
+        .outerjoin(Delegation, Delegation.id == author.c.delegation_id)
+        .where(Statement.dialogue_id == dialogue_id, Statement.external_id == statement)
+    )
     row = session.execute(query).first()
-    if row is None or row[0] is None or (round_number is not None and row[3] is None):
+    if row is None or row[1] is None or (round_number is not None and row[8] is None):
         return None
-    return VoteTarget(row[0], row[1], row[2], row[3], row[4])
+    return VoteTarget(*row)
 
 
 def round_by_number(session: Session, dialogue: Dialogue, number: int) -> Round:

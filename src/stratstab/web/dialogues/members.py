@@ -95,9 +95,13 @@ def _membership(session: Session, dialogue_id: int, user_id: int) -> DialogueMem
 
 def viewer_for(store: DialogueStore, user: User, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
-    with store.session() as session:
-        dialogue_id = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug))
-        member = _membership(session, dialogue_id, user.id) if dialogue_id else None
+    query = (
+        select(DialogueMember.role, DialogueMember.party)
+        .join(Dialogue, Dialogue.id == DialogueMember.dialogue_id)
+        .where(Dialogue.slug == slug, DialogueMember.user_id == user.id)
+    )
+    with store.session() as session:  # one query: every dialogue request asks this
+        member = session.execute(query).first()
     if member is not None:
         return Viewer(username=user.username, role=member.role, delegation=member.party)
     return Viewer.of(user)

@@ -21,6 +21,7 @@ from stratstab.dialogue.consensus import VoteMatrix, analyze
 from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement, Vote
+from stratstab.dialogue.queries import VoteTarget
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError, NotFoundError
@@ -253,31 +254,42 @@ def cast_vote(
     ``idempotency_key`` gets the vote that key recorded, and nothing is added.
     """
     check_entry(store, viewer, slug)
-    claim, earlier = _claim(
-        store,
-        viewer,
-        idempotency_key,
-        "vote",
-        dialogue=slug,
-        statement=statement,
-        value=value,
-        importance=importance,
+    fields = {"dialogue": slug, "statement": statement, "value": value, "importance": importance}
+    if not viewer.is_delegate:
+        # A retry of a vote cast while a delegate still gets its first answer.
+        _, earlier = _claim(store, viewer, idempotency_key, "vote", **fields)
+        if earlier is not None:
+            return store_records.vote_record(earlier), True
+        require(False, "only delegates vote")
+    claim = (
+        make_key(viewer.participant_id, idempotency_key, "vote", **fields)
+        if idempotency_key
+        else None
     )
-    if earlier is not None:
-        return store_records.vote_record(earlier), True
-    require(viewer.is_delegate, "only delegates vote")
-    target = find_statement(store, viewer, slug, statement)
-    require(target.votable, "this statement is not open for voting")
     participant = ensure_participant(store, viewer, slug)
-    record = store.cast_vote(
-        slug,
-        participant=participant,
-        statement=statement,
-        value=value,
-        importance=importance,
-        idempotency=claim,
-    )
-    return record, False
+
+    def authorize(target: VoteTarget) -> None:
+        # The rules of find_statement, on the facts the vote's one query read.
+        delegation = target.author_delegation
+        if not statement_visible(viewer, target, author_delegation=delegation):
+            raise NotFoundError(f"no statement {statement!r} in {slug!r}")
+        votable = statement_votable(viewer, target, author_delegation=delegation)
+        require(votable, "this statement is not open for voting")
+
+    try:
+        return store.cast_vote_once(
+            slug,
+            participant=participant,
+            statement=statement,
+            value=value,
+            importance=importance,
+            idempotency=claim,
+            authorize=authorize,
+        )
+    except InputError as exc:
+        if exc.field == "statement":  # unknown: the same answer as for one not visible
+            raise NotFoundError(f"no statement {statement!r} in {slug!r}") from None
+        raise
 
 
 def submit_statement(
