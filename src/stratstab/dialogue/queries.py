@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from stratstab.dialogue.consensus import VoteMatrix
@@ -67,31 +67,25 @@ class VoteTarget:
         return self.moderation == "accepted" and not self.sealed and not self.is_meta
 
 
-def vote_target(
-    session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
-) -> VoteTarget | None:
-    """Everything a vote needs in one query; None if the dialogue, participant, statement
-    or the named round is unknown.
-
-    The round is ``round_number`` or, without it, the current round (which may not
-    exist: then the round fields are None).
-    """
-    dialogue_id = select(Dialogue.id).where(Dialogue.slug == slug).scalar_subquery()
+def _vote_target_query(*, named_round: bool) -> Select:
+    """The query behind :func:`vote_target`, built once with bound parameters."""
+    dialogue_id = select(Dialogue.id).where(Dialogue.slug == bindparam("slug")).scalar_subquery()
     rounds = select(Round.id, Round.number).where(Round.dialogue_id == dialogue_id)
     rounds = (
         (
-            rounds.where(Round.number == round_number)
-            if round_number is not None
+            rounds.where(Round.number == bindparam("round_number"))
+            if named_round
             else rounds.where(Round.status == "open").order_by(Round.number)
         )
         .limit(1)
         .subquery()
     )
     voter = select(Participant.id).where(
-        Participant.dialogue_id == dialogue_id, Participant.external_id == participant
+        Participant.dialogue_id == dialogue_id,
+        Participant.external_id == bindparam("participant"),
     )
     author = Participant.__table__.alias("author")
-    query = (
+    return (
         select(
             Statement.dialogue_id,
             voter.scalar_subquery(),
@@ -106,9 +100,29 @@ def vote_target(
         )
         .outerjoin(author, author.c.id == Statement.author_id)
         .outerjoin(Delegation, Delegation.id == author.c.delegation_id)
-        .where(Statement.dialogue_id == dialogue_id, Statement.external_id == statement)
+        .where(
+            Statement.dialogue_id == dialogue_id, Statement.external_id == bindparam("statement")
+        )
     )
-    row = session.execute(query).first()
+
+
+# Built once: every vote runs one of them, and building a statement costs more than running it.
+_VOTE_TARGET = {named: _vote_target_query(named_round=named) for named in (False, True)}
+
+
+def vote_target(
+    session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
+) -> VoteTarget | None:
+    """Everything a vote needs in one query; None if the dialogue, participant, statement
+    or the named round is unknown.
+
+    The round is ``round_number`` or, without it, the current round (which may not
+    exist: then the round fields are None).
+    """
+    parameters = {"slug": slug, "participant": participant, "statement": statement}
+    if round_number is not None:
+        parameters["round_number"] = round_number
+    row = session.execute(_VOTE_TARGET[round_number is not None], parameters).first()
     if row is None or row[1] is None or (round_number is not None and row[8] is None):
         return None
     return VoteTarget(*row)

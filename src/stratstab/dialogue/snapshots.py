@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -67,22 +67,31 @@ def is_public(statement: Statement) -> bool:
     return statement.moderation == "accepted" and not statement.sealed and not statement.is_meta
 
 
+def _upsert(dialect: str) -> Any:
+    module = sqlite if dialect == "sqlite" else postgresql
+    statement = module.insert(ConsensusSnapshot.__table__).values(
+        dialogue_id=bindparam("dialogue_id"), version=1, computed_version=0, compute_ms=0.0
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["dialogue_id"],
+        set_={"version": ConsensusSnapshot.__table__.c.version + 1},
+    )
+
+
+# Built once per dialect: every vote on a public statement runs one.
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 def mark_changed(session: Session, dialogue_id: int) -> None:
     """Raise the dialogue's consensus version by one (creating its row on first use).
 
     One ``INSERT ... ON CONFLICT DO UPDATE``: safe against concurrent first changes on
     PostgreSQL, and a single statement inside SQLite's write transaction.
     """
-    dialect = session.get_bind().dialect.name
-    values = {"dialogue_id": dialogue_id, "version": 1, "computed_version": 0, "compute_ms": 0.0}
-    if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
-        statement = module.insert(ConsensusSnapshot).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[ConsensusSnapshot.dialogue_id],
-            set_={"version": ConsensusSnapshot.version + 1},
-        )
-        session.execute(statement)
+    connection = session.connection()
+    upsert = _UPSERTS.get(connection.dialect.name)
+    if upsert is not None:
+        connection.execute(upsert, {"dialogue_id": dialogue_id})
         return
     raised = session.execute(  # other databases: the caller's transaction serialises writers
         update(ConsensusSnapshot)
@@ -90,7 +99,7 @@ def mark_changed(session: Session, dialogue_id: int) -> None:
         .values(version=ConsensusSnapshot.version + 1)
     )
     if not raised.rowcount:
-        session.add(ConsensusSnapshot(**values))
+        session.add(ConsensusSnapshot(dialogue_id=dialogue_id, version=1, computed_version=0))
 
 
 def mark_if_public_changed(session: Session, statement: Statement, *, was_public: bool) -> None:

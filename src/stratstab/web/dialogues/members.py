@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
@@ -93,15 +93,18 @@ def _membership(session: Session, dialogue_id: int, user_id: int) -> DialogueMem
     )
 
 
+# Every request about a dialogue asks it: one query, built once.
+_MEMBERSHIP = (
+    select(DialogueMember.role, DialogueMember.party)
+    .join(Dialogue, Dialogue.id == DialogueMember.dialogue_id)
+    .where(Dialogue.slug == bindparam("slug"), DialogueMember.user_id == bindparam("user_id"))
+)
+
+
 def viewer_for(store: DialogueStore, user: User, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
-    query = (
-        select(DialogueMember.role, DialogueMember.party)
-        .join(Dialogue, Dialogue.id == DialogueMember.dialogue_id)
-        .where(Dialogue.slug == slug, DialogueMember.user_id == user.id)
-    )
-    with store.session() as session:  # one query: every dialogue request asks this
-        member = session.execute(query).first()
+    with store.session() as session:
+        member = session.execute(_MEMBERSHIP, {"slug": slug, "user_id": user.id}).first()
     if member is not None:
         return Viewer(username=user.username, role=member.role, delegation=member.party)
     return Viewer.of(user)

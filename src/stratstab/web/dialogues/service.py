@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.orm import contains_eager
 
 from stratstab.dialogue import store as store_records
@@ -100,15 +100,19 @@ def new_statement_id() -> str:
     return "s" + secrets.token_hex(5)
 
 
+# Every request about a dialogue asks it: built once.
+_DELEGATION_CODES = (
+    select(Dialogue.id, Delegation.code)
+    .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
+    .where(Dialogue.slug == bindparam("slug"))
+    .order_by(Delegation.code)
+)
+
+
 def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
     """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug."""
     with store.session() as session:
-        rows = session.execute(
-            select(Dialogue.id, Delegation.code)
-            .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
-            .where(Dialogue.slug == slug)
-            .order_by(Delegation.code)
-        ).all()
+        rows = session.execute(_DELEGATION_CODES, {"slug": slug}).all()
     if not rows:
         raise NotFoundError(f"no dialogue {slug!r}")
     return [code for _, code in rows if code is not None]
