@@ -110,14 +110,33 @@ def mark_if_public_changed(session: Session, statement: Statement, *, was_public
 
 def version_of(session: Session, slug: str) -> int | None:
     """The consensus version of dialogue ``slug`` (0 before any public change); None if unknown."""
-    row = session.execute(
-        select(Dialogue.id, ConsensusSnapshot.version)
-        .outerjoin(ConsensusSnapshot, ConsensusSnapshot.dialogue_id == Dialogue.id)
-        .where(Dialogue.slug == slug)
-    ).first()
+    found = versions_of(session, slug)
+    return None if found is None else found.version
+
+
+def versions_of(session: Session, slug: str) -> Snapshot | None:
+    """The versions of the stored consensus of ``slug``, without its result (a cheap
+    check for open pages); None for an unknown dialogue."""
+    row = session.execute(_VERSIONS, {"slug": slug}).first()
     if row is None:
         return None
-    return int(row[1] or 0)
+    version, computed, computed_at, compute_ms = row[1:]
+    if version is None:  # no public change yet
+        return Snapshot(0, 0, None, None, 0.0)
+    return Snapshot(int(version), int(computed), None, computed_at, float(compute_ms))
+
+
+_VERSIONS = (
+    select(
+        Dialogue.id,
+        ConsensusSnapshot.version,
+        ConsensusSnapshot.computed_version,
+        ConsensusSnapshot.computed_at,
+        ConsensusSnapshot.compute_ms,
+    )
+    .outerjoin(ConsensusSnapshot, ConsensusSnapshot.dialogue_id == Dialogue.id)
+    .where(Dialogue.slug == bindparam("slug"))
+)
 
 
 def snapshot_of(session: Session, dialogue_id: int) -> Snapshot:

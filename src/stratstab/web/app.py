@@ -139,7 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_workers=settings.assessment_workers,
         )
         app.state.jobs.warm()
+        app.state.consensus.start()  # computes what a previous run left out of date
         yield
+        app.state.consensus.stop()
         app.state.jobs.shutdown()
         engine.dispose()
 
@@ -166,6 +168,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.uploads = UploadStore(app.state.session_factory, limits)
     app.state.store = _open_store(settings.database_url)
+    from stratstab.web.dialogues.consensus_worker import ConsensusWorker
+
+    app.state.consensus = ConsensusWorker(
+        app.state.store,
+        debounce_s=settings.consensus_debounce_s,
+        grouping=settings.consensus_grouping,
+    )
     from stratstab.accounts.throttle import LoginThrottle
 
     app.state.login_throttle = LoginThrottle(

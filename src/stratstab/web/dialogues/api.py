@@ -16,6 +16,7 @@ from stratstab.web.dialogues.schemas import (
     CompletionPublic,
     CompletionUpdate,
     Confirm,
+    ConsensusVersionPublic,
     DialoguePublic,
     LedgerItemCreate,
     LedgerKey,
@@ -304,7 +305,11 @@ def cast_vote(
 def consensus(
     slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
-    """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
+    """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements).
+
+    The stored analysis, recomputed in the background after votes (see
+    ``/consensus/version``); ``seed`` other than 0 computes a fresh one with that seed.
+    """
     result = service.consensus(store_of(request), viewer_of(request, user, slug), slug, seed=seed)
     return result or {
         "participants": [],
@@ -315,6 +320,21 @@ def consensus(
         "n_groups": 0,
         "notes": ["not enough votes yet"],
     }
+
+
+@api.get(
+    "/{slug}/consensus/version", response_model=ConsensusVersionPublic, summary="Consensus version"
+)
+def consensus_version(slug: str, request: Request, user: CurrentUser) -> ConsensusVersionPublic:
+    """A cheap check: fetch ``/consensus`` again only when ``version`` changed.
+
+    The analysis is recomputed in the background a few seconds after public votes;
+    counts only public changes, never anything sealed or pending.
+    """
+    found = service.consensus_versions(store_of(request), viewer_of(request, user, slug), slug)
+    return ConsensusVersionPublic(
+        version=found.computed_version, pending=not found.current, computed_at=found.computed_at
+    )
 
 
 @api.get("/{slug}/scope", response_model=ScopePublic, summary="Scope matrix")
