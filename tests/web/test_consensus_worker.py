@@ -169,12 +169,11 @@ def test_a_leased_dialogue_is_left_to_the_process_holding_it(room):
     assert worker.step(now=T0 + timedelta(seconds=61)) == [SLUG]  # its lease ran out
 
 
-def test_the_polis_grouping_warm_starts_from_the_stored_state(tmp_path):
+def test_the_polis_grouping_warm_starts_from_the_stored_state(tmp_path, monkeypatch):
+    from stratstab.web.app import create_app
     from stratstab.web.settings import Settings
 
     from .helpers import SECRET
-
-    from stratstab.web.app import create_app
 
     app = create_app(
         Settings(
@@ -185,9 +184,17 @@ def test_the_polis_grouping_warm_starts_from_the_stored_state(tmp_path):
     )
     make_accounts(app)
     make_dialogue(app)
+    starts = []
+    real = service.analyze_public
+
+    def spy(*args, **kwargs):
+        starts.append(kwargs.get("previous"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "analyze_public", spy)
     assert app.state.consensus.step(now=T0) == [SLUG]
     state = app.state.store.polis_state(SLUG)
-    assert state is not None
+    assert starts == [None] and state is not None  # the first update starts cold
     result = _client(app, "obs").get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert result["provenance"]["method"] == "polis-incremental"
     vote = _client(app, "us-b").post(
@@ -195,5 +202,5 @@ def test_the_polis_grouping_warm_starts_from_the_stored_state(tmp_path):
     )
     assert vote.status_code == 201
     assert app.state.consensus.step(now=T0 + timedelta(minutes=1)) == [SLUG]
-    again = _client(app, "obs").get(f"/api/v1/dialogues/{SLUG}/consensus").json()
-    assert again["provenance"]["parameters"]["warm_start"] is True
+    assert starts[1] is not None  # the next one from the stored centres
+    assert starts[1].to_dict() == state.to_dict()

@@ -92,14 +92,18 @@ def _include_routers(app: FastAPI) -> None:
     from stratstab.web.system.router import router as system_router
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The JSON API first, the dialogues' (votes) at its head: routes are tried in order,
+    # and every route tried costs each request time.  No API path overlaps a page path.
+    extras = _optional_routers()
+    for extra in extras:
+        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(system_router)
     app.include_router(auth_pages)
     app.include_router(admin_pages)
-    app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    for extra in _optional_routers():
+    for extra in extras:
         app.include_router(extra.pages)
-        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 def _optional_routers() -> list:
