@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from stratstab.dialogue.records import DialogueInfo, RoundInfo
+from stratstab.dialogue.records import DialogueInfo, RoundInfo, VoteRecord
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
 from stratstab.web.dialogues import members, scope_service, service, translation
@@ -278,7 +279,7 @@ def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatem
 
 
 @api.post("/{slug}/votes", response_model=VotePublic, status_code=201, summary="Vote")
-def cast_vote(
+async def cast_vote(
     slug: str,
     body: VoteCreate,
     request: Request,
@@ -287,15 +288,21 @@ def cast_vote(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
-    record, replayed = service.cast_vote(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement=body.statement,
-        value=body.value,
-        importance=body.importance,
-        idempotency_key=idempotency_key,
-    )
+
+    def cast() -> tuple[VoteRecord, bool]:
+        return service.cast_vote(
+            store_of(request),
+            viewer_of(request, user, slug),
+            slug,
+            statement=body.statement,
+            value=body.value,
+            importance=body.importance,
+            idempotency_key=idempotency_key,
+        )
+
+    # One hop to a worker thread for the reads and the write (which may wait for the
+    # write lock); the answer is then built on the event loop, with no second hop.
+    record, replayed = await run_in_threadpool(cast)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return VotePublic(**record.to_dict())
