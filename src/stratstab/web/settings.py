@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # The consensus analysis is recomputed in the background at most once per this many
     # seconds per dialogue, after public votes; "polis" warm-starts each update's
     # grouping from the previous one as Pol.is does, "batch" is reproducible from seed 0.
-    consensus_debounce_s: float = Field(default=3.0, ge=0.1, le=3600)
+    consensus_debounce_s: float = Field(default=5.0, ge=0.1, le=3600)
     consensus_grouping: Literal["batch", "polis"] = "batch"
     job_time_budget_s: float = Field(default=300.0, gt=0, le=86_400)
     job_memory_budget_mib: int = Field(default=2048, ge=512, le=1_048_576)

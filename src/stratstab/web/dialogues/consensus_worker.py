@@ -34,7 +34,7 @@ from stratstab.web.dialogues import service
 log = logging.getLogger(__name__)
 
 #: Shortest time between two computations of one dialogue, in seconds.
-DEFAULT_DEBOUNCE_S = 3.0
+DEFAULT_DEBOUNCE_S = 5.0
 #: How long a computation may hold its dialogue before another process may take it, s.
 LEASE_S = 120.0
 #: How often an idle worker looks for changes made by other processes (CLI, imports), s.
