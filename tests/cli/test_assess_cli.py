@@ -15,6 +15,7 @@ forces:
   US: {dataset: us-2024}
   CN: {dataset: china-2024}
 """
+BASE3 = BASE + "  RU: {dataset: russia-2024}\n"
 
 
 def run(*args, cwd=None):
@@ -90,8 +91,8 @@ def test_compare_prints_one_table_with_both_views_and_the_difference():
 
 def _compare_result(**changes):
     """A two-view result where the second view changes the given quantities."""
-    from stratstab.analysis.assess import compare
-    from stratstab.analysis.scenario import load_scenario
+    from stratstab.analysis.assessment.assess import compare
+    from stratstab.analysis.spec.scenario import load_scenario
 
     result = compare(load_scenario(None)).to_dict()
     first, second = result["views"]
@@ -124,8 +125,11 @@ def test_difference_is_coloured_by_stability_not_by_sign():
 
 
 def test_every_compared_quantity_has_a_stability_direction():
-    from stratstab.analysis.evaluate import PER_SIDE_OUTPUTS
-    from stratstab.analysis.outputs import STABILITY_DIRECTION, stability_effect
+    from stratstab.analysis.spec.outputs import (
+        PER_SIDE_OUTPUTS,
+        STABILITY_DIRECTION,
+        stability_effect,
+    )
     from stratstab.cli.assess import SIDE_ROWS
 
     assert {key for key, _, _ in SIDE_ROWS} <= set(STABILITY_DIRECTION)
@@ -189,6 +193,28 @@ BAD_INPUTS = {
         "defenses.US.interceptors",
     ),
     "boolean counterforce levels": (BASE + "counterforce_levels: yes\n", "counterforce_levels"),
+    # Three sides: the targeting doctrine.
+    "side targeting itself": (
+        BASE3 + "doctrine:\n  US: {weights: {US: 1.0}}\n",
+        "doctrine.US.weights: side 'US' cannot target itself",
+    ),
+    "doctrine weights not summing to 1": (
+        BASE3 + "doctrine:\n  US: {weights: {CN: 0.5, RU: 0.4}}\n",
+        "weights must sum to 1, got 0.9",
+    ),
+    "doctrine aims at an unknown side": (
+        BASE3 + "doctrine:\n  US: {weights: {CN: 0.5, FR: 0.5}}\n",
+        "unknown side 'FR'",
+    ),
+    "doctrine of an unknown side": (
+        BASE3 + "doctrine:\n  UK: {reserve: 0.1}\n",
+        "doctrine names unknown side(s) ['UK']",
+    ),
+    "reserve of everything": (BASE3 + "doctrine:\n  US: {reserve: 1.0}\n", "doctrine.US.reserve"),
+    "five sides": (
+        BASE3 + "  FR: {dataset: us-2024}\n  UK: {dataset: us-2024}\n",
+        "forces must name 2 to 4 sides, got 5",
+    ),
 }
 
 
@@ -239,3 +265,51 @@ def test_every_scenario_problem_is_listed_at_once(tmp_path, invoke):
     for field in ("forces.US.colour", "posture.US", "defenses.US.interceptors",
                   "defenses.US.interceptor_pk"):  # fmt: skip
         assert sum(line.strip().startswith(field + ":") for line in lines[1:]) == 1, err
+
+
+def test_three_sided_json_has_pairs_and_spectral_radius(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["sides"] == ["US", "CN", "RU"]
+    assert {(p["striker"], p["victim"]) for p in report["pairs"]} == {
+        (a, b) for a in report["sides"] for b in report["sides"] if a != b
+    }
+    assert report["crisis_stability_index"] == min(
+        p["crisis_stability_index"] for p in report["pairs"]
+    )
+    assert 0 <= report["arms_race_spectral_radius"] < 1
+    assert report["arms_race_stable"] is True
+    for side in report["sides"]:
+        assert report["per_side"][side]["requirement_driver"] in report["sides"]
+
+
+def test_three_sided_table_names_the_weakest_pair(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024")
+    assert code == 0
+    assert "System crisis-stability index (lowest pair, US–CN)" in out
+    assert "requirement driven by" in out
+
+
+def test_three_sided_compare_shows_every_pair_and_requirement(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare")
+    assert code == 0
+    for text in ("US-view", "CN-view", "index US–CN", "index CN–RU", "RU · required arsenal"):
+        assert text in out
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare", "--json")
+    assert code == 0
+    result = json.loads(out)
+    difference = result["differences"]["CN-view"]
+    assert set(difference["pair_indices"]) == {"US-CN", "US-RU", "CN-RU"}
+    assert difference["crisis_stability_index"] == pytest.approx(
+        result["results"]["CN-view"]["crisis_stability_index"]
+        - result["results"]["US-view"]["crisis_stability_index"]
+    )
+
+
+def test_three_sided_plot_writes_the_triangle(tmp_path, invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--plot", str(tmp_path))
+    assert code == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["triangle.png"]
+    assert (tmp_path / "triangle.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

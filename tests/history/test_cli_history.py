@@ -39,12 +39,15 @@ def test_show_both_languages_and_json():
     assert en.exit_code == 0 and "Lesson for a China–US dialogue" in en.stdout
     zh = run("show", "new-start", "--lang", "zh")
     assert "对中美对话的启示" in zh.stdout and "来源" in zh.stdout
+    assert "published 2021-02-03; accessed" in " ".join(en.stdout.split())
+    assert "访问于" in zh.stdout and "accessed" not in zh.stdout
     data = json.loads(run("show", "new-start", "--json").stdout)
     assert data["dates"] == {
         "signed": "2010-04-08",
         "in_force": "2011-02-05",
         "ended": "2026-02-05",
     }
+    assert all(s["published"] and s["accessed"] for s in data["sources"])
 
 
 def test_timeline_text_and_json():

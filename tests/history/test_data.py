@@ -170,4 +170,56 @@ def test_a_history_source_on_an_aggregator_or_plain_http_is_rejected(url):
     from stratstab.history.schema import Source
 
     with pytest.raises(ValidationError):
-        Source(title="t", publisher="p", url=url)
+        Source(title="t", publisher="p", url=url, published="2020", accessed="2026-11-28")
+
+
+def test_every_source_has_a_publication_and_an_access_date(entries):
+    from stratstab.history.schema import UNDATED, publication_date_parts
+
+    dated = 0
+    for entry in entries:
+        for source in entry.sources:
+            assert source.published and source.accessed, (entry.id, source.url)
+            assert date_parts(source.accessed)[2] is not None, (entry.id, source.accessed)
+            if source.published != UNDATED:
+                publication_date_parts(source.published)
+                dated += 1
+    # News reports, statements and archival volumes are dated; only undated reference
+    # pages (fact sheets, treaty narratives) may say so.
+    assert dated >= 30
+
+
+def test_dated_news_sources_keep_their_dates():
+    # Each date is the one the publisher printed (or the address carries).
+    assert _source("dangerous-military-activities-1989", "latimes.com").published == "1989-06-13"
+    assert _source("nrrc-agreement-1987", "bloomberg.com").published == "2013-10-07"
+    assert _source("p5-statement-2022", "un.org").published == "2022-01-03"
+
+
+def _source(entry_id: str, host: str):
+    return next(s for s in get_entry(entry_id).sources if host in s.url)
+
+
+@pytest.mark.parametrize(
+    ("published", "accessed", "message"),
+    [
+        ("2020-13", "2026-11-28", "publication date"),
+        ("soon", "2026-11-28", "publication date"),
+        ("2020", "2026-11", "full day"),
+        ("2027-01-05", "2026-11-28", "before published"),
+        ("2027", "2026-11-28", "before published"),
+    ],
+)
+def test_bad_source_dates_are_rejected(published, accessed, message):
+    from pydantic import ValidationError
+
+    from stratstab.history.schema import Source
+
+    with pytest.raises(ValidationError, match=message):
+        Source(
+            title="t",
+            publisher="p",
+            url="https://www.state.gov/x",
+            published=published,
+            accessed=accessed,
+        )

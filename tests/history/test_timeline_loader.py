@@ -21,7 +21,8 @@ entries:
   provisions: {en: Something., zh: 某些条款。}
   verification: {en: None., zh: 无。}
   lesson: {en: One. Two., zh: 一。二。}
-  sources: [{title: T, publisher: P, url: "https://example.org"}]
+  sources:
+  - {title: T, publisher: P, url: "https://example.org", published: "2020", accessed: "2026-11-28"}
   verified: true
 """
 

@@ -126,6 +126,19 @@ def test_entry_page_in_chinese_shows_both_languages_and_sources(client):
     assert 'class="term" href="/glossary/' in page
 
 
+def test_entry_page_shows_each_source_publication_and_access_date(client):
+    entry = client.get("/api/v1/history/p5-statement-2022").json()
+    un = next(s for s in entry["sources"] if "un.org" in s["url"])
+    assert un["published"] == "2022-01-03" and un["accessed"]
+    english = client.get("/history/p5-statement-2022").text
+    chinese = client.get("/history/p5-statement-2022", headers={"Accept-Language": "zh-CN"}).text
+    assert f"(published 2022-01-03; accessed {un['accessed']})" in english
+    assert f"（发布于 2022-01-03；访问于 {un['accessed']}）" in chinese
+    assert "accessed" not in chinese and "published" not in chinese
+    undated = client.get("/history/new-start", headers={"Accept-Language": "zh-CN"}).text
+    assert "无发布日期" in undated
+
+
 def test_glossary_pages(client):
     page = client.get("/glossary", params={"q": "launch under attack"}).text
     assert 'data-term="launch-under-attack"' in page

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stratstab.analysis.assess import assess as run_assessment
-from stratstab.analysis.assess import compare, index_reading
-from stratstab.analysis.outputs import stability_effect
-from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
+from stratstab.analysis.assessment.assess import assess as run_assessment
+from stratstab.analysis.assessment.assess import compare, index_reading
+from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 
 JSON_HELP = (
@@ -149,7 +149,7 @@ def print_comparison(result: dict[str, Any]) -> None:
     console.print(
         "Differences are read for stability, not by sign: [green]better[/] or [red]worse[/] "
         "(e.g. a higher crisis-stability index is better, a higher required arsenal worse; "
-        "directions: stratstab.analysis.outputs)."
+        "directions: stratstab.analysis.spec.outputs)."
     )
 
 
@@ -243,6 +243,11 @@ def assess(
         if json_output:
             print_json(result)
             return
+        if len(loaded.sides) > 2:
+            from stratstab.cli.assess_sides import print_sides_comparison
+
+            print_sides_comparison(result)
+            return
         print_comparison(result)
         return
     assessment = run_assessment(loaded, view, method=method)
@@ -256,5 +261,9 @@ def assess(
                 console.print(f"wrote {path}")
     if json_output:
         print_json(report)
+    elif len(report["sides"]) > 2:
+        from stratstab.cli.assess_sides import print_sides_report
+
+        print_sides_report(report)
     else:
         print_report(report)

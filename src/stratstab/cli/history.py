@@ -111,7 +111,7 @@ def _show_text(entry: Entry, lang: str) -> None:
         console.print(f"\n{'术语' if zh else 'Glossary'}: {', '.join(entry.glossary_terms)}")
     console.print(f"\n[bold]{'来源' if zh else 'Sources'}[/bold]")
     for s in entry.sources:
-        console.print(f"- {s.title}, {s.publisher}. {s.url}", markup=False)
+        console.print(f"- {s.title}, {s.publisher} ({s.dates_text(lang)}). {s.url}", markup=False)
     flag = "verified" if entry.verified else f"NOT verified: {entry.verification_note}"
     console.print(f"\n{'日期核实' if zh else 'Dates'}: {flag}", markup=False)
 

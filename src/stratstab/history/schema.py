@@ -78,6 +78,25 @@ def date_parts(value: str) -> tuple[int, int, int | None]:
     return year, month, day
 
 
+#: The ``published`` value of a source whose page carries no date.
+UNDATED = "undated"
+
+_YEAR_RE = re.compile(r"^\d{4}$")
+
+
+def publication_date_parts(value: str) -> tuple[int, int | None, int | None]:
+    """Split a publication date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; validate it."""
+    if _YEAR_RE.match(value):
+        return int(value), None, None
+    try:
+        return date_parts(value)
+    except ValueError:
+        raise ValueError(
+            f"expected a publication date as YYYY, YYYY-MM or YYYY-MM-DD, or {UNDATED!r}, "
+            f"got {value!r}"
+        ) from None
+
+
 def date_not_before(later: str, earlier: str) -> bool:
     """True unless ``later`` is provably before ``earlier`` at their common precision."""
     y1, m1, d1 = date_parts(later)
@@ -125,6 +144,14 @@ class Source(_Strict):
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     url: str = Field(pattern=r"^https://\S+$")
+    published: str = Field(
+        description="When the cited document or page was issued: YYYY, YYYY-MM or "
+        "YYYY-MM-DD as precisely as known, or 'undated' when the page carries no date "
+        "and none could be established."
+    )
+    accessed: str = Field(
+        description="YYYY-MM-DD on which the address was recorded or last checked."
+    )
     supports: str | None = Field(
         default=None, description="Which facts of the entry this source confirms."
     )
@@ -133,6 +160,37 @@ class Source(_Strict):
     @classmethod
     def _primary(cls, url: str) -> str:
         return check_primary_url(url)
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, value: str) -> str:
+        if value != UNDATED:
+            publication_date_parts(value)
+        return value
+
+    @field_validator("accessed")
+    @classmethod
+    def _accessed(cls, value: str) -> str:
+        if date_parts(value)[2] is None:
+            raise ValueError(f"accessed must be a full day YYYY-MM-DD, got {value!r}")
+        return value
+
+    def dates_text(self, lang: str) -> str:
+        """Publication and access dates as one line in ``lang`` (``"en"`` or ``"zh"``)."""
+        if lang == "zh":
+            published = "无发布日期" if self.published == UNDATED else f"发布于 {self.published}"
+            return f"{published}；访问于 {self.accessed}"
+        published = "undated" if self.published == UNDATED else f"published {self.published}"
+        return f"{published}; accessed {self.accessed}"
+
+    @model_validator(mode="after")
+    def _accessed_after_publication(self) -> Source:
+        if self.published != UNDATED:
+            year, month, day = publication_date_parts(self.published)
+            accessed = date_parts(self.accessed)
+            if (year, month or 0, day or 0) > (accessed[0], accessed[1], accessed[2] or 0):
+                raise ValueError(f"accessed {self.accessed} is before published {self.published}")
+        return self
 
 
 class Dates(_Strict):

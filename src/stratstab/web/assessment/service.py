@@ -6,7 +6,7 @@ takes milliseconds.  Background jobs (:func:`start_run`, :func:`start_comparison
 stored, budgeted worker processes that callers poll) remain for API clients that queue
 work.  Uploaded scenarios and datasets live in the database
 (:mod:`stratstab.workspace.uploads`), each user's own.  Lever labels, bounds and
-messages come from the lever table (``analysis/data/levers.yaml``).
+messages come from the lever table (``analysis/spec/data/levers.yaml``).
 """
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from stratstab.analysis.assess import Comparison, assess
-from stratstab.analysis.inputs import resolve
-from stratstab.analysis.lever_table import (
+from stratstab.analysis.assessment.assess import Comparison, assess
+from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.reference.values import current_values
+from stratstab.analysis.spec.lever_table import (
     LeverSpec,
-    current_values,
     describe_lever,
     lever_spec,
     lever_table,
 )
-from stratstab.analysis.scenario import (
+from stratstab.analysis.spec.scenario import (
     Scenario,
     list_builtin_scenarios,
     load_builtin_scenario,
+    require_sides_at_most,
 )
 from stratstab.errors import InputError
 from stratstab.web.assessment.schemas import AssumptionSet, ScenarioDetail, ScenarioSummary
@@ -56,6 +57,9 @@ MAP_LEVERS: tuple[str, ...] = (
     "retaliation_warheads",
 )
 
+#: The explorer's pages and charts show two sides; three-sided scenarios are refused
+#: with a bilingual message (``stratstab assess`` takes them).
+WEB_MAX_SIDES = 2
 MAP_MAX_STEPS = 100  # per axis in the web: 10,000 cells per assumption set at most
 
 
@@ -109,13 +113,18 @@ def assumption_rows(scenario: Scenario, locale: str) -> list[tuple[str, list[str
 def get_scenario(uploads: UploadStore, *, owner_id: int, scenario_id: str) -> Scenario:
     """A built-in scenario by id, or one of the user's uploads (never a server path)."""
     if scenario_id.startswith(UPLOAD_PREFIX):
-        return uploads.scenario(owner_id=owner_id, scenario_id=scenario_id)
-    return load_builtin_scenario(scenario_id)
+        found = uploads.scenario(owner_id=owner_id, scenario_id=scenario_id)
+    else:
+        found = load_builtin_scenario(scenario_id)
+    return require_sides_at_most(found, WEB_MAX_SIDES)
 
 
 def list_scenarios(uploads: UploadStore, *, owner_id: int) -> list[ScenarioSummary]:
     """Built-in scenarios, then the user's uploads (from stored columns, nothing re-parsed)."""
-    found = [ScenarioSummary(origin="built-in", **s) for s in list_builtin_scenarios()]
+    found = [
+        ScenarioSummary(origin="built-in", **s)
+        for s in list_builtin_scenarios(max_sides=WEB_MAX_SIDES)
+    ]
     for info in uploads.scenarios(owner_id=owner_id):
         found.append(
             ScenarioSummary(
@@ -230,7 +239,7 @@ def map_now(
     scenario: Scenario, *, x: str, y: str, metric: str, views: list[str | None] | None = None
 ) -> dict[str, Any]:
     """A stability map over two levers (``LEVER=start:stop:steps``) under each view."""
-    from stratstab.analysis.stability_map import parse_axis, stability_map
+    from stratstab.analysis.batch.stability_map import parse_axis, stability_map
 
     x_axis = parse_axis(x, scenario, source="x", max_steps=MAP_MAX_STEPS)
     y_axis = parse_axis(y, scenario, source="y", max_steps=MAP_MAX_STEPS)

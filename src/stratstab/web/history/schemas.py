@@ -37,6 +37,8 @@ class SourcePublic(BaseModel):
     title: str
     publisher: str
     url: str
+    published: str = Field(description="YYYY, YYYY-MM, YYYY-MM-DD, or 'undated'.")
+    accessed: str = Field(description="YYYY-MM-DD the address was recorded or last checked.")
     supports: str | None = None
 
 
