@@ -230,7 +230,7 @@ def test_dialogue_flow_on_every_database(database_url):
     assert opened["agenda"]  # the staged agenda of the revealed positions
     items = {i["key"]: i for i in us.get(f"/api/v1/dialogues/{SLUG}/ledger").json()["items"]}
     assert items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
-    assert recompute_consensus(app) == [SLUG]  # votes changed it; pages only read
+    assert SLUG in recompute_consensus(app)  # votes changed it; pages only read
     consensus = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert consensus["n_groups"] >= 2 and consensus["cruxes"]
     app.state.store.close()
