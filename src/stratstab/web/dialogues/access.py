@@ -154,7 +154,10 @@ class Forbidden(StratstabError):
     """The user's role or delegation does not allow this action (HTTP 403)."""
 
 
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds."""
+def require(condition: bool, message: str, *, key: str = "dlgerr.forbidden") -> None:
+    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds.
+
+    The web shows the locale text ``key`` (by default: your role does not allow this).
+    """
     if not condition:
-        raise Forbidden(message)
+        raise Forbidden(message).with_key(key)
