@@ -99,6 +99,9 @@ class Assessment:
             "deployed_warheads": forces.total_warheads,
             "deployed_launchers": float(forces.launchers.sum()),
             "interceptors": self.resolved.defense(side).interceptors,
+            "interceptors_by_layer": [
+                layer.interceptors for layer in self.resolved.defense(side).layers()
+            ],
             "survivors": survivors,
             "surviving_warheads": float(struck.strike.total_surviving_warheads[index]),
             "surviving_fraction": float(struck.strike.total_surviving_warheads[index])

@@ -33,7 +33,7 @@ from stratstab.analysis.batch_levers import lever_arrays
 from stratstab.analysis.evaluate import output_names
 from stratstab.analysis.inputs import Resolved, side_forces
 from stratstab.analysis.levers import SideModifiers, fold_levers
-from stratstab.analysis.scenario import Scenario
+from stratstab.analysis.scenario import DefenseSpec, Scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index
 from stratstab.models.effects import kill_probability
@@ -103,6 +103,25 @@ def _kill_table(plan: StrikePlan) -> np.ndarray:
     return np.ascontiguousarray(np.stack([single, np.broadcast_to(alone, shape)]))
 
 
+def _further_layers(
+    specs: list[DefenseSpec], sides: tuple[str, str], batch: BatchResolved
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's further defense layers ``(2, L - 1, fields)`` and flags ``(2, L)``.
+
+    A side with fewer layers than the other is padded with layers without
+    interceptors, which let everything through.
+    """
+    n_layers = max(len(spec.layers()) for spec in specs)
+    further = np.zeros((2, n_layers - 1, len(DEFENSE_ARRAY_FIELDS)))
+    flags = np.zeros((2, n_layers), dtype=np.bool_)
+    for s, (side, spec) in enumerate(zip(sides, specs, strict=True)):
+        flags[s, 0] = batch.defenses[side].shoot_look_shoot
+        for k, layer in enumerate(spec.further_layers):
+            further[s, k] = [float(getattr(layer, f)) for f in DEFENSE_ARRAY_FIELDS]
+            flags[s, k + 1] = layer.shoot_look_shoot
+    return np.ascontiguousarray(further), flags
+
+
 def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
     """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
     from stratstab.analysis import batch_kernel as kernel
@@ -158,6 +177,7 @@ def evaluate_resolved(
         ),
         dtype=np.float64,
     )
+    further, layer_sls = _further_layers([batch.base.defense(s) for s in sides], sides, batch)
     interceptors = defenses[:, :, 0]
     delta = np.maximum(10.0, np.round(0.1 * interceptors))
     per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
@@ -203,7 +223,8 @@ def evaluate_resolved(
         tuple(np.ascontiguousarray(f.fixed, dtype=np.bool_) for f in forces),
         tuple(np.ascontiguousarray(f.reliability, dtype=np.float64) for f in forces),
         defenses,
-        np.array([batch.defenses[s].shoot_look_shoot for s in sides], dtype=np.bool_),
+        further,
+        layer_sls,
         values,
         (
             int(scenario.counterforce_levels),

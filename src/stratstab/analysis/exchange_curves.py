@@ -16,7 +16,7 @@ import numpy as np
 from stratstab.analysis.inputs import Resolved, SideForces, targets_for, weapons_for
 from stratstab.analysis.scenario import DefenseSpec, UseSpec
 from stratstab.models.crisis import StopRuleChoice, cost, damage_fraction, stop_rule
-from stratstab.models.defense import engage
+from stratstab.models.defense import through_layers
 from stratstab.models.exchange import (
     StrikeOutcome,
     TargetSystems,
@@ -62,24 +62,8 @@ def launched_warheads(
 
 
 def arriving(launched: np.ndarray, defense: DefenseSpec) -> np.ndarray:
-    """Expected warheads that get through a missile defense (Wilkening leakage)."""
-    if defense.interceptors <= 0:
-        return np.asarray(launched, dtype=float)
-    outcome = engage(
-        rvs=launched,
-        interceptors=defense.interceptors,
-        interceptor_pk=defense.interceptor_pk,
-        shots_per_rv=defense.shots_per_rv,
-        discrimination=defense.discrimination,
-        common_mode=defense.common_mode,
-        decoys=np.asarray(launched, dtype=float) * defense.decoys_per_rv,
-        decoy_rejection=defense.decoy_rejection,
-        shoot_look_shoot=defense.shoot_look_shoot,
-        second_shots=defense.second_shots,
-        kill_assessment=defense.kill_assessment,
-        with_p_no_leakers=False,
-    )
-    return np.asarray(outcome.expected_leakers, dtype=float)
+    """Expected warheads that get through every layer of a missile defense (Wilkening)."""
+    return np.asarray(through_layers(rvs=launched, layers=defense.model_layers()), dtype=float)
 
 
 def strike_setup(resolved: Resolved, striker: str) -> tuple[TargetSystems, Weapons]:

@@ -39,9 +39,10 @@ POSITIVE_LEVERS = {"arsenal_scale", "w80", "retaliation_warheads"}
 
 
 def _defense_fields() -> set[str]:
-    from stratstab.analysis.scenario import DefenseSpec
+    from stratstab.analysis.scenario import DefenseLayerSpec
 
-    return set(DefenseSpec.model_fields)
+    # Defense levers set the first layer; further layers are fixed by the scenario file.
+    return set(DefenseLayerSpec.model_fields)
 
 
 def lever_names(sides: tuple[str, ...]) -> list[str]:

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -27,6 +28,7 @@ from stratstab.forces.catalog import BUILTIN_ONLY, LOCAL_FILES, DatasetCatalog
 from stratstab.forces.loader import parse_yaml
 from stratstab.forces.schema import Dataset
 from stratstab.models.crisis import STOP_RULE_TOLERANCE
+from stratstab.models.defense import DefenseLayer
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 
@@ -60,8 +62,8 @@ class ForceSpec(_Strict):
     overrides: dict[str, Any] = Field(default_factory=dict)
 
 
-class DefenseSpec(_Strict):
-    """Ballistic missile defense protecting a side's value (Wilkening's parameters)."""
+class DefenseLayerSpec(_Strict):
+    """One layer of ballistic missile defense (Wilkening's parameters)."""
 
     interceptors: Count = 0
     interceptor_pk: Probability = 0.5
@@ -73,6 +75,43 @@ class DefenseSpec(_Strict):
     shoot_look_shoot: bool = False
     second_shots: Count = 0
     kill_assessment: Probability = 0.9
+
+    def model_layer(self) -> DefenseLayer:
+        """The layer as :class:`stratstab.models.defense.DefenseLayer` computes it."""
+        return DefenseLayer(**{name: getattr(self, name) for name in DefenseLayerSpec.model_fields})
+
+
+class DefenseSpec(DefenseLayerSpec):
+    """Ballistic missile defense protecting a side's value.
+
+    The fields describe the first layer to engage; ``further_layers`` the layers that
+    engage, in order, what it lets through.  A scenario file may give a side's defense
+    as one mapping (one layer) or as a list of layers, first to engage first.
+    """
+
+    further_layers: list[DefenseLayerSpec] = Field(default_factory=list)
+
+    def layers(self) -> list[DefenseLayerSpec]:
+        """Every layer, first to engage first."""
+        return [self, *self.further_layers]
+
+    def model_layers(self) -> list[DefenseLayer]:
+        """The layers as :func:`stratstab.models.defense.through_layers` takes them."""
+        return [layer.model_layer() for layer in self.layers()]
+
+
+def _defense_from_layers(value: Any) -> Any:
+    """A side's defense given as a list of layers becomes its first layer plus the rest."""
+    if not isinstance(value, list):
+        return value
+    if not value:
+        raise ValueError("a list of defense layers needs at least one layer")
+    first, *rest = value
+    if not isinstance(first, dict):
+        return value  # let the model report what it expected
+    if "further_layers" in first:
+        raise ValueError("give either a list of layers or further_layers, not both")
+    return {**first, "further_layers": rest}
 
 
 class StrikeSpec(_Strict):
@@ -155,6 +194,13 @@ class Scenario(_Strict):
     source: str | None = Field(default=None, exclude=True)
     # Each side's dataset, resolved once by the loader's catalog (see forces.catalog).
     _datasets: dict[str, Dataset] = PrivateAttr(default_factory=dict)
+
+    @field_validator("defenses", mode="before")
+    @classmethod
+    def _layer_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {side: _defense_from_layers(spec) for side, spec in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _two_sides(self) -> Scenario:
