@@ -32,11 +32,11 @@ from typing import Any
 import numpy as np
 import psutil
 
-from stratstab.analysis.batch import evaluate_batch, warm_kernel
-from stratstab.analysis.batch_schedule import run_sweep
-from stratstab.analysis.evaluate import evaluate_many
-from stratstab.analysis.scenario import load_scenario
-from stratstab.analysis.sweep import SweepSpec, parse_vary
+from stratstab.analysis.assessment.evaluate import evaluate_many
+from stratstab.analysis.batch.evaluate import evaluate_batch, warm_kernel
+from stratstab.analysis.batch.schedule import run_sweep
+from stratstab.analysis.batch.sweep import SweepSpec, parse_vary
+from stratstab.analysis.spec.scenario import load_scenario
 
 SCENARIO = "us-china-2024-baseline"
 BELIEFS = "US-view"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratstab.analysis.assess import assess, compare
-from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
+from stratstab.analysis.assessment.assess import assess, compare
+from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.models.crisis import damage_fraction
 
 # Golden values: crisis-stability index, then per side (required arsenal, surviving

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from stratstab.analysis.assess import assess, compare
-from stratstab.analysis.scenario import (
+from stratstab.analysis.assessment.assess import assess, compare
+from stratstab.analysis.spec.scenario import (
     list_builtin_scenarios,
     load_scenario,
     scenario_from_dict,

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.assurance import assurance_curves, max_interceptors, min_scale
-from stratstab.analysis.scenario import scenario_from_dict
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.spec.scenario import scenario_from_dict
+from stratstab.analysis.transparency.assurance import assurance_curves, max_interceptors, min_scale
 from stratstab.errors import InputError
 
 

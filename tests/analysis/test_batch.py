@@ -7,10 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratstab.analysis.batch import batch_output_names, evaluate_batch
-from stratstab.analysis.batch_inputs import DEFENSE_ARRAY_FIELDS
-from stratstab.analysis.evaluate import evaluate_many, output_names
-from stratstab.analysis.scenario import (
+from stratstab.analysis.assessment.evaluate import evaluate_many
+from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
+from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
+from stratstab.analysis.spec.outputs import output_names
+from stratstab.analysis.spec.scenario import (
     DefenseSpec,
     list_builtin_scenarios,
     load_scenario,
@@ -190,7 +191,7 @@ def test_bad_levers_raise_input_errors(us_us, levers, message):
 
 
 def test_defense_fields_are_all_carried():
-    from stratstab.analysis.scenario import DefenseLayerSpec
+    from stratstab.analysis.spec.blocks import DefenseLayerSpec
 
     layer_fields = set(DEFENSE_ARRAY_FIELDS) | {"shoot_look_shoot"}
     assert layer_fields == set(DefenseLayerSpec.model_fields)
@@ -199,7 +200,7 @@ def test_defense_fields_are_all_carried():
 
 def _bounded_and_exhaustive(scenario, levers, outputs="crisis"):
     """Batch outputs with the bounded stop rule and with every grid level traced."""
-    from stratstab.analysis import batch
+    from stratstab.analysis.batch import evaluate as batch
 
     runs = []
     original = batch.evaluate_resolved
@@ -274,10 +275,10 @@ def test_crisis_outputs_are_the_exchange_part_of_all_outputs(us_us):
 
 
 def test_identical_neighbouring_weapon_types_are_merged():
-    from stratstab.analysis.batch import _plan_arrays, structure
-    from stratstab.analysis.batch_exchange import strike_plan
-    from stratstab.analysis.batch_inputs import batch_resolved
-    from stratstab.analysis.batch_kernel import weapon_counts
+    from stratstab.analysis.batch._kernel import weapon_counts
+    from stratstab.analysis.batch.evaluate import _plan_arrays, structure
+    from stratstab.analysis.batch.exchange import strike_plan
+    from stratstab.analysis.batch.inputs import batch_resolved
 
     scenario = load_scenario("us-china-2024-baseline")
     base = structure(scenario, scenario.levers)
@@ -298,8 +299,8 @@ def test_identical_neighbouring_weapon_types_are_merged():
 
 def test_reaction_functions_are_solved_once_per_distinct_case(us_us):
     """Varying only B's launch under attack leaves A's reaction problems unchanged."""
-    from stratstab.analysis import batch
-    from stratstab.analysis.batch_inputs import batch_resolved
+    from stratstab.analysis.batch import evaluate as batch
+    from stratstab.analysis.batch.inputs import batch_resolved
 
     levers = {"B.launch_under_attack": np.array([0.0, 0.25, 0.5, 0.75, 1.0, 0.5])}
     base = batch.structure(us_us, us_us.levers)
@@ -313,7 +314,7 @@ def test_reaction_functions_are_solved_once_per_distinct_case(us_us):
 
 
 def test_first_of_equal_rows():
-    from stratstab.analysis.batch import first_of_equal_rows
+    from stratstab.analysis.batch.evaluate import first_of_equal_rows
 
     rows = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [np.nan, 0.0], [np.nan, 0.0], [3.0, 4.0]])
     assert first_of_equal_rows(rows).tolist() == [0, 1, 0, 3, 4, 1]  # NaN equals nothing
@@ -333,7 +334,7 @@ def test_kernel_cache_follows_the_root_search():
     import hashlib
     from pathlib import Path
 
-    from stratstab.analysis import batch_kernel
+    from stratstab.analysis.batch import _kernel as batch_kernel
     from stratstab.models import roots
 
     digest = hashlib.sha256(Path(roots.__file__).read_bytes()).hexdigest()[:16]
@@ -348,7 +349,7 @@ def test_kernel_cache_follows_the_root_search():
 def test_kernel_shoot_look_shoot_equals_reference(rvs, interceptors, decoys_per_rv):
     """The kernel's arriving warheads equal ``engage`` at every shoot-look-shoot regime:
     inventory short in the first salvo, short of a full second salvo, ample."""
-    from stratstab.analysis import batch_kernel as kernel
+    from stratstab.analysis.batch import _kernel as kernel
     from stratstab.models.defense import engage
 
     fields = dict(interceptors=interceptors, interceptor_pk=0.6, shots_per_rv=2.0,
@@ -371,7 +372,7 @@ def test_kernel_layers_equal_the_reference_chain(rvs):
     """The kernel passes warheads through every layer as ``through_layers`` does:
     barrage and shoot-look-shoot layers, decoys, short and ample inventories, and a
     padding layer without interceptors."""
-    from stratstab.analysis import batch_kernel as kernel
+    from stratstab.analysis.batch import _kernel as kernel
     from stratstab.models.defense import DefenseLayer, through_layers
 
     layers = [
@@ -396,7 +397,7 @@ def test_kernel_layers_equal_the_reference_chain(rvs):
 def test_stop_rule_tolerance_is_a_scenario_setting_honoured_by_reference_and_kernel():
     """Within 0.01 of its lowest cost the striker takes the level that costs the victim
     most: a smaller strike than the strict minimum, in the reference and the kernel."""
-    from stratstab.analysis.assess import assess
+    from stratstab.analysis.assessment.assess import assess
 
     strict = scenario_from_dict(US_US, source="test")
     loose = scenario_from_dict({**US_US, "cost": {"stop_rule_tolerance": 0.01}}, source="test")

@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from stratstab.analysis import batch_store
-from stratstab.analysis.batch_store import SweepStore, read_metadata
+from stratstab.analysis.batch import store as batch_store
+from stratstab.analysis.batch.store import SweepStore, read_metadata
 
 RECORD = {"scenario": "test", "chunk_size": 3}
 

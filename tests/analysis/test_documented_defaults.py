@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stratstab.analysis.inputs import DEFAULT_RETALIATION_DAMAGE
-from stratstab.analysis.scenario import CostSpec
+from stratstab.analysis.reference.inputs import DEFAULT_RETALIATION_DAMAGE
+from stratstab.analysis.spec.scenario import CostSpec
 from stratstab.models.crisis import warheads_for_damage
 
 MODELS_DOC = Path(__file__).resolve().parents[2] / "docs" / "models.md"

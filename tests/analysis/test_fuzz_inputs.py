@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratstab.analysis.scenario import scenario_from_yaml_text
+from stratstab.analysis.spec.scenario import scenario_from_yaml_text
 from stratstab.dialogue.polis import COMMENT_COLUMNS, VOTE_COLUMNS, read_export
 from stratstab.errors import StratstabError
 

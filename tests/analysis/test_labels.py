@@ -1,8 +1,8 @@
 """Every output and lever a figure can show has a label in words with a unit."""
 
-from stratstab.analysis.evaluate import output_names
-from stratstab.analysis.labels import label
-from stratstab.analysis.levers import lever_names
+from stratstab.analysis.spec.labels import label
+from stratstab.analysis.spec.levers import lever_names
+from stratstab.analysis.spec.outputs import output_names
 
 
 def test_every_output_and_lever_has_a_readable_label():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.exchange_curves import arriving
-from stratstab.analysis.scenario import load_scenario, scenario_from_dict
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.reference.exchange_curves import arriving
+from stratstab.analysis.spec.scenario import load_scenario, scenario_from_dict
 from stratstab.errors import InputError
 from stratstab.models.defense import DefenseLayer, engage
 

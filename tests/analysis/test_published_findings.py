@@ -19,8 +19,8 @@ import copy
 
 import pytest
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.scenario import load_scenario, scenario_from_dict
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.spec.scenario import load_scenario, scenario_from_dict
 
 
 @pytest.fixture(scope="module")

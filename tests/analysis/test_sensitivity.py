@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from stratstab.analysis.sensitivity import (
+from stratstab.analysis.uncertainty.sensitivity import (
     base_samples,
     ishigami,
     ishigami_indices,

@@ -6,17 +6,17 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from stratstab.analysis.batch import evaluate_batch
-from stratstab.analysis.batch_schedule import run_sweep
-from stratstab.analysis.batch_store import read_metadata
-from stratstab.analysis.scenario import scenario_from_dict
-from stratstab.analysis.sweep import (
+from stratstab.analysis.batch.evaluate import evaluate_batch
+from stratstab.analysis.batch.schedule import run_sweep
+from stratstab.analysis.batch.store import read_metadata
+from stratstab.analysis.batch.sweep import (
     SweepSpec,
     design_points,
     evaluate_chunk,
     parse_vary,
     sample_view,
 )
+from stratstab.analysis.spec.scenario import scenario_from_dict
 from stratstab.errors import InputError
 
 SCENARIO = {
@@ -94,8 +94,8 @@ def test_chunk_size_does_not_change_results(scenario, tmp_path):
 
 
 def test_samples_are_each_points_own_sample_levers_stream(scenario):
-    from stratstab.analysis.sweep import _point_seed
-    from stratstab.analysis.uncertainty import sample_levers
+    from stratstab.analysis.batch.sweep import _point_seed
+    from stratstab.analysis.uncertainty.monte_carlo import sample_levers
 
     spec = spec_for(scenario, samples=3, chunk_size=5)
     columns = evaluate_chunk(spec, 1)  # rows 5..9 cut across design points 1, 2 and 3
@@ -133,7 +133,7 @@ def test_resume_skips_finished_chunks(scenario, tmp_path, monkeypatch):
     out = tmp_path / "r.parquet"
     complete = table(run_sweep(spec, out=tmp_path / "complete.parquet").path)
     # Interrupt: keep two finished chunks on disk, as a killed run leaves them.
-    from stratstab.analysis import batch_store
+    from stratstab.analysis.batch import store as batch_store
 
     calls = []
     original = batch_store.SweepStore.write_chunk
@@ -158,7 +158,7 @@ def test_resume_refuses_other_settings(scenario, tmp_path):
     out = tmp_path / "r.parquet"
     spec = spec_for(scenario, chunk_size=2)
     store_parts = out.with_name(out.name + ".parts")
-    from stratstab.analysis.batch_store import SweepStore
+    from stratstab.analysis.batch.store import SweepStore
 
     SweepStore(out, spec.record()).open(resume=False)
     assert store_parts.exists()

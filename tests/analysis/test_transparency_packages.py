@@ -2,8 +2,8 @@
 
 import pytest
 
-from stratstab.analysis.scenario import scenario_from_dict
-from stratstab.analysis.transparency import (
+from stratstab.analysis.spec.scenario import scenario_from_dict
+from stratstab.analysis.transparency.measures import (
     Catalogue,
     Package,
     load_catalogue,
@@ -11,7 +11,7 @@ from stratstab.analysis.transparency import (
     package_levers,
     parse_package,
 )
-from stratstab.analysis.transparency_report import package_spread, transparency_study
+from stratstab.analysis.transparency.report import package_spread, transparency_study
 from stratstab.errors import InputError, NotFoundError
 
 CATALOGUE = Catalogue.model_validate(

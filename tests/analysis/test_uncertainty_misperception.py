@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from stratstab.analysis.misperception import (
+from stratstab.analysis.spec.scenario import scenario_from_dict
+from stratstab.analysis.uncertainty.misperception import (
     evaluations_needed,
     misperception,
     pooled_distributions,
     pooled_levers,
 )
-from stratstab.analysis.scenario import scenario_from_dict
 from stratstab.models.uncertainty import Fixed, Uniform
 
 

@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.beliefs import actual_values, view_distributions, view_side
-from stratstab.analysis.evaluate import headline
-from stratstab.analysis.scenario import scenario_from_dict
-from stratstab.analysis.uncertainty import monte_carlo, sample_levers
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.assessment.evaluate import headline
+from stratstab.analysis.reference.values import actual_values
+from stratstab.analysis.spec.beliefs import view_distributions, view_side
+from stratstab.analysis.spec.scenario import scenario_from_dict
+from stratstab.analysis.uncertainty.monte_carlo import monte_carlo, sample_levers
 from stratstab.errors import InputError, NotFoundError
 from stratstab.models.uncertainty import Fixed, Triangular
 

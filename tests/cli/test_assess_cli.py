@@ -90,8 +90,8 @@ def test_compare_prints_one_table_with_both_views_and_the_difference():
 
 def _compare_result(**changes):
     """A two-view result where the second view changes the given quantities."""
-    from stratstab.analysis.assess import compare
-    from stratstab.analysis.scenario import load_scenario
+    from stratstab.analysis.assessment.assess import compare
+    from stratstab.analysis.spec.scenario import load_scenario
 
     result = compare(load_scenario(None)).to_dict()
     first, second = result["views"]
@@ -124,8 +124,11 @@ def test_difference_is_coloured_by_stability_not_by_sign():
 
 
 def test_every_compared_quantity_has_a_stability_direction():
-    from stratstab.analysis.evaluate import PER_SIDE_OUTPUTS
-    from stratstab.analysis.outputs import STABILITY_DIRECTION, stability_effect
+    from stratstab.analysis.spec.outputs import (
+        PER_SIDE_OUTPUTS,
+        STABILITY_DIRECTION,
+        stability_effect,
+    )
     from stratstab.cli.assess import SIDE_ROWS
 
     assert {key for key, _, _ in SIDE_ROWS} <= set(STABILITY_DIRECTION)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.scenario import load_scenario
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.spec.scenario import load_scenario
 from stratstab.cli.main import app
 
 STRATSTAB = [str(Path(sys.executable).with_name("stratstab"))]

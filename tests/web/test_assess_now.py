@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from stratstab.analysis.assess import assess
-from stratstab.analysis.scenario import load_scenario
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.spec.scenario import load_scenario
 from stratstab.web.assets import plotly_asset, plotly_url
 
 from .helpers import login

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stratstab.analysis.assess import assess as run_assessment
-from stratstab.analysis.assess import compare, index_reading
-from stratstab.analysis.outputs import stability_effect
-from stratstab.analysis.scenario import list_builtin_scenarios, load_scenario
+from stratstab.analysis.assessment.assess import assess as run_assessment
+from stratstab.analysis.assessment.assess import compare, index_reading
+from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 
 JSON_HELP = (
@@ -152,7 +152,7 @@ def print_comparison(result: dict[str, Any]) -> None:
     console.print(
         "Differences are read for stability, not by sign: [green]better[/] or [red]worse[/] "
         "(e.g. a higher crisis-stability index is better, a higher required arsenal worse; "
-        "directions: stratstab.analysis.outputs)."
+        "directions: stratstab.analysis.spec.outputs)."
     )
 
 

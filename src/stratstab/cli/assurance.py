@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stratstab.analysis.assurance import assurance_curves, draw_count
-from stratstab.analysis.beliefs import belief_views
-from stratstab.analysis.scenario import load_scenario
+from stratstab.analysis.spec.beliefs import belief_views
+from stratstab.analysis.spec.scenario import load_scenario
+from stratstab.analysis.transparency.assurance import assurance_curves, draw_count
 from stratstab.cli.common import console, print_json
 from stratstab.cli.uncertainty import SCENARIO_ARG, progress_bar, result_provenance
 
@@ -147,6 +147,6 @@ def assurance(
 
 
 def _none() -> Any:
-    from stratstab.analysis.scenario import DefenseSpec
+    from stratstab.analysis.spec.scenario import DefenseSpec
 
     return DefenseSpec()

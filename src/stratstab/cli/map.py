@@ -10,8 +10,8 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from stratstab.analysis.scenario import load_scenario
-from stratstab.analysis.stability_map import METRICS, StabilityMap, parse_axis, stability_map
+from stratstab.analysis.batch.stability_map import METRICS, StabilityMap, parse_axis, stability_map
+from stratstab.analysis.spec.scenario import load_scenario
 from stratstab.cli.common import console, print_json
 from stratstab.errors import InputError
 

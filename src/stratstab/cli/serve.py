@@ -68,7 +68,7 @@ def serve(
 
     import uvicorn
 
-    from stratstab.analysis.batch import warm_kernel
+    from stratstab.analysis.batch.evaluate import warm_kernel
 
     url, notes = plan_database(database_url=database_url, demo=demo)
     listening = listen(host, port)  # before anything is announced or seeded

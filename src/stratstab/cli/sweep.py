@@ -28,10 +28,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from stratstab.analysis.batch_schedule import run_sweep
-from stratstab.analysis.batch_store import parts_folder
-from stratstab.analysis.scenario import load_scenario
-from stratstab.analysis.sweep import SweepSpec, parse_vary, sample_view
+from stratstab.analysis.batch.schedule import run_sweep
+from stratstab.analysis.batch.store import parts_folder
+from stratstab.analysis.batch.sweep import SweepSpec, parse_vary, sample_view
+from stratstab.analysis.spec.scenario import load_scenario
 from stratstab.cli.common import console, error_console, print_json
 from stratstab.errors import InputError
 
@@ -113,7 +113,7 @@ def _spec(
     chosen_seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
     beliefs_view = sample_view(scenario, view) if samples else None
     if samples:
-        from stratstab.analysis.beliefs import base_view
+        from stratstab.analysis.spec.beliefs import base_view
 
         evaluation_view = base_view(scenario, beliefs_view)
     else:

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stratstab.analysis.scenario import load_scenario
-from stratstab.analysis.transparency import (
+from stratstab.analysis.spec.scenario import load_scenario
+from stratstab.analysis.transparency.measures import (
     evaluate_packages,
     load_catalogue,
     make_context,
     parse_package,
 )
-from stratstab.analysis.transparency_report import (
+from stratstab.analysis.transparency.report import (
     enumerate_packages,
     package_spread,
     single_items,

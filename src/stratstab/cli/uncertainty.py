@@ -11,14 +11,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stratstab.analysis.beliefs import belief_views
-from stratstab.analysis.misperception import (
+from stratstab.analysis.spec.beliefs import belief_views
+from stratstab.analysis.spec.scenario import load_scenario
+from stratstab.analysis.uncertainty.misperception import (
     Misperception,
     evaluations_needed,
     key_outputs,
     misperception,
 )
-from stratstab.analysis.scenario import load_scenario
 from stratstab.cli.common import console, error_console, print_json
 from stratstab.provenance import provenance
 
@@ -51,7 +51,7 @@ def result_provenance(
     scenario: Any, *, seed: int | None, parameters: dict[str, Any]
 ) -> dict[str, Any]:
     """Provenance of a result: version, datasets, scenario and run parameters, seed."""
-    from stratstab.analysis.inputs import resolve
+    from stratstab.analysis.reference.inputs import resolve
 
     resolved = resolve(scenario)
     return provenance(

@@ -2,7 +2,7 @@
 
 Every move changes the starting assessment scenario only through levers.  The
 crisis-stability index is the Kent–Thaler first-strike stability index computed by
-:class:`stratstab.analysis.assess.Assessment` from both sides' counterforce exchange
+:class:`stratstab.analysis.assessment.assess.Assessment` from both sides' counterforce exchange
 curves; the arms-race reaction functions that ``assess`` also computes are skipped
 because no move in an exercise reads them and they cost about 95 % of the run time.
 Results are cached by lever set: the same levers always give the same index.
@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from stratstab.analysis.assess import Assessment
-from stratstab.analysis.exchange_curves import exchange_curve
-from stratstab.analysis.inputs import Resolved, resolve
-from stratstab.analysis.levers import POSITIVE_LEVERS, PROBABILITY_LEVERS, SURVIVABILITY_LEVERS
-from stratstab.analysis.scenario import DefenseSpec, Scenario
+from stratstab.analysis.assessment.assess import Assessment
+from stratstab.analysis.reference.exchange_curves import exchange_curve
+from stratstab.analysis.reference.inputs import Resolved, resolve
+from stratstab.analysis.spec.levers import POSITIVE_LEVERS, PROBABILITY_LEVERS, SURVIVABILITY_LEVERS
+from stratstab.analysis.spec.scenario import DefenseSpec, Scenario
 from stratstab.exercises.schema import Effect
 
 LeverKey = tuple[tuple[str, Any], ...]

@@ -104,7 +104,7 @@ def measure(
     factors: HazardFactors = DEFAULT_FACTORS,
 ) -> Measures:
     """The five measures of ``levers`` and ``state`` (``base`` is the assessment scenario)."""
-    from stratstab.analysis.inputs import resolve
+    from stratstab.analysis.reference.inputs import resolve
 
     reading = crisis_reading(base, levers)
     resolved = resolve(base, None, levers)
@@ -154,7 +154,7 @@ def apply_nuclear_use(
     strike: NuclearStrike,
 ) -> dict[str, Any]:
     """Record a nuclear strike in ``state`` and return the levers it leaves."""
-    from stratstab.analysis.inputs import resolve
+    from stratstab.analysis.reference.inputs import resolve
     from stratstab.exercises.adjudication import apply_effects
 
     state.nuclear_users.add(actor)
@@ -228,7 +228,7 @@ def _value_words(lever: str, value: Any, lang: str) -> str:
 
 def lever_changes(base, before: dict[str, Any], after: dict[str, Any], *, lang: str) -> list[str]:
     """The lever changes between two lever sets, in words."""
-    from stratstab.analysis.inputs import resolve
+    from stratstab.analysis.reference.inputs import resolve
 
     resolved_before = resolve(base, None, before)
     resolved_after = resolve(base, None, after)

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stratstab.analysis.levers import validate_levers
-from stratstab.analysis.scenario import Scenario, load_scenario
+from stratstab.analysis.spec.levers import validate_levers
+from stratstab.analysis.spec.scenario import Scenario, load_scenario
 from stratstab.errors import InputError, NotFoundError, StratstabError, from_validation_error
 from stratstab.exercises.adjudication import current_value
 from stratstab.exercises.schema import Effect, ExerciseScenario
@@ -80,7 +80,7 @@ def _check_effect(base: Scenario, effect: Effect, side: str, *, source: str, fie
             base, {f"{side}.{effect.lever}": effect.set}, source=source, prefix=f"{field}.set"
         )
         return
-    from stratstab.analysis.inputs import resolve
+    from stratstab.analysis.reference.inputs import resolve
 
     try:
         value = current_value(resolve(base, None, {}), side, effect.lever)

@@ -2,7 +2,7 @@
 
 An exercise scenario is YAML validated by the pydantic models below.  It names an
 assessment scenario (``stratstab.analysis``) as its starting point; every action and
-inject changes that scenario only through levers (:mod:`stratstab.analysis.levers`), so
+inject changes that scenario only through levers (:mod:`stratstab.analysis.spec.levers`), so
 adjudication uses the very models that ``stratstab assess`` uses.
 
 Action effects name the side relative to the actor (``self`` or ``other``); inject

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from stratstab.analysis.stability_map import StabilityMap  # noqa: E402
+from stratstab.analysis.batch.stability_map import StabilityMap  # noqa: E402
 from stratstab.reports.figures import _output_dir  # noqa: E402
 
 TITLES = {

@@ -19,8 +19,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from stratstab.analysis.batch_store import read_metadata  # noqa: E402
-from stratstab.analysis.labels import label  # noqa: E402
+from stratstab.analysis.batch.store import read_metadata  # noqa: E402
+from stratstab.analysis.spec.labels import label  # noqa: E402
 from stratstab.errors import InputError  # noqa: E402
 
 LHS_BINS = 20

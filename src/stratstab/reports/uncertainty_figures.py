@@ -12,9 +12,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from stratstab.analysis.assurance import AssuranceCurves  # noqa: E402
-from stratstab.analysis.labels import label  # noqa: E402
-from stratstab.analysis.misperception import Misperception, key_outputs  # noqa: E402
+from stratstab.analysis.spec.labels import label  # noqa: E402
+from stratstab.analysis.transparency.assurance import AssuranceCurves  # noqa: E402
+from stratstab.analysis.uncertainty.misperception import Misperception, key_outputs  # noqa: E402
 from stratstab.reports.figures import SIDE_COLOURS, _output_dir  # noqa: E402
 
 

@@ -91,7 +91,7 @@ def _limit_worker(memory_budget_mib: int) -> None:
 
 def _load_models() -> None:
     """Import the assessment code in a worker (the warm-up task)."""
-    import stratstab.analysis.assess  # noqa: F401
+    import stratstab.analysis.assessment.assess  # noqa: F401
 
 
 class _Dispatchers:

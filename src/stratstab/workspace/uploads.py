@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from stratstab.analysis.scenario import Scenario, scenario_from_dict
+from stratstab.analysis.spec.scenario import Scenario, scenario_from_dict
 from stratstab.db import transaction
 from stratstab.errors import InputError, NotFoundError, QuotaError, TooLargeError
 from stratstab.forces.catalog import DatasetCatalog

@@ -6,7 +6,7 @@ takes milliseconds.  Background jobs (:func:`start_run`, :func:`start_comparison
 stored, budgeted worker processes that callers poll) remain for API clients that queue
 work.  Uploaded scenarios and datasets live in the database
 (:mod:`stratstab.workspace.uploads`), each user's own.  Lever labels, bounds and
-messages come from the lever table (``analysis/data/levers.yaml``).
+messages come from the lever table (``analysis/spec/data/levers.yaml``).
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from stratstab.analysis.assess import Comparison, assess
-from stratstab.analysis.inputs import resolve
-from stratstab.analysis.lever_table import (
+from stratstab.analysis.assessment.assess import Comparison, assess
+from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.reference.values import current_values
+from stratstab.analysis.spec.lever_table import (
     LeverSpec,
-    current_values,
     describe_lever,
     lever_spec,
     lever_table,
 )
-from stratstab.analysis.scenario import (
+from stratstab.analysis.spec.scenario import (
     Scenario,
     list_builtin_scenarios,
     load_builtin_scenario,
@@ -230,7 +230,7 @@ def map_now(
     scenario: Scenario, *, x: str, y: str, metric: str, views: list[str | None] | None = None
 ) -> dict[str, Any]:
     """A stability map over two levers (``LEVER=start:stop:steps``) under each view."""
-    from stratstab.analysis.stability_map import parse_axis, stability_map
+    from stratstab.analysis.batch.stability_map import parse_axis, stability_map
 
     x_axis = parse_axis(x, scenario, source="x", max_steps=MAP_MAX_STEPS)
     y_axis = parse_axis(y, scenario, source="y", max_steps=MAP_MAX_STEPS)

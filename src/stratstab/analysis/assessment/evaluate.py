@@ -1,0 +1,56 @@
+"""Headline outputs of many variants of one scenario.
+
+Uncertainty analysis, transparency packages and sweeps all ask the same question:
+"what are the headline outputs of this scenario when these levers take these
+values?" — for many lever sets.  :func:`evaluate_many` answers it one variant at a
+time through :func:`stratstab.analysis.assessment.assess.assess`; it is the readable reference
+that faster paths are checked against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from stratstab.analysis.assessment.assess import Assessment, assess
+from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS, output_names
+from stratstab.analysis.spec.scenario import Scenario
+
+
+def headline(assessment: Assessment) -> dict[str, float]:
+    """The headline outputs of one assessment as a flat mapping of floats."""
+    product, _ = assessment.arms_race
+    out = {
+        "crisis_stability_index": assessment.crisis_stability_index,
+        "arms_race_slope_product": product,
+    }
+    for side in assessment.sides:
+        report = assessment.side_report(side)
+        for quantity in PER_SIDE_OUTPUTS:
+            out[f"{side}.{quantity}"] = float(report[quantity])
+    return out
+
+
+def evaluate_many(
+    scenario: Scenario,
+    lever_sets: Iterable[Mapping[str, Any]],
+    *,
+    view: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Headline outputs for each lever set (applied on top of ``view``), as arrays.
+
+    Returns a mapping from output name (see :func:`output_names`) to an array with
+    one entry per lever set, in order.  ``progress`` is called with the number of
+    variants finished so far.
+    """
+    columns: dict[str, list[float]] = {name: [] for name in output_names(scenario.sides)}
+    for done, levers in enumerate(lever_sets, start=1):
+        values = headline(assess(scenario, view, levers=dict(levers), method="reference"))
+        for name in columns:
+            columns[name].append(values[name])
+        if progress is not None:
+            progress(done)
+    return {name: np.asarray(values, dtype=float) for name, values in columns.items()}

@@ -1,0 +1,356 @@
+"""Headline outputs of many scenario variants at once, as array math.
+
+:func:`evaluate_batch` is the fast path behind sweeps and Monte Carlo: it returns the
+same outputs as :func:`stratstab.analysis.assessment.evaluate.evaluate_many` (the readable,
+one-variant-at-a-time reference) for B variants given as lever arrays.  Numeric levers
+(arsenal scale, survivability, defense numbers, launch under attack, ``w80``,
+retaliation requirement) are pure array math over a leading batch axis; levers that
+change the structure of the computation (dataset overrides, posture, shoot-look-shoot)
+split the batch into groups that share a structure, each resolved once.
+
+References
+----------
+Kent & Thaler, RAND R-3765-AF (1989) for the exchange, costs and stop rule;
+REFERENCES §1-4 through the model functions used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from stratstab.analysis.batch.exchange import StrikePlan, strike_plan
+from stratstab.analysis.batch.inputs import (
+    DEFENSE_ARRAY_FIELDS,
+    BatchResolved,
+    batch_resolved,
+    is_modifier,
+    is_structural,
+)
+from stratstab.analysis.batch.levers import lever_arrays
+from stratstab.analysis.reference.inputs import Resolved, side_forces
+from stratstab.analysis.spec.blocks import DefenseSpec
+from stratstab.analysis.spec.levers import SideModifiers, fold_levers
+from stratstab.analysis.spec.outputs import output_names
+from stratstab.analysis.spec.scenario import Scenario, load_scenario
+from stratstab.errors import InputError
+from stratstab.models.crisis import first_strike_stability_index
+from stratstab.models.effects import kill_probability
+
+#: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
+CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
+OUTPUT_SETS = ("all", "crisis")
+#: What the kernel reports doing, per side (see :func:`evaluate_resolved`).
+WORK = ("stop_rule_level", "levels_traced", "full_strike_evaluations")
+
+
+def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str]:
+    """Output names of :func:`evaluate_batch` for the output set ``outputs``.
+
+    ``all``: :func:`stratstab.analysis.assessment.evaluate.output_names`; ``crisis``: the
+    crisis-stability index and the per-side exchange outputs (no reaction functions,
+    which cost about three quarters of an evaluation).
+    """
+    if outputs == "all":
+        return output_names(sides)
+    if outputs == "crisis":
+        return ["crisis_stability_index"] + [f"{s}.{q}" for s in sides for q in CRISIS_OUTPUTS]
+    raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
+
+
+def first_of_equal_rows(rows: np.ndarray) -> np.ndarray:
+    """For each row of a 2-D float array, the index of the first row equal to it.
+
+    Equal means every entry equal with the same sign (0.0 and -0.0 differ; a row with a
+    NaN equals no other).  Rows are grouped by a weighted sum of their entries, computed
+    column by column so that equal rows get the same sum bit for bit, then each row is
+    compared with the first row of its group: unequal rows sharing a sum only cost a
+    missed reuse.
+    """
+    count, width = rows.shape
+    if count == 0:
+        return np.zeros(0, dtype=np.intp)
+    values = np.asarray(rows, dtype=np.float64)
+    weights = np.random.default_rng(0x5EED).uniform(0.5, 1.5, width)
+    keys = np.zeros(count)
+    with np.errstate(all="ignore"):
+        for column in range(width):
+            keys += values[:, column] * weights[column]
+    order = np.argsort(keys, kind="stable")  # stable: the first row of a group first
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    first = np.empty(count, dtype=np.intp)
+    first[order] = np.repeat(order[starts], np.diff(np.append(starts, count)))
+    (later,) = np.nonzero(first != np.arange(count))  # rows that may repeat an earlier one
+    mine, theirs = values[later], values[first[later]]
+    same = ((mine == theirs) & (np.signbit(mine) == np.signbit(theirs))).all(axis=1)
+    first[later[~same]] = later[~same]
+    return first
+
+
+def _kill_table(plan: StrikePlan) -> np.ndarray:
+    """``(2, n_types, n)``: SSPK of each weapon type against each target system, and the
+    kill probability of that type alone at the plan's warheads per aim point."""
+    shape = (plan.reliability.size, plan.per_point.size)
+    single = np.asarray(plan.sspk, dtype=np.float64).reshape(shape)
+    alone = kill_probability(
+        sspk=np.clip(single, 0.0, 1.0),
+        reliability=np.clip(plan.reliability, 0.0, 1.0)[:, None],
+        shots=plan.per_point[None, :],
+        fratricide=plan.fratricide,
+    )
+    return np.ascontiguousarray(np.stack([single, np.broadcast_to(alone, shape)]))
+
+
+def _further_layers(
+    specs: list[DefenseSpec], sides: tuple[str, str], batch: BatchResolved
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's further defense layers ``(2, L - 1, fields)`` and flags ``(2, L)``.
+
+    A side with fewer layers than the other is padded with layers without
+    interceptors, which let everything through.
+    """
+    n_layers = max(len(spec.layers()) for spec in specs)
+    further = np.zeros((2, n_layers - 1, len(DEFENSE_ARRAY_FIELDS)))
+    flags = np.zeros((2, n_layers), dtype=np.bool_)
+    for s, (side, spec) in enumerate(zip(sides, specs, strict=True)):
+        flags[s, 0] = batch.defenses[side].shoot_look_shoot
+        for k, layer in enumerate(spec.further_layers):
+            further[s, k] = [float(getattr(layer, f)) for f in DEFENSE_ARRAY_FIELDS]
+            flags[s, k + 1] = layer.shoot_look_shoot
+    return np.ascontiguousarray(further), flags
+
+
+def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
+    """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
+    from stratstab.analysis.batch import _kernel as kernel
+
+    targets = np.zeros((6, plan.per_point.size))
+    targets[kernel.PRIORITY_KILL] = plan.priority_kill
+    targets[kernel.PER_POINT] = plan.per_point
+    targets[kernel.TARGETED] = plan.targeted
+    targets[kernel.NAME_RANK] = plan.rank_names
+    targets[kernel.VICTIM_FIXED] = plan.victim_fixed
+    targets[kernel.RETALIATION_SHARE] = plan.retaliation_share
+    return (
+        np.ascontiguousarray(plan.weapon_index, dtype=np.int64),
+        np.ascontiguousarray(plan.type_starts, dtype=np.int64),
+        targets,
+        _kill_table(plan),
+        np.ascontiguousarray(plan.reliability, dtype=np.float64),
+        float(plan.fratricide),
+        np.ascontiguousarray(plan.striker_use_share, dtype=np.float64),
+    )
+
+
+def evaluate_resolved(
+    batch: BatchResolved,
+    *,
+    outputs: str = "all",
+    exhaustive: bool = False,
+    work: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`).
+
+    Runs the compiled :func:`stratstab.analysis.batch._kernel.evaluate_variants`.
+    ``exhaustive`` traces every level of the counterforce grid instead of bounding
+    the stop rule (the same results, slower; for tests).  ``work``, if given, receives
+    per side (as the striker) ``SIDE.stop_rule_level`` and ``SIDE.levels_traced``, and
+    ``SIDE.full_strike_evaluations`` of its reaction functions: what the kernel did;
+    and ``SIDE.retaliation_requirement``, the arriving warheads it was solved for.
+    """
+    # The compiled kernel (and Numba) load on first use: a sweep's coordinating
+    # process never needs them.
+    from stratstab.analysis.batch import _kernel as kernel
+
+    scenario = batch.base.scenario
+    sides = scenario.sides
+    first, second = sides
+    forces = [batch.forces[s] for s in sides]
+    defenses = np.ascontiguousarray(
+        np.stack(
+            [
+                np.stack([getattr(batch.defenses[s], f) for f in DEFENSE_ARRAY_FIELDS], axis=1)
+                for s in sides
+            ]
+        ),
+        dtype=np.float64,
+    )
+    further, layer_sls = _further_layers([batch.base.defense(s) for s in sides], sides, batch)
+    interceptors = defenses[:, :, 0]
+    delta = np.maximum(10.0, np.round(0.1 * interceptors))
+    per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
+    done = np.zeros((batch.size, 2, 3))
+    bases = tuple(
+        np.ascontiguousarray(
+            np.stack([f.warheads, f.aim_points, f.survivability]), dtype=np.float64
+        )
+        for f in forces
+    )
+    values = np.ascontiguousarray(
+        np.stack(
+            [
+                np.stack([batch.w80[s] for s in sides]),
+                np.stack([batch.launch_under_attack[s] for s in sides]),
+                np.stack([batch.requirement[s] for s in sides]),
+                delta,
+                np.maximum(interceptors - delta, 0.0),
+            ]
+        ),
+        dtype=np.float64,
+    )
+    # A side's reaction functions depend only on its own forces, launch under attack
+    # and requirement and on the other side's forces and defense: sweeps that vary
+    # something else repeat them, so each distinct case is solved once.
+    solve = np.ones((batch.size, 2), dtype=np.bool_)
+    source = np.tile(np.arange(batch.size), (2, 1))
+    if outputs == "all" and batch.size > 1:
+        for x in range(2):
+            o = 1 - x
+            inputs = [
+                bases[x].transpose(1, 0, 2).reshape(batch.size, -1),
+                bases[o][[0, 2]].transpose(1, 0, 2).reshape(batch.size, -1),
+                defenses[o],
+                values[[1, 2], x].T,
+                values[[3, 4], o].T,
+            ]
+            source[x] = first_of_equal_rows(np.concatenate(inputs, axis=1))
+            solve[:, x] = source[x] == np.arange(batch.size)
+    kernel.evaluate_variants(
+        tuple(_plan_arrays(strike_plan(batch.base, side)) for side in sides),
+        bases,
+        tuple(np.ascontiguousarray(f.fixed, dtype=np.bool_) for f in forces),
+        tuple(np.ascontiguousarray(f.reliability, dtype=np.float64) for f in forces),
+        defenses,
+        further,
+        layer_sls,
+        values,
+        (
+            int(scenario.counterforce_levels),
+            float(scenario.cost.own_weight_exponent),
+            float(scenario.cost.enemy_weight),
+            bool(exhaustive),
+            outputs == "all",
+            float(scenario.cost.stop_rule_tolerance),
+        ),
+        solve,
+        per_side,
+        done,
+    )
+    for x in range(2):
+        copied = ~solve[:, x]
+        per_side[copied, x, 5:] = per_side[source[x][copied], x, 5:]
+    if work is not None:
+        for x, side in enumerate(sides):
+            for q, name in enumerate(WORK):
+                work[f"{side}.{name}"] = done[:, x, q]
+            work[f"{side}.retaliation_requirement"] = np.asarray(
+                batch.requirement[side], dtype=float
+            ) * np.ones(batch.size)
+    out: dict[str, np.ndarray] = {}
+    column = {name: q for q, name in enumerate(kernel.SIDE_OUTPUTS)}
+    for x, side in enumerate(sides):
+        for name, q in column.items():
+            out[f"{side}.{name}"] = per_side[:, x, q]
+    out["crisis_stability_index"] = np.asarray(
+        first_strike_stability_index(
+            c1_a=out[f"{first}.c1"],
+            c2_a=out[f"{first}.c2"],
+            c1_b=out[f"{second}.c1"],
+            c2_b=out[f"{second}.c2"],
+        ),
+        dtype=float,
+    )
+    out["arms_race_slope_product"] = np.abs(
+        out[f"{first}.reaction_slope_arsenal"] * out[f"{second}.reaction_slope_arsenal"]
+    )
+    return {name: out[name] for name in batch_output_names(sides, outputs)}
+
+
+def structure(scenario: Scenario, levers: Mapping[str, Any]) -> Resolved:
+    """Resolve ``levers`` without the force modifiers (those are applied as arrays)."""
+    folded, _ = fold_levers(scenario, {k: v for k, v in levers.items() if not is_modifier(k)})
+    forces = {side: side_forces(folded, side, SideModifiers()) for side in folded.sides}
+    return Resolved(scenario=folded, forces=forces, view=None)
+
+
+def _groups(
+    arrays: dict[str, np.ndarray], keys: list[str], size: int
+) -> list[tuple[dict[str, Any], np.ndarray]]:
+    """Split variant indices by the values of the structural levers ``keys``."""
+    if not keys:
+        return [({}, np.arange(size))]
+    values, codes = [], []
+    for key in keys:
+        column = arrays[key]
+        try:  # numbers and strings sort in C; mixed objects in Python
+            sortable = column.astype(float)
+        except (TypeError, ValueError):
+            sortable = column.astype(str)
+        _, first, code = np.unique(sortable, return_index=True, return_inverse=True)
+        values.append(column[first])
+        codes.append(code.reshape(-1))
+    combinations, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    return [
+        (
+            {key: values[j][c] for j, (key, c) in enumerate(zip(keys, combination, strict=True))},
+            np.flatnonzero(group == g),
+        )
+        for g, combination in enumerate(combinations)
+    ]
+
+
+def evaluate_batch(
+    scenario: Scenario,
+    levers: Mapping[str, Any],
+    *,
+    view: str | None = None,
+    outputs: str = "all",
+    work: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Headline outputs of B variants of ``scenario`` (under ``view``), as arrays of length B.
+
+    ``levers`` maps lever keys (see :mod:`stratstab.analysis.spec.levers`) to 1-D arrays of
+    equal length B (or scalars, used for every variant); variant ``i`` is the scenario
+    with ``{key: levers[key][i]}`` applied on top of the view.  Returns the outputs of
+    :func:`stratstab.analysis.assessment.evaluate.output_names`, equal to
+    :func:`~stratstab.analysis.assessment.evaluate.evaluate_many` to floating-point tolerance.
+    ``outputs="crisis"`` returns only the exchange outputs (see
+    :func:`batch_output_names`) and skips the reaction functions.  ``work``, if
+    given, receives what the kernel did for each variant (see :func:`evaluate_resolved`).
+    """
+    names = batch_output_names(scenario.sides, outputs)
+    arrays, size = lever_arrays(scenario, levers)
+    base_levers = {**scenario.levers, **scenario.view_levers(view)}
+    structural = [k for k in arrays if is_structural(k)]
+    numeric = {k: v for k, v in arrays.items() if k not in structural}
+    out = {name: np.empty(size) for name in names}
+    if size == 0:
+        return out
+    for fixed, rows in _groups(arrays, structural, size):
+        group_levers = {**base_levers, **fixed}
+        values = {
+            k: np.full(rows.size, float(v)) for k, v in group_levers.items() if is_modifier(k)
+        }
+        values.update({k: v[rows] for k, v in numeric.items()})
+        batch = batch_resolved(structure(scenario, group_levers), values, rows.size)
+        done: dict[str, np.ndarray] = {}
+        for name, result in evaluate_resolved(batch, outputs=outputs, work=done).items():
+            out[name][rows] = result
+        if work is not None:
+            for name, result in done.items():
+                work.setdefault(name, np.zeros(size))[rows] = result
+    return out
+
+
+def warm_kernel() -> None:
+    """Compile the kernel, or load it from its on-disk cache (one variant of the baseline).
+
+    Every scenario uses the same compiled code: its argument types do not depend on
+    the scenario.
+    """
+    scenario = load_scenario("us-china-2024-baseline")
+    evaluate_batch(scenario, {f"{scenario.sides[0]}.interceptors": np.array([10.0])})

@@ -1,0 +1,1 @@
+"""Transparency measures: what each package reveals, its study report, assurance curves."""

@@ -1,0 +1,1 @@
+"""Each delegation's uncertainty: Monte Carlo over beliefs, Sobol sensitivity, misperception."""
