@@ -14,6 +14,16 @@ class StratstabError(Exception):
     """Base class for errors caused by the user's input or environment."""
 
     exit_code = 2
+    #: The interface string (``web/locales``) that says the same as the message in
+    #: each language, and the values that fill it; None where there is none yet (the
+    #: web then shows the English message).
+    key: str | None = None
+    values: dict[str, object] = {}
+
+    def with_key(self, key: str, **values: object):
+        """This error, carrying the locale key ``key`` filled with ``values`` for the web."""
+        self.key, self.values = key, values
+        return self
 
     def local_text(self) -> str:
         """The message for the person at this machine (the CLI); may name local paths.

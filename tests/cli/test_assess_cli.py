@@ -15,6 +15,7 @@ forces:
   US: {dataset: us-2024}
   CN: {dataset: china-2024}
 """
+BASE3 = BASE + "  RU: {dataset: russia-2024}\n"
 
 
 def run(*args, cwd=None):
@@ -192,6 +193,28 @@ BAD_INPUTS = {
         "defenses.US.interceptors",
     ),
     "boolean counterforce levels": (BASE + "counterforce_levels: yes\n", "counterforce_levels"),
+    # Three sides: the targeting doctrine.
+    "side targeting itself": (
+        BASE3 + "doctrine:\n  US: {weights: {US: 1.0}}\n",
+        "doctrine.US.weights: side 'US' cannot target itself",
+    ),
+    "doctrine weights not summing to 1": (
+        BASE3 + "doctrine:\n  US: {weights: {CN: 0.5, RU: 0.4}}\n",
+        "weights must sum to 1, got 0.9",
+    ),
+    "doctrine aims at an unknown side": (
+        BASE3 + "doctrine:\n  US: {weights: {CN: 0.5, FR: 0.5}}\n",
+        "unknown side 'FR'",
+    ),
+    "doctrine of an unknown side": (
+        BASE3 + "doctrine:\n  UK: {reserve: 0.1}\n",
+        "doctrine names unknown side(s) ['UK']",
+    ),
+    "reserve of everything": (BASE3 + "doctrine:\n  US: {reserve: 1.0}\n", "doctrine.US.reserve"),
+    "five sides": (
+        BASE3 + "  FR: {dataset: us-2024}\n  UK: {dataset: us-2024}\n",
+        "forces must name 2 to 4 sides, got 5",
+    ),
 }
 
 
@@ -242,3 +265,43 @@ def test_every_scenario_problem_is_listed_at_once(tmp_path, invoke):
     for field in ("forces.US.colour", "posture.US", "defenses.US.interceptors",
                   "defenses.US.interceptor_pk"):  # fmt: skip
         assert sum(line.strip().startswith(field + ":") for line in lines[1:]) == 1, err
+
+
+def test_three_sided_json_has_pairs_and_spectral_radius(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["sides"] == ["US", "CN", "RU"]
+    assert {(p["striker"], p["victim"]) for p in report["pairs"]} == {
+        (a, b) for a in report["sides"] for b in report["sides"] if a != b
+    }
+    assert report["crisis_stability_index"] == min(
+        p["crisis_stability_index"] for p in report["pairs"]
+    )
+    assert 0 <= report["arms_race_spectral_radius"] < 1
+    assert report["arms_race_stable"] is True
+    for side in report["sides"]:
+        assert report["per_side"][side]["requirement_driver"] in report["sides"]
+
+
+def test_three_sided_table_names_the_weakest_pair(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024")
+    assert code == 0
+    assert "System crisis-stability index (lowest pair, US–CN)" in out
+    assert "requirement driven by" in out
+
+
+def test_three_sided_compare_shows_every_pair_and_requirement(invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare")
+    assert code == 0
+    for text in ("US-view", "CN-view", "index US–CN", "index CN–RU", "RU · required arsenal"):
+        assert text in out
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--compare", "--json")
+    assert code == 0
+    result = json.loads(out)
+    difference = result["differences"]["CN-view"]
+    assert set(difference["pair_indices"]) == {"US-CN", "US-RU", "CN-RU"}
+    assert difference["crisis_stability_index"] == pytest.approx(
+        result["results"]["CN-view"]["crisis_stability_index"]
+        - result["results"]["US-view"]["crisis_stability_index"]
+    )

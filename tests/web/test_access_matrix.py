@@ -41,6 +41,19 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/users"): "admin",
     ("POST", "/api/v1/users"): "admin",
     ("GET", "/api/v1/audit"): "admin",
+    ("POST", "/admin/users/{username}/disable"): "admin",
+    ("POST", "/admin/users/{username}/enable"): "admin",
+    ("POST", "/admin/users/{username}/role"): "admin",
+    ("POST", "/admin/users/{username}/reset-link"): "admin",
+    ("GET", "/api/v1/users/{username}"): "admin",
+    ("POST", "/api/v1/users/{username}/disable"): "admin",
+    ("POST", "/api/v1/users/{username}/enable"): "admin",
+    ("PUT", "/api/v1/users/{username}/role"): "admin",
+    ("POST", "/api/v1/users/{username}/password-reset"): "admin",
+    ("GET", "/reset/{token}"): "public",
+    ("POST", "/reset/{token}"): "public",
+    ("GET", "/api/v1/password-resets/{token}"): "public",
+    ("POST", "/api/v1/password-resets/{token}"): "public",
     ("GET", "/assess"): "user",
     ("POST", "/assess/upload"): "user",
     ("POST", "/assess/run"): "user",
@@ -199,6 +212,9 @@ PER_USER_IDS = (
 )
 # Valid bodies, so that a refusal can only come from the access rules.
 JSON_BODIES = {
+    # The observer keeps its role and stays enabled: the matrix changes no account.
+    "/api/v1/users/{username}/role": {"role": "observer"},
+    "/api/v1/password-resets/{token}": {"password": "quay-lantern-orchard-47"},
     "/api/v1/auth/login": {"username": "observer", "password": "observer-demo-2024"},
     "/api/v1/auth/me/locale": {"locale": "en"},
     "/api/v1/users": {
@@ -242,6 +258,7 @@ JSON_BODIES = {
     },
 }
 FORM_BODIES = {
+    "/admin/users/{username}/role": {"role": "observer"},
     "/login": {"username": "observer", "password": "observer-demo-2024"},
     "/locale": {"locale": "en"},
     "/admin/users": {

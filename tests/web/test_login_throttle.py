@@ -6,6 +6,9 @@ the tests run quickly; they count attempts, never time.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -25,6 +28,7 @@ def _app(tmp_path, name="throttle.sqlite"):
         database_url=f"sqlite:///{tmp_path / name}",
         secret_key=SECRET,
         login_limits_account="3/minute;5/hour",
+        login_limits_account_total="8/minute",
         login_limits_address="6/minute",
     )
     app = create_app(settings)
@@ -58,11 +62,59 @@ def test_an_account_is_throttled_after_its_limit_with_retry_after(tmp_path):
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert "too many" in refused.json()["detail"].lower()
-    # The right password is refused too while the account is throttled, from anywhere.
+    # The right password is refused too from the throttled address ...
+    assert _try(attacker, "ann", PASSWORD).status_code == 429
+    # ... but the owner at another address with a clean record logs in.
     owner = _client(app, "203.0.113.5")
-    assert _try(owner, "ann", PASSWORD).status_code == 429
+    assert _try(owner, "ann", PASSWORD).status_code == 200
     # Other accounts are not affected.
-    assert _try(owner, "bob", PASSWORD).status_code == 200
+    assert _try(_client(app, "203.0.113.6"), "bob", PASSWORD).status_code == 200
+
+
+def test_a_guesser_spread_over_addresses_meets_the_account_total(tmp_path):
+    app = _app(tmp_path)
+    statuses = []
+    for index in range(12):  # 12 addresses, 1 guess each: the total of 8 stops them
+        statuses.append(_try(_client(app, f"198.51.100.{index + 20}"), "ann").status_code)
+    assert statuses == [401] * 8 + [429] * 4
+    # Then the account is held for everyone (the price of stopping a spread guesser).
+    assert _try(_client(app, "203.0.113.5"), "ann", PASSWORD).status_code == 429
+
+
+def test_a_stranger_hammering_one_address_does_not_use_up_the_account_total(tmp_path):
+    app = _app(tmp_path)
+    stranger = _client(app, "198.51.100.7")
+    statuses = [_try(stranger, "ann").status_code for _ in range(40)]
+    assert statuses == [401] * 3 + [429] * 37  # refused attempts are not counted
+    assert _try(_client(app, "203.0.113.5"), "ann", PASSWORD).status_code == 200
+
+
+def test_a_burst_of_parallel_wrong_logins_is_held_at_the_limit(tmp_path, monkeypatch):
+    """50 wrong passwords for one account at once: exactly 3 reach the password hash."""
+    from stratstab.web.auth import service as auth_service
+
+    app = _app(tmp_path)
+    checked = []
+    lock = threading.Lock()
+    real_verify = auth_service.verify_password
+
+    def counting_verify(password, password_hash):
+        with lock:
+            checked.append(password)
+        return real_verify(password, password_hash)
+
+    monkeypatch.setattr(auth_service, "verify_password", counting_verify)
+    clients = [_client(app, "198.51.100.7") for _ in range(50)]
+    barrier = threading.Barrier(len(clients))
+
+    def attempt(client):
+        barrier.wait()
+        return _try(client, "ann").status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(attempt, clients))
+    assert len(checked) == 3
+    assert sorted(statuses) == [401] * 3 + [429] * 47
 
 
 def test_an_address_is_throttled_across_accounts(tmp_path):
@@ -97,10 +149,11 @@ def test_the_throttle_is_kept_in_the_database(tmp_path):
             database_url=app.state.settings.database_url,
             secret_key=SECRET,
             login_limits_account="3/minute;5/hour",
+            login_limits_account_total="8/minute",
             login_limits_address="6/minute",
         )
     )
-    assert _try(_client(other_worker, "198.51.100.99"), "ann").status_code == 429
+    assert _try(_client(other_worker, "198.51.100.7"), "ann").status_code == 429
 
 
 def test_failures_write_bounded_audit_records_without_attacker_strings(tmp_path):

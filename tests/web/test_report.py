@@ -133,12 +133,33 @@ def test_revealed_positions_reach_every_report(tmp_path):
 def test_chatham_house_counts_instead_of_names(trilateral):
     client = _login(trilateral, "us-a")
     named = client.get(REPORT, params={"format": "json"}).json()["participants"]
-    assert {"us-a", "us-sim-0"} <= set(named["names"]["US"])
+    us = {(p["name"], p["role"]) for p in named["names"]["US"]}
+    assert {("us-a display", "head"), ("us-sim-0", None)} <= us
     hidden = _everything(client, chatham_house="true")
     assert "us-a" not in hidden and "-sim-" not in hidden
     report = client.get(REPORT, params={"format": "json", "chatham_house": "true"}).json()
     assert report["participants"]["names"] is None
-    assert report["participants"]["counts"]["US"] == 5  # four simulated voters and us-a
+    assert report["participants"]["counts"]["US"] == 6  # us-a, us-b and four simulated voters
+
+
+def test_participants_are_the_members_with_their_roles(trilateral):
+    """Every member is listed by delegation with their role, whether or not they acted."""
+    report = _login(trilateral, "obs").get(REPORT, params={"format": "json"}).json()
+    people = report["participants"]
+    named = {code: {(p["name"], p["role"]) for p in people["names"][code]} for code in PARTIES}
+    # cn-b and us-b never voted nor wrote; they are members all the same.
+    assert {("cn-a display", "head"), ("cn-b display", "delegate")} <= named["CN"]
+    assert {("us-a display", "head"), ("us-b display", "delegate")} <= named["US"]
+    assert ("ru-a display", "head") in named["RU"]
+    others = {(p["name"], p["role"]) for p in people["other_names"]}
+    assert others == {
+        ("fac display", "facilitator"),
+        ("tr display", "translator"),
+        ("obs display", "observer"),
+    }
+    html = _login(trilateral, "cn-a").get(REPORT, params={"format": "html", "lang": "zh"}).text
+    assert 'cn-b display <span class="muted">(代表)</span>' in html
+    assert 'cn-a display <span class="muted">(代表团团长)</span>' in html
 
 
 class _VisibleText(HTMLParser):

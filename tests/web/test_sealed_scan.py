@@ -227,11 +227,6 @@ def test_other_parties_learn_nothing_of_sealed_material(worlds, role):
     _scan(worlds, role, reports=False)
 
 
-@pytest.mark.xfail(
-    reason="the outcome report differs between the twin workbenches: not yet told apart "
-    "whether by a volatile value or by sealed material",
-    strict=False,
-)
 @pytest.mark.parametrize("role", OTHERS)
 def test_outcome_report_tells_other_parties_nothing(worlds, role):
     _scan(worlds, role, reports=True)

@@ -172,3 +172,22 @@ def test_uploaded_datasets_are_private_and_checked(database):
     assert broken.status_code == 400 and "kind" in broken.json()["detail"]
     assert eve.delete("/api/v1/datasets/my-us").status_code == 404
     assert ann.delete("/api/v1/datasets/my-us").status_code == 204
+
+
+def test_three_sided_scenarios_are_refused_by_the_web_explorer_in_both_languages(database):
+    app = build_app(database)
+    wang = _user(app, "wang", locale="zh")
+    three = SCENARIO.replace("my-us", "us-2024") + "  RU: {dataset: russia-2024}\n"
+    refused = wang.post("/api/v1/scenarios", json={"yaml": three})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "trilateral.web_two_sided_only"
+    assert "3 方" in refused.json()["detail"] and "stratstab assess" in refused.json()["detail"]
+    ann = _user(app, "ann")
+    in_english = ann.post("/api/v1/scenarios", json={"yaml": three}).json()["detail"]
+    assert "3 sides" in in_english and "stratstab assess" in in_english
+    assert wang.get("/api/v1/scenarios").json()[-1]["origin"] == "built-in"  # nothing stored
+    listed = {s["id"] for s in wang.get("/api/v1/scenarios").json()}
+    assert "us-china-russia-2024" not in listed
+    built_in = wang.get("/api/v1/scenarios/us-china-russia-2024")
+    assert 400 <= built_in.status_code < 500
+    assert built_in.json()["code"] == "trilateral.web_two_sided_only"

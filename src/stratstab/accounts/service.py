@@ -18,7 +18,7 @@ from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
 from stratstab.accounts.password_policy import check_new_password
 from stratstab.accounts.passwords import hash_password, needs_rehash, verify_password
 from stratstab.accounts.roles import Role
-from stratstab.errors import InputError, NotFoundError
+from stratstab.errors import ConflictError, InputError, NotFoundError
 
 SUPPORTED_LOCALES = ("en", "zh")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
@@ -49,26 +49,16 @@ def create_user(
         raise InputError(
             "expected 2-64 characters: lower-case letters, digits, '_', '.', '-'",
             field="username",
-        )
-    try:
-        role = Role(role)
-    except ValueError:
-        raise InputError(
-            f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}",
-            field="role",
-        ) from None
-    if role is Role.DELEGATE:
-        if not delegation_code or not _DELEGATION.match(delegation_code):
-            raise InputError(
-                "a delegate needs a delegation code of 2-16 capital letters, e.g. CN",
-                field="delegation_code",
-            )
-    elif delegation_code:
-        raise InputError("only delegates belong to a delegation", field="delegation_code")
+        ).with_key("accounts.error.username_form")
+    role = checked_role(role, delegation_code)
     if locale not in SUPPORTED_LOCALES:
-        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale")
+        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale").with_key(
+            "accounts.error.locale"
+        )
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise InputError(f"user {username!r} exists already", field="username")
+        raise ConflictError(f"user {username!r} exists already", field="username").with_key(
+            "accounts.error.username_taken", username=username
+        )
     check_new_password(
         password, username=username, display_name=display_name, other_inputs=[delegation_code]
     )
@@ -83,6 +73,28 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def checked_role(role: Role | str, delegation_code: str | None) -> Role:
+    """``role`` as a :class:`Role`, or InputError; delegates (only) name a delegation."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InputError(
+            f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}",
+            field="role",
+        ).with_key("accounts.error.role") from None
+    if role is Role.DELEGATE:
+        if not delegation_code or not _DELEGATION.match(delegation_code):
+            raise InputError(
+                "a delegate needs a delegation code of 2-16 capital letters, e.g. CN",
+                field="delegation_code",
+            ).with_key("accounts.error.delegation_needed")
+    elif delegation_code:
+        raise InputError(
+            "only delegates belong to a delegation", field="delegation_code"
+        ).with_key("accounts.error.delegation_only_delegates")
+    return role
 
 
 def set_password(session: Session, *, user: User, new_password: str) -> None:
@@ -173,7 +185,9 @@ def get_user(session: Session, *, username: str) -> User:
     """The user with this name, or NotFoundError."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"no user {username!r}")
+        raise NotFoundError(f"no user {username!r}").with_key(
+            "accounts.error.no_user", username=username
+        )
     return user
 
 
@@ -185,7 +199,9 @@ def list_users(session: Session) -> list[User]:
 def set_locale(session: Session, *, user: User, locale: str) -> None:
     """Store the user's interface language."""
     if locale not in SUPPORTED_LOCALES:
-        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale")
+        raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale").with_key(
+            "accounts.error.locale"
+        )
     user.locale = locale
 
 

@@ -10,8 +10,9 @@ a restart does not reset them.  The library's other storages (Redis, Memcached,
 MongoDB) would need a service the workbench does not otherwise have.
 
 Only failures count, so a delegation logging in from one office address is never
-slowed down.  A throttled attempt is refused before the password is hashed, which
-keeps a flood cheap for the server.  Keys are SHA-256 digests: the table stores no user
+slowed down.  An attempt is counted before its password is hashed and a throttled one
+is refused there, which keeps a flood cheap for the server and holds a burst of
+parallel attempts at the limit.  Keys are SHA-256 digests: the table stores no user
 name an attacker typed and no address.
 
 References: OWASP ASVS 4.0.3 V2.2.1 (anti-automation: throttling, lockout after a
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -79,6 +80,20 @@ class DatabaseStorage(Storage):
         )
         with self.engine.begin() as connection:
             return int(connection.execute(statement).scalar_one())
+
+    def release(self, key: str) -> None:
+        """Take one back from a live window's counter (never below zero)."""
+        statement = (
+            update(COUNTERS)
+            .where(
+                COUNTERS.c.key == _digest(key),
+                COUNTERS.c.count > 0,
+                COUNTERS.c.expires_at > time.time(),
+            )
+            .values(count=COUNTERS.c.count - 1)
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement)
 
     def get(self, key: str) -> int:
         """The counter of a live window, else 0."""
@@ -153,45 +168,109 @@ def address_key(address: str | None) -> str:
 class Refusal:
     """A login refused by the throttle: what was throttled and how long to wait."""
 
-    scope: str  # "account" or "address"
+    scope: str  # "account", "account-address" or "address"
     retry_after_s: int
 
 
-class LoginThrottle:
-    """Failed-login limits per account and per client address, kept in the database."""
+@dataclass
+class Admission:
+    """An attempt admitted to the password check, with the attempt already counted.
 
-    def __init__(self, engine: Engine, *, account_limits: str, address_limits: str) -> None:
+    ``counted`` holds (scope, limit, counter key, count after this attempt) of every
+    limit; :meth:`LoginThrottle.succeeded` takes the attempt back, because only failures
+    count, and :meth:`LoginThrottle.failed` keeps it.
+    """
+
+    counted: list[tuple[str, RateLimitItem, str, int]]
+
+
+class LoginThrottle:
+    """Failed-login limits kept in the database, counted before the password is hashed.
+
+    Three sets of limits apply to each attempt:
+
+    - ``account_limits`` per account *and* client address: a guesser at one address is
+      stopped after a few tries, while the account's owner at another address, with a
+      clean record, still logs in;
+    - ``account_total_limits`` per account over all addresses, looser: a guesser
+      spread over many addresses is stopped too (and only such a guesser can keep the
+      owner out, for the length of its windows);
+    - ``address_limits`` per client address over all accounts (password spraying).
+
+    An attempt is counted *before* its password is checked (an atomic increment in the
+    database), so a burst of parallel attempts cannot all pass a check made before any
+    of them was recorded: of a burst, exactly as many reach the password hash as the
+    limits have room for.  A successful login takes its count back.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        account_limits: str,
+        address_limits: str,
+        account_total_limits: str | None = None,
+    ) -> None:
         self.storage = DatabaseStorage(engine)
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.account_limits = parse_limits(account_limits, setting="login_limits_account")
         self.address_limits = parse_limits(address_limits, setting="login_limits_address")
+        self.account_total_limits = (
+            parse_limits(account_total_limits, setting="login_limits_account_total")
+            if account_total_limits
+            else []
+        )
 
     def _counted(self, username: str, address: str | None):
-        account = ("account", _digest(username.strip().lower()[:64]))
-        client = ("address", _digest(address_key(address)))
+        account = _digest(username.strip().lower()[:64])
+        client = _digest(address_key(address))
         for item in self.account_limits:
-            yield "account", item, account
+            yield "account-address", item, ("account-address", account, client)
+        for item in self.account_total_limits:
+            yield "account", item, ("account", account)
         for item in self.address_limits:
-            yield "address", item, client
+            yield "address", item, ("address", client)
 
-    def refusal(self, *, username: str, address: str | None) -> Refusal | None:
-        """Why a login attempt must wait, or None when it may be checked."""
+    def _give_back(self, counted) -> None:
+        for _scope, _item, key, _count in counted:
+            self.storage.release(key)
+
+    def admit(self, *, username: str, address: str | None) -> Admission | Refusal:
+        """Count this attempt against every limit; a :class:`Refusal` when one is used up.
+
+        A refused attempt is not counted (its increments are taken back), so hammering
+        one address does not eat into the account's looser total.
+        """
+        self.storage.purge_expired()
+        counted: list[tuple[str, RateLimitItem, str, int]] = []
         refused: Refusal | None = None
         now = time.time()
         for scope, item, ids in self._counted(username, address):
-            if self.limiter.test(item, *ids):
-                continue
-            reset_at = self.limiter.get_window_stats(item, *ids).reset_time
-            wait = max(1, math.ceil(reset_at - now))
-            if refused is None or wait > refused.retry_after_s:
-                refused = Refusal(scope=scope, retry_after_s=wait)
-        return refused
+            key = item.key_for(*ids)
+            count = self.storage.incr(key, item.get_expiry(), amount=1)
+            counted.append((scope, item, key, count))
+            if count > item.amount:
+                reset_at = self.limiter.get_window_stats(item, *ids).reset_time
+                wait = max(1, math.ceil(reset_at - now))
+                if refused is None or wait > refused.retry_after_s:
+                    refused = Refusal(scope=scope, retry_after_s=wait)
+        if refused is not None:
+            self._give_back(counted)
+            return refused
+        return Admission(counted=counted)
 
-    def record_failure(self, *, username: str, address: str | None) -> list[tuple[str, str]]:
-        """Count a failed login; return (scope, limit) of each limit it has just used up."""
-        self.storage.purge_expired()
-        used_up = []
-        for scope, item, ids in self._counted(username, address):
-            if self.limiter.hit(item, *ids) and not self.limiter.test(item, *ids):
-                used_up.append((scope, str(item)))
-        return used_up
+    def succeeded(self, admission: Admission) -> None:
+        """The password was right: the attempt does not count."""
+        self._give_back(admission.counted)
+
+    def failed(self, admission: Admission) -> list[tuple[str, str]]:
+        """The password was wrong: the attempt stays counted.
+
+        Returns (scope, limit) of each limit this attempt has just used up (once per
+        window: only the attempt that reached the limit exactly reports it).
+        """
+        return [
+            (scope, str(item))
+            for scope, item, _key, count in admission.counted
+            if count == item.amount
+        ]

@@ -246,6 +246,11 @@ def assess(
         if json_output:
             print_json(result)
             return
+        if len(loaded.sides) > 2:
+            from stratstab.cli.assess_sides import print_sides_comparison
+
+            print_sides_comparison(result)
+            return
         print_comparison(result)
         return
     assessment = run_assessment(loaded, view, method=method)
@@ -259,5 +264,9 @@ def assess(
                 console.print(f"wrote {path}")
     if json_output:
         print_json(report)
+    elif len(report["sides"]) > 2:
+        from stratstab.cli.assess_sides import print_sides_report
+
+        print_sides_report(report)
     else:
         print_report(report)

@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
     "history": ("history", "app", True),
     "exercise": ("exercise", "app", True),
     "serve": ("serve", "serve", False),
+    "users": ("users", "app", True),
     "uncertainty": ("uncertainty", "uncertainty", False),
     "transparency": ("transparency", "transparency", False),
     "assurance": ("assurance", "assurance", False),
@@ -49,6 +50,8 @@ SHORT_HELP: dict[str, str] = {
     "history": "Bilingual history of agreements and risk-reduction channels, and the glossary.",
     "exercise": "Tabletop crisis exercises with a risk-reduction channel.",
     "serve": "Start the web workbench (assessment explorer, dialogue rooms, JSON API).",
+    "users": "Accounts of the web workbench: list, create, disable, enable, change role, "
+    "issue a one-time password-reset link.",
     "uncertainty": "Monte Carlo over each delegation's beliefs: distributions, gaps, and what "
     "drives them.",
     "transparency": "Transparency measures: who gains how much clarity, at what cost in "

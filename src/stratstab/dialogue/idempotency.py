@@ -81,7 +81,7 @@ def recorded(session: Session, claim: IdempotencyKey) -> dict[str, Any] | None:
         raise ConflictError(
             f"idempotency key {claim.key!r} was used for a different request; "
             "send new content with a new key"
-        )
+        ).with_key("error.idempotency_conflict")
     return dict(row.result)
 
 

@@ -11,8 +11,9 @@ themselves are the two-sided ones of :mod:`stratstab.models.exchange` and
 * :func:`reserve_shares` — the share of a side's forces held against each third party
   while it fights one adversary (nothing is held against a party with no forces).
 * :func:`third_party_exposure` and :func:`trilateral_cost` — the Kent–Thaler cost
-  plus a surcharge for being left, after the pair's exchange, more exposed to a third
-  party than that party is to what one still holds against it.
+  plus a surcharge for how much more exposed to a third party the pair's exchange
+  leaves a side (the third party's threat beyond what the side still holds against it,
+  compared with the same balance before any war).
 * :func:`system_index` — the pairwise indices combined by their minimum (argued in
   ``docs/models.md``).
 * :func:`reaction_matrix`, :func:`spectral_radius`, :func:`race_equilibrium` — arms-race
@@ -133,24 +134,35 @@ def third_party_exposure(
     *,
     threat_damage: ArrayLike,
     answer_damage: ArrayLike,
+    peacetime_answer_damage: ArrayLike | None = None,
     own_weight_exponent: float = 0.75,
 ) -> FloatArray:
-    """How far a side is left more exposed to a third party than that party is to it.
+    """How much more exposed to the third parties a pair's exchange leaves a side.
 
-    ``sum_k max(0, T_k ** e - A_k ** e)`` over third parties ``k`` (the last axis):
-    ``T_k`` is the fraction of the side's value the third party could still destroy
-    with the forces its doctrine aims at the side, ``A_k`` the fraction of the third
-    party's value the side could destroy with what it still holds against it after the
-    pair's exchange.  Zero when no third party has forces (``T = 0``).  Dimensionless,
-    in [0, number of third parties].
+    Per third party ``k`` (the last axis) the side's exposure is
+    ``E = max(0, T_k ** e - A_k ** e)``: ``T_k`` is the fraction of the side's value the
+    third party could destroy with the forces its doctrine aims at the side, ``A_k`` the
+    fraction of the third party's value the side could destroy with what it holds
+    against it.  The result is ``sum_k max(0, E_after - E_peacetime)``: the exposure
+    after the exchange (``answer_damage``) beyond the one the side lives with before
+    any war (``peacetime_answer_damage``, its doctrine's share aimed at ``k``; 0 if not
+    given).  Zero when no third party has forces (``T = 0``).  Dimensionless.
     """
     threat = np.asarray(threat_damage, dtype=float)
     answer = np.asarray(answer_damage, dtype=float)
-    for name, value in (("threat_damage", threat), ("answer_damage", answer)):
+    before = np.zeros_like(answer) if peacetime_answer_damage is None else peacetime_answer_damage
+    peacetime = np.broadcast_to(np.asarray(before, dtype=float), answer.shape)
+    for name, value in (("threat_damage", threat), ("answer_damage", answer),
+                        ("peacetime_answer_damage", peacetime)):  # fmt: skip
         if np.any((value < 0) | (value > 1) | np.isnan(value)):
             raise InputError("expected damage fractions in [0, 1]", field=name)
-    gap = threat**own_weight_exponent - answer**own_weight_exponent
-    return np.maximum(gap, 0.0).sum(axis=-1) if gap.ndim else np.maximum(gap, 0.0)
+    threat_e = threat**own_weight_exponent
+    after = np.maximum(threat_e - answer**own_weight_exponent, 0.0)
+    if peacetime_answer_damage is None:
+        rise = after
+    else:
+        rise = np.maximum(after - np.maximum(threat_e - peacetime**own_weight_exponent, 0.0), 0.0)
+    return rise.sum(axis=-1) if rise.ndim else rise
 
 
 def trilateral_cost(
@@ -159,17 +171,18 @@ def trilateral_cost(
     enemy_damage: ArrayLike,
     threat_damage: ArrayLike,
     answer_damage: ArrayLike,
+    peacetime_answer_damage: ArrayLike | None = None,
     own_weight_exponent: float = 0.75,
     enemy_weight: float = 0.3,
     third_party_weight: float = 0.3,
 ) -> FloatArray:
     """Kent–Thaler cost of a pair's outcome to one side, counting the third parties.
 
-    ``C = D_own ** e + w (1 - D_enemy ** e) + w3 * sum_k max(0, T_k ** e - A_k ** e)``.
-    The first two terms are Kent and Thaler's (:func:`stratstab.models.crisis.cost`);
-    the third is :func:`third_party_exposure` (``threat_damage``, ``answer_damage`` of
-    shape ``(..., n_third)``).  With no armed third party it is exactly the two-sided
-    cost.
+    ``C = D_own ** e + w (1 - D_enemy ** e) + w3 * X``, with ``X`` the rise of the
+    side's exposure to the third parties (:func:`third_party_exposure`; arrays of
+    shape ``(..., n_third)``).  The first two terms are Kent and Thaler's
+    (:func:`stratstab.models.crisis.cost`).  With no armed third party it is exactly
+    the two-sided cost.
 
     References
     ----------
@@ -187,6 +200,7 @@ def trilateral_cost(
     exposure = third_party_exposure(
         threat_damage=threat_damage,
         answer_damage=answer_damage,
+        peacetime_answer_damage=peacetime_answer_damage,
         own_weight_exponent=own_weight_exponent,
     )
     return base + third_party_weight * exposure

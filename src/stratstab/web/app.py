@@ -86,6 +86,8 @@ def _include_routers(app: FastAPI) -> None:
 
     from stratstab.web.admin.router import api as admin_api
     from stratstab.web.admin.router import pages as admin_pages
+    from stratstab.web.auth.reset import api as reset_api
+    from stratstab.web.auth.reset import pages as reset_pages
     from stratstab.web.auth.router import api as auth_api
     from stratstab.web.auth.router import pages as auth_pages
     from stratstab.web.shapes import ERROR_RESPONSES
@@ -95,8 +97,10 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(system_router)
     app.include_router(auth_pages)
     app.include_router(admin_pages)
+    app.include_router(reset_pages)
     app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(reset_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     for extra in _optional_routers():
         app.include_router(extra.pages)
         app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
@@ -171,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle(
         engine,
         account_limits=settings.login_limits_account,
+        account_total_limits=settings.login_limits_account_total,
         address_limits=settings.login_limits_address,
     )
     _install_middleware(app)

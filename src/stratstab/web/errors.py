@@ -102,6 +102,19 @@ def _password_message(t: Translator, exc: WeakPasswordError) -> str:
     return " ".join(parts)
 
 
+def password_or_error_message(t: Translator, exc: StratstabError) -> str:
+    """The message of ``exc`` in ``t``'s language: a refused password with the
+    estimator's advice, an error that carries a locale key by that key, else its text."""
+    if isinstance(exc, WeakPasswordError):
+        return _password_message(t, exc)
+    if exc.key:
+        try:
+            return t(exc.key, **exc.values)
+        except (KeyError, IndexError, ValueError):
+            LOG.warning("locale key %s could not be filled", exc.key)
+    return str(exc)
+
+
 def _status_of() -> dict[type, int]:
     from stratstab.web.dialogues.access import Forbidden
 
@@ -189,12 +202,10 @@ def install_error_handlers(app: FastAPI) -> None:
             message = _translator(request)("error.store_busy")
             retry = {"Retry-After": str(STORE_RETRY_AFTER_S)}
             return _answer(request, status_code, message, headers=retry)
-        if isinstance(exc, ConflictError):
-            return _answer(request, status_code, _translator(request)("error.idempotency_conflict"))
         extra = {"field": exc.field} if isinstance(exc, InputError) and exc.field else {}
-        message = str(exc)
-        if isinstance(exc, WeakPasswordError):
-            message = _password_message(_translator(request), exc)
+        if exc.key:
+            extra["code"] = exc.key
+        message = password_or_error_message(_translator(request), exc)
         return _answer(request, status_code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)

@@ -88,10 +88,14 @@ class Settings(BaseSettings):
 
     # Failed logins allowed per window (``limits`` notation); each further attempt gets
     # 429 until its window ends.  Several windows make a stepped back-off.
+    # ``account``: per account *and* client address; ``account_total``: per account over
+    # every address (looser: it stops a guesser spread over many addresses, and only
+    # such a guesser can keep the owner out); ``address``: per address over accounts.
     login_limits_account: str = "5/minute;20/hour;100/day"
+    login_limits_account_total: str = "30/minute;100/hour;300/day"
     login_limits_address: str = "20/minute;100/hour;500/day"
 
-    @field_validator("login_limits_account", "login_limits_address")
+    @field_validator("login_limits_account", "login_limits_account_total", "login_limits_address")
     @classmethod
     def _valid_limits(cls, value: str, info: ValidationInfo) -> str:
         from stratstab.accounts.throttle import parse_limits

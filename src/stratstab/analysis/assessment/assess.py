@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
@@ -49,7 +50,7 @@ class Assessment:
     reactions: dict[str, ReactionFunction]
 
     @property
-    def sides(self) -> tuple[str, str]:
+    def sides(self) -> tuple[str, ...]:
         """The two sides in scenario order."""
         return self.resolved.scenario.sides
 
@@ -158,6 +159,17 @@ class Assessment:
             "crisis_stability_index": self.crisis_stability_index,
             "arms_race_slope_product": product,
             "arms_race_stable": stable,
+            "arms_race_spectral_radius": math.sqrt(product),
+            "pairs": [
+                {
+                    "striker": side,
+                    "victim": scenario.other(side),
+                    "crisis_stability_index": self.crisis_stability_index,
+                    "c1": self.c1(side),
+                    "c2": self.c2(side),
+                }
+                for side in self.sides
+            ],
             "per_side": {side: self.side_report(side) for side in self.sides},
         }
         if include_curves:
@@ -219,8 +231,11 @@ def assess(
     *,
     levers: dict[str, Any] | None = None,
     method: str = "kernel",
-) -> Assessment:
+) -> Assessment | SidesAssessment:
     """Assess ``scenario`` as written, under a named assumption set, or with extra levers.
+
+    A scenario of three or more sides gives a :class:`SidesAssessment` (every ordered
+    pair, the system index, the reaction matrix), computed by the reference path.
 
     ``method="kernel"`` (default) runs the reaction functions' root searches (about
     nine tenths of the work) in the compiled batch kernel, a few milliseconds;
@@ -232,6 +247,8 @@ def assess(
     if method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", source="method")
     resolved = resolve(scenario, view, levers)
+    if len(resolved.scenario.sides) > 2:
+        return assess_sides(resolved)
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     if method == "kernel":
         reactions = _kernel_reactions(scenario, view, levers, resolved, curves)
@@ -256,7 +273,7 @@ COMPARED_QUANTITIES = (
 class Comparison:
     """One scenario assessed under several assumption sets."""
 
-    assessments: dict[str, Assessment]
+    assessments: dict[str, Assessment | SidesAssessment]
 
     def to_dict(self) -> dict[str, Any]:
         """Each view's headline numbers and their differences from the first view."""
@@ -272,6 +289,9 @@ class Comparison:
                 "crisis_stability_index": result.crisis_stability_index
                 - base.crisis_stability_index
             }
+            if isinstance(result, SidesAssessment) and isinstance(base, SidesAssessment):
+                out["differences"][view] = {**diff, **result.differences_from(base)}
+                continue
             for side in result.sides:
                 mine, theirs = result.side_report(side), base.side_report(side)
                 diff[side] = {q: mine[q] - theirs[q] for q in COMPARED_QUANTITIES}

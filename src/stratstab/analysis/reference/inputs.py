@@ -20,6 +20,7 @@ from stratstab.errors import InputError
 from stratstab.forces import apply_overrides
 from stratstab.models.crisis import warheads_for_damage
 from stratstab.models.exchange import TargetSystems, Weapons
+from stratstab.models.trilateral import doctrine_weights, reserve_shares
 
 PROMPT_KINDS = ("icbm", "slbm")
 DEFAULT_RETALIATION_DAMAGE = 0.5
@@ -226,10 +227,13 @@ class Resolved:
         spec = self.scenario.value_targets.get(side)
         return spec.w80 if spec else 300.0
 
-    def retaliation_requirement(self, side: str) -> float:
-        """Warheads the side must land on the other's value for assured retaliation."""
+    def retaliation_requirement(self, side: str, against: str | None = None) -> float:
+        """Warheads the side must land on ``against``'s value for assured retaliation.
+
+        ``against`` defaults to the other side of a two-sided scenario.
+        """
         spec = self.scenario.assured_retaliation.get(side)
-        other = self.scenario.other(side)
+        other = against if against is not None else self.scenario.other(side)
         if spec is None:
             return float(
                 warheads_for_damage(damage=DEFAULT_RETALIATION_DAMAGE, w80=self.w80(other))
@@ -237,6 +241,25 @@ class Resolved:
         if spec.arriving_warheads is not None:
             return spec.arriving_warheads
         return float(warheads_for_damage(damage=spec.damage, w80=self.w80(other)))
+
+    def armed(self, side: str) -> bool:
+        """Whether the side has any deployed strategic warheads."""
+        return self.forces[side].total_warheads > 0
+
+    def doctrine_weights(self, side: str) -> dict[str, float]:
+        """The side's doctrine weights over its adversaries (equal split by default)."""
+        weights = {s: spec.weights for s, spec in self.scenario.doctrine.items()}
+        return doctrine_weights(self.scenario.sides, weights)[side]
+
+    def reserve_shares(self, side: str, adversary: str) -> dict[str, float]:
+        """Share of ``side``'s forces held against each third party while fighting ``adversary``."""
+        spec = self.scenario.doctrine.get(side)
+        return reserve_shares(
+            reserve=spec.reserve if spec else 0.0,
+            weights=self.doctrine_weights(side),
+            adversary=adversary,
+            armed={s: self.armed(s) for s in self.scenario.sides},
+        )
 
     def launch_under_attack(self, side: str) -> float:
         """Share of silo warheads the side saves by launching under attack."""

@@ -145,6 +145,21 @@ class CostSpec(_Strict):
     #: Costs within this of the striker's lowest count as ties, broken by the victim's
     #: cost (highest first) and then by the smallest strike (``crisis.stop_rule``).
     stop_rule_tolerance: Annotated[float, Field(ge=0, le=1)] = STOP_RULE_TOLERANCE
+    #: Weight of the surcharge for how much more exposed to a third party a pair's
+    #: exchange leaves a side (``models.trilateral.trilateral_cost``).
+    third_party_weight: NonNegative = 0.3
+
+
+class DoctrineSpec(_Strict):
+    """A side's targeting doctrine among three or more sides.
+
+    ``weights``: share of its forces aimed at each adversary (summing to 1; default an
+    equal split).  ``reserve``: share of its forces held back against the third
+    parties while it fights one adversary, in [0, 1).
+    """
+
+    weights: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
+    reserve: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
 
 class UseSpec(_Strict):

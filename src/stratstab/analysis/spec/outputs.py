@@ -63,6 +63,10 @@ STABILITY_DIRECTION: dict[str, int] = {
     "required_arsenal": -1,
     "reaction_slope_arsenal": -1,
     "reaction_slope_interceptors": -1,
+    # among three or more sides
+    "arms_race_spectral_radius": -1,
+    "required_arsenal_simultaneous": -1,
+    "required_arsenal_sequential": -1,
 }
 
 #: Differences smaller than this (relative to the larger magnitude) read as no change.

@@ -1,7 +1,9 @@
 """Scenario files: which forces, defenses, postures and assumptions to assess.
 
-A scenario is a YAML file validated by the pydantic models below.  Two sides face
-each other; each side's forces come from a cited dataset (with optional overrides),
+A scenario is a YAML file validated by the pydantic models below.  Two or more sides
+face each other (``doctrine`` says how each splits its forces over its adversaries and
+what it holds back against third parties); each side's forces come from a cited
+dataset (with optional overrides),
 and everything else has documented defaults.  ``levers`` and the named views in
 ``assumptions`` use one syntax (see :mod:`stratstab.analysis.spec.levers`), so a web form,
 a sweep and a delegation's view all change a scenario the same way.
@@ -18,6 +20,7 @@ from stratstab.analysis.spec.beliefs import validate_beliefs
 from stratstab.analysis.spec.blocks import (
     CostSpec,
     DefenseSpec,
+    DoctrineSpec,
     ForceSpec,
     Posture,
     Probability,
@@ -34,10 +37,13 @@ from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.forces.catalog import BUILTIN_ONLY, LOCAL_FILES, DatasetCatalog
 from stratstab.forces.loader import parse_yaml
 from stratstab.forces.schema import Dataset
+from stratstab.models.trilateral import check_doctrine
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
 
 BUILTIN_PACKAGE = "stratstab.analysis.scenarios"
 DEFAULT_SCENARIO = "us-china-2024-baseline"
+#: Sides a scenario may have (the models are written for N; tested at 2 and 3).
+MIN_SIDES, MAX_SIDES = 2, 4
 
 
 class Scenario(_Strict):
@@ -52,6 +58,7 @@ class Scenario(_Strict):
     value_targets: dict[str, ValueSpec] = Field(default_factory=dict)
     assured_retaliation: dict[str, RetaliationSpec] = Field(default_factory=dict)
     strike: dict[str, StrikeSpec] = Field(default_factory=dict)
+    doctrine: dict[str, DoctrineSpec] = Field(default_factory=dict)
     cost: CostSpec = CostSpec()
     use: UseSpec = UseSpec()
     lethal_radius_method: Literal["rule-2.62", "brode"] = "rule-2.62"
@@ -71,10 +78,12 @@ class Scenario(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _two_sides(self) -> Scenario:
+    def _sides_known(self) -> Scenario:
         sides = list(self.forces)
-        if len(sides) != 2:
-            raise ValueError(f"forces must name exactly two sides, got {len(sides)}: {sides}")
+        if not MIN_SIDES <= len(sides) <= MAX_SIDES:
+            raise ValueError(
+                f"forces must name {MIN_SIDES} to {MAX_SIDES} sides, got {len(sides)}: {sides}"
+            )
         for block in (
             "defenses",
             "posture",
@@ -82,17 +91,29 @@ class Scenario(_Strict):
             "value_targets",
             "assured_retaliation",
             "strike",
+            "doctrine",
         ):
             unknown = sorted(set(getattr(self, block)) - set(sides))
             if unknown:
                 raise ValueError(f"{block} names unknown side(s) {unknown}; sides are {sides}")
+        try:
+            check_doctrine(
+                sides,
+                {side: spec.weights for side, spec in self.doctrine.items()},
+                {side: spec.reserve for side, spec in self.doctrine.items()},
+            )
+        except InputError as exc:
+            raise ValueError(f"{exc.field}: {exc.message}") from None
         return self
 
     @property
-    def sides(self) -> tuple[str, str]:
-        """The two side codes in file order."""
-        first, second = list(self.forces)
-        return first, second
+    def sides(self) -> tuple[str, ...]:
+        """The side codes in file order."""
+        return tuple(self.forces)
+
+    def opponents(self, side: str) -> tuple[str, ...]:
+        """Every side facing ``side``, in file order."""
+        return tuple(s for s in self.forces if s != side)
 
     def dataset_of(self, side: str) -> Dataset:
         """The side's dataset as published (overrides not yet applied).
@@ -112,7 +133,17 @@ class Scenario(_Strict):
         return other
 
     def other(self, side: str) -> str:
-        """The side facing ``side``."""
+        """The side facing ``side`` in a two-sided scenario.
+
+        Raises :class:`InputError` for three or more sides, where a side faces several
+        (see :meth:`opponents`): the calling analysis is two-sided only.
+        """
+        if len(self.forces) != 2:
+            raise InputError(
+                f"scenario {self.name!r} has {len(self.forces)} sides; this analysis "
+                "takes two-sided scenarios only (stratstab assess takes any number)",
+                source=self.source,
+            )
         first, second = self.sides
         return second if side == first else first
 
@@ -159,6 +190,23 @@ def scenario_from_dict(
     return scenario
 
 
+def require_sides_at_most(scenario: Scenario, max_sides: int) -> Scenario:
+    """``scenario`` if it has at most ``max_sides`` sides, else a clear :class:`InputError`.
+
+    For the parts of stratstab that are still two-sided (the web explorer, sweeps and
+    the compiled kernel); the error carries a locale key for the web.
+    """
+    count = len(scenario.sides)
+    if count > max_sides:
+        raise InputError(
+            f"this part of stratstab takes scenarios of at most {max_sides} sides; "
+            f"{scenario.name!r} has {count} (stratstab assess takes any number)",
+            source=scenario.source,
+            field="forces",
+        ).with_key("trilateral.web_two_sided_only", sides=count)
+    return scenario
+
+
 def scenario_from_yaml_text(
     text: str, *, source: str = "<text>", datasets: DatasetCatalog = BUILTIN_ONLY
 ) -> Scenario:
@@ -166,11 +214,16 @@ def scenario_from_yaml_text(
     return scenario_from_dict(parse_yaml(text, source=source), source=source, datasets=datasets)
 
 
-def list_builtin_scenarios() -> list[dict[str, str]]:
-    """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id."""
+def list_builtin_scenarios(*, max_sides: int | None = None) -> list[dict[str, str]]:
+    """Built-in scenarios as ``{"id", "name", "description"}``, sorted by id.
+
+    ``max_sides``: leave out scenarios with more sides (None: all).
+    """
     out = []
     for scenario_id, entry in sorted(builtin_yaml_files(BUILTIN_PACKAGE).items()):
         scenario = scenario_from_yaml_text(entry.read_text(encoding="utf-8"), source=entry.name)
+        if max_sides is not None and len(scenario.sides) > max_sides:
+            continue
         out.append({"id": scenario_id, "name": scenario.name, "description": scenario.description})
     return out
 

@@ -27,6 +27,7 @@ from stratstab.analysis.spec.scenario import (
     Scenario,
     list_builtin_scenarios,
     load_builtin_scenario,
+    require_sides_at_most,
 )
 from stratstab.errors import InputError
 from stratstab.web.assessment.schemas import AssumptionSet, ScenarioDetail, ScenarioSummary
@@ -56,6 +57,9 @@ MAP_LEVERS: tuple[str, ...] = (
     "retaliation_warheads",
 )
 
+#: The explorer's pages and charts show two sides; three-sided scenarios are refused
+#: with a bilingual message (``stratstab assess`` takes them).
+WEB_MAX_SIDES = 2
 MAP_MAX_STEPS = 100  # per axis in the web: 10,000 cells per assumption set at most
 
 
@@ -109,13 +113,18 @@ def assumption_rows(scenario: Scenario, locale: str) -> list[tuple[str, list[str
 def get_scenario(uploads: UploadStore, *, owner_id: int, scenario_id: str) -> Scenario:
     """A built-in scenario by id, or one of the user's uploads (never a server path)."""
     if scenario_id.startswith(UPLOAD_PREFIX):
-        return uploads.scenario(owner_id=owner_id, scenario_id=scenario_id)
-    return load_builtin_scenario(scenario_id)
+        found = uploads.scenario(owner_id=owner_id, scenario_id=scenario_id)
+    else:
+        found = load_builtin_scenario(scenario_id)
+    return require_sides_at_most(found, WEB_MAX_SIDES)
 
 
 def list_scenarios(uploads: UploadStore, *, owner_id: int) -> list[ScenarioSummary]:
     """Built-in scenarios, then the user's uploads (from stored columns, nothing re-parsed)."""
-    found = [ScenarioSummary(origin="built-in", **s) for s in list_builtin_scenarios()]
+    found = [
+        ScenarioSummary(origin="built-in", **s)
+        for s in list_builtin_scenarios(max_sides=WEB_MAX_SIDES)
+    ]
     for info in uploads.scenarios(owner_id=owner_id):
         found.append(
             ScenarioSummary(

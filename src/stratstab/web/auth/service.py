@@ -1,9 +1,9 @@
 """Login and logout on top of :mod:`stratstab.accounts`, with audit records.
 
-A login attempt first asks the throttle (:mod:`stratstab.accounts.throttle`): a
-throttled account or client address gets 429 with ``Retry-After`` before any password
-is hashed.  A failure is counted and audited without storing what the client typed:
-the record names the account only when it exists, else "(unknown account)", and a
+A login attempt is first counted by the throttle (:mod:`stratstab.accounts.throttle`):
+an attempt beyond a limit gets 429 with ``Retry-After`` before any password is hashed,
+and a right password takes its count back.  A failure is audited without storing what
+the client typed: the record names the account only when it exists, else "(unknown account)", and a
 throttle that has just been used up is recorded once per window.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import LoginSession, User
 from stratstab.accounts.passwords import verify_password
-from stratstab.accounts.throttle import LoginThrottle
+from stratstab.accounts.throttle import Admission, LoginThrottle, Refusal
 from stratstab.web.errors import LocalizedError
 from stratstab.web.security import SESSION_COOKIE, set_cookie, sign, unsign
 
@@ -37,9 +37,14 @@ def _throttled(retry_after_s: int) -> LocalizedError:
 
 
 def _record_failure(
-    db: Session, throttle: LoginThrottle, *, user: User | None, username: str, address: str | None
+    db: Session,
+    throttle: LoginThrottle,
+    admission: Admission,
+    *,
+    user: User | None,
+    address: str | None,
 ) -> None:
-    used_up = throttle.record_failure(username=username, address=address)
+    used_up = throttle.failed(admission)
     target = user.username if user else UNKNOWN_ACCOUNT
     accounts.record(
         db,
@@ -55,8 +60,8 @@ def _record_failure(
             actor=None,
             action="login.throttled",
             target_type=scope,
-            target_id=target if scope == "account" else str(address),
-            detail={"limit": limit},
+            target_id=str(address) if scope == "address" else target,
+            detail={"limit": limit, "address": address} if scope != "address" else {"limit": limit},
         )
     db.commit()
 
@@ -66,14 +71,15 @@ def log_in(
 ) -> LoginSession | None:
     """Check credentials, open a session and set its cookie; None when refused.
 
-    Raises :class:`LocalizedError` 429 when throttled.
+    The attempt is counted by the throttle before the password is hashed; raises
+    :class:`LocalizedError` 429 when a limit is used up.
     """
     settings = request.app.state.settings
     throttle: LoginThrottle = request.app.state.login_throttle
     address = client_address(request)
-    refusal = throttle.refusal(username=username, address=address)
-    if refusal is not None:
-        raise _throttled(refusal.retry_after_s)
+    admission = throttle.admit(username=username, address=address)
+    if isinstance(admission, Refusal):
+        raise _throttled(admission.retry_after_s)
     user = accounts.find_user(db, username=username.strip().lower())
     stored_hash = user.password_hash if user else None
     # Release the connection during the deliberately slow hash check.
@@ -81,8 +87,9 @@ def log_in(
     matched = verify_password(password, stored_hash)
     checked_user = accounts.finish_login(user if matched else None, password=password)
     if checked_user is None:
-        _record_failure(db, throttle, user=user, username=username, address=address)
+        _record_failure(db, throttle, admission, user=user, address=address)
         return None
+    throttle.succeeded(admission)
     user = checked_user
     # Session rotation: the session this browser held before (another user's, or a
     # cookie planted by an attacker) ends; the new login gets a new token.

@@ -21,6 +21,10 @@ from stratstab.dialogue.records import StatementInfo
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.errors import StratstabError
 
+#: The participant ids of people with an account start with this; other participants
+#: were added on the command line or imported.
+ACCOUNT_PREFIX = "user:"
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -49,7 +53,7 @@ class Viewer:
     @property
     def participant_id(self) -> str:
         """The participant id this user votes and writes under in every dialogue."""
-        return f"user:{self.username}"
+        return f"{ACCOUNT_PREFIX}{self.username}"
 
     @property
     def runs_dialogues(self) -> bool:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from stratstab.dialogue.records import DialogueInfo, RoundInfo
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
-from stratstab.web.dialogues import members, scope_service, service, translation
+from stratstab.web.dialogues import actions, members, scope_service, service
 from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.common import audit, statement_public, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
@@ -148,26 +148,8 @@ def moderate_statement(
     user: CurrentUser,
 ) -> StatementPublic:
     """Facilitators accept / reject and seal / unseal statements."""
+    actions.moderate(request, db, user, slug, statement_id, body)
     store, viewer = store_of(request), viewer_of(request, user, slug)
-    service.moderate(
-        store,
-        viewer,
-        slug,
-        statement_id,
-        state=body.moderation,
-        sealed=body.sealed,
-        confirm=body.confirm,
-        meta=body.meta,
-    )
-    audit(
-        db,
-        user,
-        "statement.moderate",
-        f"{slug}/{statement_id}",
-        moderation=body.moderation,
-        sealed=body.sealed,
-        meta=body.meta,
-    )
     return statement_public(
         service.find_statement(store, viewer, slug, statement_id), translator=viewer.translates
     )
@@ -194,15 +176,7 @@ def put_translation(
     user: CurrentUser,
 ) -> StatementPublic:
     """Translators and facilitators write the language the author did not use."""
-    translation.save_translation(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement_id,
-        language=body.language,
-        text=body.text,
-    )
-    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
+    actions.save_translation(request, db, user, slug, statement_id, body)
     return _translated(request, user, slug, statement_id)
 
 
@@ -215,14 +189,7 @@ def suggest_translation(
     slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."""
-    translation.suggest_translation(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement_id,
-        settings=request.app.state.settings,
-    )
-    audit(db, user, "statement.suggest", f"{slug}/{statement_id}")
+    actions.machine_suggestion(request, db, user, slug, statement_id, "suggest")
     return _translated(request, user, slug, statement_id)
 
 
@@ -235,17 +202,7 @@ def accept_suggestion(
     slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """The suggestion becomes the statement's translation, credited to you."""
-    info = translation.accept_suggestion(
-        store_of(request), viewer_of(request, user, slug), slug, statement_id
-    )
-    audit(
-        db,
-        user,
-        "statement.translate",
-        f"{slug}/{statement_id}",
-        machine_suggestion=True,
-        language="zh" if info.original_language == "en" else "en",
-    )
+    actions.machine_suggestion(request, db, user, slug, statement_id, "accept")
     return _translated(request, user, slug, statement_id)
 
 
@@ -258,10 +215,7 @@ def discard_suggestion(
     slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
 ) -> StatementPublic:
     """Drop a machine suggestion nobody wants."""
-    translation.discard_suggestion(
-        store_of(request), viewer_of(request, user, slug), slug, statement_id
-    )
-    audit(db, user, "statement.suggestion_discard", f"{slug}/{statement_id}")
+    actions.machine_suggestion(request, db, user, slug, statement_id, "discard")
     return _translated(request, user, slug, statement_id)
 
 
@@ -419,11 +373,7 @@ def add_ledger_item(
     slug: str, body: LedgerItemCreate, request: Request, db: SessionDep, user: CurrentUser
 ) -> dict:
     """Facilitators add an item in the current round."""
-    row = scope_service.add_ledger_item(
-        store_of(request), viewer_of(request, user, slug), slug, **body.model_dump()
-    )
-    audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
-    return row.to_dict()
+    return actions.add_ledger_item(request, db, user, slug, body).to_dict()
 
 
 @api.put("/{slug}/ledger/{key}", summary="Set a ledger item's status")
@@ -436,16 +386,7 @@ def set_ledger_status(
     user: CurrentUser,
 ) -> dict:
     """Facilitators record agreed / disputed / open in the current round."""
-    row = scope_service.set_ledger_status(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        key=key,
-        status=body.status,
-        note=body.note,
-    )
-    audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
-    return row.to_dict()
+    return actions.set_ledger_status(request, db, user, slug, key, body).to_dict()
 
 
 def _round(info: RoundInfo) -> RoundPublic:

@@ -245,6 +245,11 @@ def require_active(store: DialogueStore, slug: str) -> None:
 def members(store: DialogueStore, user: User, slug: str) -> list[MemberInfo]:
     """Everyone taking part in the dialogue (every member may see who takes part)."""
     enter(store, user, slug)
+    return member_list(store, slug)
+
+
+def member_list(store: DialogueStore, slug: str) -> list[MemberInfo]:
+    """The dialogue's members by role, party and name (callers check access first)."""
     with store.session() as session:
         dialogue = queries.dialogue_by_slug(session, slug)
         rows = session.execute(

@@ -16,7 +16,15 @@ from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.errors import InputError
 from stratstab.reports import pdf
 from stratstab.web.deps import CurrentUser, SessionDep, TranslatorDep
-from stratstab.web.dialogues import members, outcome, scope_service, service, translation, views
+from stratstab.web.dialogues import (
+    actions,
+    members,
+    outcome,
+    scope_service,
+    service,
+    translation,
+    views,
+)
 from stratstab.web.dialogues import report as reports
 from stratstab.web.dialogues.common import audit, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
@@ -186,15 +194,7 @@ def translation_submit(
     body: Annotated[TranslationUpdate, FormBody(TranslationUpdate)],
 ) -> Response:
     """Save a person's translation (empty text removes it)."""
-    translation.save_translation(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement_id,
-        language=body.language,
-        text=body.text,
-    )
-    audit(db, user, "statement.translate", f"{slug}/{statement_id}", language=body.language)
+    actions.save_translation(request, db, user, slug, statement_id, body)
     return _back(slug, "statements")
 
 
@@ -206,25 +206,9 @@ def suggestion_action(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    t: TranslatorDep,
 ) -> Response:
     """Ask the configured model for a suggestion, accept it, or discard it."""
-    store, viewer = store_of(request), viewer_of(request, user, slug)
-    if action == "suggest":
-        try:
-            translation.suggest_translation(
-                store, viewer, slug, statement_id, settings=request.app.state.settings
-            )
-        except translation.TranslationUnavailable as exc:
-            key = "tr.failed" if exc.configured else "tr.not_configured"
-            raise translation.TranslationUnavailable(
-                f"{t(key)} ({exc})", configured=exc.configured
-            ) from None
-    elif action == "accept":
-        translation.accept_suggestion(store, viewer, slug, statement_id)
-    else:
-        translation.discard_suggestion(store, viewer, slug, statement_id)
-    audit(db, user, f"statement.suggestion_{action}", f"{slug}/{statement_id}")
+    actions.machine_suggestion(request, db, user, slug, statement_id, action)
     return _back(slug, "statements")
 
 
@@ -254,25 +238,7 @@ def moderate_submit(
             },
             back=f"/dialogues/{slug}/statements",
         )
-    service.moderate(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement_id,
-        state=body.moderation,
-        sealed=body.sealed,
-        confirm=body.confirm,
-        meta=body.meta,
-    )
-    audit(
-        db,
-        user,
-        "statement.moderate",
-        f"{slug}/{statement_id}",
-        moderation=body.moderation,
-        sealed=body.sealed,
-        meta=body.meta,
-    )
+    actions.moderate(request, db, user, slug, statement_id, body)
     done = {"rejected": "rejected", "accepted": "accepted"}.get(body.moderation or "", "")
     done = done or {True: "sealed", False: "unsealed"}.get(body.sealed, "")
     return _back(slug, "statements", done=done)
@@ -437,10 +403,7 @@ def ledger_add(
     body: Annotated[LedgerItemCreate, FormBody(LedgerItemCreate)],
 ) -> Response:
     """Open a ledger item."""
-    row = scope_service.add_ledger_item(
-        store_of(request), viewer_of(request, user, slug), slug, **body.model_dump()
-    )
-    audit(db, user, "ledger.add", f"{slug}/{row.key}", status=row.status)
+    actions.add_ledger_item(request, db, user, slug, body)
     return _back(slug, "ledger")
 
 
@@ -454,15 +417,7 @@ def ledger_status(
     body: Annotated[LedgerStatusUpdate, FormBody(LedgerStatusUpdate)],
 ) -> Response:
     """Record a ledger item's status in the current round."""
-    scope_service.set_ledger_status(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        key=key,
-        status=body.status,
-        note=body.note,
-    )
-    audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
+    actions.set_ledger_status(request, db, user, slug, key, body)
     return _back(slug, "ledger")
 
 

@@ -30,12 +30,13 @@ from stratstab import __version__
 from stratstab.accounts.models import User
 from stratstab.db import make_session_factory
 from stratstab.dialogue.catalogue import load_catalogue
+from stratstab.dialogue.membership import MEMBER_ROLES
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError
 from stratstab.provenance import provenance
 from stratstab.reports.pdf import html_to_pdf
 from stratstab.web.dialogues import members, outcome, scope_service, service, views
-from stratstab.web.dialogues.access import Viewer
+from stratstab.web.dialogues.access import ACCOUNT_PREFIX, Viewer
 from stratstab.web.i18n import SUPPORTED_LOCALES, Translator
 from stratstab.web.templating import templates
 
@@ -72,18 +73,36 @@ def file_response(made: ReportFile) -> Response:
 
 
 def _participants(store: DialogueStore, slug: str, codes: list[str], *, names: bool) -> dict:
-    people = store.participants(slug)
-    by_delegation: dict[str, list[str]] = {code: [] for code in codes}
-    others: list[str] = []
-    for person in people:
-        label = person.display_name or person.external_id.removeprefix("user:")
-        (by_delegation.get(person.delegation) if person.delegation else others).append(label)
-    counts = {code: len(members) for code, members in by_delegation.items()}
+    """Who takes part: the dialogue's members by delegation, each with their role.
+
+    Membership decides, never activity: a member who has not voted or written yet is
+    listed, and writing a statement that is still pending or sealed changes nothing
+    here (it would tell other parties that the delegation has unpublished material).
+    Participants without an account (added on the command line or imported from
+    Pol.is) are listed under their delegation without a role.
+    """
+    by_delegation: dict[str, list[dict]] = {code: [] for code in codes}
+    others: list[dict] = []
+    for member in members.member_list(store, slug):
+        entry = {"name": member.display_name or member.username, "role": member.role}
+        (by_delegation[member.party] if member.party in by_delegation else others).append(entry)
+    for person in store.participants(slug):
+        if person.external_id.startswith(ACCOUNT_PREFIX):
+            continue  # an account: listed above by its membership
+        entry = {"name": person.display_name or person.external_id, "role": None}
+        (by_delegation[person.delegation] if person.delegation in by_delegation else others).append(
+            entry
+        )
+    order = {role: index for index, role in enumerate(MEMBER_ROLES)}
+
+    def ordered(entries: list[dict]) -> list[dict]:
+        return sorted(entries, key=lambda e: (order.get(e["role"], len(order)), e["name"]))
+
     return {
-        "counts": counts,
+        "counts": {code: len(people) for code, people in by_delegation.items()},
         "others": len(others),
-        "names": {code: sorted(m) for code, m in by_delegation.items()} if names else None,
-        "other_names": sorted(others) if names else None,
+        "names": {code: ordered(p) for code, p in by_delegation.items()} if names else None,
+        "other_names": ordered(others) if names else None,
     }
 
 

@@ -40,6 +40,8 @@ class TranslationUnavailable(StratstabError):
         super().__init__(message)
         self.configured = configured
         self.http_status = 502 if configured else 409
+        # The endpoint's own words stay in the server log; the reader gets the key's text.
+        self.with_key("tr.failed" if configured else "tr.not_configured")
 
 
 def machine_translation_enabled(settings: Settings) -> bool:
