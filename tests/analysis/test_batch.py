@@ -172,15 +172,15 @@ def test_empty_batch(us_us):
 @pytest.mark.parametrize(
     ("levers", "message"),
     [
-        ({"A.interceptor_pk": np.array([0.5, 1.5])}, "less than or equal to 1"),
-        ({"A.interceptors": np.array([1.0, 2.5])}, "whole numbers"),
+        ({"A.interceptor_pk": np.array([0.5, 1.5])}, "share between 0 and 1.*got 1.5"),
+        ({"A.interceptors": np.array([1.0, 2.5])}, "whole number.*got 2.5"),
         ({"A.warp_drive": np.array([1.0])}, "unknown lever"),
         ({"C.interceptors": np.array([1.0])}, "SIDE.name"),
         (
             {"A.interceptors": np.array([1.0, 2.0]), "B.w80": np.array([1.0, 2.0, 3.0])},
             "one length",
         ),
-        ({"A.arsenal_scale": np.array([1.0, np.nan])}, "finite"),
+        ({"A.arsenal_scale": np.array([1.0, np.nan])}, "positive multiple.*got nan"),
         ({"A.posture": np.array(["ready"])}, "generated"),
         ({"A.w80": np.ones((2, 2))}, "1-D"),
     ],

@@ -305,3 +305,11 @@ def test_three_sided_compare_shows_every_pair_and_requirement(invoke):
         result["results"]["CN-view"]["crisis_stability_index"]
         - result["results"]["US-view"]["crisis_stability_index"]
     )
+
+
+def test_three_sided_plot_writes_the_triangle(tmp_path, invoke):
+    code, out, _ = invoke("assess", "us-china-russia-2024", "--plot", str(tmp_path))
+    assert code == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["triangle.png"]
+    assert (tmp_path / "triangle.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

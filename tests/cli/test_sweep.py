@@ -76,7 +76,7 @@ def test_sweep_writes_parquet_and_json_summary(scenario_file, tmp_path):
         ("A.w80=100:500:0", "steps must be a whole number >= 1"),
         ("A.w80=ten:500:3", "is not a number"),
         ("A.w80=100:500", "start:stop:steps"),
-        ("A.interceptor_pk=0:2:3", "less than or equal to 1"),
+        ("A.interceptor_pk=0:2:3", "share between 0 and 1, e.g. 0.5; got 2"),
         ("Z.w80=1:2:2", "SIDE.name"),
         ("A.interceptors=0:10:4", "whole numbers"),
     ],

@@ -107,6 +107,22 @@ def test_third_party_exposure_by_hand() -> None:
     )
     assert total == pytest.approx([0.15])
 
+    # Counting the rise over peacetime (docs/models.md example): A0 = 0.5 gives no
+    # exposure before the war, so the whole 0.3 is the rise; with A0 = 0.2 nothing rose.
+    def rise(peacetime: float) -> float:
+        return float(
+            third_party_exposure(
+                threat_damage=[[0.5]],
+                answer_damage=[[0.2]],
+                peacetime_answer_damage=[[peacetime]],
+                own_weight_exponent=1.0,
+            )[0]
+        )
+
+    assert rise(0.5) == pytest.approx(0.3)
+    assert rise(0.2) == 0.0
+    assert rise(0.1) == 0.0  # holding more back than in peacetime is no rise either
+
 
 @given(threat=st.floats(0, 1), answer=st.floats(0, 1), less=st.floats(0, 1), more=st.floats(0, 1))
 def test_exposure_grows_with_threat_and_falls_with_answer(

@@ -91,9 +91,9 @@ def checked_role(role: Role | str, delegation_code: str | None) -> Role:
                 field="delegation_code",
             ).with_key("accounts.error.delegation_needed")
     elif delegation_code:
-        raise InputError(
-            "only delegates belong to a delegation", field="delegation_code"
-        ).with_key("accounts.error.delegation_only_delegates")
+        raise InputError("only delegates belong to a delegation", field="delegation_code").with_key(
+            "accounts.error.delegation_only_delegates"
+        )
     return role
 
 

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from stratstab.analysis.assessment.assess import assess as run_assessment
-from stratstab.analysis.assessment.assess import compare, index_reading
-from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.assessment.assess import compare
+from stratstab.analysis.spec.outputs import index_reading, stability_effect
 from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
 from stratstab.cli.common import console, print_json
 

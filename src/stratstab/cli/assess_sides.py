@@ -6,25 +6,13 @@ from typing import Any
 
 from rich.table import Table
 
-from stratstab.analysis.assessment.assess import index_reading
-from stratstab.analysis.spec.outputs import stability_effect
+from stratstab.analysis.spec.outputs import index_reading
+from stratstab.cli.assess import READINGS, _difference, _value
 from stratstab.cli.common import console
-
-READINGS = {
-    "stable": "no side gains by striking first",
-    "modest": "a modest first-strike incentive",
-    "marked": "a marked first-strike incentive",
-}
-DIGITS = {"count": 0, "ratio3": 3}
 
 
 def _cell(value: Any, kind: str) -> str:
-    if kind == "text":
-        return "—" if value is None else str(value)
-    if kind == "yesno":
-        return "yes" if value else "NO"
-    number = float(value)
-    return "∞" if number == float("inf") else f"{number:,.{DIGITS[kind]}f}"
+    return "—" if value is None else _value(value, kind)
 
 
 def sides_rows(report: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
@@ -117,23 +105,6 @@ def print_sides_report(report: dict[str, Any]) -> None:
         f"[dim]stratstab {provenance['stratstab_version']} · datasets: {datasets} · "
         f"parameters {provenance['parameters_digest']}[/dim]"
     )
-
-
-EFFECT_STYLE = {"better": "green", "worse": "red", "neutral": ""}
-
-
-def _difference(key: str, new: Any, base: Any, kind: str) -> str:
-    """New minus base, coloured by what it means for stability (not by its sign)."""
-    if kind in ("text", "yesno"):
-        return "" if new == base else f"{_cell(base, kind)} → {_cell(new, kind)}"
-    difference = float(new) - float(base)
-    if difference == 0 or difference != difference:
-        return "0" if difference == 0 else ""
-    if round(difference, DIGITS[kind]) == 0:
-        return "≈0"  # a change below the shown precision
-    effect = stability_effect(key, difference, scale=max(abs(float(new)), abs(float(base))))
-    text = f"{difference:+,.{DIGITS[kind]}f}"
-    return text if effect == "neutral" else f"[{EFFECT_STYLE[effect]}]{text} ({effect})[/]"
 
 
 def print_sides_comparison(result: dict[str, Any]) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
-import numpy as np
 import typer
 from rich.progress import (
     BarColumn,
@@ -30,7 +29,7 @@ from rich.text import Text
 
 from stratstab.analysis.batch.schedule import run_sweep
 from stratstab.analysis.batch.store import parts_folder
-from stratstab.analysis.batch.sweep import SweepSpec, parse_vary, sample_view
+from stratstab.analysis.batch.sweep import SweepSpec, sweep_spec
 from stratstab.analysis.spec.scenario import load_scenario
 from stratstab.cli.common import console, error_console, print_json
 from stratstab.errors import InputError
@@ -101,33 +100,14 @@ def _spec(
     chunk_size: int,
     outputs: str = "all",
 ) -> SweepSpec:
-    scenario = load_scenario(scenario_path)
-    if not vary:
-        raise InputError("give at least one --vary PARAM=start:stop:steps", source="--vary")
-    axes = tuple(parse_vary(text, scenario) for text in vary)
-    keys = [a.key for a in axes]
-    if len(set(keys)) != len(keys):
-        raise InputError(f"a lever is varied twice: {keys}", source="--vary")
-    if samples < 0 or chunk_size < 1 or (points is not None and points < 1):
-        raise InputError("--samples must be >= 0, --chunk-size and --points >= 1", source="options")
-    chosen_seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
-    beliefs_view = sample_view(scenario, view) if samples else None
-    if samples:
-        from stratstab.analysis.spec.beliefs import base_view
-
-        evaluation_view = base_view(scenario, beliefs_view)
-    else:
-        evaluation_view = view
-        scenario.view_levers(view)  # fail early on an unknown view
-    return SweepSpec(
-        scenario=scenario,
-        axes=axes,
+    return sweep_spec(
+        load_scenario(scenario_path),
+        vary,
+        samples=samples,
+        seed=seed,
         design=design,
         points=points,
-        samples=samples,  # type: ignore[arg-type]
-        seed=chosen_seed,
-        view=evaluation_view,
-        sample_view=beliefs_view,
+        view=view,
         chunk_size=chunk_size,
         outputs=outputs,
     )

@@ -25,11 +25,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from stratstab.dialogue.consensus import ConsensusResult, VoteMatrix
+from stratstab.dialogue.consensus import ConsensusResult, VoteMatrix, analyze
 from stratstab.errors import InputError
 
 COMMENTS_FILE, VOTES_FILE, PARTICIPANTS_FILE = "comments.csv", "votes.csv", "participants-votes.csv"
@@ -143,6 +144,16 @@ def vote_matrix(export: PolisExport) -> VoteMatrix:
         delegations=[None] * len(voter_ids),
         statement_texts=[comment.text for comment in comments],
     )
+
+
+def analyze_export(directory: str | os.PathLike[str], **options: Any) -> ConsensusResult:
+    """Opinion groups and consensus of a Pol.is export folder, in one call.
+
+    Reads the export (:func:`read_export`), builds its vote matrix (:func:`vote_matrix`)
+    and runs :func:`~stratstab.dialogue.consensus.analyze` with ``options`` (``seed``,
+    ``max_groups``, ``confidence`` ...).
+    """
+    return analyze(votes=vote_matrix(read_export(directory)), **options)
 
 
 def write_export(

@@ -21,20 +21,16 @@ import numpy as np
 from stratstab.analysis.assessment.assess import Assessment
 from stratstab.analysis.reference.exchange_curves import exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
-from stratstab.analysis.spec.levers import POSITIVE_LEVERS, PROBABILITY_LEVERS, SURVIVABILITY_LEVERS
+from stratstab.analysis.spec.lever_table import lever_table
+from stratstab.analysis.spec.levers import SURVIVABILITY_LEVERS
 from stratstab.analysis.spec.scenario import DefenseSpec, Scenario
 from stratstab.exercises.schema import Effect
 
 LeverKey = tuple[tuple[str, Any], ...]
 _CACHE: dict[tuple[str, str, LeverKey], StabilityReading] = {}
 _CACHE_LIMIT = 4096
-_PROBABILITY_DEFENSE_FIELDS = {
-    "interceptor_pk",
-    "discrimination",
-    "common_mode",
-    "decoy_rejection",
-    "kill_assessment",
-}
+#: The smallest value an ``add`` leaves on a lever whose minimum is excluded (> 0).
+POSITIVE_FLOOR = 1e-6
 
 
 @dataclass(frozen=True)
@@ -115,13 +111,16 @@ def current_value(resolved: Resolved, side: str, lever: str) -> Any:
 
 
 def _clip(lever: str, value: float) -> float | int:
-    if lever in PROBABILITY_LEVERS or lever in _PROBABILITY_DEFENSE_FIELDS:
-        return float(min(max(value, 0.0), 1.0))
-    if lever in POSITIVE_LEVERS:
-        return float(max(value, 1e-6))
-    if lever == "decoys_per_rv":
-        return float(max(value, 0.0))
-    return int(max(round(value), 0))  # integer defense fields: interceptors, shots
+    """``value`` brought into the lever's bounds from the lever table."""
+    spec = lever_table()[lever]
+    if spec.integer:
+        value = round(value)
+    if spec.maximum is not None:
+        value = min(value, spec.maximum)
+    if spec.minimum is not None:
+        floor = spec.minimum + POSITIVE_FLOOR if spec.exclusive_minimum else spec.minimum
+        value = max(value, floor)
+    return int(value) if spec.integer else float(value)
 
 
 def apply_effects(

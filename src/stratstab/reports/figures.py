@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")
+# Files are drawn without a display; a notebook (or a user who chose a backend) keeps its own.
+if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from stratstab.analysis.assessment.assess import Assessment  # noqa: E402
+from stratstab.analysis.assessment.pairwise import SidesAssessment  # noqa: E402
 from stratstab.analysis.reference.arms_race import reaction_curve  # noqa: E402
 from stratstab.errors import InputError  # noqa: E402
 
@@ -115,15 +121,27 @@ def reaction_functions_figure(assessment: Assessment, points: int = 13) -> plt.F
     return figure
 
 
-def write_assessment_figures(assessment: Assessment, directory: Path) -> list[Path]:
-    """Write survivors.png, cost_curves.png and reaction_functions.png; return their paths."""
+def write_assessment_figures(
+    assessment: Assessment | SidesAssessment, directory: Path
+) -> list[Path]:
+    """Write the assessment's PNG figures; return their paths.
+
+    Two sides: survivors.png, cost_curves.png and reaction_functions.png.  Three or
+    more: triangle.png (pairwise indices, reaction slopes, requirements).
+    """
     folder = _output_dir(Path(directory))
     written = []
-    for name, build in (
-        ("survivors.png", survivors_figure),
-        ("cost_curves.png", cost_curves_figure),
-        ("reaction_functions.png", reaction_functions_figure),
-    ):
+    if isinstance(assessment, SidesAssessment):
+        from stratstab.reports.triangle_figure import triangle_figure
+
+        builders: tuple[tuple[str, Any], ...] = (("triangle.png", triangle_figure),)
+    else:
+        builders = (
+            ("survivors.png", survivors_figure),
+            ("cost_curves.png", cost_curves_figure),
+            ("reaction_functions.png", reaction_functions_figure),
+        )
+    for name, build in builders:
         figure = build(assessment)
         path = folder / name
         figure.savefig(path, dpi=130)

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
+from stratstab.analysis.assessment.notebook import (
+    assessment_frame,
+    assessment_html,
+    assessment_repr,
+)
+from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides, forces_summary
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
@@ -25,20 +30,17 @@ from stratstab.analysis.reference.arms_race import (
 )
 from stratstab.analysis.reference.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
+from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS
 from stratstab.analysis.spec.scenario import Scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index, stability_ratio
 from stratstab.provenance import provenance
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
 SCHEMA_VERSION = 1
-#: Readings of the crisis-stability index: (lower bound, key), highest first.  Above
-#: 0.95 neither side gains by striking first; above 0.8 the incentive is modest.
-INDEX_READINGS = ((0.95, "stable"), (0.8, "modest"), (float("-inf"), "marked"))
-
-
-def index_reading(index: float) -> str:
-    """``stable``, ``modest`` or ``marked``: how strong the first-strike incentive is."""
-    return next(key for bound, key in INDEX_READINGS if index > bound)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,47 @@ class Assessment:
     resolved: Resolved
     curves: dict[str, ExchangeCurve]  # keyed by striker
     reactions: dict[str, ReactionFunction]
+
+    def __repr__(self) -> str:
+        return assessment_repr(self)
+
+    def _repr_html_(self) -> str:
+        return assessment_html(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline numbers as a pandas frame, one row per side (see
+        :func:`~stratstab.analysis.assessment.notebook.assessment_frame`)."""
+        return assessment_frame(self)
+
+    def headline(self) -> dict[str, float]:
+        """The headline outputs as a flat mapping (``crisis_stability_index``,
+        ``CN.required_arsenal`` ...), the same names batch evaluation returns."""
+        product, _ = self.arms_race
+        out = {
+            "crisis_stability_index": self.crisis_stability_index,
+            "arms_race_slope_product": product,
+        }
+        for side in self.sides:
+            report = self.side_report(side)
+            for quantity in PER_SIDE_OUTPUTS:
+                out[f"{side}.{quantity}"] = float(report[quantity])
+        return out
+
+    def plot(self, kind: str = "costs") -> Figure:
+        """A matplotlib figure: ``costs`` (each striker's cost curves and stop point),
+        ``survivors`` (surviving warheads per system) or ``reactions`` (reaction
+        functions).  The same figures ``stratstab assess --plot`` writes."""
+        # matplotlib and the figure module load on the first plot only.
+        from stratstab.reports import figures
+
+        makers = {
+            "costs": figures.cost_curves_figure,
+            "survivors": figures.survivors_figure,
+            "reactions": figures.reaction_functions_figure,
+        }
+        if kind not in makers:
+            raise InputError(f"expected one of {', '.join(makers)}, got {kind!r}", field="kind")
+        return makers[kind](self)
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -96,14 +139,7 @@ class Assessment:
         own = self.curves[side]
         reaction = self.reactions[side]
         return {
-            "dataset": forces.dataset_id,
-            "posture": self.resolved.scenario.posture.get(side, "day-to-day"),
-            "deployed_warheads": forces.total_warheads,
-            "deployed_launchers": float(forces.launchers.sum()),
-            "interceptors": self.resolved.defense(side).interceptors,
-            "interceptors_by_layer": [
-                layer.interceptors for layer in self.resolved.defense(side).layers()
-            ],
+            **forces_summary(self.resolved, side),
             "survivors": survivors,
             "surviving_warheads": float(struck.strike.total_surviving_warheads[index]),
             "surviving_fraction": float(struck.strike.total_surviving_warheads[index])
@@ -274,6 +310,23 @@ class Comparison:
     """One scenario assessed under several assumption sets."""
 
     assessments: dict[str, Assessment | SidesAssessment]
+
+    def __repr__(self) -> str:
+        views = ", ".join(
+            f"{view}: {result.crisis_stability_index:.3f}"
+            for view, result in self.assessments.items()
+        )
+        return f"<Comparison of {len(self.assessments)} views; crisis-stability index {views}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every view's ``to_frame()`` rows, indexed by the view, then by side (or, with
+        three or more sides, by striker and victim)."""
+        import pandas as pd
+
+        return pd.concat(
+            {view: result.to_frame() for view, result in self.assessments.items()},
+            names=["compared"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Each view's headline numbers and their differences from the first view."""

@@ -15,22 +15,13 @@ from typing import Any
 import numpy as np
 
 from stratstab.analysis.assessment.assess import Assessment, assess
-from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS, output_names
+from stratstab.analysis.spec.outputs import output_names
 from stratstab.analysis.spec.scenario import Scenario
 
 
 def headline(assessment: Assessment) -> dict[str, float]:
     """The headline outputs of one assessment as a flat mapping of floats."""
-    product, _ = assessment.arms_race
-    out = {
-        "crisis_stability_index": assessment.crisis_stability_index,
-        "arms_race_slope_product": product,
-    }
-    for side in assessment.sides:
-        report = assessment.side_report(side)
-        for quantity in PER_SIDE_OUTPUTS:
-            out[f"{side}.{quantity}"] = float(report[quantity])
-    return out
+    return assessment.headline()
 
 
 def evaluate_many(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stratstab.analysis.reference.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.reference.inputs import Resolved
@@ -22,7 +22,23 @@ from stratstab.models.crisis import first_strike_stability_index, stability_rati
 from stratstab.models.trilateral import system_index
 from stratstab.provenance import provenance
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 SCHEMA_VERSION = 1
+
+
+def forces_summary(resolved: Resolved, side: str) -> dict[str, Any]:
+    """The head of every per-side report block: dataset, posture, forces, interceptors."""
+    forces = resolved.forces[side]
+    return {
+        "dataset": forces.dataset_id,
+        "posture": resolved.scenario.posture.get(side, "day-to-day"),
+        "deployed_warheads": forces.total_warheads,
+        "deployed_launchers": float(forces.launchers.sum()),
+        "interceptors": resolved.defense(side).interceptors,
+        "interceptors_by_layer": [layer.interceptors for layer in resolved.defense(side).layers()],
+    }
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,22 @@ class SidesAssessment:
     resolved: Resolved
     curves: dict[tuple[str, str], ExchangeCurve]  # keyed by (striker, victim)
     race: ArmsRace
+
+    def __repr__(self) -> str:
+        first, second = self.weakest_pair
+        return (
+            f"<SidesAssessment {self.resolved.scenario.name!r} ({len(self.sides)} sides): "
+            f"system crisis-stability index {self.crisis_stability_index:.3f} "
+            f"(weakest pair {first}–{second})>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per ordered pair (striker, victim), the columns of :meth:`pairs`."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.pairs()).set_index(["striker", "victim"])
+        frame.insert(0, "scenario", self.resolved.scenario.name)
+        return frame
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -104,14 +136,7 @@ class SidesAssessment:
         others = self.resolved.scenario.opponents(side)
         spec = self.resolved.scenario.doctrine.get(side)
         return {
-            "dataset": forces.dataset_id,
-            "posture": self.resolved.scenario.posture.get(side, "day-to-day"),
-            "deployed_warheads": forces.total_warheads,
-            "deployed_launchers": float(forces.launchers.sum()),
-            "interceptors": self.resolved.defense(side).interceptors,
-            "interceptors_by_layer": [
-                layer.interceptors for layer in self.resolved.defense(side).layers()
-            ],
+            **forces_summary(self.resolved, side),
             "doctrine_weights": self.resolved.doctrine_weights(side),
             "doctrine_reserve": spec.reserve if spec else 0.0,
             "c1": {o: self.c1(side, o) for o in others},

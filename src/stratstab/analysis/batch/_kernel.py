@@ -36,6 +36,8 @@ import math
 import numpy as np
 from numba import njit
 
+from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
+from stratstab.analysis.reference.arms_race import ARSENAL_SLOPE_STEP
 from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS
 from stratstab.models import roots
 
@@ -61,12 +63,22 @@ OWN_TERM, ENEMY_TERM, STRIKER_COST, VICTIM_COST, SURVIVING, BACK, TRACED = range
 #: A defense row: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS``, how many powers
 #: follow, then the powers ``(1 - pk) ** k`` for whole numbers of shots from 0: as many
 #: as the doctrine can fire at one object (at most MISS_POWERS).
-DEFENSE_FIELDS = 9
+DEFENSE_FIELDS = len(DEFENSE_ARRAY_FIELDS)
+#: Positions of the defense fields in a row, looked up in ``DEFENSE_ARRAY_FIELDS``.
+INTERCEPTORS = DEFENSE_ARRAY_FIELDS.index("interceptors")
+INTERCEPTOR_PK = DEFENSE_ARRAY_FIELDS.index("interceptor_pk")
+SHOTS_PER_RV = DEFENSE_ARRAY_FIELDS.index("shots_per_rv")
+DISCRIMINATION = DEFENSE_ARRAY_FIELDS.index("discrimination")
+COMMON_MODE = DEFENSE_ARRAY_FIELDS.index("common_mode")
+DECOYS_PER_RV = DEFENSE_ARRAY_FIELDS.index("decoys_per_rv")
+DECOY_REJECTION = DEFENSE_ARRAY_FIELDS.index("decoy_rejection")
+SECOND_SHOTS = DEFENSE_ARRAY_FIELDS.index("second_shots")
+KILL_ASSESSMENT = DEFENSE_ARRAY_FIELDS.index("kill_assessment")
 POWERS_STORED = DEFENSE_FIELDS
 FIRST_POWER = DEFENSE_FIELDS + 1
 MISS_POWERS = 24
 DEFENSE_ROW = FIRST_POWER + MISS_POWERS
-SLOPE_STEP = 0.1  # relative change of the other side's arsenal for the arsenal slope
+SLOPE_STEP = ARSENAL_SLOPE_STEP  # the reference's relative change of the other arsenal
 #: Per-side outputs: the reference's names, in the order the kernel writes them (columns
 #: 0-4 by the exchanges, 5-9 by the reaction functions; the equality tests check it).
 SIDE_OUTPUTS = PER_SIDE_OUTPUTS
@@ -132,10 +144,10 @@ def defense_row(fields, out):
     """
     for f in range(DEFENSE_FIELDS):
         out[f] = fields[f]
-    top = max(fields[2], fields[7]) + 2.0
+    top = max(fields[SHOTS_PER_RV], fields[SECOND_SHOTS]) + 2.0
     stored = int(top) if top < MISS_POWERS else MISS_POWERS
     out[POWERS_STORED] = stored
-    miss = 1.0 - fields[1]
+    miss = 1.0 - fields[INTERCEPTOR_PK]
     for k in range(stored):
         out[FIRST_POWER + k] = miss ** float(k)
 
@@ -145,12 +157,12 @@ def _miss(defense, shots):
     """``(1 - pk) ** shots`` for a whole number of shots (from the row's powers)."""
     if shots < defense[POWERS_STORED]:
         return defense[FIRST_POWER + int(shots)]
-    return (1.0 - defense[1]) ** shots
+    return (1.0 - defense[INTERCEPTOR_PK]) ** shots
 
 
 @jit
 def _sls_leak(defense, first, second):
-    q, ka = defense[3], defense[8]
+    q, ka = defense[DISCRIMINATION], defense[KILL_ASSESSMENT]
     stopped_later = ka * (1.0 - _miss(defense, second))
     return q * _miss(defense, first) * (1.0 - stopped_later) + (1.0 - q)
 
@@ -171,7 +183,12 @@ def _short_second_salvo_miss(defense, objects, left):
     """``E[(1-p)^shots]`` of an object seen to survive when ``left`` interceptors may not
     cover a full second salvo at every object seen (``_engagement._short_second_salvo``):
     the ``S - 1 ~ Binomial(m - 1, a)`` others seen share the inventory with it."""
-    q, first, second, ka = defense[3], defense[2], defense[7], defense[8]
+    q, first, second, ka = (
+        defense[DISCRIMINATION],
+        defense[SHOTS_PER_RV],
+        defense[SECOND_SHOTS],
+        defense[KILL_ASSESSMENT],
+    )
     seen = ka * (q * _miss(defense, first) + 1.0 - q)
     m = int(objects)
     total = 0.0
@@ -192,8 +209,13 @@ def _corner(rvs, decoys, defense, shoot_look_shoot):
 
     ``defense``: a row of :func:`defense_row`.
     """
-    interceptors, first, q, rho = defense[0], defense[2], defense[3], defense[4]
-    second, ka = defense[7], defense[8]
+    interceptors, first, q, rho = (
+        defense[INTERCEPTORS],
+        defense[SHOTS_PER_RV],
+        defense[DISCRIMINATION],
+        defense[COMMON_MODE],
+    )
+    second, ka = defense[SECOND_SHOTS], defense[KILL_ASSESSMENT]
     objects = rvs + decoys
     k1, f1, used1 = _spread(interceptors, objects, first)
     if not shoot_look_shoot:
@@ -235,9 +257,9 @@ def _arriving_layer(rvs, defense, shoot_look_shoot):
     No interceptors: everything arrives.  Real-valued counts are interpolated
     bilinearly between whole numbers of RVs and of unrejected decoys.
     """
-    if not defense[0] > 0:
+    if not defense[INTERCEPTORS] > 0:
         return rvs
-    unrejected = rvs * defense[5] * (1.0 - defense[6])
+    unrejected = rvs * defense[DECOYS_PER_RV] * (1.0 - defense[DECOY_REJECTION])
     rv_floor, decoy_floor = math.floor(rvs), math.floor(unrejected)
     rv_frac, decoy_frac = rvs - rv_floor, unrejected - decoy_floor
     total = 0.0
@@ -728,7 +750,7 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     counts, edges, victim, orders, defense, tally = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
     defense[:] = rows[o]
-    interceptors = defense[0, 0]  # the first layer's: the arms-race slope varies it
+    interceptors = defense[0, INTERCEPTORS]
     need_x = need[x, i]
     holds = _ranked_once(targets, bases[x], i, lua[x, i], victim, orders[0])
     args = (targets, kill, reliability, fratricide, counts, edges)
@@ -746,11 +768,11 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 - SLOPE_STEP, counts, edges)
     down = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
-    defense[0, 0] = interceptors + delta
+    defense[0, INTERCEPTORS] = interceptors + delta
     more = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     fewer = scale
     if lower != interceptors:
-        defense[0, 0] = lower
+        defense[0, INTERCEPTORS] = lower
         fewer = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     total_x = 0.0
     total_o = 0.0

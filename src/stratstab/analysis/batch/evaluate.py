@@ -30,6 +30,7 @@ from stratstab.analysis.batch.inputs import (
     is_structural,
 )
 from stratstab.analysis.batch.levers import lever_arrays
+from stratstab.analysis.reference.arms_race import interceptor_slope_step
 from stratstab.analysis.reference.inputs import Resolved, side_forces
 from stratstab.analysis.spec.blocks import DefenseSpec
 from stratstab.analysis.spec.levers import SideModifiers, fold_levers
@@ -179,8 +180,8 @@ def evaluate_resolved(
         dtype=np.float64,
     )
     further, layer_sls = _further_layers([batch.base.defense(s) for s in sides], sides, batch)
-    interceptors = defenses[:, :, 0]
-    delta = np.maximum(10.0, np.round(0.1 * interceptors))
+    interceptors = defenses[:, :, DEFENSE_ARRAY_FIELDS.index("interceptors")]
+    delta = interceptor_slope_step(interceptors)
     per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
     done = np.zeros((batch.size, 2, 3))
     bases = tuple(

@@ -17,16 +17,17 @@ from typing import Any
 import numpy as np
 
 from stratstab.analysis.reference.inputs import DEFAULT_RETALIATION_DAMAGE, Resolved
+from stratstab.analysis.spec.lever_table import integer_levers, structural_levers
 from stratstab.analysis.spec.levers import SURVIVABILITY_LEVERS
 from stratstab.models.crisis import warheads_for_damage
 
 #: Side-level levers whose value changes the shape of the computation, not just numbers.
-STRUCTURAL_SIDE_LEVERS = frozenset({"posture", "shoot_look_shoot"})
+STRUCTURAL_SIDE_LEVERS = structural_levers()
 #: Levers applied to a side's force arrays
 #: (see :class:`~stratstab.analysis.spec.levers.SideModifiers`).
 MODIFIER_LEVERS = frozenset({"arsenal_scale", *SURVIVABILITY_LEVERS})
-#: Defense fields that take whole numbers.
-INTEGER_DEFENSE_FIELDS = frozenset({"interceptors", "shots_per_rv", "second_shots"})
+#: Levers that take whole numbers (from the lever table).
+INTEGER_DEFENSE_FIELDS = integer_levers()
 #: Numeric defense fields carried as arrays.
 DEFENSE_ARRAY_FIELDS = (
     "interceptors",

@@ -14,11 +14,9 @@ from typing import Any
 import numpy as np
 
 from stratstab.analysis.batch.inputs import INTEGER_DEFENSE_FIELDS, is_structural, lever_name
-from stratstab.analysis.spec.levers import validate_levers
+from stratstab.analysis.spec.levers import levers_source, validate_levers
 from stratstab.analysis.spec.scenario import Scenario
 from stratstab.errors import InputError
-
-SOURCE = "<batch levers>"
 
 
 def _plain(value: Any) -> Any:
@@ -29,26 +27,34 @@ def _plain(value: Any) -> Any:
     return item
 
 
-def _size(arrays: dict[str, np.ndarray]) -> int:
+def _size(arrays: dict[str, np.ndarray], source: str) -> int:
     lengths = {key: a.shape[0] for key, a in arrays.items() if a.ndim == 1}
     if len(set(lengths.values())) > 1:
-        raise InputError(f"lever arrays must have one length, got {lengths}", source=SOURCE)
+        raise InputError(f"lever arrays must have one length, got {lengths}", source=source)
     return next(iter(lengths.values()), 1)
 
 
+def _first_bad(values: np.ndarray, bad: np.ndarray) -> Any:
+    return _plain(values.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
+
+
 def _numeric(scenario: Scenario, key: str, values: np.ndarray) -> np.ndarray:
-    try:
-        numbers = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("expected numbers", source=SOURCE, field=key) from None
-    if values.dtype == bool or not np.isfinite(numbers).all():
-        raise InputError("expected finite numbers", source=SOURCE, field=key)
+    """Float array of a numeric lever; a bad entry gets the scalar check's own message."""
+    source = levers_source(scenario)
+    if values.dtype.kind not in "iuf":  # text, flags or objects: check each like one lever
+        for value in values.reshape(-1).tolist():
+            validate_levers(scenario, {key: value}, source=source)
+    numbers = np.asarray(values, dtype=float)
+    if not np.isfinite(numbers).all():
+        validate_levers(scenario, {key: _first_bad(numbers, ~np.isfinite(numbers))}, source=source)
     if lever_name(key) in INTEGER_DEFENSE_FIELDS and not np.all(numbers == np.floor(numbers)):
-        bad = numbers[numbers != np.floor(numbers)][0]
-        raise InputError(f"expected whole numbers, got {bad:g}", source=SOURCE, field=key)
+        validate_levers(
+            scenario, {key: _first_bad(numbers, numbers != np.floor(numbers))}, source=source
+        )
     if numbers.size:
+        # The table's rules are intervals: the two extremes stand for every value.
         for extreme in (numbers.min(), numbers.max()):
-            validate_levers(scenario, {key: _plain(extreme)}, source=SOURCE)
+            validate_levers(scenario, {key: _plain(extreme)}, source=source)
     return numbers
 
 
@@ -65,7 +71,7 @@ def _structural(scenario: Scenario, key: str, values: np.ndarray) -> np.ndarray:
     else:
         plain[()] = _plain(values.item())
     for value in set(plain.ravel().tolist()):
-        validate_levers(scenario, {key: value}, source=SOURCE)
+        validate_levers(scenario, {key: value}, source=levers_source(scenario))
     return plain
 
 
@@ -83,10 +89,12 @@ def lever_arrays(
         array = np.asarray(value)
         if array.ndim > 1:
             raise InputError(
-                f"expected a 1-D array, got shape {array.shape}", source=SOURCE, field=str(key)
+                f"expected a 1-D array, got shape {array.shape}",
+                source=levers_source(scenario),
+                field=str(key),
             )
         raw[str(key)] = array
-    size = _size(raw)
+    size = _size(raw, levers_source(scenario))
     out: dict[str, np.ndarray] = {}
     for key, array in raw.items():
         checked = (

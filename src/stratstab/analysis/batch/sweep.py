@@ -18,18 +18,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
-from stratstab.analysis.batch.inputs import INTEGER_DEFENSE_FIELDS, lever_name
 from stratstab.analysis.batch.levers import lever_arrays
 from stratstab.analysis.reference.inputs import load_side_dataset
-from stratstab.analysis.spec.beliefs import draws_to_levers, is_integer_lever, view_distributions
+from stratstab.analysis.spec.beliefs import (
+    base_view,
+    draws_to_levers,
+    is_integer_lever,
+    view_distributions,
+)
 from stratstab.analysis.spec.scenario import Scenario
 from stratstab.errors import InputError
 from stratstab.provenance import parameters_digest, provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Design = Literal["full", "lhs"]
 NO_BELIEFS = "--samples needs belief distributions in the scenario"
@@ -48,10 +55,6 @@ class Axis:
     def numeric_range(self) -> bool:
         """True for ``start:stop:steps`` axes (a Latin hypercube samples their range)."""
         return self.low is not None
-
-
-def _integer_lever(key: str) -> bool:
-    return lever_name(key) in INTEGER_DEFENSE_FIELDS or is_integer_lever(key)
 
 
 def _parse_number(text: str, *, spec: str, part: str) -> float:
@@ -88,7 +91,7 @@ def _range_axis(key: str, body: str, spec: str) -> Axis:
             f"stop ({parts[1]}) is below start ({parts[0]})", source="--vary", field=spec
         )
     values = np.linspace(start, stop, int(steps))
-    if _integer_lever(key) and not np.all(values == np.round(values)):
+    if is_integer_lever(key) and not np.all(values == np.round(values)):
         raise InputError(
             f"{key} takes whole numbers; {body} gives {values[1]:g}; choose steps so that "
             "(stop - start) / (steps - 1) is whole",
@@ -238,7 +241,7 @@ def design_points(spec: SweepSpec, points: np.ndarray) -> dict[str, np.ndarray]:
     for j, axis in enumerate(spec.axes):
         if axis.numeric_range:
             values = axis.low + unit[:, j] * (axis.high - axis.low)
-            out[axis.key] = np.round(values) if _integer_lever(axis.key) else values
+            out[axis.key] = np.round(values) if is_integer_lever(axis.key) else values
         else:
             choices = np.asarray(axis.values)
             out[axis.key] = choices[
@@ -318,3 +321,66 @@ def sample_view(scenario: Scenario, view: str | None) -> str:
             field="beliefs",
         )
     return view
+
+
+def sweep_spec(
+    scenario: Scenario,
+    vary: list[str],
+    *,
+    samples: int = 0,
+    seed: int | None = 0,
+    design: str = "full",
+    points: int | None = None,
+    view: str | None = None,
+    chunk_size: int = 20_000,
+    outputs: str = "all",
+) -> SweepSpec:
+    """A checked sweep over ``vary`` (``PARAM=start:stop:steps`` or ``PARAM=a,b,c`` each).
+
+    ``samples`` Monte Carlo draws of the scenario's beliefs per design point (view
+    ``view``, or the only one); ``seed=None`` picks a fresh seed (recorded in the
+    provenance).  Raises :class:`InputError` naming the bad option.
+    """
+    if not vary:
+        raise InputError("give at least one --vary PARAM=start:stop:steps", source="--vary")
+    axes = tuple(parse_vary(text, scenario) for text in vary)
+    keys = [a.key for a in axes]
+    if len(set(keys)) != len(keys):
+        raise InputError(f"a lever is varied twice: {keys}", source="--vary")
+    if samples < 0 or chunk_size < 1 or (points is not None and points < 1):
+        raise InputError("--samples must be >= 0, --chunk-size and --points >= 1", source="options")
+    chosen_seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
+    beliefs_view = sample_view(scenario, view) if samples else None
+    if samples:
+        evaluation_view = base_view(scenario, beliefs_view)
+    else:
+        evaluation_view = view
+        scenario.view_levers(view)  # fail early on an unknown view
+    return SweepSpec(
+        scenario=scenario,
+        axes=axes,
+        design=design,
+        points=points,
+        samples=samples,  # type: ignore[arg-type]
+        seed=chosen_seed,
+        view=evaluation_view,
+        sample_view=beliefs_view,
+        chunk_size=chunk_size,
+        outputs=outputs,
+    )
+
+
+def sweep(scenario: Scenario, vary: list[str], **options: Any) -> pd.DataFrame:
+    """Run a sweep in memory and return one row per evaluation as a pandas frame.
+
+    Same options as :func:`sweep_spec`; columns are ``point``, ``sample``, the varied
+    (and sampled) levers, then the outputs.  For sweeps too large for memory, or on
+    several machines, use ``stratstab sweep`` (Parquet output, resumable, Dask).
+    """
+    import pandas as pd
+
+    spec = sweep_spec(scenario, list(vary), **options)
+    chunks = [pd.DataFrame(evaluate_chunk(spec, chunk)) for chunk in range(spec.chunks)]
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    frame.attrs["provenance"] = spec.provenance()
+    return frame

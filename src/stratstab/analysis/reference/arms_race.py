@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,19 @@ from stratstab.analysis.reference.inputs import Resolved
 from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
 from stratstab.models.exchange import counterforce_strike
 from stratstab.models.roots import new_search, next_factor, result, slope, tell
+
+#: Relative change of the other side's arsenal for the arsenal reaction slope (central
+#: difference at 1 ± this factor).
+ARSENAL_SLOPE_STEP = 0.1
+#: The interceptor slope moves the other side's inventory by this share of it ...
+INTERCEPTOR_SLOPE_SHARE = 0.1
+#: ... but by at least this many interceptors.
+INTERCEPTOR_SLOPE_MINIMUM = 10.0
+
+
+def interceptor_slope_step(interceptors: Any) -> Any:
+    """Interceptors added and removed for the interceptor reaction slope (scalar or array)."""
+    return np.maximum(INTERCEPTOR_SLOPE_MINIMUM, np.round(INTERCEPTOR_SLOPE_SHARE * interceptors))
 
 
 def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, float]:
@@ -119,7 +133,7 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
     scale, rise = required_scale(resolved, side, landed_at_start=landed)
     required = scale * resolved.forces[side].total_warheads
 
-    step = 0.1
+    step = ARSENAL_SLOPE_STEP
     other_total = resolved.forces[other].total_warheads
     # The perturbed requirements lie close to the base one: start their searches there,
     # with the base problem's slope for a first Newton step.
@@ -130,7 +144,7 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
     slope_arsenal = (up - down) / (2 * step * other_total) if other_total > 0 else 0.0
 
     interceptors = resolved.defense(other).interceptors
-    delta = max(10, int(round(0.1 * interceptors)))
+    delta = int(interceptor_slope_step(interceptors))
     more = _with_interceptors(resolved, other, interceptors + delta)
     high_i = required_warheads(more, side, **warm)
     low_n = max(interceptors - delta, 0)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from stratstab.analysis.reference.inputs import Resolved, SideForces, targets_for, weapons_for
-from stratstab.analysis.spec.scenario import DefenseSpec, UseSpec
+from stratstab.analysis.spec.scenario import DefenseSpec, Scenario, UseSpec
 from stratstab.models.crisis import StopRuleChoice, damage_fraction, stop_rule
 from stratstab.models.defense import through_layers
 from stratstab.models.exchange import (
@@ -152,6 +152,35 @@ def peacetime_answer(resolved: Resolved, side: str, third: str) -> float:
     return float(_damage_by(resolved, launched, target=third))
 
 
+def _costed(
+    scenario: Scenario,
+    own: np.ndarray,
+    enemy: np.ndarray,
+    threat: np.ndarray,
+    answer: np.ndarray,
+    peacetime: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One side's cost along the levels (``models.trilateral``) and its exposure's rise."""
+    exponent = scenario.cost.own_weight_exponent
+    total = trilateral_cost(
+        own_damage=own,
+        enemy_damage=enemy,
+        threat_damage=threat,
+        answer_damage=answer,
+        peacetime_answer_damage=peacetime,
+        own_weight_exponent=exponent,
+        enemy_weight=scenario.cost.enemy_weight,
+        third_party_weight=scenario.cost.third_party_weight,
+    )
+    exposure = third_party_exposure(
+        threat_damage=threat,
+        answer_damage=answer,
+        peacetime_answer_damage=peacetime,
+        own_weight_exponent=exponent,
+    )
+    return total, exposure
+
+
 def exchange_curve(resolved: Resolved, striker: str, victim: str | None = None) -> ExchangeCurve:
     """Trace the exchange along the striker's counterforce level and apply the stop rule.
 
@@ -204,28 +233,12 @@ def exchange_curve(resolved: Resolved, striker: str, victim: str | None = None) 
         victim_answer[:, column] = _damage_by(resolved, victim_launch, target=third)
         striker_before[:, column] = peacetime_answer(resolved, striker, third)
         victim_before[:, column] = peacetime_answer(resolved, victim, third)
-    weights = dict(
-        own_weight_exponent=scenario.cost.own_weight_exponent,
-        enemy_weight=scenario.cost.enemy_weight,
-        third_party_weight=scenario.cost.third_party_weight,
+    striker_cost, striker_exposure = _costed(
+        scenario, striker_damage, victim_damage, striker_threat, striker_answer, striker_before
     )
-    striker_cost = trilateral_cost(
-        own_damage=striker_damage,
-        enemy_damage=victim_damage,
-        threat_damage=striker_threat,
-        answer_damage=striker_answer,
-        peacetime_answer_damage=striker_before,
-        **weights,
+    victim_cost, victim_exposure = _costed(
+        scenario, victim_damage, striker_damage, victim_threat, victim_answer, victim_before
     )
-    victim_cost = trilateral_cost(
-        own_damage=victim_damage,
-        enemy_damage=striker_damage,
-        threat_damage=victim_threat,
-        answer_damage=victim_answer,
-        peacetime_answer_damage=victim_before,
-        **weights,
-    )
-    exponent = scenario.cost.own_weight_exponent
     return ExchangeCurve(
         striker=striker,
         victim=victim,
@@ -244,16 +257,6 @@ def exchange_curve(resolved: Resolved, striker: str, victim: str | None = None) 
             victim_cost=victim_cost,
             tolerance=scenario.cost.stop_rule_tolerance,
         ),
-        striker_exposure=third_party_exposure(
-            threat_damage=striker_threat,
-            answer_damage=striker_answer,
-            peacetime_answer_damage=striker_before,
-            own_weight_exponent=exponent,
-        ),
-        victim_exposure=third_party_exposure(
-            threat_damage=victim_threat,
-            answer_damage=victim_answer,
-            peacetime_answer_damage=victim_before,
-            own_weight_exponent=exponent,
-        ),
+        striker_exposure=striker_exposure,
+        victim_exposure=victim_exposure,
     )

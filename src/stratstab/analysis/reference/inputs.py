@@ -14,7 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from stratstab.analysis.spec.levers import SideModifiers, fold_levers
+from stratstab.analysis.spec.levers import (
+    SideModifiers,
+    fold_levers,
+    levers_source,
+    validate_levers,
+)
 from stratstab.analysis.spec.scenario import DefenseSpec, Scenario, StrikeSpec
 from stratstab.errors import InputError
 from stratstab.forces import apply_overrides
@@ -270,6 +275,8 @@ def resolve(
     scenario: Scenario, view: str | None = None, extra_levers: dict[str, Any] | None = None
 ) -> Resolved:
     """Fold the scenario's levers, then the view's, then ``extra_levers``, and build arrays."""
+    if extra_levers:  # the file's own levers and views were checked when it was loaded
+        validate_levers(scenario, extra_levers, source=levers_source(scenario))
     levers = {**scenario.levers, **scenario.view_levers(view), **(extra_levers or {})}
     folded, modifiers = fold_levers(scenario, levers)
     forces = {side: side_forces(folded, side, modifiers[side]) for side in folded.sides}

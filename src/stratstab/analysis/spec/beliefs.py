@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from stratstab.analysis.spec.lever_table import integer_levers, non_numeric_levers
 from stratstab.analysis.spec.levers import validate_levers
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.models.uncertainty import (
@@ -42,9 +43,10 @@ from stratstab.models.uncertainty import (
 if TYPE_CHECKING:
     from stratstab.analysis.spec.scenario import Scenario
 
-# Defense fields that hold whole numbers: sampled values are rounded to integers.
-INTEGER_LEVERS = frozenset({"interceptors", "shots_per_rv", "second_shots"})
-NON_NUMERIC_LEVERS = frozenset({"posture", "shoot_look_shoot"})
+# From the lever table: whole-number levers (sampled values are rounded) and the levers
+# that take a choice or a flag (no distribution).
+INTEGER_LEVERS = integer_levers()
+NON_NUMERIC_LEVERS = non_numeric_levers()
 
 
 class _Spec(BaseModel):

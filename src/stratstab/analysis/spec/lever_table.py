@@ -40,6 +40,7 @@ class LeverSpec:
     integer: bool = False
     structural: bool = False
     choices: tuple[str, ...] = ()
+    basings: tuple[str, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -110,8 +111,44 @@ def lever_table() -> dict[str, LeverSpec]:
     for name, row in _table()["levers"].items():
         fields = dict(row)
         fields["choices"] = tuple(fields.get("choices", ()))
+        fields["basings"] = tuple(fields.get("basings", ()))
         out[name] = LeverSpec(name=name, **fields)
     return out
+
+
+def integer_levers() -> frozenset[str]:
+    """Levers that take whole numbers (sampled and swept values are rounded)."""
+    return frozenset(name for name, spec in lever_table().items() if spec.integer)
+
+
+def non_numeric_levers() -> frozenset[str]:
+    """Levers that take a choice or a yes/no flag: no distribution, range or clipping."""
+    return frozenset(name for name, spec in lever_table().items() if not spec.numeric)
+
+
+def structural_levers() -> frozenset[str]:
+    """Levers that change the shape of the computation (the batch kernel groups by them)."""
+    return frozenset(name for name, spec in lever_table().items() if spec.structural)
+
+
+def survivability_levers() -> dict[str, tuple[str, ...]]:
+    """Survivability levers and the basings of the systems each one sets."""
+    return {name: spec.basings for name, spec in lever_table().items() if spec.basings}
+
+
+def unknown_lever(name: str) -> str:
+    """What the user is told about a lever name the table does not hold."""
+    return (
+        f"unknown lever {name!r}; expected one of {', '.join(lever_table())}, "
+        "or SYSTEM.field (a dataset override such as DF-41.launchers)"
+    )
+
+
+def value_problem(spec: LeverSpec, value: Any) -> str | None:
+    """None if ``value`` fits ``spec``; else the one English message every entry point gives."""
+    if spec.accepts(value):
+        return None
+    return f"{spec.problem('en')}; got {value!r}"
 
 
 def choice_label(value: str, lang: str = "en") -> str:
@@ -140,3 +177,58 @@ def decimals(step: float | None) -> int:
     if not step or float(step).is_integer():
         return 0
     return max(0, -math.floor(math.log10(float(step))))
+
+
+def bounds_text(spec: LeverSpec) -> str:
+    """The allowed values of a lever in a few characters: ``0 – 1``, ``> 0``, ``≥ 1``."""
+    if spec.kind == "choice":
+        return " or ".join(f"`{choice}`" for choice in spec.choices)
+    if spec.kind == "flag":
+        return "`true` or `false`"
+    low = None if spec.minimum is None else _number(spec.minimum)
+    high = None if spec.maximum is None else _number(spec.maximum)
+    if low is not None and high is not None:
+        return f"{low} – {high}"
+    if low is not None:
+        return f"> {low}" if spec.exclusive_minimum else f"≥ {low}"
+    return "any" if high is None else f"≤ {high}"
+
+
+REFERENCE_BEGIN = "<!-- lever reference: generated from the lever table; do not edit -->"
+REFERENCE_END = "<!-- end of lever reference -->"
+
+
+def lever_reference() -> str:
+    """The lever reference of ``docs/scenarios.md`` as Markdown, generated from the table."""
+    lines = [
+        REFERENCE_BEGIN,
+        "",
+        "| lever | kind | unit | allowed | whole numbers | meaning | 含义 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, spec in lever_table().items():
+        cells = [
+            f"`SIDE.{name}`",
+            spec.kind,
+            spec.unit["en"] or "—",
+            bounds_text(spec),
+            "yes" if spec.integer else "no",
+            f"**{spec.label['en']}.** {spec.description['en']}",
+            f"**{spec.label['zh']}。** {spec.description['zh']}",
+        ]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    lines += [
+        "| `SIDE.SYSTEM.field` | override | the field's | the dataset schema's | — "
+        "| A dataset override, e.g. `CN.DF-41.launchers`. "
+        "| 数据集覆盖值，例如 `CN.DF-41.launchers`。 |",
+        "",
+        REFERENCE_END,
+    ]
+    return "\n".join(lines)
+
+
+def with_lever_reference(document: str) -> str:
+    """``document`` with the text between the reference markers replaced by the table."""
+    start = document.index(REFERENCE_BEGIN)
+    end = document.index(REFERENCE_END) + len(REFERENCE_END)
+    return document[:start] + lever_reference() + document[end:]

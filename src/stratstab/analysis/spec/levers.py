@@ -2,7 +2,10 @@
 
 A lever is a dotted key and a value.  The same keys serve the ``levers`` block of a
 scenario file, each delegation's ``assumptions`` view, the web explorer's form
-controls and parameter sweeps.
+controls and parameter sweeps.  What each side-level lever accepts (kind, unit, bounds,
+whole numbers or not) is one row of the lever table
+(:mod:`stratstab.analysis.spec.lever_table`); every entry point checks a lever through
+:func:`validate_levers`, so the same bad lever gets the same message everywhere.
 
 ``SIDE.posture``                 ``day-to-day`` or ``generated``
 ``SIDE.<defense field>``         any field of the side's defense block, e.g. ``US.interceptors``
@@ -18,86 +21,47 @@ controls and parameter sweeps.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from stratstab.analysis.spec.blocks import DefenseLayerSpec, DefenseSpec, RetaliationSpec, ValueSpec
-from stratstab.errors import InputError, from_validation_error
+from stratstab.analysis.spec.blocks import DefenseSpec, RetaliationSpec, ValueSpec
+from stratstab.analysis.spec.lever_table import (
+    lever_table,
+    survivability_levers,
+    unknown_lever,
+    value_problem,
+)
+from stratstab.errors import InputError
 from stratstab.forces import apply_overrides
 
 if TYPE_CHECKING:
     from stratstab.analysis.spec.scenario import Scenario
 
-SURVIVABILITY_LEVERS = {
-    "survivability_mobile": ("road-mobile", "rail-mobile"),
-    "survivability_ssbn": ("ssbn",),
-    "survivability_bomber": ("bomber",),
-}
-PROBABILITY_LEVERS = {"launch_under_attack", *SURVIVABILITY_LEVERS}
-POSITIVE_LEVERS = {"arsenal_scale", "w80", "retaliation_warheads"}
-
-
-def _defense_fields() -> set[str]:
-    # Defense levers set the first layer; further layers are fixed by the scenario file.
-    return set(DefenseLayerSpec.model_fields)
+# Derived from the lever table (one row per lever: kind, bounds, basings ...).
+SURVIVABILITY_LEVERS = survivability_levers()
+PROBABILITY_LEVERS = frozenset(n for n, s in lever_table().items() if s.kind == "probability")
+POSITIVE_LEVERS = frozenset(
+    n for n, s in lever_table().items() if s.kind in ("positive", "multiple")
+)
 
 
 def lever_names(sides: tuple[str, ...]) -> list[str]:
-    """Every side-level lever key for the given sides (dataset overrides not listed)."""
-    names = [
-        "posture",
-        *sorted(_defense_fields()),
-        *sorted(PROBABILITY_LEVERS),
-        *sorted(POSITIVE_LEVERS),
-    ]
-    return [f"{side}.{name}" for side in sides for name in names]
+    """Every side-level lever key for the given sides, in table order (overrides not listed)."""
+    return [f"{side}.{name}" for side in sides for name in lever_table()]
 
 
-def _number(value: Any, *, key: str, source: str, field_path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(
-            f"expected a finite number for lever {key!r}, got {value!r}",
-            source=source,
-            field=field_path,
-        )
-    return float(value)
+def _check_side_lever(name: str, value: Any, *, source: str, field_path: str) -> None:
+    spec = lever_table().get(name)
+    if spec is None:
+        raise InputError(unknown_lever(name), source=source, field=field_path)
+    problem = value_problem(spec, value)
+    if problem is not None:
+        raise InputError(problem, source=source, field=field_path)
 
 
-def _check_side_lever(name: str, value: Any, *, key: str, source: str, field_path: str) -> None:
-    if name == "posture":
-        if value not in ("day-to-day", "generated"):
-            raise InputError(
-                "expected 'day-to-day' or 'generated'", source=source, field=field_path
-            )
-    elif name in PROBABILITY_LEVERS:
-        number = _number(value, key=key, source=source, field_path=field_path)
-        if not 0.0 <= number <= 1.0:
-            raise InputError(
-                f"expected a probability in [0, 1], got {value}", source=source, field=field_path
-            )
-    elif name in POSITIVE_LEVERS:
-        if _number(value, key=key, source=source, field_path=field_path) <= 0:
-            raise InputError(
-                f"expected a positive number, got {value}", source=source, field=field_path
-            )
-    elif name in _defense_fields():
-        try:
-            DefenseSpec.model_validate({name: value})
-        except ValidationError as exc:
-            raise from_validation_error(
-                exc, source=source, prefix=field_path.rsplit(".", 1)[0]
-            ) from None
-    else:
-        raise InputError(
-            f"unknown lever {name!r}; expected one of posture, arsenal_scale, "
-            "survivability_mobile, survivability_ssbn, survivability_bomber, launch_under_attack, "
-            "w80, retaliation_warheads, a defense field, or SYSTEM.field",
-            source=source,
-            field=field_path,
-        )
+def levers_source(scenario: Scenario) -> str:
+    """The origin named in lever errors: the scenario's file, or ``<levers>``."""
+    return scenario.source or "<levers>"
 
 
 def validate_levers(
@@ -117,7 +81,7 @@ def validate_levers(
         if "." in rest:
             overrides.setdefault(side, {})[rest] = value
         else:
-            _check_side_lever(rest, value, key=key, source=source, field_path=field_path)
+            _check_side_lever(rest, value, source=source, field_path=field_path)
     for side, side_overrides in overrides.items():
         dataset = scenario.dataset_of(side)
         try:

@@ -37,6 +37,16 @@ def output_names(sides: tuple[str, str]) -> list[str]:
     return names
 
 
+#: Readings of the crisis-stability index: (lower bound, key), highest first.  Above
+#: 0.95 neither side gains by striking first; above 0.8 the incentive is modest.
+INDEX_READINGS = ((0.95, "stable"), (0.8, "modest"), (float("-inf"), "marked"))
+
+
+def index_reading(index: float) -> str:
+    """``stable``, ``modest`` or ``marked``: how strong the first-strike incentive is."""
+    return next(key for bound, key in INDEX_READINGS if index > bound)
+
+
 Effect = Literal["better", "worse", "neutral"]
 
 #: +1: a higher value is better for stability; -1: worse; 0: no direction (a scenario

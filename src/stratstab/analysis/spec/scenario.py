@@ -32,7 +32,7 @@ from stratstab.analysis.spec.blocks import (
     _Strict,
     defense_from_layers,
 )
-from stratstab.analysis.spec.levers import validate_levers
+from stratstab.analysis.spec.levers import levers_source, validate_levers
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.forces.catalog import BUILTIN_ONLY, LOCAL_FILES, DatasetCatalog
 from stratstab.forces.loader import parse_yaml
@@ -149,7 +149,7 @@ class Scenario(_Strict):
 
     def with_levers(self, levers: dict[str, Any]) -> Scenario:
         """A copy with extra levers applied after the file's own (later wins)."""
-        validate_levers(self, levers, source=self.source or "<levers>")
+        validate_levers(self, levers, source=levers_source(self))
         merged = {**self.levers, **levers}
         return self.model_copy(update={"levers": merged})
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from stratstab.analysis.assessment.assess import index_reading
 from stratstab.analysis.spec.lever_table import lever_spec
+from stratstab.analysis.spec.outputs import index_reading
 
 Translate = Callable[..., str]
 

@@ -1,0 +1,131 @@
+"""Each scalar function of the compiled batch kernel against the reference function it
+copies, one property test per function: a drift names the function that moved.
+
+The end-to-end equality of whole assessments is in ``test_batch.py``; here every input
+is drawn by hypothesis over the ranges the models accept.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from stratstab.analysis.batch import _kernel as kernel
+from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
+from stratstab.analysis.reference import arms_race
+from stratstab.models.defense import engage
+from stratstab.models.effects import kill_probability
+from stratstab.models.exchange import priority_key
+
+# Compiled code is slow to build on the first call: no per-example deadline.
+PROPERTY = settings(max_examples=80, deadline=None)
+probability = st.floats(0.0, 1.0)
+
+
+@PROPERTY
+@given(
+    sspk=probability,
+    reliability=probability,
+    shots=st.integers(0, 6),
+    fratricide=probability,
+)
+def test_kill_probability(sspk, reliability, shots, fratricide):
+    expected = kill_probability(
+        sspk=sspk, reliability=reliability, shots=shots, fratricide=fratricide
+    )
+    got = kernel.kill_probability(sspk, reliability, float(shots), fratricide)
+    assert got == pytest.approx(float(expected), rel=1e-12, abs=1e-14)
+
+
+@PROPERTY
+@given(
+    value=st.one_of(
+        st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False),
+        st.sampled_from([0.0, math.inf, -math.inf, 1.0 / 3.0, 123456.789012345]),
+    )
+)
+def test_priority_key(value):
+    expected = float(priority_key(np.array([value]))[0])
+    got = kernel.priority_key(value)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+@PROPERTY
+@given(n=st.integers(0, 60), p=st.floats(0.0, 1.0, allow_subnormal=False), data=st.data())
+def test_binomial_pmf(n, p, data):
+    k = data.draw(st.integers(0, n))
+    # scipy.stats.binom.pmf, except where its incomplete-beta route overflows for
+    # p within a few ulps of 0 or 1: there the direct product is exact enough.
+    try:
+        expected = float(stats.binom.pmf(k, n, p))
+    except OverflowError:
+        expected = math.comb(n, k) * p**k * (1.0 - p) ** (n - k)
+    assert kernel._binomial_pmf(float(k), float(n), p) == pytest.approx(
+        expected, rel=1e-9, abs=1e-300
+    )
+
+
+@PROPERTY
+@given(x=st.floats(0.0, 1e9), exponent=st.sampled_from([0.75, 0.5, 1.0, 1.3]))
+def test_power(x, exponent):
+    assert kernel._power(x, exponent) == pytest.approx(x**exponent, rel=1e-13)
+
+
+defenses = st.fixed_dictionaries(
+    {
+        # Without interceptors both paths skip the engagement (everything arrives).
+        "interceptors": st.integers(1, 400).map(float),
+        "interceptor_pk": probability,
+        "shots_per_rv": st.integers(1, 5).map(float),
+        "discrimination": probability,
+        "common_mode": probability,
+        "decoys_per_rv": st.floats(0.0, 3.0),
+        "decoy_rejection": probability,
+        "second_shots": st.integers(0, 4).map(float),
+        "kill_assessment": probability,
+    }
+)
+
+
+@PROPERTY
+@given(rvs=st.floats(0.0, 120.0), defense=defenses, shoot_look_shoot=st.booleans())
+def test_arriving(rvs, defense, shoot_look_shoot):
+    fields = np.array([defense[name] for name in DEFENSE_ARRAY_FIELDS])
+    row = np.zeros(kernel.DEFENSE_ROW)
+    kernel.defense_row(fields, row)
+    got = kernel.arriving(rvs, row, shoot_look_shoot)
+    expected = engage(
+        rvs=rvs,
+        interceptors=defense["interceptors"],
+        interceptor_pk=defense["interceptor_pk"],
+        shots_per_rv=defense["shots_per_rv"],
+        discrimination=defense["discrimination"],
+        common_mode=defense["common_mode"],
+        decoys=rvs * defense["decoys_per_rv"],
+        decoy_rejection=defense["decoy_rejection"],
+        shoot_look_shoot=shoot_look_shoot,
+        second_shots=defense["second_shots"],
+        kill_assessment=defense["kill_assessment"],
+        with_p_no_leakers=False,
+    ).expected_leakers
+    assert got == pytest.approx(float(expected), rel=1e-9, abs=1e-9)
+
+
+def test_defense_row_names_follow_the_field_order():
+    for name in DEFENSE_ARRAY_FIELDS:
+        assert getattr(kernel, name.upper()) == DEFENSE_ARRAY_FIELDS.index(name)
+    assert kernel.DEFENSE_FIELDS == len(DEFENSE_ARRAY_FIELDS)
+
+
+def test_shared_constants_are_the_references():
+    assert kernel.SLOPE_STEP is arms_race.ARSENAL_SLOPE_STEP
+    assert arms_race.interceptor_slope_step(44) == 10
+    assert arms_race.interceptor_slope_step(1000) == 100
+    assert np.array_equal(
+        arms_race.interceptor_slope_step(np.array([0.0, 150.0])), np.array([10.0, 15.0])
+    )
