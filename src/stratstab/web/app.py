@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stratstab import __version__
 from stratstab.db import make_session_factory
 from stratstab.web.database import open_database
-from stratstab.web.deps import csrf_protect, get_login, get_translator
+from stratstab.web.deps import csrf_protect, get_login, get_translator, plain_url
 from stratstab.web.errors import install_error_handlers
 from stratstab.web.security import CSRF_COOKIE, new_token, set_cookie, sign, unsign
 from stratstab.web.settings import Settings
@@ -150,7 +150,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(get_login), Depends(get_translator), Depends(csrf_protect)],
+        dependencies=[
+            Depends(get_login),
+            Depends(get_translator),
+            Depends(plain_url),
+            Depends(csrf_protect),
+        ],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -175,4 +180,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)
+    _document_path_examples(app)
     return app
+
+
+def _document_path_examples(app: FastAPI) -> None:
+    """Serve the OpenAPI schema with an example for each path parameter."""
+    from stratstab.web.shapes import add_path_examples
+
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_path_examples(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -61,6 +61,7 @@ _VALIDATION_KEYS = {
     "dict_type": "object",
     "extra_forbidden": "unknown_field",
     "json_invalid": "json",
+    "control_characters": "control_characters",
 }
 
 

@@ -137,7 +137,10 @@ def may_declare_complete(viewer: Viewer, *, heads: set[str]) -> bool:
     return viewer.is_head or viewer.delegation not in heads
 
 
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds."""
+def require(condition: bool, message: str, *, key: str = "dlgerr.forbidden") -> None:
+    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds.
+
+    The web shows the locale text ``key`` (by default: your role does not allow this).
+    """
     if not condition:
-        raise Forbidden(message)
+        raise Forbidden(message).with_key(key)
