@@ -211,3 +211,18 @@ def test_create_dialogue_validation(tri):
         == 400
     )
     assert fac.patch(f"/api/v1/dialogues/{SLUG}", json={"archived": False}).status_code == 200
+
+
+def test_yes_or_no_fields_take_only_true_or_false(tri):
+    """The schema says boolean: 0, 1 or "true" in JSON are refused (422), not read as yes/no
+    (they archived a dialogue and opened rounds with the staged agenda)."""
+    fac = tri[1]["fac"]
+    for value in (0, 1, "true", 1.0):
+        answer = fac.patch(f"/api/v1/dialogues/{SLUG}", json={"archived": value})
+        assert answer.status_code == 422, (value, answer.text)
+        assert answer.json()["field"] == "archived"
+        opened = fac.post(
+            f"/api/v1/dialogues/{SLUG}/rounds/open", json={"use_staged_agenda": value}
+        )
+        assert opened.status_code == 422, (value, opened.text)
+    assert fac.get(f"/api/v1/dialogues/{SLUG}").json()["archived_at"] is None

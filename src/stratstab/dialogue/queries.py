@@ -33,7 +33,11 @@ def dialogue_by_slug(session: Session, slug: str) -> Dialogue:
     if found is None:
         known = session.scalars(select(Dialogue.slug).order_by(Dialogue.slug)).all()
         hint = f"; known: {', '.join(known)}" if known else "; no dialogue exists yet"
-        raise NotFoundError(f"unknown dialogue {slug!r}{hint}")
+        # The list helps at the command line; the web shows only the key's text, which
+        # names no other dialogue.
+        raise NotFoundError(f"unknown dialogue {slug!r}{hint}").with_key(
+            "dlgerr.no_dialogue", slug=slug
+        )
     return found
 
 

@@ -213,7 +213,9 @@ class DialogueStore:
         title = nonempty(title, field="title")
         with self.session(write=True) as session:
             if session.scalar(select(Dialogue.id).where(Dialogue.slug == slug)) is not None:
-                raise ConflictError(f"a dialogue called {slug!r} already exists", field="slug")
+                raise ConflictError(
+                    f"a dialogue called {slug!r} already exists", field="slug"
+                ).with_key("setup.form_error.slug_taken")
             dialogue = Dialogue(slug=slug, title=title, track=track, parties=codes)
             dialogue.description, dialogue.title_zh = description, title_zh.strip()
             session.add(dialogue)

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stratstab import __version__
 from stratstab.db import make_session_factory
 from stratstab.web.database import open_database
-from stratstab.web.deps import csrf_protect, get_login, get_translator
+from stratstab.web.deps import csrf_protect, get_login, get_translator, plain_url
 from stratstab.web.errors import install_error_handlers
 from stratstab.web.security import CSRF_COOKIE, new_token, set_cookie, sign, unsign
 from stratstab.web.settings import Settings
@@ -86,10 +86,14 @@ def _include_routers(app: FastAPI) -> None:
 
     from stratstab.web.admin.router import api as admin_api
     from stratstab.web.admin.router import pages as admin_pages
+    from stratstab.web.assessment import router as assessment
     from stratstab.web.auth.reset import api as reset_api
     from stratstab.web.auth.reset import pages as reset_pages
     from stratstab.web.auth.router import api as auth_api
     from stratstab.web.auth.router import pages as auth_pages
+    from stratstab.web.dialogues import router as dialogues
+    from stratstab.web.exercises import router as exercises
+    from stratstab.web.history import router as history
     from stratstab.web.shapes import ERROR_RESPONSES
     from stratstab.web.system.router import router as system_router
 
@@ -101,21 +105,11 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(reset_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    for extra in _optional_routers():
-        app.include_router(extra.pages)
-        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
-
-
-def _optional_routers() -> list:
-    """Domain routers whose library layer exists in this installation."""
-    found = []
-    for name in ("dialogues", "assessment", "history", "exercises"):
-        try:
-            module = __import__(f"stratstab.web.{name}.router", fromlist=["pages", "api"])
-        except ModuleNotFoundError:
-            continue
-        found.append(module)
-    return found
+    # Every domain is imported by name: a missing or broken one fails here, loudly,
+    # rather than leaving the workbench without it.
+    for domain in (dialogues, assessment, history, exercises):
+        app.include_router(domain.pages)
+        app.include_router(domain.api, prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 def _open_store(url: str):
@@ -156,7 +150,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(get_login), Depends(get_translator), Depends(csrf_protect)],
+        dependencies=[
+            Depends(get_login),
+            Depends(get_translator),
+            Depends(plain_url),
+            Depends(csrf_protect),
+        ],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -181,4 +180,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_middleware(app)
     install_error_handlers(app)
     _include_routers(app)
+    _document_path_examples(app)
     return app
+
+
+def _document_path_examples(app: FastAPI) -> None:
+    """Serve the OpenAPI schema with an example for each path parameter."""
+    from stratstab.web.shapes import add_path_examples
+
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_path_examples(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -3,7 +3,9 @@
 ``SessionDep`` is the database session of the request; ``CurrentUser`` the logged-in
 user (401 otherwise); ``FacilitatorUser``/``AdminUser``/``DelegateUser`` add a role
 check (403).  ``csrf_protect`` runs on every route and refuses unsafe methods that do
-not carry the request's CSRF token.
+not carry the request's CSRF token; ``plain_url`` runs on every route and refuses path
+and query values with control characters, as :class:`~stratstab.web.shapes.InputModel`
+does for bodies.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from stratstab.accounts.models import LoginSession, User
@@ -27,6 +30,7 @@ from stratstab.web.security import (
     tokens_match,
     unsign,
 )
+from stratstab.web.shapes import has_control_characters
 
 
 class NotAuthenticated(HTTPException):
@@ -144,3 +148,17 @@ def get_translator(request: Request, user: OptionalUser) -> Translator:
 
 
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+def plain_url(request: Request) -> None:
+    """Refuse (422) a path or query value with a control character, before a route reads it.
+
+    No slug, id, user name or filter of the workbench has one, and a NUL reaching a query
+    makes PostgreSQL refuse the whole statement.
+    """
+    values = [("path", item) for item in request.path_params.items()]
+    values += [("query", item) for item in request.query_params.multi_items()]
+    for where, (name, value) in values:
+        if has_control_characters(value):
+            error = {"type": "control_characters", "loc": (where, name), "msg": "", "input": ""}
+            raise RequestValidationError([error])

@@ -20,6 +20,8 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from stratstab.web.shapes import FORM_CONTEXT
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -60,7 +62,7 @@ def form_data(model: type[BaseModel], form: Any) -> dict[str, Any]:
 def validate_form(model: type[Model], form: Any) -> Model:
     """``model`` validated from a form; a refusal is answered as a 422."""
     try:
-        return model.model_validate(form_data(model, form))
+        return model.model_validate(form_data(model, form), context=FORM_CONTEXT)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("form", *error["loc"])} for error in exc.errors()]

@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stratstab.web.shapes import UtcDateTime
+from stratstab.web.shapes import InputModel, UtcDateTime
 
 RoleName = Literal["admin", "facilitator", "delegate", "observer", "member"]
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputModel):
     """A new account; ``delegation_code`` is required for delegates only."""
 
     model_config = ConfigDict(extra="forbid")
@@ -23,7 +23,7 @@ class UserCreate(BaseModel):
     locale: Literal["en", "zh"] = "en"
 
 
-class RoleChange(BaseModel):
+class RoleChange(InputModel):
     """A new global role; ``delegation_code`` is required for delegates only."""
 
     model_config = ConfigDict(extra="forbid")
@@ -31,14 +31,14 @@ class RoleChange(BaseModel):
     delegation_code: str | None = Field(default=None, max_length=16)
 
 
-class DisableRequest(BaseModel):
+class DisableRequest(InputModel):
     """Disabling an account ends its sessions at once, so it must be confirmed."""
 
     model_config = ConfigDict(extra="forbid")
     confirm: bool = False
 
 
-class ResetLinkRequest(BaseModel):
+class ResetLinkRequest(InputModel):
     """How long a password-reset link stays valid, in hours (1 to 168)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -54,7 +54,7 @@ class ResetLinkPublic(BaseModel):
     expires_at: UtcDateTime
 
 
-class PasswordResetUse(BaseModel):
+class PasswordResetUse(InputModel):
     """The new password set through a reset link."""
 
     model_config = ConfigDict(extra="forbid")

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stratstab.web.shapes import InputModel
+
 LeverValue = float | int | str
 
 
@@ -31,7 +33,7 @@ class ScenarioDetail(ScenarioSummary):
     )
 
 
-class ScenarioUpload(BaseModel):
+class ScenarioUpload(InputModel):
     """A scenario given as YAML text (size capped by the workbench: 413 beyond)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -39,7 +41,7 @@ class ScenarioUpload(BaseModel):
     filename: str = Field(default="uploaded.yaml", max_length=200)
 
 
-class DatasetUpload(BaseModel):
+class DatasetUpload(InputModel):
     """A force dataset given as YAML text (``docs/datasets.md``; size capped: 413 beyond)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,7 +59,7 @@ class DatasetPublic(BaseModel):
     size_bytes: int
 
 
-class AssumptionSet(BaseModel):
+class AssumptionSet(InputModel):
     """One set of assumptions: a named view of the scenario plus lever overrides."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,7 +74,7 @@ class RunRequest(AssumptionSet):
     scenario: str = "us-china-2024-baseline"
 
 
-class CompareRequest(BaseModel):
+class CompareRequest(InputModel):
     """Assess one scenario under two assumption sets, side by side."""
 
     model_config = ConfigDict(extra="forbid")
@@ -81,7 +83,7 @@ class CompareRequest(BaseModel):
     right: AssumptionSet
 
 
-class MapRequest(BaseModel):
+class MapRequest(InputModel):
     """A stability map: a metric over two levers, under each assumption set."""
 
     model_config = ConfigDict(extra="forbid")

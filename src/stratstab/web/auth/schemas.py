@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stratstab.web.shapes import UtcDateTime
+from stratstab.web.shapes import InputModel, UtcDateTime
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(InputModel):
     """Credentials for ``POST /api/v1/auth/login``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,7 +44,7 @@ class CsrfResponse(BaseModel):
     csrf_token: str
 
 
-class LocaleUpdate(BaseModel):
+class LocaleUpdate(InputModel):
     """A new interface language."""
 
     model_config = ConfigDict(extra="forbid")

@@ -19,7 +19,7 @@ from stratstab.accounts.models import User
 from stratstab.accounts.roles import Role
 from stratstab.dialogue.records import StatementInfo
 from stratstab.dialogue.scope import ScopePositionData
-from stratstab.errors import StratstabError
+from stratstab.errors import Forbidden
 
 #: The participant ids of people with an account start with this; other participants
 #: were added on the command line or imported.
@@ -137,11 +137,10 @@ def may_declare_complete(viewer: Viewer, *, heads: set[str]) -> bool:
     return viewer.is_head or viewer.delegation not in heads
 
 
-class Forbidden(StratstabError):
-    """The user's role or delegation does not allow this action (HTTP 403)."""
+def require(condition: bool, message: str, *, key: str = "dlgerr.forbidden") -> None:
+    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds.
 
-
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`Forbidden` with ``message`` unless ``condition`` holds."""
+    The web shows the locale text ``key`` (by default: your role does not allow this).
+    """
     if not condition:
-        raise Forbidden(message)
+        raise Forbidden(message).with_key(key)

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from stratstab.accounts.models import User
 from stratstab.dialogue.records import LedgerRow, StatementInfo
+from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.dialogues import scope_service, service, translation
 from stratstab.web.dialogues.common import audit, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
     LedgerItemCreate,
     LedgerStatusUpdate,
     ModerationUpdate,
+    ScopePositionUpdate,
     TranslationUpdate,
 )
 
@@ -120,3 +122,21 @@ def set_ledger_status(
     )
     audit(db, user, "ledger.status", f"{slug}/{key}", status=body.status)
     return row
+
+
+def set_scope_position(
+    request: Request, db: Session, user: User, slug: str, topic: str, body: ScopePositionUpdate
+) -> ScopePositionData:
+    """The viewer's delegation's position on a topic (sealed until the reveal)."""
+    position = scope_service.set_position(
+        store_of(request),
+        viewer_of(request, user, slug),
+        slug,
+        topic=topic,
+        stance=body.stance,
+        priority=body.priority,
+        linked_topics=body.linked_topics,
+        note=body.note,
+    )
+    audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
+    return position

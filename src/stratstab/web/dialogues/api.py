@@ -300,17 +300,7 @@ def set_scope(
     user: CurrentUser,
 ) -> ScopePositionPublic:
     """Your delegation's stance on a topic; sealed until the facilitator reveals."""
-    position = scope_service.set_position(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        topic=topic,
-        stance=body.stance,
-        priority=body.priority,
-        linked_topics=body.linked_topics,
-        note=body.note,
-    )
-    audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
+    position = actions.set_scope_position(request, db, user, slug, topic, body)
     return _position(position)
 
 

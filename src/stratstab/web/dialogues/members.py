@@ -30,8 +30,8 @@ from stratstab.dialogue.membership import (
 from stratstab.dialogue.models import Dialogue, utc_now
 from stratstab.dialogue.records import DialogueInfo
 from stratstab.dialogue.store import DialogueStore
-from stratstab.errors import ConflictError, GoneError, InputError, NotFoundError
-from stratstab.web.dialogues.access import Forbidden, Viewer, can_enter, require
+from stratstab.errors import ConflictError, Forbidden, GoneError, InputError, NotFoundError
+from stratstab.web.dialogues.access import Viewer, can_enter, require
 
 DEFAULT_INVITATION_DAYS = 7
 MAX_INVITATION_DAYS = 60
@@ -156,7 +156,9 @@ def create_dialogue(
 ) -> DialogueInfo:
     """Create a dialogue; its creator becomes its facilitator.  Admins and facilitators."""
     if not may_create_dialogues(user):
-        raise Forbidden("only facilitators and admins set up dialogues")
+        raise Forbidden("only facilitators and admins set up dialogues").with_key(
+            "dlgerr.setup_forbidden"
+        )
     info = store.create_dialogue(
         slug=slug,
         title=title,
@@ -229,14 +231,16 @@ def enter(store: DialogueStore, user: User, slug: str) -> Viewer:
     info = store.get_dialogue(slug)
     viewer = viewer_for(store, user, slug)
     if not can_enter(viewer, delegations=list(info.parties)):
-        raise NotFoundError(f"no dialogue {slug!r}")
+        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return viewer
 
 
 def require_active(store: DialogueStore, slug: str) -> None:
     """Refuse changes to an archived dialogue (it stays readable)."""
     if store.get_dialogue(slug).archived_at is not None:
-        raise InputError("this dialogue is archived; restore it to change it", field="dialogue")
+        raise InputError(
+            "this dialogue is archived; restore it to change it", field="dialogue"
+        ).with_key("dlgerr.archived")
 
 
 # ---------------------------------------------------------------- members
@@ -274,17 +278,21 @@ def member_list(store: DialogueStore, slug: str) -> list[MemberInfo]:
 
 def _check_role(dialogue: Dialogue, role: str, party: str | None) -> str | None:
     if role not in MEMBER_ROLES:
-        raise InputError(f"expected one of {', '.join(MEMBER_ROLES)}", field="role")
+        raise InputError(f"expected one of {', '.join(MEMBER_ROLES)}", field="role").with_key(
+            "dlgerr.role_choice"
+        )
     if role in PARTY_ROLES:
         code = (party or "").strip().upper()
         if code not in (dialogue.parties or []):
             raise InputError(
                 f"a {role} belongs to one of the parties {', '.join(dialogue.parties or [])}",
                 field="party",
-            )
+            ).with_key("dlgerr.party_needed", parties=", ".join(dialogue.parties or []))
         return code
     if party:
-        raise InputError(f"a {role} belongs to no party; leave party empty", field="party")
+        raise InputError(
+            f"a {role} belongs to no party; leave party empty", field="party"
+        ).with_key("dlgerr.party_none")
     return None
 
 
@@ -299,7 +307,9 @@ def _check_one_head(session: Session, dialogue: Dialogue, role: str, party: str 
         )
     )
     if existing:
-        raise ConflictError(f"delegation {party} has a head already", field="role")
+        raise ConflictError(f"delegation {party} has a head already", field="role").with_key(
+            "dlgerr.head_taken", party=party
+        )
 
 
 def change_member(
@@ -314,7 +324,9 @@ def change_member(
         target = accounts.get_user(session, username=username)
         member = _membership(session, dialogue.id, target.id)
         if member is None:
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}")
+            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
+                "dlgerr.not_member", username=username
+            )
         if (member.role, member.party) != (role, code):
             _check_one_head(session, dialogue, role, code)
         before = (member.role, member.party)
@@ -346,7 +358,9 @@ def remove_member(
         target = accounts.get_user(session, username=username)
         member = _membership(session, dialogue.id, target.id)
         if member is None:
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}")
+            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
+                "dlgerr.not_member", username=username
+            )
         role, party = member.role, member.party
         session.delete(member)
         _audit(
@@ -361,7 +375,9 @@ def remove_member(
 
 def _require_confirm(confirm: bool) -> None:
     if not confirm:
-        raise InputError("this cannot be undone; send confirm: true to go ahead", field="confirm")
+        raise InputError(
+            "this cannot be undone; send confirm: true to go ahead", field="confirm"
+        ).with_key("dlgerr.confirm")
 
 
 # ---------------------------------------------------------------- invitations
@@ -408,7 +424,7 @@ def create_invitation(
     if not 1 <= expires_in_days <= MAX_INVITATION_DAYS:
         raise InputError(
             f"an invitation lasts 1 to {MAX_INVITATION_DAYS} days", field="expires_in_days"
-        )
+        ).with_key("dlgerr.invitation_days", days=MAX_INVITATION_DAYS)
     token = secrets.token_urlsafe(32)
     now = utc_now()
     with store.session(write=True) as session:
@@ -461,9 +477,13 @@ def revoke_invitation(store: DialogueStore, user: User, slug: str, invitation_id
         dialogue = queries.dialogue_by_slug(session, slug)
         row = session.get(Invitation, invitation_id)
         if row is None or row.dialogue_id != dialogue.id:
-            raise NotFoundError(f"no invitation {invitation_id} in {slug!r}")
+            raise NotFoundError(f"no invitation {invitation_id} in {slug!r}").with_key(
+                "dlgerr.no_invitation"
+            )
         if row.used_at is not None:
-            raise ConflictError("this invitation was used already", field="invitation")
+            raise ConflictError("this invitation was used already", field="invitation").with_key(
+                "dlgerr.invitation_used"
+            )
         if row.revoked_at is None:
             row.revoked_at = utc_now()
             _audit(session, _actor(session, user), "invitation.revoke", slug, invitation=row.id)
@@ -472,7 +492,7 @@ def revoke_invitation(store: DialogueStore, user: User, slug: str, invitation_id
 def _open_invitation(session: Session, token: str) -> tuple[Invitation, Dialogue]:
     row = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
     if row is None:
-        raise NotFoundError("no such invitation")
+        raise NotFoundError("no such invitation").with_key("dlgerr.no_invitation")
     dialogue = session.get(Dialogue, row.dialogue_id)
     return row, dialogue
 
@@ -511,7 +531,7 @@ def accept_invitation(
         if state != "open":
             gone = GoneError(f"this invitation link was {state}; ask the facilitator for a new one")
             gone.state = state
-            raise gone
+            raise gone.with_key(f"setup.gone.{state}")
         if user is None:
             account = accounts.create_user(
                 session,
@@ -535,7 +555,7 @@ def accept_invitation(
         if member is not None:
             raise ConflictError(
                 f"you are a {member.role} of this dialogue already", field="invitation"
-            )
+            ).with_key("dlgerr.member_already")
         _check_one_head(session, dialogue, row.role, row.party)
         session.add(
             DialogueMember(
@@ -576,7 +596,9 @@ def add_member(
         code = _check_role(dialogue, role, party)
         account = accounts.get_user(session, username=username)
         if _membership(session, dialogue.id, account.id) is not None:
-            raise ConflictError(f"{username!r} is a member already", field="username")
+            raise ConflictError(f"{username!r} is a member already", field="username").with_key(
+                "dlgerr.is_member", username=username
+            )
         _check_one_head(session, dialogue, role, code)
         session.add(
             DialogueMember(

@@ -286,17 +286,7 @@ def scope_submit(
     body: Annotated[ScopePositionUpdate, FormBody(ScopePositionUpdate)],
 ) -> Response:
     """Set the delegation's (sealed) position on one topic."""
-    position = scope_service.set_position(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        topic=topic,
-        stance=body.stance,
-        priority=body.priority,
-        linked_topics=body.linked_topics,
-        note=body.note,
-    )
-    audit(db, user, "scope.set", f"{slug}/{topic}", delegation=position.delegation)
+    actions.set_scope_position(request, db, user, slug, topic, body)
     return _back(slug, "scope", done="position_saved")
 
 
@@ -505,7 +495,9 @@ def form_date(text: str) -> date_type | None:
     try:
         return date_type.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date") from None
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field="date").with_key(
+            "dlgerr.date"
+        ) from None
 
 
 @pages.get("/{slug}/report", response_class=HTMLResponse)

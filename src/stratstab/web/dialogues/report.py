@@ -148,7 +148,9 @@ def build_report(
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (the JSON format is this mapping)."""
     if lang not in SUPPORTED_LOCALES:
-        raise InputError(f"expected one of {', '.join(SUPPORTED_LOCALES)}", field="lang")
+        raise InputError(f"expected one of {', '.join(SUPPORTED_LOCALES)}", field="lang").with_key(
+            "dlgerr.lang"
+        )
     dialogue, codes = service.enter(store, viewer, slug)
     consensus = consensus or outcome.consensus_view(store, viewer, slug, seed=seed)
     public = {
@@ -278,7 +280,9 @@ def outcome_report(
 ) -> ReportFile:
     """The outcome report of ``slug`` as ``viewer`` may read it, in ``fmt`` and ``lang``."""
     if fmt not in REPORT_FORMATS:
-        raise InputError(f"expected one of {', '.join(REPORT_FORMATS)}", field="format")
+        raise InputError(f"expected one of {', '.join(REPORT_FORMATS)}", field="format").with_key(
+            "dlgerr.format"
+        )
     consensus = outcome.consensus_view(store, viewer, slug, seed=seed)
     report = build_report(
         store,

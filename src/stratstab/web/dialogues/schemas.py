@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from stratstab.dialogue.language import detect_language
 from stratstab.web.params import Importance, Priority, VoteValue
-from stratstab.web.shapes import UtcDateTime
+from stratstab.web.shapes import InputModel, UtcDateTime
 
 MAX_STATEMENT_CHARS = 2000
 MAX_NOTE_CHARS = 2000
@@ -31,7 +31,7 @@ LedgerKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 """A ledger item's key within its dialogue."""
 
 
-class _Strict(BaseModel):
+class _Strict(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -103,7 +103,9 @@ def set_position(
     require(viewer.is_delegate and viewer.delegation in codes, "only delegates set positions")
     members.require_active(store, slug)
     if len(note) > 2000:
-        raise InputError("at most 2000 characters", field="note")
+        raise InputError("at most 2000 characters", field="note").with_key(
+            "dlgerr.too_long", n=2000
+        )
     revealed = dialogue.revealed_at is not None
     position = store.set_scope_position(
         slug,
@@ -141,12 +143,17 @@ def declare_complete(
     require(
         may_declare_complete(viewer, heads=members.heads(store, slug)),
         "only the head of delegation declares (any delegate when there is no head)",
+        key="dlgerr.declare_forbidden",
     )
     members.require_active(store, slug)
     if dialogue.revealed_at is not None:
-        raise InputError("the positions were revealed already", field="complete")
+        raise InputError("the positions were revealed already", field="complete").with_key(
+            "dlgerr.revealed"
+        )
     if complete and not confirm:
-        raise InputError("declaring complete needs confirm: true", field="confirm")
+        raise InputError("declaring complete needs confirm: true", field="confirm").with_key(
+            "dlgerr.confirm"
+        )
     members.set_complete(store, slug, party=viewer.delegation, by=viewer.username, done=complete)
     return members.completion(store, slug)
 
@@ -158,15 +165,19 @@ def reveal(store: DialogueStore, viewer: Viewer, slug: str, *, confirm: bool) ->
     require(viewer.runs_dialogues, "only facilitators reveal")
     members.require_active(store, slug)
     if dialogue.revealed_at is not None:
-        raise InputError("the positions were revealed already", field="scope")
+        raise InputError("the positions were revealed already", field="scope").with_key(
+            "dlgerr.revealed"
+        )
     waiting = [code for code, done in members.completion(store, slug).items() if not done]
     if waiting:
         raise InputError(
             f"waiting for {', '.join(waiting)} to declare their positions complete; reveal refused",
             field="scope",
-        )
+        ).with_key("dlgerr.waiting", parties=", ".join(waiting))
     if not confirm:
-        raise InputError("the reveal cannot be undone; send confirm: true", field="confirm")
+        raise InputError(
+            "the reveal cannot be undone; send confirm: true", field="confirm"
+        ).with_key("dlgerr.confirm")
     count = store.set_revealed(slug, by=viewer.username)
     from stratstab.web.dialogues.service import moderate, statements
 
@@ -222,9 +233,13 @@ def close_round(
     require(viewer.runs_dialogues, "only facilitators close rounds")
     members.require_active(store, slug)
     if len(outcome) > 5000:
-        raise InputError("at most 5000 characters", field="outcome")
+        raise InputError("at most 5000 characters", field="outcome").with_key(
+            "dlgerr.too_long", n=5000
+        )
     if not confirm:
-        raise InputError("closing a round cannot be undone; send confirm: true", field="confirm")
+        raise InputError(
+            "closing a round cannot be undone; send confirm: true", field="confirm"
+        ).with_key("dlgerr.confirm")
     return store.close_round(slug, outcome=outcome)
 
 
@@ -248,7 +263,9 @@ def _agenda_items(agenda: list[str] | None) -> list[str] | None:
         return None
     items = [a.strip() for a in agenda if a and a.strip()]
     if len(items) > 50 or any(len(a) > 300 for a in items):
-        raise InputError("at most 50 agenda items of 300 characters", field="agenda")
+        raise InputError("at most 50 agenda items of 300 characters", field="agenda").with_key(
+            "dlgerr.agenda"
+        )
     return items
 
 
@@ -266,7 +283,7 @@ def open_round(
     require(viewer.runs_dialogues, "only facilitators open rounds")
     members.require_active(store, slug)
     if place is not None and len(place) > 200:
-        raise InputError("at most 200 characters", field="place")
+        raise InputError("at most 200 characters", field="place").with_key("dlgerr.too_long", n=200)
     return store.open_round(slug, on_date=on_date, place=place, agenda=_agenda_items(agenda))
 
 
@@ -286,7 +303,7 @@ def update_round(
     require(viewer.runs_dialogues, "only facilitators plan rounds")
     members.require_active(store, slug)
     if place is not None and len(place) > 200:
-        raise InputError("at most 200 characters", field="place")
+        raise InputError("at most 200 characters", field="place").with_key("dlgerr.too_long", n=200)
     return store.update_round(
         slug, number, on_date=on_date, clear_date=clear_date, place=place,
         agenda=_agenda_items(agenda),

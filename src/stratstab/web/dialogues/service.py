@@ -57,7 +57,9 @@ def enter(store: DialogueStore, viewer: Viewer, slug: str) -> tuple[DialogueInfo
     dialogue = store.get_dialogue(slug)
     codes = delegation_codes(store, slug)
     if not can_enter(viewer, delegations=codes):
-        raise NotFoundError(f"no dialogue {slug!r}")  # do not reveal that it exists
+        raise NotFoundError(f"no dialogue {slug!r}").with_key(
+            "dlgerr.no_dialogue", slug=slug
+        )  # do not reveal that it exists
     return visible_counts(store, viewer, dialogue), codes
 
 
@@ -109,7 +111,7 @@ def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
             .order_by(Delegation.code)
         ).all()
     if not rows:
-        raise NotFoundError(f"no dialogue {slug!r}")
+        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return [code for _, code in rows if code is not None]
 
 
@@ -117,7 +119,7 @@ def check_entry(store: DialogueStore, viewer: Viewer, slug: str) -> list[str]:
     """Like :func:`enter` without loading the dialogue's counts (the hot path of voting)."""
     codes = delegation_codes(store, slug)
     if not can_enter(viewer, delegations=codes):
-        raise NotFoundError(f"no dialogue {slug!r}")
+        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return codes
 
 
@@ -199,7 +201,9 @@ def _statement_row(store: DialogueStore, slug: str, statement_id: str) -> Visibl
             people = _authors(store, slug)
             author = people.get(info.author) if info.author else None
             return VisibleStatement(info, author.delegation if author else None, False)
-    raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+    raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
+        "dlgerr.no_statement", statement=statement_id
+    )
 
 
 def find_statement(
@@ -216,12 +220,16 @@ def find_statement(
         )
         statement = session.scalars(query).first()
         if statement is None:
-            raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+            raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
+                "dlgerr.no_statement", statement=statement_id
+            )
         author = statement.author
         delegation = author.delegation.code if author and author.delegation else None
         info = statement_info(slug, statement)
     if not statement_visible(viewer, info, author_delegation=delegation):
-        raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+        raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
+            "dlgerr.no_statement", statement=statement_id
+        )
     return VisibleStatement(
         info, delegation, statement_votable(viewer, info, author_delegation=delegation)
     )
@@ -267,7 +275,7 @@ def cast_vote(
         return store_records.vote_record(earlier), True
     require(viewer.is_delegate, "only delegates vote")
     target = find_statement(store, viewer, slug, statement)
-    require(target.votable, "this statement is not open for voting")
+    require(target.votable, "this statement is not open for voting", key="dlgerr.not_votable")
     participant = ensure_participant(store, viewer, slug)
     record = store.cast_vote(
         slug,
@@ -315,7 +323,9 @@ def submit_statement(
         return store_records.statement_record(earlier), True
     require(viewer.is_delegate or viewer.runs_dialogues, "only delegates and facilitators write")
     if len(text_en) > 2000 or len(text_zh) > 2000:
-        raise InputError("at most 2000 characters per language", field="text")
+        raise InputError("at most 2000 characters per language", field="text").with_key(
+            "dlgerr.too_long", n=2000
+        )
     author = ensure_participant(store, viewer, slug)
     info = store.add_statement(
         slug,
@@ -350,7 +360,9 @@ def moderate(
     enter(store, viewer, slug)
     require(viewer.runs_dialogues, "only facilitators moderate")
     if (state == "rejected" or sealed is True) and not confirm:
-        raise InputError("rejecting or sealing needs confirm: true", field="confirm")
+        raise InputError("rejecting or sealing needs confirm: true", field="confirm").with_key(
+            "dlgerr.confirm"
+        )
     info = store.moderate(slug, statement_id, state=state) if state else None
     if meta is not None:
         info = store.mark_meta(slug, statement_id, is_meta=meta)
@@ -362,7 +374,9 @@ def moderate(
                 .where(Dialogue.slug == slug, Statement.external_id == statement_id)
             )
             if row is None:
-                raise NotFoundError(f"no statement {statement_id!r} in {slug!r}")
+                raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
+                    "dlgerr.no_statement", statement=statement_id
+                )
             row.sealed = sealed
     return (
         _statement_row(store, slug, statement_id).info if sealed is not None or not info else info

@@ -191,8 +191,9 @@ def accept_invitation(
     password, display name, locale) and the membership.  410 once used, expired or
     revoked."""
     if user is None and not (body.username and body.password):
-        raise InputError("username and password are needed to create your account",
-                         field="username")  # fmt: skip
+        raise InputError(
+            "username and password are needed to create your account", field="username"
+        ).with_key("dlgerr.credentials_needed")
     try:
         account, slug = members.accept_invitation(
             store_of(request),

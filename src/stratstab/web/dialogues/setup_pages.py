@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from stratstab.dialogue.membership import MEMBER_ROLES
 from stratstab.errors import ConflictError, GoneError, InputError, NotFoundError
@@ -20,7 +21,9 @@ from stratstab.web.deps import CurrentUser, OptionalUser, SessionDep, Translator
 from stratstab.web.dialogues import members
 from stratstab.web.dialogues.common import store_of, viewer_of
 from stratstab.web.dialogues.pages import _room, confirm_page
+from stratstab.web.dialogues.schemas import DialogueCreate
 from stratstab.web.dialogues.setup_api import invitation_url
+from stratstab.web.errors import validation_message
 from stratstab.web.templating import render
 
 setup_pages = APIRouter(include_in_schema=False)
@@ -36,7 +39,9 @@ def _to(slug: str, tab: str, done: str) -> Response:
 def new_dialogue_page(request: Request, user: CurrentUser) -> HTMLResponse:
     """The form that sets up a dialogue (facilitators and admins)."""
     if not members.may_create_dialogues(user):
-        raise members.Forbidden("only facilitators and admins set up dialogues")
+        raise members.Forbidden("only facilitators and admins set up dialogues").with_key(
+            "dlgerr.setup_forbidden"
+        )
     return render(request, "dialogues/new.html", {"form": {}})
 
 
@@ -64,29 +69,36 @@ def new_dialogue_submit(
         "description": description,
     }
     if not members.may_create_dialogues(user):
-        raise members.Forbidden("only facilitators and admins set up dialogues")
-    try:
-        if len(title) > 300 or len(title_zh) > 300 or len(description) > 5000:
-            raise InputError("title at most 300 characters, description 5000", field="title")
-        info = members.create_dialogue(
-            store_of(request),
-            user,
-            slug=slug.strip(),
-            title=title,
-            title_zh=title_zh,
-            track=track,
-            parties=chosen,
-            description=description,
+        raise members.Forbidden("only facilitators and admins set up dialogues").with_key(
+            "dlgerr.setup_forbidden"
         )
+    t = request.state.translator
+    try:
+        # The API's schema: the same limits, patterns and plain-text rule on both paths.
+        fields = {k: v for k, v in form.items() if k != "other_party"}
+        body = DialogueCreate.model_validate({**fields, "slug": slug.strip()})
+        info = members.create_dialogue(store_of(request), user, **body.model_dump())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        if field in _FORM_FIELDS and first["type"] != "control_characters":
+            message = t(f"setup.form_error.{field}")
+        else:
+            message = validation_message(t, exc.errors())[0]
+        return _form_again(request, form, message, status_code=422)
     except InputError as exc:
-        t = request.state.translator
         message = t(f"setup.form_error.{exc.field}") if exc.field in _FORM_FIELDS else str(exc)
         if isinstance(exc, ConflictError):
             message = t("setup.form_error.slug_taken")
         status = 409 if isinstance(exc, ConflictError) else 400
-        context = {"form": form, "error": message}
-        return render(request, "dialogues/new.html", context, status_code=status)
+        return _form_again(request, form, message, status_code=status)
     return _to(info.slug, "members", "created")
+
+
+def _form_again(request: Request, form: dict, message: str, *, status_code: int) -> Response:
+    """The new-dialogue form with what was typed and why it was refused."""
+    context = {"form": form, "error": message}
+    return render(request, "dialogues/new.html", context, status_code=status_code)
 
 
 _FORM_FIELDS = ("slug", "title", "track", "parties")
@@ -176,9 +188,11 @@ def member_remove(
     if confirm != "1":
         viewer = members.enter(store, user, slug)
         if not viewer.runs_dialogues:
-            raise members.Forbidden("only facilitators remove members")
+            raise members.Forbidden("only facilitators remove members").with_key("dlgerr.forbidden")
         if not any(m.username == username for m in members.members(store, user, slug)):
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}")
+            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
+                "dlgerr.not_member", username=username
+            )
         return confirm_page(
             request,
             user,
@@ -253,7 +267,9 @@ def invitation_accept(
     store = store_of(request)
     try:
         if user is None and not (username.strip() and password):
-            raise InputError("username and password are needed", field="username")
+            raise InputError("username and password are needed", field="username").with_key(
+                "dlgerr.credentials_needed"
+            )
         account, slug = members.accept_invitation(
             store,
             token,

@@ -63,7 +63,9 @@ def save_translation(
     """Write (or clear, with empty ``text``) the statement's text in ``language``."""
     check_language(language)
     if len(text) > MAX_TRANSLATION_CHARS:
-        raise InputError(f"at most {MAX_TRANSLATION_CHARS} characters", field="text")
+        raise InputError(f"at most {MAX_TRANSLATION_CHARS} characters", field="text").with_key(
+            "dlgerr.too_long", n=MAX_TRANSLATION_CHARS
+        )
     _visible_to_translator(store, viewer, slug, statement_id)
     return store.set_translation(
         slug, statement_id, language=language, text=text, translated_by=viewer.username
@@ -148,7 +150,9 @@ def accept_suggestion(
     """Make the pending machine suggestion the statement's translation (as it stands)."""
     info = _visible_to_translator(store, viewer, slug, statement_id)
     if not info.suggestion_text or info.suggestion_language is None:
-        raise InputError("there is no machine suggestion to accept", field="suggestion")
+        raise InputError("there is no machine suggestion to accept", field="suggestion").with_key(
+            "dlgerr.no_suggestion"
+        )
     return store.set_translation(
         slug,
         statement_id,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from stratstab.web.params import MessageNumber, Seed, TurnNumber
+from stratstab.web.shapes import InputModel
 
 # Players the web offers: the built-in doctrines, the logged-in user ("human"), a
 # delegation of seated people ("delegation", set up by a facilitator), or "llm": the one
@@ -18,7 +19,7 @@ MAX_TEXT_CHARS = 1000
 Username = str
 
 
-class SeatCreate(BaseModel):
+class SeatCreate(InputModel):
     """Who plays a delegation side: its head and delegates (user names), and how it decides."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,7 +73,7 @@ class ExerciseDetail(ExerciseSummary):
     history: list[str]
 
 
-class RunCreate(BaseModel):
+class RunCreate(InputModel):
     """Start a run: the exercise, a player per side (default tit-for-tat) and a seed."""
 
     model_config = ConfigDict(extra="forbid")
@@ -84,7 +85,7 @@ class RunCreate(BaseModel):
     turn_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
 
 
-class MessageCreate(BaseModel):
+class MessageCreate(InputModel):
     """A message on the risk-reduction channel."""
 
     model_config = ConfigDict(extra="forbid")
@@ -95,7 +96,7 @@ class MessageCreate(BaseModel):
     translation: str = Field(default="", max_length=MAX_TEXT_CHARS)
 
 
-class ControlCreate(BaseModel):
+class ControlCreate(InputModel):
     """An action of the control cell: inject an event, pause, resume, extend, close a turn."""
 
     model_config = ConfigDict(extra="forbid")
@@ -107,7 +108,7 @@ class ControlCreate(BaseModel):
     minutes: int = Field(default=0, ge=0, le=7 * 24 * 60)
 
 
-class DecisionCreate(BaseModel):
+class DecisionCreate(InputModel):
     """A human side's move for the turn it is asked about.
 
     ``acknowledge`` lists the delivered message numbers to acknowledge; ``null``

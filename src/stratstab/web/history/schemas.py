@@ -7,13 +7,14 @@ from typing import Literal, get_args
 from pydantic import BaseModel, Field
 
 from stratstab.history.schema import EntryType, Party, Status
+from stratstab.web.shapes import InputModel
 
 ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
 STATUSES: tuple[str, ...] = get_args(Status)
 PARTIES: tuple[str, ...] = get_args(Party)
 
 
-class TimelineFilter(BaseModel):
+class TimelineFilter(InputModel):
     """What the timeline and the entry list are narrowed to (every field optional)."""
 
     type: EntryType | None = None
