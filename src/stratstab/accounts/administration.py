@@ -119,6 +119,18 @@ def change_role(
     return True
 
 
+def _update_open_links(session: Session, which, now: datetime, **values: object) -> int:
+    """Set ``values`` on the links chosen by ``which`` that are still open at ``now``;
+    return how many changed (one statement, so two racing requests cannot both win)."""
+    statement = (
+        update(PasswordReset)
+        .where(which, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(statement).rowcount or 0)
+
+
 def issue_password_reset(
     session: Session, *, actor: User | None, user: User, hours: int = DEFAULT_RESET_HOURS
 ) -> tuple[str, PasswordReset]:
@@ -131,16 +143,7 @@ def issue_password_reset(
             f"a reset link lasts 1 to {MAX_RESET_HOURS} hours", field="hours"
         ).with_key("accounts.error.reset_hours", max_hours=MAX_RESET_HOURS)
     now = utcnow()
-    retired = session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.user_id == user.id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.expires_at > now,
-        )
-        .values(expires_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    retired = _update_open_links(session, PasswordReset.user_id == user.id, now, expires_at=now)
     token = secrets.token_urlsafe(32)
     row = PasswordReset(
         token_hash=_token_hash(token),
@@ -157,7 +160,7 @@ def issue_password_reset(
         action="user.reset_link",
         target_type="user",
         target_id=user.username,
-        detail={"link": row.id, "hours": hours, "older_links_retired": int(retired or 0)},
+        detail={"link": row.id, "hours": hours, "older_links_retired": retired},
     )
     return token, row
 
@@ -226,16 +229,7 @@ def use_password_reset(session: Session, *, token: str, new_password: str) -> Us
     if not user.is_active:
         raise _gone("expired")
     set_password(session, user=user, new_password=new_password)
-    claimed = session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.id == row.id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = _update_open_links(session, PasswordReset.id == row.id, now, used_at=now)
     if claimed != 1:
         session.rollback()
         raise _gone("used")

@@ -86,19 +86,25 @@ def _include_routers(app: FastAPI) -> None:
 
     from stratstab.web.admin.router import api as admin_api
     from stratstab.web.admin.router import pages as admin_pages
+    from stratstab.web.assessment import router as assessment
     from stratstab.web.auth.reset import api as reset_api
     from stratstab.web.auth.reset import pages as reset_pages
     from stratstab.web.auth.router import api as auth_api
     from stratstab.web.auth.router import pages as auth_pages
+    from stratstab.web.dialogues import router as dialogues
+    from stratstab.web.exercises import router as exercises
+    from stratstab.web.history import router as history
     from stratstab.web.shapes import ERROR_RESPONSES
     from stratstab.web.system.router import router as system_router
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Every domain is imported by name: a missing or broken one fails here, loudly,
+    # rather than leaving the workbench without it.
+    domains = (dialogues, assessment, history, exercises)
     # The JSON API first, the dialogues' (votes) at its head: routes are tried in order,
     # and every route tried costs each request time.  No API path overlaps a page path.
-    extras = _optional_routers()
-    for extra in extras:
-        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    for domain in domains:
+        app.include_router(domain.api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(reset_api, prefix="/api/v1", responses=ERROR_RESPONSES)
@@ -106,20 +112,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_pages)
     app.include_router(admin_pages)
     app.include_router(reset_pages)
-    for extra in extras:
-        app.include_router(extra.pages)
-
-
-def _optional_routers() -> list:
-    """Domain routers whose library layer exists in this installation."""
-    found = []
-    for name in ("dialogues", "assessment", "history", "exercises"):
-        try:
-            module = __import__(f"stratstab.web.{name}.router", fromlist=["pages", "api"])
-        except ModuleNotFoundError:
-            continue
-        found.append(module)
-    return found
+    for domain in domains:
+        app.include_router(domain.pages)
 
 
 def _open_store(url: str):

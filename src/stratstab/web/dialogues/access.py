@@ -19,7 +19,7 @@ from typing import Protocol
 from stratstab.accounts.models import User
 from stratstab.accounts.roles import Role
 from stratstab.dialogue.scope import ScopePositionData
-from stratstab.errors import StratstabError
+from stratstab.errors import Forbidden
 
 #: The participant ids of people with an account start with this; other participants
 #: were added on the command line or imported.
@@ -148,10 +148,6 @@ def may_declare_complete(viewer: Viewer, *, heads: set[str]) -> bool:
     if not viewer.is_delegate:
         return False
     return viewer.is_head or viewer.delegation not in heads
-
-
-class Forbidden(StratstabError):
-    """The user's role or delegation does not allow this action (HTTP 403)."""
 
 
 def require(condition: bool, message: str, *, key: str = "dlgerr.forbidden") -> None:

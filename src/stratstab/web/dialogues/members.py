@@ -30,8 +30,8 @@ from stratstab.dialogue.membership import (
 from stratstab.dialogue.models import Dialogue, utc_now
 from stratstab.dialogue.records import DialogueInfo
 from stratstab.dialogue.store import DialogueStore
-from stratstab.errors import ConflictError, GoneError, InputError, NotFoundError
-from stratstab.web.dialogues.access import Forbidden, Viewer, can_enter, require
+from stratstab.errors import ConflictError, Forbidden, GoneError, InputError, NotFoundError
+from stratstab.web.dialogues.access import Viewer, can_enter, require
 
 DEFAULT_INVITATION_DAYS = 7
 MAX_INVITATION_DAYS = 60
