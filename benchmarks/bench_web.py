@@ -11,9 +11,14 @@ Measurements:
   Figures: ``votes_per_s`` (votes answered per second of wall time, all voters
   together), ``vote_p95_ms`` and ``vote_p50_ms`` (latency of one vote as its client
   sees it), ``votes_lost`` and ``votes_doubled`` (checked against the database
-  afterwards; both must be 0), ``votes_failed`` (answers other than 201), and
+  afterwards; both must be 0), ``votes_failed`` (answers other than 201),
   ``vote_server_cpu_ms`` (CPU time of the server process per vote: unlike the rates,
-  it hardly changes when other programs load the machine).
+  it hardly changes when other programs load the machine) and ``vote_client_cpu_ms``
+  (the same for this benchmark's own client, which shares the machine's cores).
+
+- ``http_floor``: the same 100 clients post to an empty ASGI app under the same
+  uvicorn: ``floor_requests_per_s``, ``floor_p95_ms`` and ``floor_server_cpu_ms`` are
+  what the HTTP server and the client cost alone, the bound no vote route can beat.
 
 - ``assess``: one assessment of the built-in baseline through the API, the way a
   script asks for it (``POST /api/v1/assess``, answered with the result), on a warm
@@ -116,8 +121,13 @@ class Server:
 
 
 @contextmanager
-def serving(database_url: str, options: Options, name: str) -> Iterator[Server]:
+def serving(
+    database_url: str, options: Options, name: str, *, app: str = "stratstab.web.app:create_app"
+) -> Iterator[Server]:
     """A workbench under uvicorn in its own process on ``database_url``.
+
+    ``app`` names another application factory (the ``http_floor`` measurement serves
+    :func:`empty_app` with it).  One uvicorn process, one worker, httptools and uvloop.
 
     With ``options.profile_dir`` the server runs under ``py-spy record`` and leaves its
     collapsed stacks in ``<profile_dir>/<name>.txt`` (flamegraph.pl / speedscope read them).
@@ -127,13 +137,18 @@ def serving(database_url: str, options: Options, name: str) -> Iterator[Server]:
         **os.environ,
         "STRATSTAB_DATABASE_URL": database_url,
         "STRATSTAB_SECRET_KEY": SECRET,
+        # 100 voters log in at once from this one address: a burst the login throttle
+        # rightly refuses from a real client.  What is measured here is voting.
+        "STRATSTAB_LOGIN_LIMITS_ADDRESS": "100000/minute",
     }
     command = [
         sys.executable,
         "-m",
         "uvicorn",
-        "stratstab.web.app:create_app",
+        app,
         "--factory",
+        "--app-dir",
+        str(Path(__file__).parent),
         "--host",
         "127.0.0.1",
         "--port",
@@ -273,9 +288,10 @@ async def _all_voters(server: Server, plans: np.ndarray, statement_ids: list[str
         for i in range(VOTERS)
     ]
     await start.wait()
-    started, cpu_before = time.perf_counter(), server.cpu_s()
+    started, cpu_before, client_before = time.perf_counter(), server.cpu_s(), time.process_time()
     await asyncio.gather(*voters)
     return {
+        "client_cpu_s": time.process_time() - client_before,
         "cpu_s": server.cpu_s() - cpu_before,
         "elapsed_s": time.perf_counter() - started,
         "latencies": latencies,
@@ -310,6 +326,81 @@ def measure_votes(options: Options) -> dict[str, float]:
         "votes_lost": sent - len(pairs),
         "votes_doubled": sum(1 for c in pairs.values() if c > 1),
         "vote_server_cpu_ms": round(1000 * outcome["cpu_s"] / sent, 2),
+        "vote_client_cpu_ms": round(1000 * outcome["client_cpu_s"] / sent, 2),
+    }
+
+
+# --------------------------------------------------------------------------- the floor
+
+
+def empty_app():
+    """An ASGI app that answers every request with a fixed 201 JSON body: uvicorn alone."""
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        while (await receive()).get("more_body"):
+            pass
+        body = b'{"ok": true}'
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"12")]
+        await send({"type": "http.response.start", "status": 201, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+async def _floor_client(base_url: str, requests: int, start, latencies, failures) -> None:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as client:
+        await client.post("/warm", json={})
+        await start.wait()
+        for _ in range(requests):
+            started = time.perf_counter()
+            answer = await client.post("/vote", json={"statement": "s1", "value": 1})
+            latencies.append(time.perf_counter() - started)
+            if answer.status_code != 201:
+                failures.append(answer.status_code)
+
+
+async def _floor(server: Server, requests: int) -> dict:
+    start = asyncio.Barrier(VOTERS + 1)
+    latencies: list[float] = []
+    failures: list[int] = []
+    clients = [
+        asyncio.create_task(_floor_client(server.base_url, requests, start, latencies, failures))
+        for _ in range(VOTERS)
+    ]
+    await start.wait()
+    started, cpu_before, client_before = time.perf_counter(), server.cpu_s(), time.process_time()
+    await asyncio.gather(*clients)
+    return {
+        "client_cpu_s": time.process_time() - client_before,
+        "cpu_s": server.cpu_s() - cpu_before,
+        "elapsed_s": time.perf_counter() - started,
+        "latencies": latencies,
+    }
+
+
+def measure_http_floor(options: Options) -> dict[str, float]:
+    """What bounds the vote rate: the same 100 clients posting to an app that does nothing.
+
+    uvicorn (httptools, uvloop) with an empty ASGI app, driven exactly as the voters
+    drive the workbench: the rate no Python web app behind one uvicorn process can
+    beat on this machine, with the benchmark's own client sharing its cores.
+    """
+    requests = 10 if options.quick else 50
+    with serving("sqlite://", options, "http_floor", app="bench_web:empty_app") as server:
+        outcome = asyncio.run(_floor(server, requests))
+    latencies = np.asarray(outcome["latencies"])
+    sent = VOTERS * requests
+    return {
+        "floor_requests_per_s": round(sent / outcome["elapsed_s"], 1),
+        "floor_p95_ms": round(1000 * float(np.percentile(latencies, 95)), 1),
+        "floor_server_cpu_ms": round(1000 * outcome["cpu_s"] / sent, 3),
+        "floor_client_cpu_ms": round(1000 * outcome["client_cpu_s"] / sent, 3),
     }
 
 
@@ -555,6 +646,7 @@ def measure_statements(options: Options) -> dict[str, float]:
 
 MEASUREMENTS: dict[str, Callable[[Options], dict[str, float]]] = {
     "votes": measure_votes,
+    "http_floor": measure_http_floor,
     "assess": measure_assess,
     "assess_click": measure_assess_click,
     "map": measure_map,

@@ -40,6 +40,9 @@ run_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres stratstab_test
 export STRATSTAB_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$pg_port/stratstab_test"
 export STRATSTAB_TEST_CHROMIUM=$(command -v chromium)
 
+echo "== type-checking the models and the public API (mypy; files in pyproject.toml)"
+.venv/bin/python -m mypy
+
 echo "== running the test suite"
 set +e
 .venv/bin/python -m pytest "$@"

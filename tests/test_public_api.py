@@ -163,3 +163,23 @@ def test_three_sided_results_are_short_and_tabular():
     frame = result.to_frame()
     assert frame.index.names == ["striker", "victim"] and len(frame) == 6
     assert frame["crisis_stability_index"].min() == pytest.approx(result.crisis_stability_index)
+
+
+def test_public_functions_return_no_any():
+    import inspect
+    import typing
+
+    import pandas as pd
+
+    for name in PUBLIC[1:]:
+        value = getattr(ss, name)
+        if inspect.isclass(value) or not callable(value):
+            continue
+        # Names imported for type checkers only (pandas) are supplied here.
+        hints = typing.get_type_hints(value, localns={"pd": pd})
+        assert "return" in hints, name
+        assert "Any" not in str(hints["return"]), (name, hints["return"])
+
+
+def test_the_package_is_typed():
+    assert (Path(ss.__file__).parent / "py.typed").exists()

@@ -24,9 +24,13 @@ and pandas load only when a function that needs them is first touched.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+# Not ``from typing import TYPE_CHECKING``: importing typing is most of the cost of
+# ``import stratstab`` on a cold start.  Type checkers treat this name as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the real objects, for type checkers and editors
+    from typing import Any
+
     from stratstab.analysis.assessment.assess import Assessment, Comparison, assess, compare
     from stratstab.analysis.assessment.evaluate import evaluate_many
     from stratstab.analysis.batch.evaluate import evaluate_batch

@@ -84,6 +84,10 @@ class GoneError(StratstabError):
     state: str = "gone"
 
 
+class Forbidden(StratstabError):
+    """The user's role or delegation does not allow this action (HTTP 403)."""
+
+
 class NotFoundError(StratstabError):
     """A named thing (dataset, scenario, dialogue, statement ...) does not exist."""
 

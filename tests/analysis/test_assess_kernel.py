@@ -6,7 +6,11 @@ from pathlib import Path
 import pytest
 
 from stratstab.analysis.assessment.assess import assess, compare
-from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
+from stratstab.analysis.spec.scenario import (
+    list_builtin_scenarios,
+    load_scenario,
+    scenario_from_dict,
+)
 from stratstab.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -72,6 +76,28 @@ def test_kernel_equals_reference_on_every_scenario_and_view(scenario_id, view):
 )
 def test_kernel_equals_reference_with_levers(levers):
     scenario = load_scenario()
+    kernel = assess(scenario, levers=levers).to_dict()
+    reference = assess(scenario, levers=levers, method="reference").to_dict()
+    assert_same_report(kernel, reference)
+
+
+@pytest.mark.parametrize(
+    "levers",
+    [
+        {},
+        {"US.interceptors": 10, "CN.arsenal_scale": 2.0},  # the first layer runs short
+        {"US.shoot_look_shoot": False, "US.interceptor_pk": 0.8},
+    ],
+)
+def test_kernel_equals_reference_with_layered_defenses(levers):
+    """Layers on both sides, of different counts (the kernel pads the shorter list)."""
+    data = load_scenario("layered-missile-defense").model_dump()
+    data["defenses"]["CN"] = [
+        {"interceptors": 24, "interceptor_pk": 0.5, "shots_per_rv": 2},
+        {"interceptors": 40, "interceptor_pk": 0.6, "shots_per_rv": 1,
+         "shoot_look_shoot": True, "second_shots": 1, "kill_assessment": 0.9},
+    ]  # fmt: skip
+    scenario = scenario_from_dict(data, source="layered-both-sides")
     kernel = assess(scenario, levers=levers).to_dict()
     reference = assess(scenario, levers=levers, method="reference").to_dict()
     assert_same_report(kernel, reference)

@@ -191,7 +191,11 @@ def test_bad_levers_raise_input_errors(us_us, levers, message):
 
 
 def test_defense_fields_are_all_carried():
-    assert set(DEFENSE_ARRAY_FIELDS) | {"shoot_look_shoot"} == set(DefenseSpec.model_fields)
+    from stratstab.analysis.spec.blocks import DefenseLayerSpec
+
+    layer_fields = set(DEFENSE_ARRAY_FIELDS) | {"shoot_look_shoot"}
+    assert layer_fields == set(DefenseLayerSpec.model_fields)
+    assert layer_fields | {"further_layers"} == set(DefenseSpec.model_fields)
 
 
 def _bounded_and_exhaustive(scenario, levers, outputs="crisis"):
@@ -359,7 +363,35 @@ def test_kernel_shoot_look_shoot_equals_reference(rvs, interceptors, decoys_per_
         discrimination=0.95, common_mode=0.9, decoys=rvs * decoys_per_rv, decoy_rejection=0.5,
         shoot_look_shoot=True, second_shots=2, kill_assessment=0.9, with_p_no_leakers=False,
     ).expected_leakers  # fmt: skip
-    assert kernel.arriving(rvs, row, True) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    arriving = kernel.arriving(rvs, row[None, :], np.array([True]))
+    assert arriving == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("rvs", [0.0, 3.0, 9.5, 40.0, 123.25])
+def test_kernel_layers_equal_the_reference_chain(rvs):
+    """The kernel passes warheads through every layer as ``through_layers`` does:
+    barrage and shoot-look-shoot layers, decoys, short and ample inventories, and a
+    padding layer without interceptors."""
+    from stratstab.analysis.batch import _kernel as kernel
+    from stratstab.models.defense import DefenseLayer, through_layers
+
+    layers = [
+        DefenseLayer(interceptors=30, interceptor_pk=0.55, shots_per_rv=1, discrimination=0.9,
+                     decoys_per_rv=1.0, decoy_rejection=0.5, shoot_look_shoot=True,
+                     second_shots=1, kill_assessment=0.8),
+        DefenseLayer(interceptors=48, interceptor_pk=0.5, shots_per_rv=2, discrimination=0.85,
+                     common_mode=0.95, decoys_per_rv=1.0, decoy_rejection=0.5),
+        DefenseLayer(interceptors=0, interceptor_pk=0.0, shots_per_rv=0),
+        DefenseLayer(interceptors=100, interceptor_pk=0.6, shots_per_rv=2, discrimination=0.7),
+    ]  # fmt: skip
+    rows = np.empty((len(layers), kernel.DEFENSE_ROW))
+    for k, layer in enumerate(layers):
+        kernel.defense_row(np.array([float(getattr(layer, f)) for f in DEFENSE_ARRAY_FIELDS]),
+                           rows[k])  # fmt: skip
+    flags = np.array([layer.shoot_look_shoot for layer in layers])
+    expected = through_layers(rvs=rvs, layers=layers)
+    assert kernel.arriving(rvs, rows, flags) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert expected < through_layers(rvs=rvs, layers=layers[:1]) or rvs == 0
 
 
 def test_stop_rule_tolerance_is_a_scenario_setting_honoured_by_reference_and_kernel():

@@ -18,7 +18,7 @@ from scipy import stats
 from stratstab.analysis.batch import _kernel as kernel
 from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
 from stratstab.analysis.reference import arms_race
-from stratstab.models.defense import engage
+from stratstab.models.defense import DefenseLayer, engage, through_layers
 from stratstab.models.effects import kill_probability
 from stratstab.models.exchange import priority_key
 
@@ -94,11 +94,11 @@ defenses = st.fixed_dictionaries(
 
 @PROPERTY
 @given(rvs=st.floats(0.0, 120.0), defense=defenses, shoot_look_shoot=st.booleans())
-def test_arriving(rvs, defense, shoot_look_shoot):
+def test_arriving_layer(rvs, defense, shoot_look_shoot):
     fields = np.array([defense[name] for name in DEFENSE_ARRAY_FIELDS])
     row = np.zeros(kernel.DEFENSE_ROW)
     kernel.defense_row(fields, row)
-    got = kernel.arriving(rvs, row, shoot_look_shoot)
+    got = kernel._arriving_layer(rvs, row, shoot_look_shoot)
     expected = engage(
         rvs=rvs,
         interceptors=defense["interceptors"],
@@ -113,6 +113,28 @@ def test_arriving(rvs, defense, shoot_look_shoot):
         kill_assessment=defense["kill_assessment"],
         with_p_no_leakers=False,
     ).expected_leakers
+    assert got == pytest.approx(float(expected), rel=1e-9, abs=1e-9)
+
+
+@PROPERTY
+@given(
+    rvs=st.floats(0.0, 120.0),
+    layers=st.lists(st.tuples(defenses, st.booleans()), min_size=1, max_size=3),
+)
+def test_arriving(rvs, layers):
+    rows = np.zeros((len(layers), kernel.DEFENSE_ROW))
+    for k, (defense, _) in enumerate(layers):
+        kernel.defense_row(np.array([defense[name] for name in DEFENSE_ARRAY_FIELDS]), rows[k])
+    flags = np.array([sls for _, sls in layers])
+    got = kernel.arriving(rvs, rows, flags)
+    expected = through_layers(
+        rvs=rvs,
+        layers=[
+            DefenseLayer(**{name: defense[name] for name in DEFENSE_ARRAY_FIELDS},
+                         shoot_look_shoot=sls)
+            for defense, sls in layers
+        ],
+    )  # fmt: skip
     assert got == pytest.approx(float(expected), rel=1e-9, abs=1e-9)
 
 

@@ -15,7 +15,7 @@ from stratstab.analysis.assessment.evaluate import evaluate_many
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.batch.sweep import parse_vary
 from stratstab.analysis.spec.beliefs import INTEGER_LEVERS, NON_NUMERIC_LEVERS
-from stratstab.analysis.spec.blocks import DefenseSpec
+from stratstab.analysis.spec.blocks import DefenseLayerSpec
 from stratstab.analysis.spec.lever_table import (
     lever_reference,
     lever_table,
@@ -92,7 +92,10 @@ def test_the_unknown_lever_message_lists_the_allowed_names(baseline):
 
 def test_every_defense_field_is_a_table_row_with_the_specs_bounds():
     table = lever_table()
-    for name, field in DefenseSpec.model_fields.items():
+    # Every field of a defense layer is a lever (it sets the first layer); the list of
+    # further layers is not.
+    assert "further_layers" not in table
+    for name, field in DefenseLayerSpec.model_fields.items():
         spec = table[name]
         bounds = {}
         for item in field.metadata:

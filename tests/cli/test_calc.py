@@ -217,9 +217,20 @@ def test_bmd_with_several_layers():
     assert short["p_no_leakers"] is None
 
 
+def test_bmd_layer_with_shoot_look_shoot_hand_worked():
+    # Layer 1: one shot of 0.5, then one more at RVs seen to survive (kill assessment
+    # 0.8): L = 0.5 (1 - 0.8 * 0.5) = 0.3.  Layer 2: one shot of 0.6, L = 0.4.
+    out = _json("bmd", "--rvs", "10", "--layer", "pk=0.5,shots=1,second=1,kill_assessment=0.8",
+                "--layer", "pk=0.6,shots=1")  # fmt: skip
+    assert out["per_layer_leakers"] == pytest.approx([3.0, 1.2])
+    assert out["p_no_leakers"] == pytest.approx((1 - 0.3 * 0.4) ** 10)
+
+
 @pytest.mark.parametrize(
     ("layer", "message"),
-    [("pk=2,shots=1", "probability"), ("pk=0.5", "missing shots"), ("pk=0.5,shots=x", "number"),
+    [("pk=2,shots=1", "probability"), ("pk=0.5,shots=1,second=1.5", "whole number"),
+     ("pk=0.5,shots=1,second=1,kill_assessment=2", "probability"),
+     ("pk=0.5", "missing shots"), ("pk=0.5,shots=x", "number"),
      ("speed=3,pk=0.5,shots=1", "key=value"), ("pk=0.5,shots=1.5", "whole number")],
 )  # fmt: skip
 def test_bad_layers_are_input_errors_naming_the_layer(layer, message):

@@ -33,3 +33,21 @@ def login(app, username: str, password: str | None = None) -> TestClient:
     assert answer.status_code == 200, answer.text
     client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
     return client
+
+
+def recompute_consensus(app) -> list[str]:
+    """Run the background consensus step once, at the first moment work is due.
+
+    Pages only read the stored analysis; tests drive the worker's step instead of
+    waiting for its thread (the step's clock is passed, nothing sleeps).
+    """
+    from datetime import timedelta
+
+    from stratstab.dialogue import snapshots
+    from stratstab.dialogue.models import utc_now
+
+    worker = app.state.consensus
+    now = utc_now()
+    with worker.store.session() as session:
+        wait = snapshots.seconds_until_due(session, now=now, debounce_s=worker.debounce_s)
+    return worker.step(now=now + timedelta(seconds=wait or 0.0))

@@ -9,7 +9,7 @@ from stratstab.accounts import service as accounts
 from stratstab.web.security import SESSION_COOKIE
 from tests.waiting import wait_until
 
-from .helpers import SLUG, build_app, login
+from .helpers import SLUG, build_app, login, recompute_consensus
 
 
 def _user(app, username, role, delegation=None, password="quay-lantern-orchard-47"):
@@ -230,6 +230,7 @@ def test_dialogue_flow_on_every_database(database_url):
     assert opened["agenda"]  # the staged agenda of the revealed positions
     items = {i["key"]: i for i in us.get(f"/api/v1/dialogues/{SLUG}/ledger").json()["items"]}
     assert items["cbm"]["carried"] and items["hotline"]["status"] == "agreed"
+    assert SLUG in recompute_consensus(app)  # votes changed it; pages only read
     consensus = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert consensus["n_groups"] >= 2 and consensus["cruxes"]
     app.state.store.close()

@@ -49,6 +49,16 @@ def test_explorer_shows_current_values_and_assumptions_in_words(client):
     assert "job-progress" not in page
 
 
+def test_a_layered_defense_is_named_in_both_languages(client):
+    english = client.get("/assess", params={"scenario": "layered-missile-defense"}).text
+    assert "US\u2019s missile defense has 3 layers (64 + 48 + 100 interceptors" in english
+    assert re.search(r'name="a\.US\.interceptors" value="64"', english)
+    client.put("/api/v1/auth/me/locale", json={"locale": "zh"})
+    chinese = client.get("/assess", params={"scenario": "layered-missile-defense"}).text
+    assert "US的导弹防御共有3层（拦截弹64 + 48 + 100枚" in chinese
+    assert 'data-testid="layers-note"' not in client.get("/assess").text
+
+
 def test_form_result_equals_the_assessment_and_only_changes_are_levers(client):
     answer = client.post("/assess/results", data={**FORM, "a.US.interceptors": "250"})
     assert answer.status_code == 200

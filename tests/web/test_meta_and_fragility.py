@@ -6,7 +6,7 @@ import numpy as np
 
 from stratstab.web.demo import seed_demo
 
-from .helpers import SLUG, build_app, login
+from .helpers import SLUG, build_app, login, recompute_consensus
 
 
 def _app(tmp_path):
@@ -18,10 +18,12 @@ def _app(tmp_path):
 def test_facilitator_marks_a_statement_meta_and_it_leaves_the_consensus(tmp_path):
     app = _app(tmp_path)
     fac = login(app, "facilitator")
+    recompute_consensus(app)
     before = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert "3" in {s["statement"] for s in before["statements"]}
     marked = fac.patch(f"/api/v1/dialogues/{SLUG}/statements/3", json={"meta": True})
     assert marked.status_code == 200 and marked.json()["is_meta"] is True
+    assert recompute_consensus(app) == [SLUG]  # leaving the public set is a change
     after = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert "3" not in {s["statement"] for s in after["statements"]}
     page = fac.get(f"/dialogues/{SLUG}/statements").text
@@ -54,6 +56,7 @@ def test_consensus_page_says_when_groups_are_fragile_in_both_languages(tmp_path)
             store.cast_vote(SLUG, participant=pid, statement=statement,
                             value=int(rng.choice([-1, 0, 1])))  # fmt: skip
     fac = login(app, "facilitator")
+    recompute_consensus(app)
     result = fac.get(f"/api/v1/dialogues/{SLUG}/consensus").json()
     assert result["group_stability"]["fragile"]
     english = fac.get(f"/dialogues/{SLUG}/consensus").text

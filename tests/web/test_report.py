@@ -23,7 +23,7 @@ from .dialogue_setup import (
     make_accounts,
     make_dialogue,
 )
-from .helpers import build_app, login
+from .helpers import build_app, login, recompute_consensus
 
 CN_SECRET = "Red line: the CN delegation will not discuss interceptor numbers."
 CN_PENDING = "我们建议设立联合预警中心。"
@@ -57,6 +57,7 @@ def trilateral(tmp_path_factory):
         f"/api/v1/dialogues/{SLUG}/statements", json={"text_en": SEALED_TEXT, "sealed": True}
     )
     assert sealed.status_code == 201
+    recompute_consensus(app)
     return app
 
 

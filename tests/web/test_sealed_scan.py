@@ -26,7 +26,7 @@ from stratstab.accounts import service as accounts
 from stratstab.web.dialogues import members as members_service
 from stratstab.web.dialogues import service as dialogue_service
 
-from .helpers import build_app
+from .helpers import build_app, recompute_consensus
 from .test_access_matrix import PATH_VALUES, app_routes
 
 SLUG = "scan"
@@ -156,6 +156,7 @@ def _workbench(path, *, cn_sealed: bool):
     _submit(clients["rudel"], "A Russian statement written later")
     later = _submit(fac, "A later public statement")
     clients["rudel"].post(f"/api/v1/dialogues/{SLUG}/votes", json={"statement": later, "value": 0})
+    recompute_consensus(app)  # the stored analysis, as open pages read it
     _statement_id.text = SECRET_STATEMENT
     return app, clients, secret_id or _statement_id()
 

@@ -11,8 +11,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import Session, joinedload
 
 from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
 from stratstab.accounts.password_policy import check_new_password
@@ -157,11 +157,17 @@ def start_session(session: Session, *, user: User, max_age_s: int) -> tuple[str,
     return token, login
 
 
+# Every request asks it: one query (the user joined), built once.
+_SESSION_BY_TOKEN = (
+    select(LoginSession)
+    .options(joinedload(LoginSession.user))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(session: Session, *, token: str) -> LoginSession | None:
     """The live login session for a cookie token, or None if unknown or expired."""
-    login = session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
-    )
+    login = session.scalar(_SESSION_BY_TOKEN, {"token_hash": _token_hash(token)})
     if login is None or _aware(login.expires_at) <= utcnow() or not login.user.is_active:
         return None
     return login

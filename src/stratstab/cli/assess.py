@@ -84,6 +84,9 @@ def _side_table(report: dict[str, Any]) -> Table:
             cell = _value(row[key], kind)
             if key == "surviving_warheads":
                 cell += f" ({row['surviving_fraction']:.0%})"
+            layers = row.get("interceptors_by_layer", [])
+            if key == "interceptors" and len(layers) > 1:
+                cell = " + ".join(_value(count, kind) for count in layers)
             cells.append(cell)
         table.add_row(label, *cells)
     return table

@@ -170,8 +170,9 @@ def bmd_command(
         typer.Option(
             "--layer",
             help="A defense layer, repeatable, e.g. 'interceptors=44,"
-            "pk=0.5,shots=4,discrimination=0.9,common_mode=1' (instead of the "
-            "single-layer options).",
+            "pk=0.5,shots=4,discrimination=0.9,common_mode=1'; second=N fires a "
+            "shoot-look-shoot second salvo of N at RVs kill_assessment=P sees survive "
+            "(instead of the single-layer options).",
         ),
     ] = None,  # fmt: skip
     discrimination: Annotated[float, typer.Option(help="P(RV tracked and discriminated).")] = 1.0,
@@ -231,6 +232,8 @@ _LAYER_KEYS = {
     "shots": "shots_per_rv",
     "discrimination": "discrimination",
     "common_mode": "common_mode",
+    "second": "second_shots",
+    "kill_assessment": "kill_assessment",
 }
 
 
@@ -253,11 +256,13 @@ def _parse_layer(text: str, number: int) -> defense.DefenseLayer:
     missing = [k for k in ("pk", "shots") if _LAYER_KEYS[k] not in values]
     if missing:
         raise InputError(f"missing {', '.join(missing)}", field=field)
-    shots = values["shots_per_rv"]
-    if shots != int(shots) or shots < 0:
-        raise InputError(f"shots: expected a whole number >= 0, got {shots:g}", field=field)
-    values["shots_per_rv"] = int(shots)
-    for name in ("interceptor_pk", "discrimination", "common_mode"):
+    for key, name in (("shots", "shots_per_rv"), ("second", "second_shots")):
+        count = values.get(name, 0.0)
+        if count != int(count) or count < 0:
+            raise InputError(f"{key}: expected a whole number >= 0, got {count:g}", field=field)
+        values[name] = int(count)
+    values["shoot_look_shoot"] = values["second_shots"] > 0
+    for name in ("interceptor_pk", "discrimination", "common_mode", "kill_assessment"):
         if name in values and not 0.0 <= values[name] <= 1.0:
             raise InputError(f"{name}: expected a probability in [0, 1]", field=field)
     if values.get("interceptors", 0.0) < 0:

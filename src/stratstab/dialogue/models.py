@@ -29,6 +29,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -368,6 +369,32 @@ class PolisGroupingState(Base):
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class ConsensusSnapshot(Base):
+    """The stored consensus analysis of a dialogue and how current it is.
+
+    ``version`` counts the changes of the public consensus input (votes on accepted,
+    unsealed, non-meta statements; statements entering or leaving that set); it is
+    raised in the same transaction as the change.  ``computed_version`` is the
+    version ``result`` was computed from: the analysis is out of date (dirty) while
+    ``version > computed_version``.  Only public changes count, so the number tells no
+    party anything about another's sealed or pending material.  ``lease_until``
+    keeps two server processes from computing the same dialogue at once.
+    """
+
+    __tablename__ = "consensus_snapshot"
+    __table_args__ = (UniqueConstraint("dialogue_id", name="uq_consensus_snapshot_dialogue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    computed_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The analysis as ConsensusResult.to_dict() gives it; JSON null while too few voted.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    compute_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class PolisImport(Base):

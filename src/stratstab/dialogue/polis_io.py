@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from stratstab.dialogue import queries
+from stratstab.dialogue import queries, snapshots
 from stratstab.dialogue.models import (
     Dialogue,
     Participant,
@@ -284,6 +284,8 @@ def remove_import(session: Session, import_id: int) -> None:
         session.execute(stmt.execution_options(**gone))
     if run.created_dialogue:
         session.execute(delete(Dialogue).where(Dialogue.id == run.dialogue_id))
+    else:  # the dialogue stays, its votes changed
+        snapshots.mark_changed(session, run.dialogue_id)
     session.execute(delete(PolisImport).where(PolisImport.id == import_id))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from stratstab.dialogue.consensus import VoteMatrix
@@ -50,48 +50,86 @@ def _one(session: Session, query: Select, what: str, key: object, field: str) ->
 
 @dataclass(frozen=True)
 class VoteTarget:
-    """Database ids a new vote refers to (see :func:`vote_target`)."""
+    """What a new vote refers to (see :func:`vote_target`): database ids, and the facts
+    about the statement that the access rules need (``author`` is the author's
+    participant id, ``author_delegation`` their delegation code)."""
 
+    dialogue_id: int
     participant_id: int
     statement_id: int
     moderation: str
+    sealed: bool
+    is_meta: bool
+    author: str | None
+    author_delegation: str | None
     round_id: int | None
     round_number: int | None
 
+    @property
+    def public(self) -> bool:
+        """Whether the statement is part of the public consensus (accepted, unsealed, not meta)."""
+        return self.moderation == "accepted" and not self.sealed and not self.is_meta
 
-def vote_target(
-    session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
-) -> VoteTarget | None:
-    """Participant, statement and round ids of a vote in one query; None if any is unknown.
 
-    The round is ``round_number`` or, without it, the current round (which may not
-    exist: then the round fields are None).
-    """
-    dialogue_id = select(Dialogue.id).where(Dialogue.slug == slug).scalar_subquery()
+def _vote_target_query(*, named_round: bool) -> Select:
+    """The query behind :func:`vote_target`, built once with bound parameters."""
+    dialogue_id = select(Dialogue.id).where(Dialogue.slug == bindparam("slug")).scalar_subquery()
     rounds = select(Round.id, Round.number).where(Round.dialogue_id == dialogue_id)
     rounds = (
         (
-            rounds.where(Round.number == round_number)
-            if round_number is not None
+            rounds.where(Round.number == bindparam("round_number"))
+            if named_round
             else rounds.where(Round.status == "open").order_by(Round.number)
         )
         .limit(1)
         .subquery()
     )
     voter = select(Participant.id).where(
-        Participant.dialogue_id == dialogue_id, Participant.external_id == participant
+        Participant.dialogue_id == dialogue_id,
+        Participant.external_id == bindparam("participant"),
     )
-    query = select(
-        voter.scalar_subquery(),
-        Statement.id,
-        Statement.moderation,
-        select(rounds.c.id).scalar_subquery(),
-        select(rounds.c.number).scalar_subquery(),
-    ).where(Statement.dialogue_id == dialogue_id, Statement.external_id == statement)
-    row = session.execute(query).first()
-    if row is None or row[0] is None or (round_number is not None and row[3] is None):
+    author = Participant.__table__.alias("author")
+    return (
+        select(
+            Statement.dialogue_id,
+            voter.scalar_subquery(),
+            Statement.id,
+            Statement.moderation,
+            Statement.sealed,
+            Statement.is_meta,
+            author.c.external_id,
+            Delegation.code,
+            select(rounds.c.id).scalar_subquery(),
+            select(rounds.c.number).scalar_subquery(),
+        )
+        .outerjoin(author, author.c.id == Statement.author_id)
+        .outerjoin(Delegation, Delegation.id == author.c.delegation_id)
+        .where(
+            Statement.dialogue_id == dialogue_id, Statement.external_id == bindparam("statement")
+        )
+    )
+
+
+# Built once: every vote runs one of them, and building a statement costs more than running it.
+_VOTE_TARGET = {named: _vote_target_query(named_round=named) for named in (False, True)}
+
+
+def vote_target(
+    session: Session, slug: str, *, participant: str, statement: str, round_number: int | None
+) -> VoteTarget | None:
+    """Everything a vote needs in one query; None if the dialogue, participant, statement
+    or the named round is unknown.
+
+    The round is ``round_number`` or, without it, the current round (which may not
+    exist: then the round fields are None).
+    """
+    parameters = {"slug": slug, "participant": participant, "statement": statement}
+    if round_number is not None:
+        parameters["round_number"] = round_number
+    row = session.execute(_VOTE_TARGET[round_number is not None], parameters).first()
+    if row is None or row[1] is None or (round_number is not None and row[8] is None):
         return None
-    return VoteTarget(row[0], row[1], row[2], row[3], row[4])
+    return VoteTarget(*row)
 
 
 def round_by_number(session: Session, dialogue: Dialogue, number: int) -> Round:

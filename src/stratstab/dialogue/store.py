@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
@@ -26,7 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import Session
 
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
-from stratstab.dialogue import idempotency, polis_io, queries
+from stratstab.dialogue import idempotency, polis_io, queries, snapshots
 from stratstab.dialogue import ledger as ledger_ops
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
@@ -69,6 +70,9 @@ from stratstab.dialogue.scope import ScopeAnalysis, ScopePositionData
 from stratstab.dialogue.validate import choice, nonempty, party_codes, slug_text, vote_fields
 from stratstab.errors import ConflictError, InputError, StoreError
 from stratstab.migrations import upgrade_database
+
+# The Core insert of one vote, built once (the hot path of voting).
+_INSERT_VOTE = insert(Vote.__table__)
 
 # Words the web workbench uses in dialogue paths (``/dialogues/new``).
 RESERVED_SLUGS = frozenset({"new"})
@@ -433,6 +437,7 @@ class DialogueStore:
             statement.author = queries.participant_by_id(session, found, author) if author else None
             session.add(statement)
             session.flush()
+            snapshots.mark_if_public_changed(session, statement, was_public=False)
             return statement_info(found.slug, statement).to_dict()
 
         result, _ = self._write_once(idempotency, "statement.submit", write)
@@ -454,8 +459,10 @@ class DialogueStore:
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
             target = queries.statement_by_id(session, found, statement)
+            was_public = snapshots.is_public(target)
             target.moderation = state
             session.flush()
+            snapshots.mark_if_public_changed(session, target, was_public=was_public)
             return statement_info(found.slug, target)
 
     def set_translation(
@@ -536,11 +543,13 @@ class DialogueStore:
         with self.session(write=True) as session:
             found = queries.dialogue_by_slug(session, dialogue)
             target = queries.statement_by_id(session, found, statement)
+            was_public = snapshots.is_public(target)
             target.is_meta = bool(is_meta)
             session.flush()
+            snapshots.mark_if_public_changed(session, target, was_public=was_public)
             return statement_info(found.slug, target)
 
-    def cast_vote(
+    def cast_vote_once(
         self,
         dialogue: str,
         *,
@@ -551,12 +560,18 @@ class DialogueStore:
         cast_at: datetime | None = None,
         round_number: int | None = None,
         idempotency: IdempotencyKey | None = None,
-    ) -> VoteRecord:
-        """Append a vote (1 agree, -1 disagree, 0 pass; importance 1..3 or None).
+        authorize: Callable[[queries.VoteTarget], None] | None = None,
+    ) -> tuple[VoteRecord, bool]:
+        """Append a vote (1 agree, -1 disagree, 0 pass; importance 1..3 or None) and tell
+        whether it was replayed (see ``idempotency``).
 
         Earlier votes of the participant on the statement stay in the history; the
         latest one counts.  With ``idempotency`` a repeated key returns the vote first
-        cast under it and adds nothing.
+        cast under it and adds nothing.  ``authorize`` sees what the vote refers to
+        (statement moderation, sealing, author's delegation) inside the write
+        transaction and raises to refuse it: access rules and the write then need one
+        query together.  A vote on a public statement marks the dialogue's consensus
+        out of date in the same transaction (:mod:`stratstab.dialogue.snapshots`).
         """
         vote_fields(value=value, importance=importance)
 
@@ -576,26 +591,35 @@ class DialogueStore:
                 if round_number is not None:
                     queries.round_by_number(session, found, round_number)
                 raise AssertionError("vote_target and the lookups disagree")  # pragma: no cover
+            if authorize is not None:
+                authorize(target)
             if target.moderation == "rejected":
                 raise InputError(f"statement {statement!r} was moderated out", field="statement")
             when = cast_at or utc_now()
-            session.execute(
-                insert(Vote).values(
-                    participant_id=target.participant_id,
-                    statement_id=target.statement_id,
-                    value=value,
-                    importance=importance,
-                    cast_at=when,
-                    round_id=target.round_id,
-                )
+            session.connection().execute(
+                _INSERT_VOTE,
+                {
+                    "participant_id": target.participant_id,
+                    "statement_id": target.statement_id,
+                    "value": value,
+                    "importance": importance,
+                    "cast_at": when,
+                    "round_id": target.round_id,
+                },
             )
+            if target.public:
+                snapshots.mark_changed(session, target.dialogue_id)
             record = VoteRecord(
                 participant, statement, value, importance, when, target.round_number
             )
             return record.to_dict()
 
-        result, _ = self._write_once(idempotency, "vote", write)
-        return vote_record(result)
+        result, replayed = self._write_once(idempotency, "vote", write)
+        return vote_record(result), replayed
+
+    def cast_vote(self, dialogue: str, **vote: Any) -> VoteRecord:
+        """Append a vote; see :meth:`cast_vote_once` for the fields."""
+        return self.cast_vote_once(dialogue, **vote)[0]
 
     def recorded(self, claim: IdempotencyKey) -> dict | None:
         """The result stored under an idempotency key, or None for a new key.
@@ -807,7 +831,9 @@ class DialogueStore:
                     polis_io.record_progress(session, plan, done)
                 polis_io.between_batches(time.perf_counter() - started)
             with self.session(write=True) as session:
-                return polis_io.finish_import(session, plan, export)
+                summary = polis_io.finish_import(session, plan, export)
+                snapshots.mark_changed(session, queries.dialogue_by_slug(session, plan.dialogue).id)
+                return summary
         except BaseException:
             self.undo_import(plan.import_id)
             raise

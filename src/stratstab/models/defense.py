@@ -16,6 +16,7 @@ Research* 58(3), 2021 (use of the model); REFERENCES §2.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -280,9 +281,13 @@ class DefenseLayer:
     """One layer of a layered defense (boost, midcourse, terminal...).
 
     interceptors: inventory of the layer (whole number, ``inf`` = unlimited);
-    interceptor_pk: single-shot kill probability; shots_per_rv: barrage size;
+    interceptor_pk: single-shot kill probability; shots_per_rv: first-salvo size;
     discrimination: probability the layer tracks and discriminates an RV;
-    common_mode: probability the layer works at all.
+    common_mode: probability the layer works at all; decoys_per_rv and
+    decoy_rejection: decoys accompanying each RV that reaches the layer and the share
+    of them the layer rejects; shoot_look_shoot, second_shots, kill_assessment: the
+    layer fires a second salvo of ``second_shots`` at objects its kill assessment
+    (probability ``kill_assessment``) sees survive the first.
     """
 
     interceptors: float = float("inf")
@@ -290,6 +295,54 @@ class DefenseLayer:
     shots_per_rv: int = 1
     discrimination: float = 1.0
     common_mode: float = 1.0
+    decoys_per_rv: float = 0.0
+    decoy_rejection: float = 0.0
+    shoot_look_shoot: bool = False
+    second_shots: int = 0
+    kill_assessment: float = 1.0
+
+    def engage(self, rvs: ArrayLike, *, with_p_no_leakers: bool = False) -> Engagement:
+        """:func:`engage` of ``rvs`` RVs (and their decoys) by this layer alone."""
+        rvs = np.asarray(rvs, dtype=float)
+        return engage(
+            rvs=rvs,
+            interceptors=self.interceptors,
+            interceptor_pk=self.interceptor_pk,
+            shots_per_rv=self.shots_per_rv,
+            discrimination=self.discrimination,
+            common_mode=self.common_mode,
+            decoys=rvs * self.decoys_per_rv,
+            decoy_rejection=self.decoy_rejection,
+            shoot_look_shoot=self.shoot_look_shoot,
+            second_shots=self.second_shots,
+            kill_assessment=self.kill_assessment,
+            with_p_no_leakers=with_p_no_leakers,
+        )
+
+    def leakage_per_rv(self) -> float:
+        """Probability that one RV gets past the layer when it works, ample inventory."""
+        if self.shoot_look_shoot:
+            leak, _ = shoot_look_shoot_leakage(
+                interceptor_pk=self.interceptor_pk,
+                first_shots=self.shots_per_rv,
+                second_shots=self.second_shots,
+                kill_assessment=self.kill_assessment,
+                discrimination=self.discrimination,
+            )
+            return float(leak)
+        return float(
+            barrage_leakage(
+                interceptor_pk=self.interceptor_pk,
+                shots_per_rv=self.shots_per_rv,
+                discrimination=self.discrimination,
+            )
+        )
+
+    def is_ample_for(self, rvs: float) -> bool:
+        """True if the inventory covers every salvo ``rvs`` RVs (and decoys) can draw."""
+        objects = rvs * (1.0 + self.decoys_per_rv * (1.0 - self.decoy_rejection))
+        per_object = self.shots_per_rv + (self.second_shots if self.shoot_look_shoot else 0)
+        return self.interceptors >= per_object * objects
 
 
 @dataclass(frozen=True)
@@ -298,8 +351,8 @@ class LayeredEngagement:
 
     expected_leakers: RVs expected through every layer; per_layer_leakers: RVs expected
     out of each layer; p_no_leakers: probability that no RV gets through (exact when
-    every layer has interceptors for every RV that can reach it, NaN otherwise);
-    interceptors_used: expected interceptors fired per layer.
+    every layer has interceptors for every RV that can reach it and no decoys, NaN
+    otherwise); interceptors_used: expected interceptors fired per layer.
     """
 
     expected_leakers: float
@@ -308,20 +361,39 @@ class LayeredEngagement:
     interceptors_used: tuple[float, ...]
 
 
-def layered_engagement(*, rvs: float, layers: list[DefenseLayer]) -> LayeredEngagement:
-    """RVs engaged by several barrage layers in turn, each shooting at what the last let by.
+def through_layers(*, rvs: ArrayLike, layers: Sequence[DefenseLayer]) -> Any:
+    """Expected RVs through every layer in turn (arrays of attack sizes broadcast).
 
-    Each layer is the Wilkening barrage of :func:`engage` with its own inventory, pk,
-    shots per RV, discrimination and common mode, engaging the expected number of RVs
-    that the previous layer let through.  An RV that a layer misses meets the next one
-    afresh (independent layers).
+    Each layer engages the expected number of RVs the previous one let through, with
+    the decoys accompanying them; an RV a layer misses meets the next one afresh.
+    Exact for expected leakers when every layer can fire at every RV reaching it;
+    with a short inventory the next layer is given the expected number (an
+    approximation, see :func:`layered_engagement`).
+
+    References: Wilkening (2000) for each layer; independent-layer composition.
+    """
+    arriving = np.asarray(v.non_negative(rvs, name="rvs"), dtype=float)
+    for layer in layers:
+        if layer.interceptors > 0:
+            arriving = np.asarray(layer.engage(arriving).expected_leakers, dtype=float)
+    return arriving
+
+
+def layered_engagement(*, rvs: float, layers: Sequence[DefenseLayer]) -> LayeredEngagement:
+    """RVs engaged by several layers in turn, each shooting at what the last let by.
+
+    Each layer is the Wilkening engagement of :func:`engage` (barrage or
+    shoot-look-shoot) with its own inventory, pk, shots, discrimination, common mode
+    and decoys, engaging the expected number of RVs that the previous layer let
+    through (:func:`through_layers`).
 
     - Expected leakers: exact when every layer can fire at every RV reaching it
       (expectations then multiply: ``N prod_i [rho_i L_i + 1 - rho_i]``); with a short
       inventory the next layer is given the expected number, an approximation.
-    - P(no leakers), ample inventories: summing over which layers work (``2^K`` cases),
+    - P(no leakers), ample inventories and no decoys: summing over which layers work
+      (``2^K`` cases),
       ``P0 = sum_S prod_{i in S} rho_i prod_{i not in S} (1 - rho_i) (1 - prod_{i in S} L_i)^N``.
-      With a short inventory in any layer it is not computed (NaN).
+      Otherwise it is not computed (NaN).
 
     References: Wilkening (2000) for each layer; the layering is the standard
     independent-layer composition (each layer's leakage multiplies).
@@ -331,29 +403,15 @@ def layered_engagement(*, rvs: float, layers: list[DefenseLayer]) -> LayeredEnga
     count = float(v.non_negative(rvs, name="rvs"))
     per_layer: list[float] = []
     used: list[float] = []
-    ample = True
     arriving = count
     for layer in layers:
-        e = engage(
-            rvs=arriving,
-            interceptors=layer.interceptors,
-            interceptor_pk=layer.interceptor_pk,
-            shots_per_rv=layer.shots_per_rv,
-            discrimination=layer.discrimination,
-            common_mode=layer.common_mode,
-            with_p_no_leakers=False,
-        )
-        ample = ample and layer.interceptors >= layer.shots_per_rv * count
+        e = layer.engage(arriving)
         arriving = float(e.expected_leakers)
         per_layer.append(arriving)
         used.append(float(e.interceptors_used))
     p0 = float("nan")
-    if ample:
-        leak = [
-            float(barrage_leakage(interceptor_pk=x.interceptor_pk, shots_per_rv=x.shots_per_rv,
-                                  discrimination=x.discrimination))
-            for x in layers
-        ]  # fmt: skip
+    if all(x.is_ample_for(count) and x.decoys_per_rv == 0 for x in layers):
+        leak = [x.leakage_per_rv() for x in layers]
         p0 = 0.0
         for works in np.ndindex(*(2,) * len(layers)):
             weight, through = 1.0, 1.0

@@ -86,36 +86,34 @@ def _include_routers(app: FastAPI) -> None:
 
     from stratstab.web.admin.router import api as admin_api
     from stratstab.web.admin.router import pages as admin_pages
+    from stratstab.web.assessment import router as assessment
     from stratstab.web.auth.reset import api as reset_api
     from stratstab.web.auth.reset import pages as reset_pages
     from stratstab.web.auth.router import api as auth_api
     from stratstab.web.auth.router import pages as auth_pages
+    from stratstab.web.dialogues import router as dialogues
+    from stratstab.web.exercises import router as exercises
+    from stratstab.web.history import router as history
     from stratstab.web.shapes import ERROR_RESPONSES
     from stratstab.web.system.router import router as system_router
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Every domain is imported by name: a missing or broken one fails here, loudly,
+    # rather than leaving the workbench without it.
+    domains = (dialogues, assessment, history, exercises)
+    # The JSON API first, the dialogues' (votes) at its head: routes are tried in order,
+    # and every route tried costs each request time.  No API path overlaps a page path.
+    for domain in domains:
+        app.include_router(domain.api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(reset_api, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(system_router)
     app.include_router(auth_pages)
     app.include_router(admin_pages)
     app.include_router(reset_pages)
-    app.include_router(auth_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    app.include_router(admin_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    app.include_router(reset_api, prefix="/api/v1", responses=ERROR_RESPONSES)
-    for extra in _optional_routers():
-        app.include_router(extra.pages)
-        app.include_router(extra.api, prefix="/api/v1", responses=ERROR_RESPONSES)
-
-
-def _optional_routers() -> list:
-    """Domain routers whose library layer exists in this installation."""
-    found = []
-    for name in ("dialogues", "assessment", "history", "exercises"):
-        try:
-            module = __import__(f"stratstab.web.{name}.router", fromlist=["pages", "api"])
-        except ModuleNotFoundError:
-            continue
-        found.append(module)
-    return found
+    for domain in domains:
+        app.include_router(domain.pages)
 
 
 def _open_store(url: str):
@@ -143,7 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_workers=settings.assessment_workers,
         )
         app.state.jobs.warm()
+        app.state.consensus.start()  # computes what a previous run left out of date
         yield
+        app.state.consensus.stop()
         app.state.jobs.shutdown()
         engine.dispose()
 
@@ -175,6 +175,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.uploads = UploadStore(app.state.session_factory, limits)
     app.state.store = _open_store(settings.database_url)
+    from stratstab.web.dialogues.consensus_worker import ConsensusWorker
+
+    app.state.consensus = ConsensusWorker(
+        app.state.store,
+        debounce_s=settings.consensus_debounce_s,
+        grouping=settings.consensus_grouping,
+    )
     from stratstab.accounts.throttle import LoginThrottle
 
     app.state.login_throttle = LoginThrottle(

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stratstab.accounts.password_policy import WeakPasswordError
 from stratstab.errors import (
     ConflictError,
+    Forbidden,
     GoneError,
     InputError,
     LimitError,
@@ -117,8 +118,6 @@ def password_or_error_message(t: Translator, exc: StratstabError) -> str:
 
 
 def _status_of() -> dict[type, int]:
-    from stratstab.web.dialogues.access import Forbidden
-
     return {
         ConflictError: 409,  # before InputError, of which it is a kind
         InputError: 400,

@@ -187,7 +187,10 @@ class JobRunner:
         note: str = "",
     ) -> JobView:
         """Store the job and queue ``task(*args)``; QuotaError past the user's active jobs."""
-        with transaction(self._factory) as session:
+        # A write transaction from the start: the count is read, then the job written; as
+        # a plain read that turned writer, it failed at once ("database is locked") on
+        # SQLite whenever a running job had saved its progress in between.
+        with transaction(self._factory, write=True) as session:
             active = session.scalar(
                 select(func.count()).where(Job.owner_id == owner_id, Job.state.in_(ACTIVE_STATES))
             )

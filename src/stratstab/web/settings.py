@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     exercise_llm_model: str = "default"
     exercise_llm_timeout_s: float = Field(default=30.0, gt=0, le=600)
     default_locale: Literal["en", "zh"] = "en"
+    # The consensus analysis is recomputed in the background at most once per this many
+    # seconds per dialogue, after public votes; "polis" warm-starts each update's
+    # grouping from the previous one as Pol.is does, "batch" is reproducible from seed 0.
+    consensus_debounce_s: float = Field(default=5.0, ge=0.1, le=3600)
+    consensus_grouping: Literal["batch", "polis"] = "batch"
     job_time_budget_s: float = Field(default=300.0, gt=0, le=86_400)
     job_memory_budget_mib: int = Field(default=2048, ge=512, le=1_048_576)
     # Optional machine translation of statements: an OpenAI-compatible endpoint the

@@ -37,6 +37,7 @@ def forces_summary(resolved: Resolved, side: str) -> dict[str, Any]:
         "deployed_warheads": forces.total_warheads,
         "deployed_launchers": float(forces.launchers.sum()),
         "interceptors": resolved.defense(side).interceptors,
+        "interceptors_by_layer": [layer.interceptors for layer in resolved.defense(side).layers()],
     }
 
 

@@ -235,8 +235,22 @@ def _corner(rvs, decoys, defense, shoot_look_shoot):
 
 
 @jit
-def arriving(rvs, defense, shoot_look_shoot):
-    """Expected warheads through a defense (``defense.engage(...).expected_leakers``).
+def arriving(rvs, layers, shoot_look_shoot):
+    """Expected warheads through every layer of a defense in turn
+    (``defense.through_layers``).
+
+    ``layers``: one row of :func:`defense_row` per layer, first to engage first;
+    ``shoot_look_shoot``: each layer's doctrine flag.  Each layer engages the expected
+    warheads the one before let through.
+    """
+    for k in range(layers.shape[0]):
+        rvs = _arriving_layer(rvs, layers[k], shoot_look_shoot[k])
+    return rvs
+
+
+@jit
+def _arriving_layer(rvs, defense, shoot_look_shoot):
+    """Expected warheads through one layer (``DefenseLayer.engage(...).expected_leakers``).
 
     ``defense``: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS`` for one variant,
     then powers of the miss probability (see :func:`defense_row`).
@@ -736,7 +750,7 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     counts, edges, victim, orders, defense, tally = scratch
     delta, lower = steps[0, o, i], steps[1, o, i]
     defense[:] = rows[o]
-    interceptors = defense[INTERCEPTORS]
+    interceptors = defense[0, INTERCEPTORS]
     need_x = need[x, i]
     holds = _ranked_once(targets, bases[x], i, lua[x, i], victim, orders[0])
     args = (targets, kill, reliability, fratricide, counts, edges)
@@ -754,11 +768,11 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 - SLOPE_STEP, counts, edges)
     down = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
-    defense[INTERCEPTORS] = interceptors + delta
+    defense[0, INTERCEPTORS] = interceptors + delta
     more = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     fewer = scale
     if lower != interceptors:
-        defense[INTERCEPTORS] = lower
+        defense[0, INTERCEPTORS] = lower
         fewer = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
     total_x = 0.0
     total_o = 0.0
@@ -777,15 +791,18 @@ def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, o
 
 @jit
 def evaluate_variants(
-    plans, bases, fixed, reliability, defenses, sls, values, settings, solve, out, work
+    plans, bases, fixed, reliability, defenses, further, sls, values, settings, solve, out, work
 ):
     """Per-side outputs of every variant into ``out`` (``(N, 2, len(SIDE_OUTPUTS))``).
 
     ``plans``: per side, its strike plan on the other (queue, type starts, targets,
     SSPK, reliability per type, fratricide, use share; see ``batch._plan_arrays``);
     ``bases``: per side ``(3, N, n)`` warheads, aim points, survivability; ``fixed``,
-    ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``; ``sls``:
-    shoot-look-shoot flags; ``values``: ``(6, 2, N)`` w80, launch under attack,
+    ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``, each
+    variant's first defense layer; ``further``: ``(2, L - 1, 9)``, the further layers
+    (the same in every variant; a side with fewer is padded with layers without
+    interceptors); ``sls``: ``(2, L)`` shoot-look-shoot flag of each layer;
+    ``values``: ``(6, 2, N)`` w80, launch under attack,
     retaliation requirement, and the interceptor step and lowered count of the slope;
     ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions,
     the stop rule's near-tie tolerance);
@@ -806,16 +823,20 @@ def evaluate_variants(
     traced = np.empty((7, size))
     traced[TRACED] = -1.0
     stack = np.empty((2 * size, 3), dtype=np.int64)
-    defense = np.empty(DEFENSE_ROW)
-    rows = np.empty((2, DEFENSE_ROW))
+    n_layers = further.shape[1] + 1
+    defense = np.empty((n_layers, DEFENSE_ROW))
+    rows = np.empty((2, n_layers, DEFENSE_ROW))
+    for s in range(2):
+        for k in range(1, n_layers):
+            defense_row(further[s, k - 1], rows[s, k])
     counts = (np.empty(plans[0][1].size), np.empty(plans[1][1].size))
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
     previous = np.full(2, -1, dtype=np.int64)  # each striker's choice in the last variant
     results = np.empty((2, 5))
     for i in range(n_rows):
-        defense_row(defenses[0, i], rows[0])
-        defense_row(defenses[1, i], rows[1])
+        defense_row(defenses[0, i], rows[0, 0])
+        defense_row(defenses[1, i], rows[1, 0])
         for s in range(2):
             v = 1 - s
             queue, type_starts, targets, kill, rel, fratricide, use_share = plans[s]

@@ -32,6 +32,7 @@ from stratstab.analysis.batch.inputs import (
 from stratstab.analysis.batch.levers import lever_arrays
 from stratstab.analysis.reference.arms_race import interceptor_slope_step
 from stratstab.analysis.reference.inputs import Resolved, side_forces
+from stratstab.analysis.spec.blocks import DefenseSpec
 from stratstab.analysis.spec.levers import SideModifiers, fold_levers
 from stratstab.analysis.spec.outputs import output_names
 from stratstab.analysis.spec.scenario import Scenario, load_scenario
@@ -104,6 +105,25 @@ def _kill_table(plan: StrikePlan) -> np.ndarray:
     return np.ascontiguousarray(np.stack([single, np.broadcast_to(alone, shape)]))
 
 
+def _further_layers(
+    specs: list[DefenseSpec], sides: tuple[str, str], batch: BatchResolved
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's further defense layers ``(2, L - 1, fields)`` and flags ``(2, L)``.
+
+    A side with fewer layers than the other is padded with layers without
+    interceptors, which let everything through.
+    """
+    n_layers = max(len(spec.layers()) for spec in specs)
+    further = np.zeros((2, n_layers - 1, len(DEFENSE_ARRAY_FIELDS)))
+    flags = np.zeros((2, n_layers), dtype=np.bool_)
+    for s, (side, spec) in enumerate(zip(sides, specs, strict=True)):
+        flags[s, 0] = batch.defenses[side].shoot_look_shoot
+        for k, layer in enumerate(spec.further_layers):
+            further[s, k] = [float(getattr(layer, f)) for f in DEFENSE_ARRAY_FIELDS]
+            flags[s, k + 1] = layer.shoot_look_shoot
+    return np.ascontiguousarray(further), flags
+
+
 def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
     """A strike plan as the kernel takes it (see ``batch_kernel.evaluate_variants``)."""
     from stratstab.analysis.batch import _kernel as kernel
@@ -159,6 +179,7 @@ def evaluate_resolved(
         ),
         dtype=np.float64,
     )
+    further, layer_sls = _further_layers([batch.base.defense(s) for s in sides], sides, batch)
     interceptors = defenses[:, :, DEFENSE_ARRAY_FIELDS.index("interceptors")]
     delta = interceptor_slope_step(interceptors)
     per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
@@ -204,7 +225,8 @@ def evaluate_resolved(
         tuple(np.ascontiguousarray(f.fixed, dtype=np.bool_) for f in forces),
         tuple(np.ascontiguousarray(f.reliability, dtype=np.float64) for f in forces),
         defenses,
-        np.array([batch.defenses[s].shoot_look_shoot for s in sides], dtype=np.bool_),
+        further,
+        layer_sls,
         values,
         (
             int(scenario.counterforce_levels),

@@ -22,7 +22,7 @@ import numpy as np
 from stratstab.analysis.reference.inputs import Resolved, SideForces, targets_for, weapons_for
 from stratstab.analysis.spec.scenario import DefenseSpec, Scenario, UseSpec
 from stratstab.models.crisis import StopRuleChoice, damage_fraction, stop_rule
-from stratstab.models.defense import engage
+from stratstab.models.defense import through_layers
 from stratstab.models.exchange import (
     StrikeOutcome,
     TargetSystems,
@@ -72,24 +72,8 @@ def launched_warheads(
 
 
 def arriving(launched: np.ndarray, defense: DefenseSpec) -> np.ndarray:
-    """Expected warheads that get through a missile defense (Wilkening leakage)."""
-    if defense.interceptors <= 0:
-        return np.asarray(launched, dtype=float)
-    outcome = engage(
-        rvs=launched,
-        interceptors=defense.interceptors,
-        interceptor_pk=defense.interceptor_pk,
-        shots_per_rv=defense.shots_per_rv,
-        discrimination=defense.discrimination,
-        common_mode=defense.common_mode,
-        decoys=np.asarray(launched, dtype=float) * defense.decoys_per_rv,
-        decoy_rejection=defense.decoy_rejection,
-        shoot_look_shoot=defense.shoot_look_shoot,
-        second_shots=defense.second_shots,
-        kill_assessment=defense.kill_assessment,
-        with_p_no_leakers=False,
-    )
-    return np.asarray(outcome.expected_leakers, dtype=float)
+    """Expected warheads that get through every layer of a missile defense (Wilkening)."""
+    return np.asarray(through_layers(rvs=launched, layers=defense.model_layers()), dtype=float)
 
 
 def mean_use_reliability(forces: SideForces, use: UseSpec) -> float:

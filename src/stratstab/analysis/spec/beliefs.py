@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stratstab.analysis.spec.lever_table import integer_levers, non_numeric_levers
-from stratstab.analysis.spec.levers import validate_levers
+from stratstab.analysis.spec.levers import split_key, validate_levers
 from stratstab.errors import InputError, NotFoundError, from_validation_error
 from stratstab.models.uncertainty import (
     Discrete,
@@ -209,13 +209,7 @@ def validate_beliefs(scenario: Scenario, *, source: str) -> None:
             )
         for key, value in block.items():
             field = f"beliefs.{view}.{key}"
-            side, _, rest = str(key).partition(".")
-            if side not in scenario.forces or not rest:
-                raise InputError(
-                    f"belief keys look like SIDE.name with SIDE one of {list(scenario.forces)}",
-                    source=source,
-                    field=field,
-                )
+            split_key(scenario, key, source=source, field=field, what="belief")
             dist = parse_distribution(value, source=source, field=field)
             _check_support(scenario, str(key), dist, source=source, field=field)
 

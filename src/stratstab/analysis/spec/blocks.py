@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from stratstab.models.crisis import STOP_RULE_TOLERANCE
+from stratstab.models.defense import DefenseLayer
 
 
 def _not_boolean(value: Any) -> Any:
@@ -43,8 +44,8 @@ class ForceSpec(_Strict):
     overrides: dict[str, Any] = Field(default_factory=dict)
 
 
-class DefenseSpec(_Strict):
-    """Ballistic missile defense protecting a side's value (Wilkening's parameters)."""
+class DefenseLayerSpec(_Strict):
+    """One layer of ballistic missile defense (Wilkening's parameters)."""
 
     interceptors: Count = 0
     interceptor_pk: Probability = 0.5
@@ -56,6 +57,43 @@ class DefenseSpec(_Strict):
     shoot_look_shoot: bool = False
     second_shots: Count = 0
     kill_assessment: Probability = 0.9
+
+    def model_layer(self) -> DefenseLayer:
+        """The layer as :class:`stratstab.models.defense.DefenseLayer` computes it."""
+        return DefenseLayer(**{name: getattr(self, name) for name in DefenseLayerSpec.model_fields})
+
+
+class DefenseSpec(DefenseLayerSpec):
+    """Ballistic missile defense protecting a side's value.
+
+    The fields describe the first layer to engage; ``further_layers`` the layers that
+    engage, in order, what it lets through.  A scenario file may give a side's defense
+    as one mapping (one layer) or as a list of layers, first to engage first.
+    """
+
+    further_layers: list[DefenseLayerSpec] = Field(default_factory=list)
+
+    def layers(self) -> list[DefenseLayerSpec]:
+        """Every layer, first to engage first."""
+        return [self, *self.further_layers]
+
+    def model_layers(self) -> list[DefenseLayer]:
+        """The layers as :func:`stratstab.models.defense.through_layers` takes them."""
+        return [layer.model_layer() for layer in self.layers()]
+
+
+def defense_from_layers(value: Any) -> Any:
+    """A side's defense given as a list of layers becomes its first layer plus the rest."""
+    if not isinstance(value, list):
+        return value
+    if not value:
+        raise ValueError("a list of defense layers needs at least one layer")
+    first, *rest = value
+    if not isinstance(first, dict):
+        return value  # let the model report what it expected
+    if "further_layers" in first:
+        raise ValueError("give either a list of layers or further_layers, not both")
+    return {**first, "further_layers": rest}
 
 
 class StrikeSpec(_Strict):

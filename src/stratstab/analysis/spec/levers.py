@@ -64,6 +64,20 @@ def levers_source(scenario: Scenario) -> str:
     return scenario.source or "<levers>"
 
 
+def split_key(
+    scenario: Scenario, key: Any, *, source: str, field: str, what: str = "lever"
+) -> tuple[str, str]:
+    """``SIDE.rest`` split at the first dot; InputError unless SIDE is a side of the scenario."""
+    side, _, rest = str(key).partition(".")
+    if side not in scenario.forces or not rest:
+        raise InputError(
+            f"{what} keys look like SIDE.name with SIDE one of {list(scenario.forces)}",
+            source=source,
+            field=field,
+        )
+    return side, rest
+
+
 def validate_levers(
     scenario: Scenario, levers: dict[str, Any], *, source: str, prefix: str = "levers"
 ) -> None:
@@ -71,13 +85,7 @@ def validate_levers(
     overrides: dict[str, dict[str, Any]] = {}
     for key, value in levers.items():
         field_path = f"{prefix}.{key}"
-        side, _, rest = str(key).partition(".")
-        if side not in scenario.forces or not rest:
-            raise InputError(
-                f"lever keys look like SIDE.name with SIDE one of {list(scenario.forces)}",
-                source=source,
-                field=field_path,
-            )
+        side, rest = split_key(scenario, key, source=source, field=field_path)
         if "." in rest:
             overrides.setdefault(side, {})[rest] = value
         else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from stratstab.analysis.spec.beliefs import validate_beliefs
 from stratstab.analysis.spec.blocks import (
@@ -30,6 +30,7 @@ from stratstab.analysis.spec.blocks import (
     ValueSpec,
     Whole,
     _Strict,
+    defense_from_layers,
 )
 from stratstab.analysis.spec.levers import levers_source, validate_levers
 from stratstab.errors import InputError, NotFoundError, from_validation_error
@@ -68,6 +69,13 @@ class Scenario(_Strict):
     source: str | None = Field(default=None, exclude=True)
     # Each side's dataset, resolved once by the loader's catalog (see forces.catalog).
     _datasets: dict[str, Dataset] = PrivateAttr(default_factory=dict)
+
+    @field_validator("defenses", mode="before")
+    @classmethod
+    def _layer_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {side: defense_from_layers(spec) for side, spec in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _sides_known(self) -> Scenario:

@@ -41,7 +41,7 @@ from stratstab.analysis.reference.inputs import Resolved, resolve
 from stratstab.analysis.spec.beliefs import base_view, draws_to_levers, view_distributions
 from stratstab.analysis.spec.scenario import Scenario
 from stratstab.errors import InputError
-from stratstab.models.defense import engage
+from stratstab.models.defense import through_layers
 from stratstab.models.exchange import counterforce_strike
 
 Progress = Callable[[int], None]
@@ -76,26 +76,16 @@ def launched_after_full_strike(resolved: Resolved, victim: str, scales: np.ndarr
 def leakers(
     resolved: Resolved, defender: str, launched: np.ndarray, interceptors: np.ndarray
 ) -> np.ndarray:
-    """Expected leakers, shape ``(len(launched), len(interceptors))``."""
-    d = resolved.defense(defender)
+    """Expected leakers, shape ``(len(launched), len(interceptors))``.
+
+    ``interceptors`` are the first layer's inventory; further layers keep their own.
+    """
+    first, *further = resolved.defense(defender).model_layers()
     rvs = np.asarray(launched, dtype=float)[:, None]
-    outcome = engage(
-        rvs=rvs,
-        interceptors=np.asarray(interceptors)[None, :],
-        interceptor_pk=d.interceptor_pk,
-        shots_per_rv=d.shots_per_rv,
-        discrimination=d.discrimination,
-        common_mode=d.common_mode,
-        decoys=rvs * d.decoys_per_rv,
-        decoy_rejection=d.decoy_rejection,
-        shoot_look_shoot=d.shoot_look_shoot,
-        second_shots=d.second_shots,
-        kill_assessment=d.kill_assessment,
-        with_p_no_leakers=False,
-    )
-    return np.broadcast_to(
-        np.asarray(outcome.expected_leakers, dtype=float), (rvs.shape[0], len(interceptors))
-    )
+    grid = replace(first, interceptors=np.asarray(interceptors, dtype=float)[None, :])
+    through_first = np.asarray(grid.engage(rvs).expected_leakers, dtype=float)
+    through_all = through_layers(rvs=through_first, layers=further)
+    return np.broadcast_to(np.asarray(through_all, dtype=float), (rvs.shape[0], len(interceptors)))
 
 
 def max_interceptors(arriving: np.ndarray, need: float, interceptors: np.ndarray) -> np.ndarray:

@@ -26,6 +26,11 @@ class ScenarioDetail(ScenarioSummary):
     sides: list[str]
     assumptions: dict[str, dict[str, Any]]
     levers: dict[str, Any]
+    defense_layers: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description="Interceptors of each defense layer per side, first to engage first "
+        "(sides with a defense only).",
+    )
 
 
 class ScenarioUpload(InputModel):

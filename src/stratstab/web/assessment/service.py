@@ -144,6 +144,10 @@ def scenario_detail(scenario: Scenario, *, scenario_id: str) -> ScenarioDetail:
         sides=list(scenario.sides),
         assumptions={k: dict(v) for k, v in scenario.assumptions.items()},
         levers=dict(scenario.levers),
+        defense_layers={
+            side: [layer.interceptors for layer in defense.layers()]
+            for side, defense in scenario.defenses.items()
+        },
     )
 
 

@@ -14,12 +14,12 @@ pending and sealed statements, since they moderate and translate them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from stratstab.accounts.models import User
 from stratstab.accounts.roles import Role
-from stratstab.dialogue.records import StatementInfo
 from stratstab.dialogue.scope import ScopePositionData
-from stratstab.errors import StratstabError
+from stratstab.errors import Forbidden
 
 #: The participant ids of people with an account start with this; other participants
 #: were added on the command line or imported.
@@ -86,6 +86,19 @@ class Viewer:
         return self.role != ""
 
 
+class StatementFacts(Protocol):
+    """What the visibility rules read of a statement (a ``StatementInfo`` or a vote target)."""
+
+    @property
+    def author(self) -> str | None: ...  # the author's participant id
+
+    @property
+    def moderation(self) -> str: ...
+
+    @property
+    def sealed(self) -> bool: ...
+
+
 def can_enter(viewer: Viewer, *, delegations: list[str]) -> bool:
     """Members enter; a delegate only while their party takes part in the dialogue."""
     if viewer.role in ("head", "delegate"):
@@ -94,7 +107,7 @@ def can_enter(viewer: Viewer, *, delegations: list[str]) -> bool:
 
 
 def statement_visible(
-    viewer: Viewer, statement: StatementInfo, *, author_delegation: str | None
+    viewer: Viewer, statement: StatementFacts, *, author_delegation: str | None
 ) -> bool:
     """Whether ``viewer`` may see ``statement`` at all."""
     own = statement.author == viewer.participant_id
@@ -108,7 +121,7 @@ def statement_visible(
 
 
 def statement_votable(
-    viewer: Viewer, statement: StatementInfo, *, author_delegation: str | None
+    viewer: Viewer, statement: StatementFacts, *, author_delegation: str | None
 ) -> bool:
     """Delegates vote on accepted statements they can see."""
     return (
@@ -135,10 +148,6 @@ def may_declare_complete(viewer: Viewer, *, heads: set[str]) -> bool:
     if not viewer.is_delegate:
         return False
     return viewer.is_head or viewer.delegation not in heads
-
-
-class Forbidden(StratstabError):
-    """The user's role or delegation does not allow this action (HTTP 403)."""
 
 
 def require(condition: bool, message: str, *, key: str = "dlgerr.forbidden") -> None:

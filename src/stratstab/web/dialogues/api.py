@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from stratstab.dialogue.records import DialogueInfo, RoundInfo
+from stratstab.dialogue.records import DialogueInfo, RoundInfo, VoteRecord
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
 from stratstab.web.dialogues import actions, members, scope_service, service
@@ -16,6 +17,7 @@ from stratstab.web.dialogues.schemas import (
     CompletionPublic,
     CompletionUpdate,
     Confirm,
+    ConsensusVersionPublic,
     DialoguePublic,
     LedgerItemCreate,
     LedgerKey,
@@ -231,7 +233,7 @@ def next_statement(slug: str, request: Request, user: CurrentUser) -> NextStatem
 
 
 @api.post("/{slug}/votes", response_model=VotePublic, status_code=201, summary="Vote")
-def cast_vote(
+async def cast_vote(
     slug: str,
     body: VoteCreate,
     request: Request,
@@ -240,15 +242,21 @@ def cast_vote(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
-    record, replayed = service.cast_vote(
-        store_of(request),
-        viewer_of(request, user, slug),
-        slug,
-        statement=body.statement,
-        value=body.value,
-        importance=body.importance,
-        idempotency_key=idempotency_key,
-    )
+
+    def cast() -> tuple[VoteRecord, bool]:
+        return service.cast_vote(
+            store_of(request),
+            viewer_of(request, user, slug),
+            slug,
+            statement=body.statement,
+            value=body.value,
+            importance=body.importance,
+            idempotency_key=idempotency_key,
+        )
+
+    # One hop to a worker thread for the reads and the write (which may wait for the
+    # write lock); the answer is then built on the event loop, with no second hop.
+    record, replayed = await run_in_threadpool(cast)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return VotePublic(**record.to_dict())
@@ -258,7 +266,11 @@ def cast_vote(
 def consensus(
     slug: str, request: Request, user: CurrentUser, seed: Annotated[Seed, Query()] = 0
 ) -> dict:
-    """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements)."""
+    """Opinion groups, bridging statements, cruxes, per-delegation agreement (public statements).
+
+    The stored analysis, recomputed in the background after votes (see
+    ``/consensus/version``); ``seed`` other than 0 computes a fresh one with that seed.
+    """
     result = service.consensus(store_of(request), viewer_of(request, user, slug), slug, seed=seed)
     return result or {
         "participants": [],
@@ -269,6 +281,21 @@ def consensus(
         "n_groups": 0,
         "notes": ["not enough votes yet"],
     }
+
+
+@api.get(
+    "/{slug}/consensus/version", response_model=ConsensusVersionPublic, summary="Consensus version"
+)
+def consensus_version(slug: str, request: Request, user: CurrentUser) -> ConsensusVersionPublic:
+    """A cheap check: fetch ``/consensus`` again only when ``version`` changed.
+
+    The analysis is recomputed in the background a few seconds after public votes;
+    counts only public changes, never anything sealed or pending.
+    """
+    found = service.consensus_versions(store_of(request), viewer_of(request, user, slug), slug)
+    return ConsensusVersionPublic(
+        version=found.computed_version, pending=not found.current, computed_at=found.computed_at
+    )
 
 
 @api.get("/{slug}/scope", response_model=ScopePublic, summary="Scope matrix")

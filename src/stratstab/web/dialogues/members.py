@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
@@ -30,8 +30,8 @@ from stratstab.dialogue.membership import (
 from stratstab.dialogue.models import Dialogue, utc_now
 from stratstab.dialogue.records import DialogueInfo
 from stratstab.dialogue.store import DialogueStore
-from stratstab.errors import ConflictError, GoneError, InputError, NotFoundError
-from stratstab.web.dialogues.access import Forbidden, Viewer, can_enter, require
+from stratstab.errors import ConflictError, Forbidden, GoneError, InputError, NotFoundError
+from stratstab.web.dialogues.access import Viewer, can_enter, require
 
 DEFAULT_INVITATION_DAYS = 7
 MAX_INVITATION_DAYS = 60
@@ -93,11 +93,18 @@ def _membership(session: Session, dialogue_id: int, user_id: int) -> DialogueMem
     )
 
 
+# Every request about a dialogue asks it: one query, built once.
+_MEMBERSHIP = (
+    select(DialogueMember.role, DialogueMember.party)
+    .join(Dialogue, Dialogue.id == DialogueMember.dialogue_id)
+    .where(Dialogue.slug == bindparam("slug"), DialogueMember.user_id == bindparam("user_id"))
+)
+
+
 def viewer_for(store: DialogueStore, user: User, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
     with store.session() as session:
-        dialogue_id = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug))
-        member = _membership(session, dialogue_id, user.id) if dialogue_id else None
+        member = session.execute(_MEMBERSHIP, {"slug": slug, "user_id": user.id}).first()
     if member is not None:
         return Viewer(username=user.username, role=member.role, delegation=member.party)
     return Viewer.of(user)

@@ -9,6 +9,7 @@ come from :func:`stratstab.web.dialogues.service.statements` for this viewer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from stratstab.dialogue.findings import Finding, classify, summary
@@ -32,6 +33,10 @@ class ConsensusView:
     markers: dict[str, tuple[str, str]]
     you_on_map: bool
     you_group: int | None
+    #: Version of the public input the analysis reflects, and whether a newer one is due.
+    version: int = 0
+    pending: bool = False
+    computed_at: datetime | None = None
 
     def names(self, locale: str) -> dict[str, str]:
         """Delegation names in ``locale``, the code where no name was given."""
@@ -54,14 +59,23 @@ class ConsensusView:
             "markers": self.markers,
             "you_on_map": self.you_on_map,
             "you_group": self.you_group,
+            "consensus_version": self.version,
+            "consensus_pending": self.pending,
+            "consensus_computed_at": self.computed_at,
         }
 
 
 def consensus_view(
     store: DialogueStore, viewer: Viewer, slug: str, *, seed: int = 0
 ) -> ConsensusView:
-    """The consensus analysis and its plain-language findings for ``viewer``."""
-    result = service.consensus(store, viewer, slug, seed=seed)
+    """The consensus analysis and its plain-language findings for ``viewer``.
+
+    The stored analysis (see :mod:`stratstab.web.dialogues.consensus_worker`); nothing
+    is computed here unless a ``seed`` other than the stored one's 0 is asked for.
+    """
+    service.enter(store, viewer, slug)
+    snapshot = service.consensus_snapshot(store, slug)
+    result = service.consensus(store, viewer, slug, seed=seed) if seed else snapshot.result
     codes = service.delegation_codes(store, slug)
     visible = {s.info.external_id: s.info for s in service.statements(store, viewer, slug)}
     findings = classify(result, delegations=codes) if result else []
@@ -77,4 +91,7 @@ def consensus_view(
         markers=delegation_markers(codes),
         you_on_map=on_map,
         you_group=group,
+        version=snapshot.computed_version,
+        pending=not snapshot.current,
+        computed_at=snapshot.computed_at,
     )

@@ -269,6 +269,34 @@ def consensus_fragment(
     return render(request, "dialogues/_consensus.html", context)
 
 
+#: htmx event an open consensus page listens for to fetch the new fragment.
+CONSENSUS_CHANGED_EVENT = "stratstab:consensus-changed"
+
+
+@pages.get("/{slug}/consensus/version")
+def consensus_version(
+    slug: str,
+    request: Request,
+    user: CurrentUser,
+    shown: Annotated[int, Query(ge=-1, le=2**62)] = -1,
+) -> Response:
+    """The cheap check an open consensus page polls: the stored analysis's version.
+
+    When it differs from the version the page ``shown``, the answer carries the htmx
+    event that makes the page fetch the new fragment; otherwise the page does nothing.
+    """
+    versions = service.consensus_versions(store_of(request), viewer_of(request, user, slug), slug)
+    answer = Response(
+        content=f'{{"version": {versions.computed_version}, "pending": '
+        f"{'false' if versions.current else 'true'}}}",
+        media_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+    if versions.computed_version != shown:
+        answer.headers["HX-Trigger"] = CONSENSUS_CHANGED_EVENT
+    return answer
+
+
 @pages.get("/{slug}/scope", response_class=HTMLResponse)
 def scope_page(slug: str, request: Request, user: CurrentUser) -> HTMLResponse:
     """Scope matrix (topics × delegations), sealed cells, staged agenda."""

@@ -382,3 +382,13 @@ class RoundClose(_Strict):
 
     outcome: str = Field(default="", max_length=MAX_OUTCOME_CHARS)
     confirm: bool = False
+
+
+class ConsensusVersionPublic(BaseModel):
+    """How current the stored consensus analysis is (poll this, then fetch the analysis)."""
+
+    version: int = Field(description="Update the stored analysis reflects (0: none yet)")
+    pending: bool = Field(description="Public votes or statements changed since; an update is due")
+    computed_at: UtcDateTime | None = Field(
+        description="When the stored analysis was computed (UTC)"
+    )

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.orm import contains_eager
 
+from stratstab.dialogue import snapshots
 from stratstab.dialogue import store as store_records
-from stratstab.dialogue.consensus import VoteMatrix, analyze
+from stratstab.dialogue.clusters import PolisState
+from stratstab.dialogue.consensus import ConsensusResult, VoteMatrix, analyze
 from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
 from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement, Vote
+from stratstab.dialogue.queries import VoteTarget
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError, NotFoundError
@@ -101,15 +104,19 @@ def new_statement_id() -> str:
     return "s" + secrets.token_hex(5)
 
 
+# Every request about a dialogue asks it: built once.
+_DELEGATION_CODES = (
+    select(Dialogue.id, Delegation.code)
+    .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
+    .where(Dialogue.slug == bindparam("slug"))
+    .order_by(Delegation.code)
+)
+
+
 def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
     """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug."""
     with store.session() as session:
-        rows = session.execute(
-            select(Dialogue.id, Delegation.code)
-            .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
-            .where(Dialogue.slug == slug)
-            .order_by(Delegation.code)
-        ).all()
+        rows = session.execute(_DELEGATION_CODES, {"slug": slug}).all()
     if not rows:
         raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return [code for _, code in rows if code is not None]
@@ -261,31 +268,48 @@ def cast_vote(
     ``idempotency_key`` gets the vote that key recorded, and nothing is added.
     """
     check_entry(store, viewer, slug)
-    claim, earlier = _claim(
-        store,
-        viewer,
-        idempotency_key,
-        "vote",
-        dialogue=slug,
-        statement=statement,
-        value=value,
-        importance=importance,
+    fields = {"dialogue": slug, "statement": statement, "value": value, "importance": importance}
+    if not viewer.is_delegate:
+        # A retry of a vote cast while a delegate still gets its first answer.
+        _, earlier = _claim(store, viewer, idempotency_key, "vote", **fields)
+        if earlier is not None:
+            return store_records.vote_record(earlier), True
+        require(False, "only delegates vote")
+    claim = (
+        make_key(viewer.participant_id, idempotency_key, "vote", **fields)
+        if idempotency_key
+        else None
     )
-    if earlier is not None:
-        return store_records.vote_record(earlier), True
-    require(viewer.is_delegate, "only delegates vote")
-    target = find_statement(store, viewer, slug, statement)
-    require(target.votable, "this statement is not open for voting", key="dlgerr.not_votable")
     participant = ensure_participant(store, viewer, slug)
-    record = store.cast_vote(
-        slug,
-        participant=participant,
-        statement=statement,
-        value=value,
-        importance=importance,
-        idempotency=claim,
+
+    def authorize(target: VoteTarget) -> None:
+        # The rules of find_statement, on the facts the vote's one query read.
+        delegation = target.author_delegation
+        if not statement_visible(viewer, target, author_delegation=delegation):
+            raise _no_statement(slug, statement)
+        votable = statement_votable(viewer, target, author_delegation=delegation)
+        require(votable, "this statement is not open for voting", key="dlgerr.not_votable")
+
+    try:
+        return store.cast_vote_once(
+            slug,
+            participant=participant,
+            statement=statement,
+            value=value,
+            importance=importance,
+            idempotency=claim,
+            authorize=authorize,
+        )
+    except InputError as exc:
+        if exc.field == "statement":  # unknown: the same answer as for one not visible
+            raise _no_statement(slug, statement) from None
+        raise
+
+
+def _no_statement(slug: str, statement: str) -> NotFoundError:
+    return NotFoundError(f"no statement {statement!r} in {slug!r}").with_key(
+        "dlgerr.no_statement", statement=statement
     )
-    return record, False
 
 
 def submit_statement(
@@ -377,22 +401,71 @@ def moderate(
                 raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
                     "dlgerr.no_statement", statement=statement_id
                 )
+            was_public = snapshots.is_public(row)
             row.sealed = sealed
+            snapshots.mark_if_public_changed(session, row, was_public=was_public)
     return (
         _statement_row(store, slug, statement_id).info if sealed is not None or not info else info
     )
 
 
 #: Bootstrap resamples behind the page's fragility sentence: fewer than the command line's
-#: 20, as the page recomputes on every refresh; enough to tell fragile groups apart.
+#: 20, as the analysis is recomputed after every burst of votes; enough to tell fragile
+#: groups apart.
 WEB_STABILITY_RESAMPLES = 10
 
 
 def consensus(
     store: DialogueStore, viewer: Viewer, slug: str, *, seed: int = 0
 ) -> dict[str, Any] | None:
-    """Consensus over the public (accepted, unsealed) statements; None if too few voters."""
+    """The stored consensus over the public (accepted, unsealed, non-meta) statements.
+
+    Reading never computes: the analysis is recomputed in the background after votes
+    (:mod:`stratstab.web.dialogues.consensus_worker`).  None while too few have voted
+    or before the first computation.  A ``seed`` other than 0 asks for a fresh analysis
+    with that seed (for checking how much the groups depend on it).
+    """
     enter(store, viewer, slug)
+    if seed:
+        analysis = analyze_public(store, slug, seed=seed)
+        return analysis.to_dict() if analysis is not None else None
+    return consensus_snapshot(store, slug).result
+
+
+def consensus_snapshot(store: DialogueStore, slug: str) -> snapshots.Snapshot:
+    """The stored consensus of ``slug`` with its versions (callers check access first)."""
+    with store.session() as session:
+        found = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug))
+        if found is None:
+            raise NotFoundError(f"no dialogue {slug!r}")
+        return snapshots.snapshot_of(session, found)
+
+
+def consensus_versions(store: DialogueStore, viewer: Viewer, slug: str) -> snapshots.Snapshot:
+    """The versions of the stored consensus, without the analysis (the cheap check
+    open pages poll).  The numbers count public changes only: they tell no party
+    anything about another's pending or sealed statements or votes on them."""
+    check_entry(store, viewer, slug)
+    with store.session() as session:
+        found = snapshots.versions_of(session, slug)
+    if found is None:
+        raise NotFoundError(f"no dialogue {slug!r}")
+    return found
+
+
+def analyze_public(
+    store: DialogueStore,
+    slug: str,
+    *,
+    seed: int = 0,
+    kmeans: Literal["default", "polis"] = "default",
+    previous: PolisState | None = None,
+) -> ConsensusResult | None:
+    """Analyse the public statements' latest votes; None if too few participants voted.
+
+    The same for every viewer (public statements only), so it is computed once per
+    change and stored, never per page.
+    """
     matrix = store.vote_matrix(slug)
     public = {
         s.external_id
@@ -414,4 +487,10 @@ def consensus(
         delegations=[matrix.delegations[i] for i in voters],
         statement_texts=[matrix.statement_texts[j] for j in keep],
     )
-    return analyze(votes=subset, seed=seed, stability_resamples=WEB_STABILITY_RESAMPLES).to_dict()
+    return analyze(
+        votes=subset,
+        seed=seed,
+        stability_resamples=WEB_STABILITY_RESAMPLES,
+        kmeans=kmeans,
+        previous=previous,
+    )

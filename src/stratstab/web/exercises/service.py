@@ -9,13 +9,12 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from stratstab.errors import InputError, NotFoundError
+from stratstab.errors import Forbidden, InputError, NotFoundError
 from stratstab.exercises import list_exercises
 from stratstab.exercises.actors.base import PlayerError
 from stratstab.exercises.ladder import rung
 from stratstab.exercises.report import render_report
 from stratstab.exercises.store import DuplicateMove, ExerciseRunRow
-from stratstab.web.dialogues.access import Forbidden
 from stratstab.web.exercises import runs
 from stratstab.web.exercises.runs import (
     MAX_RUNS_PER_USER,
