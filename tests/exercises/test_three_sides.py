@@ -52,6 +52,10 @@ def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: P
     assert "launch-on-warning-readiness" in ru_moves
     html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
     assert "Russia" in html and "China" in html and "United States" in html
+    # The index chart draws every pair under the system index, each in the legend.
+    assert "(system: weakest pair)" in html
+    for pair in ("United States–China", "United States–Russia", "China–Russia"):
+        assert pair in html
 
 
 def test_a_nuclear_action_among_three_sides_must_name_its_target() -> None:

@@ -31,7 +31,7 @@ from typing import Any
 from stratstab.exercises.adjudication import crisis_reading, current_value
 from stratstab.exercises.ladder import LADDER, NUCLEAR_USE_SCORE
 from stratstab.exercises.schema import Effect, NuclearStrike
-from stratstab.exercises.wording import side_name
+from stratstab.exercises.wording import pair_name, side_name
 from stratstab.models.crisis import damage_fraction
 from stratstab.models.escalation import (
     DEFAULT_FACTORS,
@@ -275,12 +275,6 @@ def lever_changes(base, before: dict[str, Any], after: dict[str, Any], *, lang: 
 
 def _points(delta: float) -> str:
     return f"{delta * 100:+.2f}"
-
-
-def pair_name(pair: tuple[str, ...] | str, lang: str) -> str:
-    """A pair of sides in words, e.g. "United States–China" / "美国—中国"."""
-    sides = pair.split("-") if isinstance(pair, str) else list(pair)
-    return ("—" if lang == "zh" else "–").join(side_name(s, lang) for s in sides)
 
 
 def _pair_words(before: Measures, after: Measures, lang: str) -> str:

@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from stratstab.exercises.ladder import LADDER  # noqa: E402
-from stratstab.exercises.wording import T, side_name  # noqa: E402
+from stratstab.exercises.wording import T, pair_name, side_name  # noqa: E402
 
 SIDE_STYLES = (
     {"color": "#1f5fa8", "marker": "o", "linestyle": "-"},
@@ -105,10 +105,38 @@ def line_svg(
     ylim: tuple[float, float] | None = None,
     log: bool = False,
     colour: str = "#1f5f8b",
+    others: dict[str, list[float]] | None = None,
 ) -> str:
-    """One measure per turn (turn 0 is the starting position), with its legend."""
+    """One measure per turn (turn 0 is the starting position), with its legend.
+
+    ``others`` adds thinner dashed lines with their own markers (e.g. every pair's index
+    under the system index), drawn over the main line so that none hides it.
+    """
     figure, axes = _axes(title, ylabel, lang)
-    axes.plot(range(len(values)), values, marker="o", color=colour, label=title)
+    label = title
+    if others:
+        label += "（体系：最弱的一对）" if lang == "zh" else " (system: weakest pair)"
+    axes.plot(
+        range(len(values)),
+        values,
+        marker="o",
+        color=colour,
+        label=label,
+        linewidth=3 if others else 1.5,
+    )
+    styles = [("#1f5f8b", "s", "--"), ("#c62828", "^", ":"), ("#8e6c00", "D", "-.")]
+    for i, (label, series) in enumerate((others or {}).items()):
+        line_colour, marker, dash = styles[i % len(styles)]
+        axes.plot(
+            range(len(series)),
+            series,
+            marker=marker,
+            markersize=4,
+            linestyle=dash,
+            linewidth=1.2,
+            color=line_colour,
+            label=label,
+        )
     if log:
         axes.set_yscale("log")
     if ylim is not None:
@@ -133,6 +161,7 @@ def figures(record: dict[str, Any], *, lang: str = "en") -> dict[str, str]:
         ),
         "index": line_svg(
             s["index_trajectory"],
+            others=_pair_series(record, lang),
             title=_t("fig_index", lang),
             ylabel=_t("axis_index", lang),
             lang=lang,
@@ -147,4 +176,14 @@ def figures(record: dict[str, Any], *, lang: str = "en") -> dict[str, str]:
             ylim=(0.0, 1.0),
             colour="#6a4c93",
         ),
+    }
+
+
+def _pair_series(record: dict[str, Any], lang: str) -> dict[str, list[float]]:
+    """Every pair's index per turn (turn 0 first) in a run of three or more sides."""
+    positions = [record.get("measures", {})] + [t.get("measures", {}) for t in record["turns"]]
+    keys = list(positions[0].get("pair_indices", {}))
+    return {
+        pair_name(key, lang): [p["pair_indices"][key] for p in positions if "pair_indices" in p]
+        for key in keys
     }

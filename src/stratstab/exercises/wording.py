@@ -15,6 +15,12 @@ def side_name(side: str, lang: str) -> str:
     return pair[1] if lang == "zh" else pair[0]
 
 
+def pair_name(pair: tuple[str, ...] | list[str] | str, lang: str) -> str:
+    """A pair of sides in words, e.g. "United States–China" / "美国—中国" ("US-CN" or a tuple)."""
+    sides = pair.split("-") if isinstance(pair, str) else list(pair)
+    return ("—" if lang == "zh" else "–").join(side_name(s, lang) for s in sides)
+
+
 PLAYER_NAMES: dict[str, tuple[str, str]] = {
     "cautious": ("cautious doctrine", "谨慎型准则"),
     "hawkish": ("hawkish doctrine", "强硬型准则"),
