@@ -64,7 +64,30 @@ def test_three_delegations_play_one_run_with_sealed_moves(app):
     assert move(us, rid, "US", 1, "launch-on-warning-readiness").status_code == 400
 
     assert move(us, rid, "US", 1, "asw-sweep-russia").status_code == 200
-    assert move(ru, rid, "RU", 1, "launch-on-warning-readiness").status_code == 200
+    to_self = {"kind": "notification", "text": "exercise ends Friday", "to": "RU"}
+    bad = ru.post(
+        f"/api/v1/exercise-runs/{rid}/decisions",
+        json={
+            "side": "RU",
+            "turn": 1,
+            "action": "notify-exercise",
+            "reason": "r",
+            "message": to_self,
+        },
+    )
+    assert bad.status_code == 400
+    note = {"kind": "notification", "text": "exercise ends Friday", "to": "CN"}
+    answer = ru.post(
+        f"/api/v1/exercise-runs/{rid}/decisions",
+        json={
+            "side": "RU",
+            "turn": 1,
+            "action": "launch-on-warning-readiness",
+            "reason": "because",
+            "message": note,
+        },
+    )
+    assert answer.status_code == 200, answer.text
     # Two of three moves in: the turn waits, and China sees neither.
     cn_view = cn.get(f"/api/v1/exercise-runs/{rid}")
     assert cn_view.json()["turn"] == 1
@@ -81,6 +104,11 @@ def test_three_delegations_play_one_run_with_sealed_moves(app):
     assert after["awaiting"]["opponent"] == "US"
     assert after["awaiting"]["opponent_moves"] == ["asw-sweep-russia"]
 
+    # Russia's note went to China, the side it named, and to nobody else.
+    cn_inbox = cn.get(f"/api/v1/exercise-runs/{rid}").json()["awaiting"]["inbox"]
+    us_inbox = us.get(f"/api/v1/exercise-runs/{rid}").json()["awaiting"]["inbox"]
+    assert [m["text"] for m in cn_inbox] == ["exercise ends Friday"]
+    assert "exercise ends Friday" not in str(us_inbox)
     for c, side, action in ((us, "US", "hold-and-consult"), (cn, "CN", "hold-and-consult")):
         assert move(c, rid, side, 2, action).status_code == 200
     assert move(ru, rid, "RU", 2, "notify-exercise").status_code == 200

@@ -220,6 +220,7 @@ def decision_page(
     in_reply_to: Annotated[str, Form()] = "",
     message_lang: Annotated[str, Form()] = "en",
     message_translation: Annotated[str, Form()] = "",
+    message_to: Annotated[str, Form()] = "",
     acknowledge: Annotated[list[MessageNumber] | None, Form()] = None,
 ) -> Response:
     """Take the human's move, play on, and show the next turn (post/redirect/get)."""
@@ -238,6 +239,7 @@ def decision_page(
             "in_reply_to": in_reply_to or None,
             "lang": message_lang or "en",
             "translation": message_translation.strip(),
+            "to": message_to or None,
         }
     service.decide(run, _validated(DecisionCreate, data, source="decision form"), user_id=user.id)
     return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)

@@ -86,6 +86,7 @@ class HumanDecision:
     message_lang: str = "en"
     message_translation: str = ""
     reason_zh: str = ""
+    message_to: str | None = None  # recipient side (three or more sides); None: the default
 
     def to_decision(self) -> Decision:
         """The engine's form of this decision."""
@@ -98,6 +99,7 @@ class HumanDecision:
                     in_reply_to=self.in_reply_to,
                     lang=self.message_lang,
                     translation=self.message_translation.strip(),
+                    to=self.message_to,
                 ),
             )
         return Decision(
@@ -410,6 +412,7 @@ def plurality(votes: dict[int, HumanDecision], exercise_id: str) -> HumanDecisio
         acknowledge=tuple(sorted({a for v in backers for a in v.acknowledge})),
         message_lang=first.message_lang,
         message_translation=first.message_translation,
+        message_to=first.message_to,
     )
 
 

@@ -94,6 +94,9 @@ class MessageCreate(InputModel):
     in_reply_to: MessageNumber | None = None
     lang: Literal["en", "zh"] = "en"
     translation: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    # Recipient side with three or more sides; by default the sender of the message it
+    # answers, else the side the sender faces most.
+    to: str | None = Field(default=None, max_length=16)
 
 
 class ControlCreate(InputModel):

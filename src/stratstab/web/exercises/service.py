@@ -230,7 +230,14 @@ def _check_decision(state: RunState, body: DecisionCreate) -> HumanDecision:
                 f"message {message.in_reply_to} was not delivered to {body.side}",
                 field="message.in_reply_to",
             )
+    if message and message.to is not None:
+        others = [s for s in state.model.exercise.sides if s != body.side]
+        if message.to not in others:
+            raise InputError(
+                f"a message goes to one of {others}, not {message.to!r}", field="message.to"
+            )
     return HumanDecision(
+        message_to=message.to if message else None,
         action=body.action,
         reason=body.reason.strip(),
         message_kind=message.kind if message else None,
