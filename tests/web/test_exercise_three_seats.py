@@ -64,6 +64,9 @@ def test_three_delegations_play_one_run_with_sealed_moves(app):
     assert move(us, rid, "US", 1, "launch-on-warning-readiness").status_code == 400
 
     assert move(us, rid, "US", 1, "asw-sweep-russia").status_code == 200
+    page = ru.get(f"/exercises/runs/{rid}")
+    assert page.status_code == 200 and 'data-testid="message-to"' in page.text
+    assert '<option value="US">' in page.text and '<option value="RU">' not in page.text
     to_self = {"kind": "notification", "text": "exercise ends Friday", "to": "RU"}
     bad = ru.post(
         f"/api/v1/exercise-runs/{rid}/decisions",
