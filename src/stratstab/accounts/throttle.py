@@ -25,7 +25,7 @@ import hashlib
 import ipaddress
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage
@@ -182,6 +182,8 @@ class Admission:
     """
 
     counted: list[tuple[str, RateLimitItem, str, int]]
+    # Limits counted only when the password turns out wrong: (scope, limit, key).
+    deferred: list[tuple[str, RateLimitItem, str]] = field(default_factory=list)
 
 
 class LoginThrottle:
@@ -197,10 +199,18 @@ class LoginThrottle:
       owner out, for the length of its windows);
     - ``address_limits`` per client address over all accounts (password spraying).
 
-    An attempt is counted *before* its password is checked (an atomic increment in the
-    database), so a burst of parallel attempts cannot all pass a check made before any
-    of them was recorded: of a burst, exactly as many reach the password hash as the
-    limits have room for.  A successful login takes its count back.
+    An attempt is counted against the account limits *before* its password is checked
+    (an atomic increment in the database), so a burst of parallel attempts on one
+    account cannot all pass a check made before any of them was recorded: of a burst,
+    exactly as many reach the password hash as the limits have room for.  A successful
+    login takes its count back.
+
+    The per-address limit is checked before the hash but counted only after a wrong
+    password.  Delegates at a conference often share one address (the venue's Wi-Fi
+    behind one NAT); reserving their logins in flight against the address would refuse
+    a roomful of correct logins made at the same moment.  A sprayer at one address can
+    therefore overshoot that limit by the attempts it has in flight at once, while each
+    account it tries stays held exactly at its own limits.
     """
 
     def __init__(
@@ -236,7 +246,8 @@ class LoginThrottle:
             self.storage.release(key)
 
     def admit(self, *, username: str, address: str | None) -> Admission | Refusal:
-        """Count this attempt against every limit; a :class:`Refusal` when one is used up.
+        """Check every limit and count this attempt against the account limits; a :class:`Refusal`
+        when one is used up.
 
         A refused attempt is not counted (its increments are taken back), so hammering
         one address does not eat into the account's looser total.
@@ -245,10 +256,15 @@ class LoginThrottle:
         counted: list[tuple[str, RateLimitItem, str, int]] = []
         refused: Refusal | None = None
         now = time.time()
+        deferred: list[tuple[str, RateLimitItem, str]] = []
         for scope, item, ids in self._counted(username, address):
             key = item.key_for(*ids)
-            count = self.storage.incr(key, item.get_expiry(), amount=1)
-            counted.append((scope, item, key, count))
+            if scope == "address":
+                deferred.append((scope, item, key))
+                count = self.storage.get(key) + 1
+            else:
+                count = self.storage.incr(key, item.get_expiry(), amount=1)
+                counted.append((scope, item, key, count))
             if count > item.amount:
                 reset_at = self.limiter.get_window_stats(item, *ids).reset_time
                 wait = max(1, math.ceil(reset_at - now))
@@ -257,7 +273,7 @@ class LoginThrottle:
         if refused is not None:
             self._give_back(counted)
             return refused
-        return Admission(counted=counted)
+        return Admission(counted=counted, deferred=deferred)
 
     def succeeded(self, admission: Admission) -> None:
         """The password was right: the attempt does not count."""
@@ -269,8 +285,7 @@ class LoginThrottle:
         Returns (scope, limit) of each limit this attempt has just used up (once per
         window: only the attempt that reached the limit exactly reports it).
         """
-        return [
-            (scope, str(item))
-            for scope, item, _key, count in admission.counted
-            if count == item.amount
-        ]
+        counted = list(admission.counted)
+        for scope, item, key in admission.deferred:
+            counted.append((scope, item, key, self.storage.incr(key, item.get_expiry())))
+        return [(scope, str(item)) for scope, item, _key, count in counted if count == item.amount]
