@@ -437,7 +437,7 @@ def consensus_snapshot(store: DialogueStore, slug: str) -> snapshots.Snapshot:
     with store.session() as session:
         found = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug))
         if found is None:
-            raise NotFoundError(f"no dialogue {slug!r}")
+            raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
         return snapshots.snapshot_of(session, found)
 
 
@@ -449,7 +449,7 @@ def consensus_versions(store: DialogueStore, viewer: Viewer, slug: str) -> snaps
     with store.session() as session:
         found = snapshots.versions_of(session, slug)
     if found is None:
-        raise NotFoundError(f"no dialogue {slug!r}")
+        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return found
 
 
