@@ -223,3 +223,13 @@ def test_golden_results(scenario_id: str) -> None:
         need = result.race.requirements[side]
         assert need.required == pytest.approx(required, rel=2e-3)
         assert (need.driver, need.binding_case) == (driver, case)
+
+
+def test_a_third_side_with_a_millionth_of_its_forces_assesses():
+    # A vanishing arsenal once gave a slice-mean SSPK of 1.0000000000000002, refused
+    # as a probability.
+    import stratstab as ss
+
+    scenario = ss.load_scenario("us-china-russia-2024")
+    result = ss.assess(scenario, levers={"RU.arsenal_scale": 1e-6})
+    assert 0.0 < result.crisis_stability_index <= 1.5

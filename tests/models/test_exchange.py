@@ -189,3 +189,15 @@ def test_strike_under_launch_under_attack_destroys_the_most_it_can():
     p = kill_probability(sspk=sspk(yield_kt=455, cep_m=100, hardness_psi=20), reliability=0.9)
     destroyed = 130.0 - outcome.total_surviving_warheads[0]
     assert destroyed == pytest.approx(30.0 * p, rel=1e-12)  # silos first would give 5 p
+
+
+def test_slice_means_stay_within_the_values_they_average():
+    from stratstab.models.exchange import _slice_means
+
+    counts = np.array([3.0, 5.0, 2.0])
+    values = np.array([0.9, 1.0, 1.0])
+    rng = np.random.default_rng(0)
+    start = rng.uniform(0, 10, 2000) * rng.choice([1.0, 1e-6, 1e-9], 2000)
+    stop = np.minimum(start + rng.uniform(0, 1e-6, 2000), 10.0)
+    means = _slice_means(start, stop, counts, values)
+    assert np.all(means >= 0.9) and np.all(means <= 1.0)

@@ -162,7 +162,13 @@ def _slice_means(
     width = overlap.sum(axis=1)
     weighted = overlap @ values
     fallback = values[0] if values.size else 0.0
-    return np.where(width > 0, weighted / np.where(width > 0, width, 1.0), fallback)
+    means = np.where(width > 0, weighted / np.where(width > 0, width, 1.0), fallback)
+    if not values.size:
+        return means
+    # A weighted mean lies between the smallest and largest value it averages; rounding
+    # in the sums can put it an ulp outside (an SSPK of 1.0000000000000002 for slices of
+    # a millionth of a warhead), so hold it to that range.
+    return np.clip(means, values.min(), values.max())
 
 
 def priority_key(value: ArrayLike, *, significant_digits: int = 10) -> NDArray[np.float64]:
