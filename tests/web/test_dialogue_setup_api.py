@@ -226,3 +226,17 @@ def test_yes_or_no_fields_take_only_true_or_false(tri):
         )
         assert opened.status_code == 422, (value, opened.text)
     assert fac.get(f"/api/v1/dialogues/{SLUG}").json()["archived_at"] is None
+
+
+def test_whole_numbers_do_not_take_true_or_false(tri):
+    """``true`` is not a number of days (pydantic would read it as 1)."""
+    fac = tri[1]["fac"]
+    body = {"role": "observer", "expires_in_days": True}
+    answer = fac.post(f"/api/v1/dialogues/{SLUG}/invitations", json=body)
+    assert answer.status_code == 422 and answer.json()["field"] == "expires_in_days"
+    assert (
+        fac.post(
+            f"/api/v1/dialogues/{SLUG}/invitations", json={**body, "expires_in_days": 2}
+        ).status_code
+        == 201
+    )

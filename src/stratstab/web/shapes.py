@@ -78,8 +78,9 @@ FORM_CONTEXT = {"form": True}
 class InputModel(BaseModel):
     """Base of every request body and page form: refuses control characters in any field
     (error type ``control_characters``, answered as a 422 in the reader's language), and
-    in JSON takes only ``true``/``false`` for a yes-or-no field, as the schema says (a
-    page form's checkbox sends text such as ``on``, which pydantic reads as usual)."""
+    in JSON takes only ``true``/``false`` for a yes-or-no field and no ``true``/``false``
+    for a number, as the schema says (a page form's checkbox sends text such as ``on``,
+    which pydantic reads as usual)."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -89,6 +90,9 @@ class InputModel(BaseModel):
         from_form = bool(info.context and info.context.get("form"))
         if is_flag and not from_form and value is not None and not isinstance(value, bool):
             raise PydanticCustomError("bool_type", "expected true or false")
+        is_count = field is not None and field.annotation in (int, int | None)
+        if is_count and isinstance(value, bool):
+            raise PydanticCustomError("int_type", "expected a whole number, not true or false")
         return value
 
     @field_validator("*", mode="after")
