@@ -18,6 +18,7 @@ from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
 from stratstab.accounts.password_policy import check_new_password
 from stratstab.accounts.passwords import hash_password, needs_rehash, verify_password
 from stratstab.accounts.roles import Role
+from stratstab.db import WRITE_OPTION
 from stratstab.errors import ConflictError, InputError, NotFoundError
 
 SUPPORTED_LOCALES = ("en", "zh")
@@ -55,17 +56,23 @@ def create_user(
         raise InputError(f"expected one of {SUPPORTED_LOCALES}", field="locale").with_key(
             "accounts.error.locale"
         )
+    check_new_password(
+        password, username=username, display_name=display_name, other_inputs=[delegation_code]
+    )
+    # Hash before the first read: the deliberately slow hash must not sit between the
+    # read and the insert, where another writer's commit (the consensus worker's, a
+    # job's) would make SQLite refuse the lock upgrade at once ("database is locked").
+    password_hash = hash_password(password)
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_OPTION: True})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} exists already", field="username").with_key(
             "accounts.error.username_taken", username=username
         )
-    check_new_password(
-        password, username=username, display_name=display_name, other_inputs=[delegation_code]
-    )
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role.value,
         delegation_code=delegation_code if role is Role.DELEGATE else None,
         locale=locale,
