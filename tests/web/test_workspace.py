@@ -174,20 +174,28 @@ def test_uploaded_datasets_are_private_and_checked(database):
     assert ann.delete("/api/v1/datasets/my-us").status_code == 204
 
 
-def test_three_sided_scenarios_are_refused_by_the_web_explorer_in_both_languages(database):
+def test_three_sided_uploads_are_stored_and_only_the_map_refuses_them(database):
     app = build_app(database)
     wang = _user(app, "wang", locale="zh")
     three = SCENARIO.replace("my-us", "us-2024") + "  RU: {dataset: russia-2024}\n"
-    refused = wang.post("/api/v1/scenarios", json={"yaml": three})
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["code"] == "trilateral.web_two_sided_only"
-    assert "3 方" in refused.json()["detail"] and "stratstab assess" in refused.json()["detail"]
-    ann = _user(app, "ann")
-    in_english = ann.post("/api/v1/scenarios", json={"yaml": three}).json()["detail"]
-    assert "3 sides" in in_english and "stratstab assess" in in_english
-    assert wang.get("/api/v1/scenarios").json()[-1]["origin"] == "built-in"  # nothing stored
+    made = wang.post("/api/v1/scenarios", json={"yaml": three})
+    assert made.status_code == 201, made.text
+    assert made.json()["sides"] == ["US", "CN", "RU"]
     listed = {s["id"] for s in wang.get("/api/v1/scenarios").json()}
-    assert "us-china-russia-2024" not in listed
-    built_in = wang.get("/api/v1/scenarios/us-china-russia-2024")
-    assert 400 <= built_in.status_code < 500
-    assert built_in.json()["code"] == "trilateral.web_two_sided_only"
+    assert {"us-china-russia-2024", made.json()["id"]} <= listed
+    restarted = build_app(database)
+    after = login(restarted, "wang", PASSWORD).get("/api/v1/scenarios").json()
+    assert made.json()["id"] in {s["id"] for s in after}  # stored, not held in memory
+    again = _user(restarted, "ann")
+    assert made.json()["id"] not in {s["id"] for s in again.get("/api/v1/scenarios").json()}
+    body = {
+        "scenario": "us-china-russia-2024",
+        "x": "US.interceptors=0:100:2",
+        "y": "RU.arsenal_scale=0.5:1:2",
+    }
+    refused = wang.post("/api/v1/assess/map", json=body)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "trilateral.map_two_sided_only"
+    assert "3 方" in refused.json()["detail"]
+    in_english = again.post("/api/v1/assess/map", json=body).json()["detail"]
+    assert "3 sides" in in_english

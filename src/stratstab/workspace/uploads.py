@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from stratstab.analysis.spec.scenario import Scenario, require_sides_at_most, scenario_from_dict
+from stratstab.analysis.spec.scenario import Scenario, scenario_from_dict
 from stratstab.db import transaction
 from stratstab.errors import InputError, NotFoundError, QuotaError, TooLargeError
 from stratstab.forces.catalog import DatasetCatalog
@@ -25,8 +25,6 @@ from stratstab.workspace.limits import WorkspaceLimits
 from stratstab.workspace.models import UploadedDataset, UploadedScenario
 
 UPLOAD_PREFIX = "upload-"
-#: Uploaded scenarios feed the two-sided web explorer (stratstab assess takes more sides).
-UPLOAD_MAX_SIDES = 2
 
 
 @dataclass(frozen=True)
@@ -187,7 +185,6 @@ class UploadStore:
         scenario = scenario_from_dict(
             data, source=filename, datasets=self.catalog(owner_id=owner_id)
         )
-        require_sides_at_most(scenario, UPLOAD_MAX_SIDES)
         content = scenario.model_dump(mode="json")
         digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
         public_id = UPLOAD_PREFIX + digest[:12]

@@ -62,7 +62,8 @@ def current_values(resolved: Resolved) -> dict[str, Any]:
 
     Survivability levers read the warhead-weighted mean over the side's systems of
     that basing (a lever sets them all to one value); a side with no such system has
-    no entry.  Values are rounded to the lever's form step.
+    no entry, nor has a retaliation requirement that differs between adversaries.
+    Values are rounded to the lever's form step.
     """
     scenario = resolved.scenario
     out: dict[str, Any] = {}
@@ -74,9 +75,15 @@ def current_values(resolved: Resolved) -> dict[str, Any]:
             "arsenal_scale": 1.0,
             "launch_under_attack": resolved.launch_under_attack(side),
             "w80": resolved.w80(side),
-            "retaliation_warheads": resolved.retaliation_requirement(side),
             **defense.model_dump(),
         }
+        # Among three sides the requirement may differ by adversary (their w80 differ):
+        # the lever has one value only where every adversary gets the same.
+        requirements = {
+            resolved.retaliation_requirement(side, other) for other in scenario.opponents(side)
+        }
+        if len(requirements) == 1:
+            values["retaliation_warheads"] = requirements.pop()
         for name, basings in SURVIVABILITY_LEVERS.items():
             weights = [
                 (w, s)

@@ -190,11 +190,11 @@ def scenario_from_dict(
     return scenario
 
 
-def require_sides_at_most(scenario: Scenario, max_sides: int) -> Scenario:
+def require_sides_at_most(scenario: Scenario, max_sides: int, *, key: str) -> Scenario:
     """``scenario`` if it has at most ``max_sides`` sides, else a clear :class:`InputError`.
 
-    For the parts of stratstab that are still two-sided (the web explorer, sweeps and
-    the compiled kernel); the error carries a locale key for the web.
+    For the parts of stratstab that are still two-sided (the stability map and the
+    compiled kernel); the error carries the locale key ``key`` for the web.
     """
     count = len(scenario.sides)
     if count > max_sides:
@@ -203,7 +203,7 @@ def require_sides_at_most(scenario: Scenario, max_sides: int) -> Scenario:
             f"{scenario.name!r} has {count} (stratstab assess takes any number)",
             source=scenario.source,
             field="forces",
-        ).with_key("trilateral.web_two_sided_only", sides=count)
+        ).with_key(key, sides=count)
     return scenario
 
 

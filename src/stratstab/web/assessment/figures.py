@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stratstab.analysis.spec.lever_table import lever_spec
-from stratstab.analysis.spec.outputs import index_reading
+from stratstab.analysis.spec.outputs import STABILITY_DIRECTION, index_reading
 
 Translate = Callable[..., str]
 
@@ -29,26 +29,6 @@ HEADLINE = (
     ("reaction_slope_arsenal", ".3f"),
     ("reaction_slope_interceptors", ".3f"),
 )
-# Which way each quantity moves when stability improves: +1 higher is better for
-# stability, -1 lower is better, 0 neither (a size, not a judgement).  Survivors,
-# retaliation and the cost of striking first deter a first strike; the cost of being
-# struck first, the arsenal needed and steep reaction slopes push towards striking
-# first or building more (Kent & Thaler 1989; REFERENCES §1-4).
-STABILITY_DIRECTION = {
-    "crisis_stability_index": 1,
-    "arms_race_slope_product": -1,
-    "deployed_warheads": 0,
-    "surviving_warheads": 1,
-    "surviving_fraction": 1,
-    "arriving_warheads": 1,
-    "damage_fraction": 1,
-    "c1": 1,
-    "c2": -1,
-    "stability_ratio": 1,
-    "required_arsenal": -1,
-    "reaction_slope_arsenal": -1,
-    "reaction_slope_interceptors": -1,
-}
 MAP_METRICS = ("crisis", "required-arsenal", "retaliation")
 # Differences smaller than this (relative to the larger magnitude) count as equal.
 RELATIVE_TOLERANCE = 1e-6
@@ -181,7 +161,7 @@ def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
     left, right = comparison["views"][:2]
     results = comparison["results"]
     rows = [
-        _row(
+        compare_row(
             "",
             key,
             ".3f",
@@ -193,7 +173,7 @@ def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
     for side in results[left]["sides"]:
         for key, spec in HEADLINE:
             rows.append(
-                _row(
+                compare_row(
                     side,
                     key,
                     spec,
@@ -204,7 +184,8 @@ def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(side: str, key: str, spec: str, a: Any, b: Any) -> dict[str, Any]:
+def compare_row(side: str, key: str, spec: str, a: Any, b: Any) -> dict[str, Any]:
+    """One compared row; its effect on stability read through ``STABILITY_DIRECTION``."""
     changed = _differs(a, b)
     numeric = isinstance(a, int | float) and isinstance(b, int | float)
     difference = b - a if changed and numeric else None

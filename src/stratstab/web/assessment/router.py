@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import FormData
 
 from stratstab.errors import InputError, TooLargeError
-from stratstab.web.assessment import figures, service
+from stratstab.web.assessment import figures, service, sides_figures
 from stratstab.web.assessment.schemas import (
     AssumptionSet,
     CompareRequest,
@@ -88,9 +88,14 @@ def _timed(response: Response, started: float) -> Response:
 
 
 def _result_context(request: Request, result: dict[str, Any], kind: str) -> dict[str, Any]:
-    context: dict[str, Any] = {"figures": figures, "kind": kind}
+    context: dict[str, Any] = {"figures": figures, "sides_figures": sides_figures, "kind": kind}
     if kind == "comparison":
-        context.update(c=result, rows=figures.comparison_rows(result))
+        rows = (
+            sides_figures.comparison_rows(result)
+            if sides_figures.is_sides_result(result["results"][result["views"][0]])
+            else figures.comparison_rows(result)
+        )
+        context.update(c=result, rows=rows)
     else:
         context["r"] = result
     return context

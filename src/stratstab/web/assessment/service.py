@@ -2,7 +2,9 @@
 
 A single assessment, an A/B comparison and a stability map are answered within the
 request (:func:`run_now`, :func:`compare_now`, :func:`map_now`): the compiled kernel
-takes milliseconds.  Background jobs (:func:`start_run`, :func:`start_comparison`:
+takes milliseconds for two sides; among three sides the reference path takes seconds
+(every ordered pair's exchange and the root searches of the reaction matrix), still
+answered in the request.  Background jobs (:func:`start_run`, :func:`start_comparison`:
 stored, budgeted worker processes that callers poll) remain for API clients that queue
 work.  Uploaded scenarios and datasets live in the database
 (:mod:`stratstab.workspace.uploads`), each user's own.  Lever labels, bounds and
@@ -57,9 +59,9 @@ MAP_LEVERS: tuple[str, ...] = (
     "retaliation_warheads",
 )
 
-#: The explorer's pages and charts show two sides; three-sided scenarios are refused
-#: with a bilingual message (``stratstab assess`` takes them).
-WEB_MAX_SIDES = 2
+#: The stability map runs the two-sided compiled kernel; three-sided scenarios are
+#: assessed and compared in the explorer but get no map (a bilingual 400 says so).
+MAP_MAX_SIDES = 2
 MAP_MAX_STEPS = 100  # per axis in the web: 10,000 cells per assumption set at most
 
 
@@ -116,15 +118,12 @@ def get_scenario(uploads: UploadStore, *, owner_id: int, scenario_id: str) -> Sc
         found = uploads.scenario(owner_id=owner_id, scenario_id=scenario_id)
     else:
         found = load_builtin_scenario(scenario_id)
-    return require_sides_at_most(found, WEB_MAX_SIDES)
+    return found
 
 
 def list_scenarios(uploads: UploadStore, *, owner_id: int) -> list[ScenarioSummary]:
     """Built-in scenarios, then the user's uploads (from stored columns, nothing re-parsed)."""
-    found = [
-        ScenarioSummary(origin="built-in", **s)
-        for s in list_builtin_scenarios(max_sides=WEB_MAX_SIDES)
-    ]
+    found = [ScenarioSummary(origin="built-in", **s) for s in list_builtin_scenarios()]
     for info in uploads.scenarios(owner_id=owner_id):
         found.append(
             ScenarioSummary(
@@ -242,9 +241,13 @@ def compare_now(scenario: Scenario, left: AssumptionSet, right: AssumptionSet) -
 def map_now(
     scenario: Scenario, *, x: str, y: str, metric: str, views: list[str | None] | None = None
 ) -> dict[str, Any]:
-    """A stability map over two levers (``LEVER=start:stop:steps``) under each view."""
+    """A stability map over two levers (``LEVER=start:stop:steps``) under each view.
+
+    Two-sided scenarios only (the map runs the compiled kernel).
+    """
     from stratstab.analysis.batch.stability_map import parse_axis, stability_map
 
+    require_sides_at_most(scenario, MAP_MAX_SIDES, key="trilateral.map_two_sided_only")
     x_axis = parse_axis(x, scenario, source="x", max_steps=MAP_MAX_STEPS)
     y_axis = parse_axis(y, scenario, source="y", max_steps=MAP_MAX_STEPS)
     return stability_map(scenario, x_axis, y_axis, metric=metric, views=views).to_dict()
