@@ -27,7 +27,11 @@ def _drawn(page) -> None:
 
 def _fits(page, name: str) -> None:
     page.set_viewport_size({"width": 390, "height": 900})
-    page.wait_for_selector("[data-plot-key=triangle] .main-svg")
+    # Plotly redraws its responsive charts after the resize: wait for the triangle to fit.
+    page.wait_for_function(
+        "() => document.querySelector('[data-plot-key=triangle] .main-svg')"
+        ".getBoundingClientRect().width <= 390"
+    )
     shot(page, name)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{name}: {width} px wide on a 390 px screen"
