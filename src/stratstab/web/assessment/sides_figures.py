@@ -208,13 +208,15 @@ def triangle_figure(result: dict[str, Any], *, t: Translate) -> dict[str, Any]:
         pair=weakest,
         radius=fmt(result["arms_race_spectral_radius"], ".3f"),
     )
+    # No fixed aspect ratio: on a phone the triangle stretches to the chart's height
+    # instead of shrinking to the screen's width, so its labels stay apart.
     hidden = {"visible": False, "range": [-1.55, 1.55], "fixedrange": True}
     layout = {
         "title": {"text": title, "font": {"size": 13}},
         "xaxis": hidden,
-        "yaxis": {**hidden, "range": [-1.15, 1.6], "scaleanchor": "x"},
+        "yaxis": {**hidden, "range": [-1.15, 1.6]},
         "annotations": annotations,
-        "height": 720,
+        "height": 640,
         "showlegend": True,
         # A vertical legend below the drawing: long reading words wrap on no screen.
         "legend": {
