@@ -27,6 +27,7 @@ def _spec(scenario_id: str) -> dict[str, Any]:
 def _three(**changes: Any) -> dict[str, Any]:
     spec = _spec(THREE)
     spec.pop("assumptions", None)
+    spec.pop("beliefs", None)  # for `uncertainty`; assessments do not read them
     spec.update(changes)
     return spec
 
@@ -78,6 +79,7 @@ def test_relabelling_the_sides_relabels_the_results(baseline: SidesAssessment) -
 
     spec = _spec(THREE)
     spec.pop("assumptions", None)
+    spec.pop("beliefs", None)  # for `uncertainty`; assessments do not read them
     swapped = {key: relabel(value) if key != "name" else value for key, value in spec.items()}
     mirrored = assess(scenario_from_dict(swapped, source="swapped"))
     assert isinstance(mirrored, SidesAssessment)

@@ -97,7 +97,7 @@ def _spec(
     design: str,
     points: int | None,
     view: str | None,
-    chunk_size: int,
+    chunk_size: int | None,
     outputs: str = "all",
 ) -> SweepSpec:
     return sweep_spec(
@@ -148,11 +148,12 @@ def sweep(
         typer.Option(help="Worker processes for --scheduler processes (default: cores)."),
     ] = None,
     chunk_size: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Evaluations per chunk; bounds memory (about 1 MB per 1,000 per worker)."
+            help="Evaluations per chunk; bounds memory (about 1 MB per 1,000 per worker). "
+            "Default: 20,000 for two sides, 2 among three sides (seconds per evaluation)."
         ),
-    ] = 20_000,
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(
@@ -164,7 +165,8 @@ def sweep(
         Literal["all", "crisis"],
         typer.Option(
             help="all: every headline output; crisis: the crisis-stability index and "
-            "exchange outputs only (skips the reaction functions, about 4x faster)."
+            "exchange outputs only (skips the reaction functions, about 4x faster; "
+            "among three sides about 20x)."
         ),
     ] = "all",
     resume: Annotated[

@@ -81,7 +81,7 @@ def report(result: Misperception, *, samples: int, sobol_samples: int) -> dict[s
     }
 
 
-def _print(data: dict[str, Any], sides: tuple[str, str]) -> None:
+def _print(data: dict[str, Any], sides: tuple[str, ...]) -> None:
     views = data["views"]
     console.rule(f"[bold]{data['scenario']}[/bold] — beliefs of {', '.join(views)}")
     table = Table(title=f"Medians (5–95 %) over {data['samples']} draws, seed {data['seed']}")
@@ -123,23 +123,51 @@ def _print(data: dict[str, Any], sides: tuple[str, str]) -> None:
         console.print(drivers)
         if data["drivers"]["warning"]:
             console.print(f"[bold red]Caution:[/bold red] {data['drivers']['warning']}")
+    elif len(sides) > 2:
+        console.print(
+            "[dim]drivers of the gap not computed: pass --sobol-samples N (N rounded up to a "
+            "power of two; N x (parameters + 2) three-sided evaluations)[/dim]"
+        )
     console.print(
         f"[dim]seed {data['seed']} · parameters {data['provenance']['parameters_digest']}[/dim]"
+    )
+
+
+#: Defaults (draws per view, Sobol base samples) for two sides (the compiled kernel,
+#: thousands of evaluations a second) and for three or more (the reference path, a few
+#: seconds an evaluation: the drivers are asked for explicitly).
+DEFAULTS = {"two sides": (200, 64), "more sides": (16, 0)}
+
+
+def default_sizes(sides: int, samples: int | None, sobol_samples: int | None) -> tuple[int, int]:
+    """``--samples`` and ``--sobol-samples`` as given, else sized for the number of sides."""
+    draws, sobol = DEFAULTS["two sides" if sides == 2 else "more sides"]
+    return (
+        draws if samples is None else samples,
+        sobol if sobol_samples is None else sobol_samples,
     )
 
 
 def uncertainty(
     scenario: Annotated[str | None, SCENARIO_ARG] = None,
     samples: Annotated[
-        int, typer.Option("--samples", min=1, help="Monte Carlo draws per view.")
-    ] = 200,
+        int | None,
+        typer.Option(
+            "--samples",
+            min=1,
+            help="Monte Carlo draws per view (default 200; 16 among three sides).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
     sobol_samples: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--sobol-samples", min=0, help="Base samples of the Sobol design (0: skip the drivers)."
+            "--sobol-samples",
+            min=0,
+            help="Base samples of the Sobol design (0: skip the drivers; default 64, "
+            "0 among three sides, where each costs (parameters + 2) evaluations of seconds).",
         ),
-    ] = 64,
+    ] = None,
     view: Annotated[
         list[str] | None, typer.Option("--view", help="Views to compare (default: first two).")
     ] = None,
@@ -150,6 +178,7 @@ def uncertainty(
 ) -> None:
     """Monte Carlo over each delegation's beliefs: distributions, gaps, and what drives them."""
     loaded = load_scenario(scenario)
+    samples, sobol_samples = default_sizes(len(loaded.sides), samples, sobol_samples)
     views = list(view) if view else belief_views(loaded)[:2]
     total = (
         evaluations_needed(loaded, views, samples=samples, sobol_samples=sobol_samples)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from stratstab.analysis.reference.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.reference.inputs import Resolved
 from stratstab.analysis.reference.trilateral import ArmsRace, arms_race
+from stratstab.analysis.spec.outputs import sides_output_names
+from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index, stability_ratio
 from stratstab.models.trilateral import system_index
 from stratstab.provenance import provenance
@@ -47,7 +49,7 @@ class SidesAssessment:
 
     resolved: Resolved
     curves: dict[tuple[str, str], ExchangeCurve]  # keyed by (striker, victim)
-    race: ArmsRace
+    race: ArmsRace | None  # None: exchanges only (``assess_sides(..., arms_race=False)``)
 
     def __repr__(self) -> str:
         first, second = self.weakest_pair
@@ -105,6 +107,39 @@ class SidesAssessment:
         indices = self.pair_indices
         return min(indices, key=lambda pair: indices[pair])
 
+    def headline(self, outputs: str = "all") -> dict[str, float]:
+        """The headline outputs as a flat mapping, named as
+        :func:`~stratstab.analysis.spec.outputs.sides_output_names` names them (the names
+        sweeps and Monte Carlo return); ``outputs="crisis"``: the exchanges' only."""
+        out: dict[str, float] = {"crisis_stability_index": self.crisis_stability_index}
+        for (a, b), value in self.pair_indices.items():
+            out[f"{a}-{b}.crisis_stability_index"] = value
+        for striker, victim in self.curves:
+            out[f"{striker}>{victim}.c1"] = self.c1(striker, victim)
+            out[f"{striker}>{victim}.c2"] = self.c2(striker, victim)
+        if outputs == "all":
+            race = self._race()
+            out["arms_race_spectral_radius"] = race.spectral_radius
+            for side, need in race.requirements.items():
+                driver = need.sequential[need.driver] if need.driver else 0.0
+                out[f"{side}.required_arsenal"] = need.required
+                out[f"{side}.required_arsenal_sequential"] = driver
+                out[f"{side}.required_arsenal_simultaneous"] = need.simultaneous
+                deployed = self.resolved.forces[side].total_warheads
+                out[f"{side}.assured_retaliation"] = float(deployed >= need.required)
+            for (side, other), slope in race.slopes.items():
+                out[f"{side}.reaction_slope_arsenal.{other}"] = slope
+        names = sides_output_names(self.sides, outputs)
+        return {name: float(out[name]) for name in names}
+
+    def _race(self) -> ArmsRace:
+        if self.race is None:
+            raise InputError(
+                "this assessment covers the exchanges only (assess_sides with arms_race_too=False)",
+                field="arms_race_too",
+            )
+        return self.race
+
     def pairs(self) -> list[dict[str, Any]]:
         """One entry per ordered pair: striker, victim, the pair's index, c1, c2 and more."""
         out = []
@@ -132,7 +167,8 @@ class SidesAssessment:
     def side_report(self, side: str) -> dict[str, Any]:
         """The per-side block: forces, doctrine, requirement and its driver, slopes."""
         forces = self.resolved.forces[side]
-        need = self.race.requirements[side]
+        race = self._race()
+        need = race.requirements[side]
         others = self.resolved.scenario.opponents(side)
         spec = self.resolved.scenario.doctrine.get(side)
         return {
@@ -149,10 +185,8 @@ class SidesAssessment:
             "binding_case": need.binding_case,
             "requirement_driver": need.driver,
             "assured_retaliation": bool(forces.total_warheads >= need.required),
-            "reaction_slope_arsenal": {o: self.race.slopes[(side, o)] for o in others},
-            "reaction_slope_interceptors": {
-                o: self.race.interceptor_slopes[(side, o)] for o in others
-            },
+            "reaction_slope_arsenal": {o: race.slopes[(side, o)] for o in others},
+            "reaction_slope_interceptors": {o: race.interceptor_slopes[(side, o)] for o in others},
         }
 
     def differences_from(self, base: SidesAssessment) -> dict[str, Any]:
@@ -175,7 +209,8 @@ class SidesAssessment:
     @property
     def arms_race(self) -> tuple[float, bool]:
         """(squared spectral radius — the slope product at two sides —, stable)."""
-        return self.race.spectral_radius**2, self.race.stable
+        race = self._race()
+        return race.spectral_radius**2, race.stable
 
     def to_dict(self, *, include_curves: bool = True) -> dict[str, Any]:
         """The documented JSON form (``docs/assess-json.md``).
@@ -217,8 +252,12 @@ class SidesAssessment:
         return out
 
 
-def assess_sides(resolved: Resolved) -> SidesAssessment:
-    """Assess a resolved scenario of any number of sides (reference path throughout)."""
+def assess_sides(resolved: Resolved, *, arms_race_too: bool = True) -> SidesAssessment:
+    """Assess a resolved scenario of any number of sides (reference path throughout).
+
+    ``arms_race_too=False`` runs the exchanges only (about a twentieth of the work at
+    three sides): pair indices, C1, C2 and the system index, no requirements.
+    """
     sides = resolved.scenario.sides
     curves = {
         (striker, victim): exchange_curve(resolved, striker, victim)
@@ -226,4 +265,5 @@ def assess_sides(resolved: Resolved) -> SidesAssessment:
         for victim in sides
         if victim != striker
     }
-    return SidesAssessment(resolved=resolved, curves=curves, race=arms_race(resolved))
+    race = arms_race(resolved) if arms_race_too else None
+    return SidesAssessment(resolved=resolved, curves=curves, race=race)

@@ -30,11 +30,12 @@ from stratstab.analysis.batch.inputs import (
     is_structural,
 )
 from stratstab.analysis.batch.levers import lever_arrays
+from stratstab.analysis.batch.sides import evaluate_sides_batch
 from stratstab.analysis.reference.arms_race import interceptor_slope_step
 from stratstab.analysis.reference.inputs import Resolved, side_forces
 from stratstab.analysis.spec.blocks import DefenseSpec
 from stratstab.analysis.spec.levers import SideModifiers, fold_levers
-from stratstab.analysis.spec.outputs import output_names
+from stratstab.analysis.spec.outputs import output_names, sides_output_names
 from stratstab.analysis.spec.scenario import Scenario, load_scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index
@@ -47,18 +48,23 @@ OUTPUT_SETS = ("all", "crisis")
 WORK = ("stop_rule_level", "levels_traced", "full_strike_evaluations")
 
 
-def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str]:
+def batch_output_names(sides: tuple[str, ...], outputs: str = "all") -> list[str]:
     """Output names of :func:`evaluate_batch` for the output set ``outputs``.
 
     ``all``: :func:`stratstab.analysis.assessment.evaluate.output_names`; ``crisis``: the
     crisis-stability index and the per-side exchange outputs (no reaction functions,
-    which cost about three quarters of an evaluation).
+    which cost about three quarters of an evaluation).  Three or more sides:
+    :func:`~stratstab.analysis.spec.outputs.sides_output_names`.
     """
+    if outputs not in OUTPUT_SETS:
+        raise InputError(
+            f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs"
+        )
+    if len(sides) > 2:
+        return sides_output_names(sides, outputs)
     if outputs == "all":
         return output_names(sides)
-    if outputs == "crisis":
-        return ["crisis_stability_index"] + [f"{s}.{q}" for s in sides for q in CRISIS_OUTPUTS]
-    raise InputError(f"expected one of {', '.join(OUTPUT_SETS)}, got {outputs!r}", source="outputs")
+    return ["crisis_stability_index"] + [f"{s}.{q}" for s in sides for q in CRISIS_OUTPUTS]
 
 
 def first_of_equal_rows(rows: np.ndarray) -> np.ndarray:
@@ -322,8 +328,14 @@ def evaluate_batch(
     ``outputs="crisis"`` returns only the exchange outputs (see
     :func:`batch_output_names`) and skips the reaction functions.  ``work``, if
     given, receives what the kernel did for each variant (see :func:`evaluate_resolved`).
+
+    Three or more sides: the compiled kernel is two-sided, so each variant is assessed
+    by the reference path (:func:`~stratstab.analysis.batch.sides.evaluate_sides_batch`,
+    seconds per variant); ``work`` stays empty.
     """
     names = batch_output_names(scenario.sides, outputs)
+    if len(scenario.sides) > 2:
+        return evaluate_sides_batch(scenario, levers, view=view, outputs=outputs)
     arrays, size = lever_arrays(scenario, levers)
     base_levers = {**scenario.levers, **scenario.view_levers(view)}
     structural = [k for k in arrays if is_structural(k)]

@@ -27,6 +27,7 @@ import numpy as np
 
 from stratstab.analysis.batch.store import SweepStore
 from stratstab.analysis.batch.sweep import SweepSpec, chunk_rows, evaluate_chunk
+from stratstab.analysis.reference.inputs import resolve
 from stratstab.errors import InputError
 
 IN_FLIGHT_PER_WORKER = 2
@@ -129,9 +130,18 @@ def _warm_up(spec: SweepSpec) -> None:
     """Import the models, load the datasets and the compiled kernel before timing starts.
 
     The first call on a machine compiles the kernel (some seconds) and stores it on
-    disk; later processes, workers included, load it from there.
+    disk; later processes, workers included, load it from there.  Three or more sides
+    use no kernel: the datasets are loaded, and nothing is evaluated twice.
     """
-    evaluate_chunk(replace(spec, samples=0, chunk_size=1, design="full"), 0)
+    if _uses_kernel(spec):
+        evaluate_chunk(replace(spec, samples=0, chunk_size=1, design="full"), 0)
+    else:
+        resolve(spec.scenario, spec.view)
+
+
+def _uses_kernel(spec: SweepSpec) -> bool:
+    """Whether the sweep's chunks run the compiled (two-sided) kernel."""
+    return len(spec.scenario.sides) == 2
 
 
 def _compile_kernel() -> subprocess.Popen[str]:
@@ -228,17 +238,19 @@ def _run(
             on_chunk(chunk)
         evaluating = time.perf_counter() - started
     else:
-        compiling = _compile_kernel()  # once, so that local workers only load it
+        # Compiled once, so that local workers only load it (two sides only).
+        compiling = _compile_kernel() if _uses_kernel(spec) else None
         try:
             with _client(scheduler, workers) as client:
-                _compiled(compiling)
+                if compiling is not None:
+                    _compiled(compiling)
                 client.run(_warm_up, spec)
                 tell("evaluating")
                 started = time.perf_counter()  # the cluster is up and warm: time evaluation only
                 used = _run_distributed(spec, todo, store, client, on_chunk)
                 evaluating = time.perf_counter() - started  # (not the cluster's shutdown)
         finally:
-            if compiling.poll() is None:  # the cluster failed to start
+            if compiling is not None and compiling.poll() is None:  # the cluster failed
                 compiling.kill()
                 compiling.wait()
     path = store.finish(spec.chunks)

@@ -24,6 +24,7 @@ import numpy as np
 
 from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
 from stratstab.analysis.batch.levers import lever_arrays
+from stratstab.analysis.batch.sides import SIDES_CHUNK_SIZE
 from stratstab.analysis.reference.inputs import load_side_dataset
 from stratstab.analysis.spec.beliefs import (
     base_view,
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Design = Literal["full", "lhs"]
+#: Rows per chunk of a two-sided sweep (the compiled kernel: about 1 MB per 1,000 rows).
+TWO_SIDED_CHUNK_SIZE = 20_000
 NO_BELIEFS = "--samples needs belief distributions in the scenario"
 
 
@@ -332,15 +335,19 @@ def sweep_spec(
     design: str = "full",
     points: int | None = None,
     view: str | None = None,
-    chunk_size: int = 20_000,
+    chunk_size: int | None = None,
     outputs: str = "all",
 ) -> SweepSpec:
     """A checked sweep over ``vary`` (``PARAM=start:stop:steps`` or ``PARAM=a,b,c`` each).
 
     ``samples`` Monte Carlo draws of the scenario's beliefs per design point (view
     ``view``, or the only one); ``seed=None`` picks a fresh seed (recorded in the
-    provenance).  Raises :class:`InputError` naming the bad option.
+    provenance).  ``chunk_size`` defaults to 20,000 rows for two sides and to
+    :data:`~stratstab.analysis.batch.sides.SIDES_CHUNK_SIZE` among three or more, whose
+    rows take seconds each.  Raises :class:`InputError` naming the bad option.
     """
+    if chunk_size is None:
+        chunk_size = TWO_SIDED_CHUNK_SIZE if len(scenario.sides) == 2 else SIDES_CHUNK_SIZE
     if not vary:
         raise InputError("give at least one --vary PARAM=start:stop:steps", source="--vary")
     axes = tuple(parse_vary(text, scenario) for text in vary)

@@ -30,10 +30,59 @@ PER_SIDE_OUTPUTS = (
 )
 
 
-def output_names(sides: tuple[str, str]) -> list[str]:
-    """Names of the headline outputs, e.g. ``crisis_stability_index``, ``CN.required_arsenal``."""
+#: Among three or more sides: per side, per ordered pair (``STRIKER>VICTIM``), per pair.
+SIDES_PER_SIDE_OUTPUTS = (
+    "required_arsenal",
+    "required_arsenal_sequential",
+    "required_arsenal_simultaneous",
+    "assured_retaliation",
+)
+ORDERED_PAIR_OUTPUTS = ("c1", "c2")
+
+
+def output_names(sides: tuple[str, ...]) -> list[str]:
+    """Names of the headline outputs, e.g. ``crisis_stability_index``, ``CN.required_arsenal``.
+
+    Three or more sides: :func:`sides_output_names`.
+    """
+    if len(sides) > 2:
+        return sides_output_names(sides)
     names = ["crisis_stability_index", "arms_race_slope_product"]
     names += [f"{side}.{quantity}" for side in sides for quantity in PER_SIDE_OUTPUTS]
+    return names
+
+
+def sides_output_names(sides: tuple[str, ...], outputs: str = "all") -> list[str]:
+    """Headline outputs among three or more sides, named per pair and per side.
+
+    ``crisis_stability_index`` (the system index, lowest pair), ``US-CN.crisis_stability_index``
+    per unordered pair, ``US>CN.c1`` and ``US>CN.c2`` per ordered pair (striker > victim);
+    with ``outputs="all"`` also ``arms_race_spectral_radius``, per side
+    ``US.required_arsenal`` (binding), ``US.required_arsenal_sequential`` (against its
+    driver), ``US.required_arsenal_simultaneous``, ``US.assured_retaliation`` (1 or 0),
+    and the reaction matrix as ``CN.reaction_slope_arsenal.US`` (extra CN warheads per
+    extra US warhead).  ``outputs="crisis"``: the crisis names only.
+    """
+    pairs = [(a, b) for i, a in enumerate(sides) for b in sides[i + 1 :]]
+    names = ["crisis_stability_index"]
+    names += [f"{a}-{b}.crisis_stability_index" for a, b in pairs]
+    names += [
+        f"{striker}>{victim}.{quantity}"
+        for striker in sides
+        for victim in sides
+        if victim != striker
+        for quantity in ORDERED_PAIR_OUTPUTS
+    ]
+    if outputs == "crisis":
+        return names
+    names.append("arms_race_spectral_radius")
+    names += [f"{side}.{quantity}" for side in sides for quantity in SIDES_PER_SIDE_OUTPUTS]
+    names += [
+        f"{side}.reaction_slope_arsenal.{other}"
+        for side in sides
+        for other in sides
+        if other != side
+    ]
     return names
 
 

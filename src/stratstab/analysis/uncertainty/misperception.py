@@ -47,9 +47,18 @@ from stratstab.models.uncertainty import Distribution, Fixed
 Progress = Callable[[int], None]
 
 
-def key_outputs(sides: tuple[str, str]) -> list[str]:
-    """Outputs whose drivers the report ranks: the index and each side's retaliation."""
+def key_outputs(sides: tuple[str, ...]) -> list[str]:
+    """Outputs whose drivers the report ranks: the index and each side's retaliation.
+
+    Among three or more sides: the system index, every pair's index and each side's
+    required arsenal (against every adversary).
+    """
     out = ["crisis_stability_index"]
+    if len(sides) > 2:
+        out += [
+            f"{a}-{b}.crisis_stability_index" for i, a in enumerate(sides) for b in sides[i + 1 :]
+        ]
+        return out + [f"{side}.required_arsenal" for side in sides]
     for side in sides:
         out += [f"{side}.arriving_after_full_counterforce", f"{side}.required_arsenal"]
     return out

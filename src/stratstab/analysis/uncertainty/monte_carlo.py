@@ -23,6 +23,7 @@ import numpy as np
 
 from stratstab.analysis.assessment.evaluate import evaluate_many
 from stratstab.analysis.batch.evaluate import evaluate_batch
+from stratstab.analysis.batch.sides import evaluate_sides_batch
 from stratstab.analysis.spec.beliefs import (
     base_view,
     draws_to_levers,
@@ -55,10 +56,16 @@ def _evaluate(
     view: str | None,
     progress: Progress | None = None,
 ) -> dict[str, np.ndarray]:
-    """Headline outputs for each row of ``lever_arrays`` (the vectorised batch path)."""
+    """Headline outputs for each row of ``lever_arrays`` (the vectorised batch path).
+
+    Among three or more sides each row is assessed by the reference path (seconds a
+    row), so progress is reported row by row.
+    """
     arrays = {k: np.asarray(v) for k, v in lever_arrays.items()}
     if not arrays:  # one variant: the scenario under the view as is
         return evaluate_many(scenario, [{}], view=view, progress=progress)
+    if len(scenario.sides) > 2:
+        return evaluate_sides_batch(scenario, arrays, view=view, progress=progress)
     result = evaluate_batch(scenario, arrays, view=view)
     if progress is not None:
         progress(len(next(iter(arrays.values()))))
@@ -90,7 +97,7 @@ class MonteCarloResult:
     seed: int
     inputs: dict[str, np.ndarray]
     outputs: dict[str, np.ndarray]
-    sides: tuple[str, str]
+    sides: tuple[str, ...]
 
     @property
     def samples(self) -> int:
