@@ -84,8 +84,9 @@ def test_power(x, exponent):
 
 defenses = st.fixed_dictionaries(
     {
-        # Without interceptors both paths skip the engagement (everything arrives).
-        "interceptors": st.integers(1, 400).map(float),
+        # Zero included: the kernel skips the engagement and everything arrives, which
+        # the reference must agree with for both doctrines.
+        "interceptors": st.integers(0, 400).map(float),
         "interceptor_pk": probability,
         "shots_per_rv": st.integers(1, 5).map(float),
         "discrimination": probability,

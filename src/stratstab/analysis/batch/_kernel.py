@@ -263,7 +263,7 @@ def _corner(rvs, decoys, defense, shoot_look_shoot):
         leak = f1 * leak_more + (1.0 - f1) * (1.0 - q * (1.0 - _miss(defense, k1)))
     else:
         left = math.inf if math.isinf(interceptors) else interceptors - used1
-        if left >= second * objects:
+        if interceptors >= first * objects and left >= second * objects:
             leak = _sls_leak(defense, first, second)
         elif left > 0:
             alive = q * _miss(defense, first)
