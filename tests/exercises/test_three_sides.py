@@ -52,10 +52,45 @@ def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: P
     assert "launch-on-warning-readiness" in ru_moves
     html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
     assert "Russia" in html and "China" in html and "United States" in html
-    # The index chart draws every pair under the system index, each in the legend.
-    assert "(system: weakest pair)" in html
+    # The index chart: the system index and every pair, each in a legend.
+    assert "System index (the weakest" in html
     for pair in ("United States–China", "United States–Russia", "China–Russia"):
         assert pair in html
+    _index_figure_keeps_system_and_pairs_apart(record)
+
+
+def _index_figure_keeps_system_and_pairs_apart(record: dict) -> None:
+    """The system index sits alone in the upper panel, every pair in the lower one."""
+    from stratstab.exercises.report_figures import figures
+
+    pairs = {
+        "en": ("United States–China", "United States–Russia", "China–Russia"),
+        "zh": ("美国—中国", "美国—俄罗斯", "中国—俄罗斯"),
+    }
+    system = {"en": "System index (the weakest pair", "zh": "体系指数（取最弱的一对）"}
+    for lang in ("en", "zh"):
+        svg = figures(record, lang=lang)["index"]
+        assert svg.count('id="axes_') == 2
+        top, bottom = svg.split('id="axes_2"')
+        assert system[lang] in top and system[lang] not in bottom
+        # Every pair has its legend entry in the lower panel.
+        for name in pairs[lang]:
+            assert name in bottom
+        lines = [line for line in bottom.split("<path") if "stroke-dasharray" in line]
+        assert len(lines) >= 3  # each pair dashed in its own way
+        if lang == "zh":
+            for english in ("United States", "China", "Russia", "index", "turn", "System"):
+                assert english not in svg, english
+
+
+def test_the_two_sided_index_figure_is_one_panel(tmp_path: Path) -> None:
+    from stratstab.exercises.report_figures import figures
+
+    players = build_players({"US": "hawkish", "CN": "tit-for-tat"}, seed=2)
+    record = run_exercise(load_exercise("maritime-incident"), players, seed=2, turns=2).to_dict()
+    for lang in ("en", "zh"):
+        svg = figures(record, lang=lang)["index"]
+        assert svg.count('id="axes_') == 1 and 'id="legend_1"' in svg
 
 
 def test_a_nuclear_action_among_three_sides_must_name_its_target() -> None:
