@@ -182,7 +182,10 @@ def pair_index_svg(
             label=label,
             **PAIR_STYLES[i % len(PAIR_STYLES)],
         )
-    for axes, ylabel in ((top, _t("axis_index_system", lang)), (bottom, _t("axis_index_pair", lang))):
+    for axes, ylabel in (
+        (top, _t("axis_index_system", lang)),
+        (bottom, _t("axis_index_pair", lang)),
+    ):
         axes.set_ylim(0.0, 1.05)
         axes.set_ylabel(ylabel)
         axes.grid(alpha=0.3)
@@ -235,5 +238,7 @@ def _index_svg(record: dict[str, Any], lang: str) -> str:
         pair_name(key, lang): [p["pair_indices"][key] for p in positions if "pair_indices" in p]
         for key in keys
     }
-    weakest = [pair_name(p["weakest_pair"], lang) if p.get("weakest_pair") else "" for p in positions]
+    weakest = [
+        pair_name(p["weakest_pair"], lang) if p.get("weakest_pair") else "" for p in positions
+    ]
     return pair_index_svg(trajectory, pairs, weakest, lang=lang)
