@@ -52,6 +52,7 @@ def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: P
     assert "launch-on-warning-readiness" in ru_moves
     html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
     assert "Russia" in html and "China" in html and "United States" in html
+    assert ".; " not in html  # each objective is its own list item
     # The index chart: the system index and every pair, each in a legend.
     assert "System index (the weakest" in html
     for pair in ("United States–China", "United States–Russia", "China–Russia"):

@@ -21,6 +21,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from stratstab.exercises.ladder import LADDER  # noqa: E402
 from stratstab.exercises.wording import T, pair_name, side_name  # noqa: E402
@@ -64,6 +65,7 @@ def _axes(title: str, ylabel: str, lang: str) -> tuple[plt.Figure, plt.Axes]:
     axes.set_xlabel(_t("axis_turn", lang))
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # turns are whole numbers
     return figure, axes
 
 
@@ -191,6 +193,7 @@ def pair_index_svg(
         axes.grid(alpha=0.3)
         axes.legend(loc="lower left", fontsize=8, framealpha=0.9)
     bottom.set_xlabel(_t("axis_turn", lang))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     return _svg(figure)
 
 
