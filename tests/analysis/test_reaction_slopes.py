@@ -88,6 +88,11 @@ def test_cli_slopes_option():
     result = runner.invoke(app, ["assess", "--slopes", "derivative", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
+    assert report["reaction_slopes"] == "derivative"
+    default = assess(load_scenario("us-china-2024-baseline"), method="reference").to_dict()
+    assert default["reaction_slopes"] == "secant"
+    # The method is part of the parameters the report's digest stands for.
+    assert report["provenance"]["parameters_digest"] != default["provenance"]["parameters_digest"]
     expected = assess(
         load_scenario("us-china-2024-baseline"), method="reference", slopes="derivative"
     ).headline()
