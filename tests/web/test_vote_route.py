@@ -49,11 +49,9 @@ def _client(app, username: str | None) -> TestClient:
 def room(tmp_path_factory):
     app = build_app(f"sqlite:///{tmp_path_factory.mktemp('lean') / 'lean.sqlite'}")
     with app.state.session_factory() as db:
-        for username, _, party, locale in PEOPLE:
+        for username, _, _, locale in PEOPLE:
             role = "facilitator" if username == "fac" else "member"
-            accounts.create_user(
-                db, username=username, password=PASSWORD, role=role, locale=locale
-            )
+            accounts.create_user(db, username=username, password=PASSWORD, role=role, locale=locale)
         # A delegate of the US who is not a member of this dialogue.
         accounts.create_user(
             db, username="outsider", password=PASSWORD, role="delegate", delegation_code="US"
@@ -124,12 +122,20 @@ def _refusals(ids: dict[str, object]) -> list[tuple[str, str, dict]]:
         ("usdel", "unknown field", {"json": {**vote, "weight": 3}}),
         ("usdel", "importance out of range", {"json": {**vote, "importance": 9}}),
         ("usdel", "missing statement", {"json": {"value": 1}}),
-        ("usdel", "not JSON", {"content": b"{vote", "headers": {"content-type": "application/json"}}),
+        (
+            "usdel",
+            "not JSON",
+            {"content": b"{vote", "headers": {"content-type": "application/json"}},
+        ),
         ("usdel", "a form", {"data": {"statement": public, "value": "1"}}),
         ("usdel", "short idempotency key", {"json": vote, "headers": {"Idempotency-Key": "k"}}),
         ("usdel", "unknown statement", {"json": {"statement": "s-nothing", "value": 1}}),
         ("cndel", "unknown statement (zh)", {"json": {"statement": "s-nothing", "value": 1}}),
-        ("rudel", "pending statement of another party", {"json": {"statement": ids["pending"], "value": 1}}),
+        (
+            "rudel",
+            "pending statement of another party",
+            {"json": {"statement": ids["pending"], "value": 1}},
+        ),
         ("usdel", "own pending statement", {"json": {"statement": ids["pending"], "value": 1}}),
         ("usdel", "pending Chinese statement", {"json": {"statement": ids["chinese"], "value": 1}}),
         ("outsider", "not a member", {"json": vote}),

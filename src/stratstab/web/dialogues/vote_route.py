@@ -107,7 +107,9 @@ class LeanVoteRoute(Route):
         await csrf_protect(request, login)
         user = await get_current_user(user)
         answer, replayed = await record_vote(request, user, slug, vote, key)
-        response = Response(answer.model_dump_json(), status_code=201, media_type="application/json")
+        response = Response(
+            answer.model_dump_json(), status_code=201, media_type="application/json"
+        )
         if replayed:
             response.headers[REPLAYED_HEADER] = "true"
         await response(scope, receive, send)
