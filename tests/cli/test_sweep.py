@@ -243,3 +243,23 @@ def test_crisis_outputs_cannot_be_plotted(scenario_file, tmp_path):
     assert isinstance(result.exception, InputError)
     assert "--outputs all" in str(result.exception)
     assert not (tmp_path / "figs").exists()
+
+
+def test_sweep_takes_derivative_slopes(scenario_file, tmp_path):
+    from stratstab.analysis.batch.evaluate import evaluate_batch
+    from stratstab.analysis.spec.scenario import load_scenario
+
+    out = tmp_path / "slopes.parquet"
+    args = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3", "--json"]
+    result = run([*args, "--slopes", "derivative", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pydict()
+    expected = evaluate_batch(
+        load_scenario(str(scenario_file)),
+        {"A.interceptors": [0.0, 50.0, 100.0]},
+        slopes="derivative",
+    )
+    for name in ("B.reaction_slope_arsenal", "B.reaction_slope_interceptors"):
+        assert table[name] == pytest.approx(list(expected[name]))
+    bad = run([*args, "--slopes", "tangent", "--out", str(tmp_path / "bad.parquet")])
+    assert bad.exit_code == 2
