@@ -341,3 +341,51 @@ def test_layers_with_a_short_inventory_pass_expected_counts_and_skip_p0():
     assert math.isnan(result.p_no_leakers)
     with pytest.raises(InputError):
         layered_engagement(rvs=10, layers=[])
+
+
+@pytest.mark.parametrize("shoot_look_shoot", [False, True])
+@pytest.mark.parametrize("second", [0, 2])
+def test_no_interceptors_every_rv_leaks(shoot_look_shoot, second):
+    e = engage(rvs=10, interceptors=0, interceptor_pk=0.7, shots_per_rv=2,
+               shoot_look_shoot=shoot_look_shoot, second_shots=second)  # fmt: skip
+    assert e.expected_leakers == pytest.approx(10.0)
+    assert e.p_no_leakers == 0.0
+    assert e.interceptors_used == 0.0
+
+
+def test_shoot_look_shoot_without_second_shots_is_a_barrage():
+    # With no second salvo, shoot-look-shoot fires exactly as a barrage, short
+    # inventory included (5 interceptors over 10 RVs: 5 RVs get one shot).
+    for interceptors in (0, 5, 13, 20, 30):
+        common = dict(rvs=10, interceptors=interceptors, interceptor_pk=0.6, shots_per_rv=2)
+        sls = engage(**common, shoot_look_shoot=True, second_shots=0)
+        barrage = engage(**common)
+        assert sls.expected_leakers == pytest.approx(barrage.expected_leakers)
+        assert sls.p_no_leakers == pytest.approx(barrage.p_no_leakers)
+        assert sls.interceptors_used == pytest.approx(barrage.interceptors_used)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rvs=st.integers(0, 30),
+    decoys=st.integers(0, 10),
+    decoy_rejection=probs,
+    pk=probs,
+    first=st.integers(1, 4),
+    second=st.integers(0, 3),
+    ka=probs,
+    q=probs,
+    rho=probs,
+    shoot_look_shoot=st.booleans(),
+)
+def test_leakers_fall_with_interceptors_and_equal_arrivals_at_zero(
+    rvs, decoys, decoy_rejection, pk, first, second, ka, q, rho, shoot_look_shoot
+):
+    inventories = np.arange(0.0, (first + second) * (rvs + decoys) + 2.0)
+    e = engage(rvs=rvs, decoys=decoys, decoy_rejection=decoy_rejection,
+               interceptors=inventories, interceptor_pk=pk, shots_per_rv=first,
+               second_shots=second, kill_assessment=ka, discrimination=q,
+               common_mode=rho, shoot_look_shoot=shoot_look_shoot)  # fmt: skip
+    leakers = np.asarray(e.expected_leakers)
+    assert leakers[0] == pytest.approx(rvs, abs=1e-12)
+    assert np.all(np.diff(leakers) <= 1e-9 * max(rvs, 1))

@@ -197,7 +197,9 @@ def _shoot_look_shoot(a: Allocation, *, with_p0: bool = True) -> dict[str, np.nd
     left = np.where(np.isinf(a.interceptors), np.inf, a.interceptors - used1)
     leak_more, leak_k = _sls_leak(a, k1 + 1.0, 0.0), _sls_leak(a, k1, 0.0)
     leak = f1 * leak_more + (1.0 - f1) * leak_k
-    full = left >= a.second * objects
+    # A full second salvo needs the first one covered too: with no second shots a short
+    # first salvo leaves nothing over and would otherwise pass as "full".
+    full = (a.interceptors >= a.first * objects) & (left >= a.second * objects)
     # Short in the first salvo: no second one, and P(no leakers) as for a barrage.
     p0 = (
         _p0_mixture(a, 1.0 - leak_more, 1.0 - leak_k, np.round(f1 * objects), objects)

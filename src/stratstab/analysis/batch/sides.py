@@ -23,10 +23,21 @@ from stratstab.analysis.reference.inputs import resolve
 from stratstab.analysis.spec.beliefs import is_integer_lever
 from stratstab.analysis.spec.outputs import sides_output_names
 from stratstab.analysis.spec.scenario import Scenario
+from stratstab.errors import InputError
 
 #: Rows per sweep chunk among three or more sides (a few seconds each): small, so that
 #: every worker gets chunks and an interrupted sweep loses little.
 SIDES_CHUNK_SIZE = 2
+
+
+def require_central_differences(slopes: str) -> None:
+    """Three-sided reaction slopes are central differences only (``--slopes secant``)."""
+    if slopes != "secant":
+        raise InputError(
+            "three-sided reaction slopes are central differences; "
+            f"--slopes {slopes} takes two-sided scenarios",
+            source="--slopes",
+        )
 
 
 def lever_rows(arrays: Mapping[str, np.ndarray], size: int) -> list[dict[str, Any]]:

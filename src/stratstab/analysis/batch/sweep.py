@@ -24,7 +24,8 @@ import numpy as np
 
 from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
 from stratstab.analysis.batch.levers import lever_arrays
-from stratstab.analysis.batch.sides import SIDES_CHUNK_SIZE
+from stratstab.analysis.batch.sides import SIDES_CHUNK_SIZE, require_central_differences
+from stratstab.analysis.reference.arms_race import check_slopes
 from stratstab.analysis.reference.inputs import load_side_dataset
 from stratstab.analysis.spec.beliefs import (
     base_view,
@@ -160,6 +161,7 @@ class SweepSpec:
     chunk_size: int = 20_000
     extra: dict[str, Any] = field(default_factory=dict)
     outputs: str = "all"
+    slopes: str = "secant"
 
     @property
     def grid_size(self) -> int:
@@ -200,6 +202,7 @@ class SweepSpec:
             "chunk_size": self.chunk_size,
             # Only recorded when not the default, so records of earlier sweeps still match.
             **({"outputs": self.outputs} if self.outputs != "all" else {}),
+            **({"slopes": self.slopes} if self.slopes != "secant" else {}),
         }
 
     def digest(self) -> str:
@@ -291,7 +294,11 @@ def evaluate_chunk(spec: SweepSpec, chunk: int) -> dict[str, np.ndarray]:
         "sample": sample.astype(np.int64),
     }
     columns.update(levers)
-    columns.update(evaluate_batch(spec.scenario, levers, view=spec.view, outputs=spec.outputs))
+    columns.update(
+        evaluate_batch(
+            spec.scenario, levers, view=spec.view, outputs=spec.outputs, slopes=spec.slopes
+        )
+    )
     return columns
 
 
@@ -337,15 +344,21 @@ def sweep_spec(
     view: str | None = None,
     chunk_size: int | None = None,
     outputs: str = "all",
+    slopes: str = "secant",
 ) -> SweepSpec:
     """A checked sweep over ``vary`` (``PARAM=start:stop:steps`` or ``PARAM=a,b,c`` each).
 
     ``samples`` Monte Carlo draws of the scenario's beliefs per design point (view
     ``view``, or the only one); ``seed=None`` picks a fresh seed (recorded in the
-    provenance).  ``chunk_size`` defaults to 20,000 rows for two sides and to
-    :data:`~stratstab.analysis.batch.sides.SIDES_CHUNK_SIZE` among three or more, whose
-    rows take seconds each.  Raises :class:`InputError` naming the bad option.
+    provenance); ``slopes``: ``secant`` or ``derivative`` reaction slopes (two sides;
+    three-sided slopes are central differences).  ``chunk_size`` defaults to 20,000 rows
+    for two sides and to :data:`~stratstab.analysis.batch.sides.SIDES_CHUNK_SIZE` among
+    three or more, whose rows take seconds each.  Raises :class:`InputError` naming the
+    bad option.
     """
+    check_slopes(slopes)
+    if len(scenario.sides) > 2:
+        require_central_differences(slopes)
     if chunk_size is None:
         chunk_size = TWO_SIDED_CHUNK_SIZE if len(scenario.sides) == 2 else SIDES_CHUNK_SIZE
     if not vary:
@@ -374,6 +387,7 @@ def sweep_spec(
         sample_view=beliefs_view,
         chunk_size=chunk_size,
         outputs=outputs,
+        slopes=slopes,
     )
 
 
