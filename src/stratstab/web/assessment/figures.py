@@ -214,23 +214,33 @@ def comparison_figure(comparison: dict[str, Any], *, title: str, t: Translate) -
     categories = [t("quantity.crisis_stability_index")] + [
         t("assess.fig.ratio_of", side=s) for s in sides
     ]
-    data = []
-    for view in views:
-        values = [results[view]["crisis_stability_index"]]
-        values += [results[view]["per_side"][s]["stability_ratio"] for s in sides]
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": categories[::-1],
-                "x": values[::-1],
-                "name": view,
-            }
-        )
+    values = {
+        view: [results[view]["crisis_stability_index"]]
+        + [results[view]["per_side"][s]["stability_ratio"] for s in sides]
+        for view in views
+    }
+    return index_bars_figure(categories, values, title=title, t=t)
+
+
+def index_bars_figure(
+    categories: list[str], values: dict[str, list[float]], *, title: str, t: Translate
+) -> dict[str, Any]:
+    """Grouped horizontal bars of numbers in 0-1, one group per category, one bar per
+    compared set (``values[set]`` in the order of ``categories``; first on top)."""
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": categories[::-1],
+            "x": row[::-1],
+            "name": view,
+        }
+        for view, row in values.items()
+    ]
     layout = {
         "title": {"text": title},
         "barmode": "group",
-        "height": 300,
+        "height": max(300, 160 + 36 * len(categories)),
         "xaxis": {"range": [0, 1], "title": {"text": t("assess.fig.index_axis")}},
         "yaxis": CATEGORY_AXIS,
         "legend": {"orientation": "h", "y": -0.3},

@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from stratstab.analysis.spec.outputs import index_reading
-from stratstab.web.assessment.figures import CATEGORY_AXIS, Translate, compare_row, fmt
+from stratstab.web.assessment.figures import Translate, compare_row, fmt, index_bars_figure
 
 READING_COLOURS = {"stable": "#2e7d32", "modest": "#e0a800", "marked": "#b8322a"}
 #: Per-side quantities of the requirement table: (key in ``per_side``, format).
@@ -276,26 +276,9 @@ def comparison_figure(comparison: dict[str, Any], *, title: str, t: Translate) -
     results = comparison["results"]
     pairs = [tuple(e["sides"]) for e in results[views[0]]["pair_indices"]]
     categories = [t("assess.sides.system_index")] + [pair_label(*p) for p in pairs]
-    data = []
+    values = {}
     for view in views:
         by_pair = {tuple(e["sides"]): e for e in results[view]["pair_indices"]}
-        values = [results[view]["crisis_stability_index"]]
-        values += [by_pair[p]["crisis_stability_index"] for p in pairs]
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": categories[::-1],
-                "x": values[::-1],
-                "name": view,
-            }
-        )
-    layout = {
-        "title": {"text": title},
-        "barmode": "group",
-        "height": 320,
-        "xaxis": {"range": [0, 1], "title": {"text": t("assess.fig.index_axis")}},
-        "yaxis": CATEGORY_AXIS,
-        "legend": {"orientation": "h", "y": -0.3},
-    }
-    return {"data": data, "layout": layout}
+        values[view] = [results[view]["crisis_stability_index"]]
+        values[view] += [by_pair[p]["crisis_stability_index"] for p in pairs]
+    return index_bars_figure(categories, values, title=title, t=t)
