@@ -140,6 +140,26 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     return create_engine(resolved, **kwargs)
 
 
+def begin_write(session: Session) -> None:
+    """Make ``session``'s transaction a write transaction from here on.
+
+    On SQLite a transaction begun by a read holds a snapshot; its first write must
+    upgrade the lock, and if another connection committed since the snapshot was taken
+    SQLite refuses at once ("database is locked": the busy timeout does not apply).
+    So a caller that read, did slow work (a password hash) and now writes calls this
+    first: a transaction that did not begin as a write is committed (it ends the
+    snapshot; whatever the caller changed before is committed with it) and the next one
+    begins as a write (BEGIN IMMEDIATE on SQLite, waiting for other writers up to
+    :data:`SQLITE_BUSY_TIMEOUT_MS`).  Objects stay loaded (``expire_on_commit=False``);
+    re-read any fact the write depends on.  On other databases only the commit happens.
+    """
+    if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_OPTION, False):
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose sessions do not expire objects on commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
