@@ -11,7 +11,10 @@ Measures, in one run on this machine:
   10 million evaluations by default; ``--grid``/``--samples`` shrink it), for the
   full output set and for ``--outputs crisis`` (no reaction functions), with the CPU
   time per evaluation summed over the process tree;
-- how sweep time grows with the grid size and with the sample count.
+- how sweep time grows with the grid size and with the sample count;
+- the kernel's cost per row with derivative reaction slopes, and on a lever grid
+  without samples, where variants share exchanges and reaction functions whose inputs
+  repeat (``shared``).
 
 Usage: ``python benchmarks/bench_assess.py [--quick] [--json] [--grid N] [--samples S]``.
 ``--quick`` finishes in under a minute on two cores.
@@ -74,6 +77,9 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
     started = time.process_time()
     evaluate_batch(scenario, variants, outputs="crisis")
     crisis_seconds = time.process_time() - started
+    started = time.process_time()
+    evaluate_batch(scenario, variants, slopes="derivative")
+    derivative_seconds = time.process_time() - started
     batch = batch_variants / all_seconds
     sides = scenario.sides
     traced = sum(work[f"{s}.levels_traced"] for s in sides) / 2
@@ -85,6 +91,7 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
         # What one variant costs in the kernel, and where it goes.
         "kernel_us_per_variant": 1e6 * all_seconds / batch_variants,
         "kernel_us_per_variant_crisis": 1e6 * crisis_seconds / batch_variants,
+        "kernel_us_per_variant_derivative": 1e6 * derivative_seconds / batch_variants,
         "grid_levels": scenario.counterforce_levels,
         "levels_traced_per_curve": float(traced.mean()),
         "full_strike_evaluations_per_variant": float(evaluations.mean()),
@@ -94,6 +101,33 @@ def bench_paths(reference_variants: int, batch_variants: int) -> dict[str, float
         / batch_variants
         / evaluations.mean(),
     }
+
+
+def bench_shared(grid: int) -> list[dict[str, Any]]:
+    """CPU time per row (one core, in process) of a ``grid`` x ``grid`` lever grid
+    without samples: US interceptors x China's launch under attack.  China's strike
+    on the United States does not depend on China's launch under attack, nor the US
+    reaction functions: the kernel computes those once per US inventory."""
+    scenario = load_scenario(SCENARIO)
+    interceptors, lua = np.meshgrid(
+        np.linspace(0.0, 4.0 * (grid - 1), grid), np.linspace(0.0, 1.0, grid), indexing="ij"
+    )
+    levers = {"US.interceptors": interceptors.ravel(), "CN.launch_under_attack": lua.ravel()}
+    evaluate_batch(scenario, {k: v[:4] for k, v in levers.items()})  # warm
+    out = []
+    for outputs, slopes in (("crisis", "secant"), ("all", "secant"), ("all", "derivative")):
+        started = time.process_time()
+        evaluate_batch(scenario, levers, outputs=outputs, slopes=slopes)
+        seconds = time.process_time() - started
+        out.append(
+            {
+                "grid": f"{grid}x{grid}",
+                "outputs": outputs,
+                "slopes": slopes,
+                "us_per_row": 1e6 * seconds / grid**2,
+            }
+        )
+    return out
 
 
 def _peak_rss_of(process: subprocess.Popen[bytes]) -> tuple[float, float]:
@@ -116,7 +150,12 @@ def _peak_rss_of(process: subprocess.Popen[bytes]) -> tuple[float, float]:
 
 
 def bench_sweep(
-    grid: int, samples: int, workers: int, chunk_size: int, outputs: str = "all"
+    grid: int,
+    samples: int,
+    workers: int,
+    chunk_size: int,
+    outputs: str = "all",
+    slopes: str = "secant",
 ) -> dict[str, Any]:
     """Run ``stratstab sweep`` as a subprocess; wall time, rate, CPU time and peak memory."""
     stratstab = str(Path(sys.executable).with_name("stratstab"))
@@ -144,6 +183,7 @@ def bench_sweep(
             str(chunk_size),
             "--outputs",
             outputs,
+            *(["--slopes", slopes] if slopes != "secant" else []),
             "--out",
             str(out),
             "--json",
@@ -161,7 +201,7 @@ def bench_sweep(
         "samples": samples,
         "evaluations": rows,
         "workers": workers,
-        "outputs": outputs,
+        "outputs": outputs if slopes == "secant" else f"{outputs}/{slopes}",
         "wall_s": wall,
         "compute_s": summary["seconds_evaluating"],
         "evals_per_s": rows / summary["seconds_evaluating"],
@@ -227,13 +267,14 @@ def main() -> None:
         bench_sweep(grid, samples, workers, chunk, outputs)
         for outputs in ("all", "crisis")
         for workers in (1, 2)
-    ]
+    ] + [bench_sweep(grid, samples, 2, chunk, "all", "derivative")]
     result["two_worker_speedup"] = (
         result["sweeps"][0]["compute_s"] / result["sweeps"][1]["compute_s"]
     )
     result["two_worker_speedup_crisis"] = (
         result["sweeps"][2]["compute_s"] / result["sweeps"][3]["compute_s"]
     )
+    result["shared"] = bench_shared(30 if args.quick else 100)
     result["scaling"] = bench_scaling(
         [20, 40] if args.quick else [25, 50, 100], [2, 4] if args.quick else [5, 10, 20], chunk
     )
@@ -251,7 +292,8 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"  speedup          {result['speedup']:12,.1f} x")
     print(
         f"  kernel           {result['kernel_us_per_variant']:12.1f} us per variant "
-        f"(crisis outputs only: {result['kernel_us_per_variant_crisis']:.1f})"
+        f"(crisis outputs only: {result['kernel_us_per_variant_crisis']:.1f}; "
+        f"derivative slopes: {result['kernel_us_per_variant_derivative']:.1f})"
     )
     print(
         f"    stop rule      {result['levels_traced_per_curve']:12.1f} of "
@@ -276,6 +318,11 @@ def print_table(result: dict[str, Any]) -> None:
         )
     print(f"  2 workers vs 1   {result['two_worker_speedup']:12.2f} x (all outputs)")
     print(f"  2 workers vs 1   {result['two_worker_speedup_crisis']:12.2f} x (crisis outputs)")
+    print(f"  {'grid, no samples':<18}{'outputs':>8}{'slopes':>12}{'us/row':>10}")
+    for row in result["shared"]:
+        print(
+            f"  {row['grid']:<18}{row['outputs']:>8}{row['slopes']:>12}{row['us_per_row']:>10.1f}"
+        )
     print(f"  {'scaling':<18}{'evals':>12}{'seconds':>10}{'us/eval':>10}")
     for row in result["scaling"]:
         label = f"{row['grid']} x {row['samples']}"

@@ -8,6 +8,7 @@ is drawn by hypothesis over the ranges the models accept.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +17,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from stratstab.analysis.batch import _kernel as kernel
+from stratstab.analysis.batch import layout
+from stratstab.analysis.batch.evaluate import CRISIS_OUTPUTS, WORK
 from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
-from stratstab.analysis.reference import arms_race
+from stratstab.analysis.reference import arms_race, exchange_curves
+from stratstab.analysis.spec import outputs
+from stratstab.models import crisis, exchange
+from stratstab.models.crisis import stop_rule
 from stratstab.models.defense import DefenseLayer, engage, through_layers
 from stratstab.models.effects import kill_probability
 from stratstab.models.exchange import priority_key
@@ -152,3 +158,53 @@ def test_shared_constants_are_the_references():
     assert np.array_equal(
         arms_race.interceptor_slope_step(np.array([0.0, 150.0])), np.array([10.0, 15.0])
     )
+
+
+@PROPERTY
+@given(
+    costs=st.lists(
+        st.tuples(
+            st.sampled_from([0.0, 0.25, 0.5, 0.5 + 1e-13, 1.0]),
+            st.sampled_from([0.0, 0.3, 0.7, 1.3]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    tolerance=st.sampled_from([0.0, 1e-12, 1e-3, 0.3]),
+    data=st.data(),
+)
+def test_stop_rule(costs, tolerance, data):
+    striker = np.array([c for c, _ in costs])
+    victim = np.array([v for _, v in costs])
+    expected = stop_rule(striker_cost=striker, victim_cost=victim, tolerance=tolerance)
+    traced = np.zeros((7, len(costs)))
+    traced[kernel.STRIKER_COST] = striker
+    traced[kernel.VICTIM_COST] = victim
+    visited = np.array(data.draw(st.permutations(range(len(costs)))), dtype=np.int64)
+    got = kernel.stop_rule(traced, visited, len(costs), striker.min(), tolerance)
+    assert got == expected.index
+
+
+def test_output_columns_are_named_in_one_table():
+    for q, name in enumerate(outputs.PER_SIDE_OUTPUTS):
+        assert getattr(outputs, name.upper()) == q
+        assert getattr(layout, name.upper()) == q
+    assert outputs.PER_SIDE_OUTPUTS[outputs.EXCHANGE_COLUMNS] == CRISIS_OUTPUTS
+    assert outputs.PER_SIDE_OUTPUTS[outputs.REACTION_COLUMNS][0] == "required_arsenal"
+    assert kernel.SIDE_OUTPUTS is outputs.PER_SIDE_OUTPUTS
+    assert layout.WORK == WORK
+
+
+def test_constants_come_from_the_reference():
+    assert kernel.LN5 is crisis.LN5
+    assert kernel.EMPTY_FORCE_FLOOR is exchange_curves.EMPTY_FORCE_FLOOR
+    assert kernel.DERIVATIVE_STEP is arms_race.DERIVATIVE_STEP
+    assert kernel.PRIORITY_UNIT_EXPONENT == exchange.PRIORITY_DIGITS - 1
+    value = 123.456789012345
+    assert kernel.priority_key(value) == float(priority_key(np.array([value]))[0])
+    # Two values this close may swap order once rounded; farther apart they never do.
+    gap = kernel.PRIORITY_SEPARATION
+    assert priority_key(np.array([1.0]))[0] < priority_key(np.array([1.0 + gap]))[0]
+    source = Path(kernel.__file__).read_text()
+    for literal in ("math.log(5", "1e-12 *", "- 9.0", "args[", "out[i, x, 5]", "values[0]"):
+        assert literal not in source, literal

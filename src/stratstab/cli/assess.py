@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -230,6 +230,15 @@ def assess(
             "about 0.7 s of CPU, more than it saves on a few assessments).",
         ),
     ] = "reference",
+    slopes: Annotated[
+        Literal["secant", "derivative"],
+        typer.Option(
+            "--slopes",
+            help="secant (default): reaction slopes over +-10 % of the other side's arsenal "
+            "and a tenth of its interceptors; derivative: point derivatives by implicit "
+            "differentiation (see docs/models.md). Two-sided scenarios.",
+        ),
+    ] = "secant",
 ) -> None:
     """Assess crisis stability and arms-race stability of a scenario."""
     if list_builtin:
@@ -242,7 +251,7 @@ def assess(
         return
     loaded = load_scenario(scenario)
     if compare_views:
-        result = compare(loaded, method=method).to_dict()
+        result = compare(loaded, method=method, slopes=slopes).to_dict()
         if json_output:
             print_json(result)
             return
@@ -253,7 +262,7 @@ def assess(
             return
         print_comparison(result)
         return
-    assessment = run_assessment(loaded, view, method=method)
+    assessment = run_assessment(loaded, view, method=method, slopes=slopes)
     report = assessment.to_dict()
     if plot is not None:
         from stratstab.reports.figures import write_assessment_figures

@@ -99,6 +99,7 @@ def _spec(
     view: str | None,
     chunk_size: int,
     outputs: str = "all",
+    slopes: str = "secant",
 ) -> SweepSpec:
     return sweep_spec(
         load_scenario(scenario_path),
@@ -110,6 +111,7 @@ def _spec(
         view=view,
         chunk_size=chunk_size,
         outputs=outputs,
+        slopes=slopes,
     )
 
 
@@ -167,6 +169,14 @@ def sweep(
             "exchange outputs only (skips the reaction functions, about 4x faster)."
         ),
     ] = "all",
+    slopes: Annotated[
+        Literal["secant", "derivative"],
+        typer.Option(
+            help="secant: reaction slopes over +-10 % of the other side's arsenal and a "
+            "tenth of its interceptors; derivative: point derivatives by implicit "
+            "differentiation (about half the reaction cost; see docs/models.md)."
+        ),
+    ] = "secant",
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted sweep writing to --out.")
     ] = False,
@@ -189,6 +199,7 @@ def sweep(
         view=view,
         chunk_size=chunk_size,
         outputs=outputs,
+        slopes=slopes,
     )
     started = time.perf_counter()
     after_chunk = pause_hook(os.environ.get(PAUSE_VARIABLE))

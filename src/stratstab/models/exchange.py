@@ -171,7 +171,13 @@ def _slice_means(
     return np.clip(means, values.min(), values.max())
 
 
-def priority_key(value: ArrayLike, *, significant_digits: int = 10) -> NDArray[np.float64]:
+#: Significant digits to which target values are rounded before they are ordered.
+PRIORITY_DIGITS = 10
+
+
+def priority_key(
+    value: ArrayLike, *, significant_digits: int = PRIORITY_DIGITS
+) -> NDArray[np.float64]:
     """Target values rounded to ``significant_digits`` for ordering.
 
     Systems of equal value (e.g. two fields of identical silos) must keep their name

@@ -25,6 +25,7 @@ from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
+    check_slopes,
     reaction_from_requirement,
     reaction_function,
     slope_product,
@@ -232,9 +233,10 @@ def _kernel_reactions(
     levers: dict[str, Any] | None,
     resolved: Resolved,
     curves: dict[str, ExchangeCurve],
+    slopes: str = "secant",
 ) -> dict[str, ReactionFunction]:
     """Both sides' reaction functions, their root searches run by the compiled kernel."""
-    out = evaluate_batch(scenario, dict(levers or {}), view=view)
+    out = evaluate_batch(scenario, dict(levers or {}), view=view, slopes=slopes)
     reactions = {}
     for side in resolved.scenario.sides:
         total = resolved.forces[side].total_warheads
@@ -260,6 +262,7 @@ def assess(
     *,
     levers: dict[str, Any] | None = None,
     method: str = "kernel",
+    slopes: str = "secant",
 ) -> Assessment | SidesAssessment:
     """Assess ``scenario`` as written, under a named assumption set, or with extra levers.
 
@@ -272,17 +275,31 @@ def assess(
     definition the kernel is tested against (same numbers to 1e-6 relative).  The
     exchange curves, which the report plots level by level, always come from the
     reference.
+
+    ``slopes``: how the two-sided reaction slopes are taken, ``secant`` (default:
+    +-10 % of the other side's arsenal, a tenth of its interceptors) or ``derivative``
+    (point derivatives by implicit differentiation; docs/models.md compares them).
     """
+    check_slopes(slopes)
     if method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", source="method")
     resolved = resolve(scenario, view, levers)
     if len(resolved.scenario.sides) > 2:
+        if slopes != "secant":
+            raise InputError(
+                "derivative reaction slopes are for two-sided scenarios; "
+                "three or more sides use their reaction matrix",
+                source="slopes",
+            )
         return assess_sides(resolved)
     curves = {side: exchange_curve(resolved, side) for side in resolved.scenario.sides}
     if method == "kernel":
-        reactions = _kernel_reactions(scenario, view, levers, resolved, curves)
+        reactions = _kernel_reactions(scenario, view, levers, resolved, curves, slopes)
     else:
-        reactions = {side: reaction_function(resolved, side) for side in resolved.scenario.sides}
+        reactions = {
+            side: reaction_function(resolved, side, slopes=slopes)
+            for side in resolved.scenario.sides
+        }
     return Assessment(resolved=resolved, curves=curves, reactions=reactions)
 
 
@@ -346,10 +363,17 @@ class Comparison:
 
 
 def compare(
-    scenario: Scenario, views: list[str | None] | None = None, *, method: str = "kernel"
+    scenario: Scenario,
+    views: list[str | None] | None = None,
+    *,
+    method: str = "kernel",
+    slopes: str = "secant",
 ) -> Comparison:
     """Assess under each named view (default: every assumption set in the scenario)."""
     chosen = views if views is not None else list(scenario.assumptions) or [None]
     return Comparison(
-        assessments={str(v or "as written"): assess(scenario, v, method=method) for v in chosen}
+        assessments={
+            str(v or "as written"): assess(scenario, v, method=method, slopes=slopes)
+            for v in chosen
+        }
     )

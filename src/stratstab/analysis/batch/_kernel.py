@@ -36,16 +36,66 @@ import math
 import numpy as np
 from numba import njit
 
-from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
-from stratstab.analysis.reference.arms_race import ARSENAL_SLOPE_STEP
-from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS
+from stratstab.analysis.batch.layout import (
+    ARRIVING_AFTER_FULL_COUNTERFORCE,
+    ARRIVING_WARHEADS,
+    ASSURED_RETALIATION,
+    BASE_AIM_POINTS,
+    BASE_SURVIVABILITY,
+    BASE_WARHEADS,
+    C1,
+    C2,
+    COMMON_MODE,
+    DAMAGE_FRACTION,
+    DECOY_REJECTION,
+    DECOYS_PER_RV,
+    DEFENSE_FIELDS,
+    DEFENSE_ROW,
+    DISCRIMINATION,
+    FIRST_LAYER,
+    FIRST_POWER,
+    FULL_STRIKE_EVALUATIONS,
+    INTERCEPTOR_PK,
+    INTERCEPTORS,
+    KILL_ALONE,
+    KILL_ASSESSMENT,
+    KILL_SSPK,
+    LAUNCH_UNDER_ATTACK,
+    LEVELS_TRACED,
+    MISS_POWERS,
+    NAME_RANK,
+    PER_POINT,
+    PER_SIDE_OUTPUTS,
+    POWERS_STORED,
+    PRIORITY_KILL,
+    REACTION_SLOPE_ARSENAL,
+    REACTION_SLOPE_INTERCEPTORS,
+    REACTS,
+    REQUIRED_ARSENAL,
+    REQUIREMENT,
+    RETALIATION_SHARE,
+    SECOND_SHOTS,
+    SHOTS_PER_RV,
+    SLOPE_DELTA,
+    SLOPE_DERIVATIVE,
+    SLOPE_LOWER,
+    STOP_RULE_LEVEL,
+    STRIKES,
+    SURVIVING_WARHEADS,
+    TARGETED,
+    VICTIM_FIXED,
+    W80,
+)
+from stratstab.analysis.reference.arms_race import ARSENAL_SLOPE_STEP, DERIVATIVE_STEP
+from stratstab.analysis.reference.exchange_curves import EMPTY_FORCE_FLOOR
 from stratstab.models import roots
+from stratstab.models.crisis import LN5
+from stratstab.models.exchange import PRIORITY_DIGITS
 
 #: Compiled once and kept on disk; NumPy's floating-point rules (inf and NaN, no
 #: exceptions), as in the reference path.
 jit = njit(cache=True, error_model="numpy")
 
-LN5 = math.log(5.0)
 #: Margin on the pruning bound: a stretch is skipped only if its bound clears the best
 #: cost plus the stop rule's tolerance by this much more (covers rounding).
 PRUNE_MARGIN = 1e-10
@@ -53,34 +103,24 @@ PRUNE_MARGIN = 1e-10
 MONOTONE_SLACK = 1e-12
 #: Coarse stretches traced first (the grid is split into this many).
 COARSE_STRETCHES = 4
-#: Rows of a strike plan's per-target array (``targets``).
-PRIORITY_KILL, PER_POINT, TARGETED, NAME_RANK, VICTIM_FIXED, RETALIATION_SHARE = range(6)
+#: Exponent of the rounding unit of :func:`priority_key` relative to a value's leading
+#: digit (``exchange.priority_key``: ``PRIORITY_DIGITS`` significant digits).
+PRIORITY_UNIT_EXPONENT = float(PRIORITY_DIGITS - 1)
+#: Values further apart than this (relative) keep their order when rounded to
+#: ``PRIORITY_DIGITS`` significant digits (a hundred rounding units).
+PRIORITY_SEPARATION = 10.0 ** (2 - PRIORITY_DIGITS)
 #: Rows of the victim's working array (``victim``): counts, then scratch.
 WARHEADS, AIM_POINTS, SURVIVABILITY, SAVED, VALUE, SLICE_END = range(6)
 #: Rows of the per-rank array (``curve``) and of the per-level array (``traced``).
 STARTS, ENDS, COVERED, COVERED_LAUNCH, UNTOUCHED, UNTOUCHED_LAUNCH = range(6)
 OWN_TERM, ENEMY_TERM, STRIKER_COST, VICTIM_COST, SURVIVING, BACK, TRACED = range(7)
-#: A defense row: the fields of ``batch_inputs.DEFENSE_ARRAY_FIELDS``, how many powers
-#: follow, then the powers ``(1 - pk) ** k`` for whole numbers of shots from 0: as many
-#: as the doctrine can fire at one object (at most MISS_POWERS).
-DEFENSE_FIELDS = len(DEFENSE_ARRAY_FIELDS)
-#: Positions of the defense fields in a row, looked up in ``DEFENSE_ARRAY_FIELDS``.
-INTERCEPTORS = DEFENSE_ARRAY_FIELDS.index("interceptors")
-INTERCEPTOR_PK = DEFENSE_ARRAY_FIELDS.index("interceptor_pk")
-SHOTS_PER_RV = DEFENSE_ARRAY_FIELDS.index("shots_per_rv")
-DISCRIMINATION = DEFENSE_ARRAY_FIELDS.index("discrimination")
-COMMON_MODE = DEFENSE_ARRAY_FIELDS.index("common_mode")
-DECOYS_PER_RV = DEFENSE_ARRAY_FIELDS.index("decoys_per_rv")
-DECOY_REJECTION = DEFENSE_ARRAY_FIELDS.index("decoy_rejection")
-SECOND_SHOTS = DEFENSE_ARRAY_FIELDS.index("second_shots")
-KILL_ASSESSMENT = DEFENSE_ARRAY_FIELDS.index("kill_assessment")
-POWERS_STORED = DEFENSE_FIELDS
-FIRST_POWER = DEFENSE_FIELDS + 1
-MISS_POWERS = 24
-DEFENSE_ROW = FIRST_POWER + MISS_POWERS
+#: Rows of ``orders``: the victim's priority order as its forces are, then scratch.
+ORDER_AS_IS, ORDER_SCRATCH = range(2)
+#: Phases of the stop-rule search in :func:`exchange_curve`.
+COARSE, OPEN, SPLIT, ALL_LEVELS, NEAR_GUESS = range(5)
 SLOPE_STEP = ARSENAL_SLOPE_STEP  # the reference's relative change of the other arsenal
-#: Per-side outputs: the reference's names, in the order the kernel writes them (columns
-#: 0-4 by the exchanges, 5-9 by the reaction functions; the equality tests check it).
+#: Per-side outputs: the reference's names, in the order the kernel writes them (the
+#: columns named in :mod:`stratstab.analysis.batch.layout`).
 SIDE_OUTPUTS = PER_SIDE_OUTPUTS
 
 #: Numba keys its on-disk cache on this file alone, but the search compiled into the
@@ -96,7 +136,7 @@ _slope = jit(roots.slope)
 
 
 @jit
-def smallest_sufficient(args, need, start, landed_at_start, slope_hint):
+def smallest_sufficient(plan, struck, need, start, landed_at_start, slope_hint):
     """The search of :mod:`stratstab.models.roots` around :func:`full_strike_landed`:
     (factor, landed warheads per unit factor at the crossing)."""
     search = _new_search(need, start, slope_hint)
@@ -104,7 +144,7 @@ def smallest_sufficient(args, need, start, landed_at_start, slope_hint):
         _tell(search, start, landed_at_start)
     factor = _next_factor(search)
     while not math.isnan(factor):
-        _tell(search, factor, full_strike_landed(factor, args))
+        _tell(search, factor, full_strike_landed(factor, plan, struck))
         factor = _next_factor(search)
     return _result(search), _slope(search)
 
@@ -282,7 +322,7 @@ def priority_key(value):
     """Scalar ``stratstab.models.exchange.priority_key`` (10 significant digits)."""
     if not (math.isfinite(value) and value != 0.0):
         return value
-    scale = 10.0 ** (math.floor(math.log10(abs(value))) - 9.0)
+    scale = 10.0 ** (math.floor(math.log10(abs(value))) - PRIORITY_UNIT_EXPONENT)
     rounded = np.rint(value / scale) * scale
     return rounded if math.isfinite(rounded) else value
 
@@ -296,7 +336,7 @@ def _goes_first(a, b, targets, victim):
         # Rounding to 10 digits keeps the order of values further apart than that,
         # and never reverses an order: if the names agree with the values, the rounded
         # values need not be computed (they either agree too, or tie).
-        if abs(va - vb) > 1e-8 * max(abs(va), abs(vb)) or (va > vb) == name_first:
+        if abs(va - vb) > PRIORITY_SEPARATION * max(abs(va), abs(vb)) or (va > vb) == name_first:
             return va > vb
         ka, kb = priority_key(va), priority_key(vb)
         if ka != kb:
@@ -358,8 +398,8 @@ def weapon_counts(queue, type_starts, base, i, fixed, factor, counts, edges):
         total = 0.0
         for q in range(type_starts[t], stop):
             s = queue[q]
-            ready = 1.0 if fixed[s] else base[2, i, s]
-            total += base[0, i, s] * factor * ready
+            ready = 1.0 if fixed[s] else base[BASE_SURVIVABILITY, i, s]
+            total += base[BASE_WARHEADS, i, s] * factor * ready
         counts[t] = total
     edges[0] = 0.0
     for t in range(n_types):
@@ -370,9 +410,9 @@ def weapon_counts(queue, type_starts, base, i, fixed, factor, counts, edges):
 def _fill_victim(base, i, factor, launch_under_attack, targets, victim):
     """Variant ``i``'s counts (times ``factor``), survivability and saved shares."""
     for j in range(targets.shape[1]):
-        victim[WARHEADS, j] = base[0, i, j] * factor
-        victim[AIM_POINTS, j] = base[1, i, j] * factor
-        victim[SURVIVABILITY, j] = base[2, i, j]
+        victim[WARHEADS, j] = base[BASE_WARHEADS, i, j] * factor
+        victim[AIM_POINTS, j] = base[BASE_AIM_POINTS, i, j] * factor
+        victim[SURVIVABILITY, j] = base[BASE_SURVIVABILITY, i, j]
         victim[SAVED, j] = launch_under_attack if targets[VICTIM_FIXED, j] > 0 else 0.0
 
 
@@ -400,17 +440,17 @@ def _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim)
             types += 1
             only = t
         total += overlap
-        weighted_sspk += overlap * kill[0, t, j]
+        weighted_sspk += overlap * kill[KILL_SSPK, t, j]
         weighted_reliability += overlap * reliability[t]
     per_point = targets[PER_POINT, j]
     if types == 1:
-        p_kill = kill[1, only, j]
+        p_kill = kill[KILL_ALONE, only, j]
     else:
         if total > 0:
             mean_sspk = weighted_sspk / total
             mean_reliability = weighted_reliability / total
         else:
-            mean_sspk = kill[0, 0, j]
+            mean_sspk = kill[KILL_SSPK, 0, j]
             mean_reliability = reliability[0]
         p_kill = kill_probability(
             min(max(mean_sspk, 0.0), 1.0),
@@ -429,19 +469,19 @@ def _left(targets, kill, reliability, fratricide, j, start, stop, edges, victim)
 
 
 @jit
-def full_strike_landed(factor, args):
+def full_strike_landed(factor, plan, struck):
     """Warheads landed in retaliation after the largest strike, victim forces times ``factor``.
 
-    ``args``: (targets, kill, reliability, fratricide, counts, edges of the attacker's
-    plan; the victim's base counts and variant index, its launch under attack; the
+    ``plan``: (targets, kill, reliability, fratricide, counts, edges) of the attacker's
+    strike; ``struck``: (the victim's base counts and variant index, its launch under attack; the
     victim working array; ``orders`` ``(2, n)``: the priority order of the victim's
     forces as they are (see :func:`_ranked_once`), then scratch; the smallest factor
     for which that order holds; the attacker's defense and doctrine flag; a tally
     whose first entry counts the calls).
     The single-level strike of ``arms_race_analysis.arriving_after_full_strike``.
     """
-    targets, kill, reliability, fratricide, counts, edges = args[:6]
-    base, i, launch_under_attack, victim, orders, order_holds, defense, sls, tally = args[6:]
+    targets, kill, reliability, fratricide, counts, edges = plan
+    base, i, launch_under_attack, victim, orders, order_holds, defense, sls, tally = struck
     tally[0] += 1.0
     _fill_victim(base, i, factor, launch_under_attack, targets, victim)
     n = targets.shape[1]
@@ -451,9 +491,9 @@ def full_strike_landed(factor, args):
         for j in range(n):
             launched += victim[WARHEADS, j] * targets[RETALIATION_SHARE, j]
         return arriving(launched, defense, sls)
-    order = orders[0]
+    order = orders[ORDER_AS_IS]
     if not factor >= order_holds:
-        order = orders[1]
+        order = orders[ORDER_SCRATCH]
         _priority_order(targets, victim, order)
     total_counts = 0.0
     for t in range(n_types):
@@ -599,24 +639,25 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     stride = 1
     if not (exhaustive or size <= 2 * COARSE_STRETCHES + 1):
         stride = (size - 1 + COARSE_STRETCHES - 1) // COARSE_STRETCHES
-    # Phases: 0 coarse grid, 1 open the stretches, 2 split them, 3 trace all (fallback).
-    # No stretch whose bound clears the best cost by the stop rule's tolerance can hold
-    # a level the rule would choose.
-    phase = 0
+    # Phases: the coarse grid, the guess and its neighbours, open the stretches between
+    # traced levels, split them, or trace all (the fallback).  No stretch whose bound
+    # clears the best cost by the stop rule's tolerance can hold a level the rule
+    # would choose.
+    phase = COARSE
     k_next = 0
     top = 0
     tally = 0
     best = math.inf
     while True:
-        if phase == 0:
+        if phase == COARSE:
             k = k_next
             if k >= size - 1:
                 k = size - 1
-                phase = 4 if stride > 1 and guess >= 0 else 1
+                phase = NEAR_GUESS if stride > 1 and guess >= 0 else OPEN
                 k_next = guess - 1
             else:
                 k_next = k + stride
-        elif phase == 4:
+        elif phase == NEAR_GUESS:
             # The guess and its neighbours, where not traced yet.
             k = -1
             while k < 0 and k_next <= guess + 1:
@@ -625,17 +666,17 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
                 k_next += 1
             if k < 0:
                 _sort(visited, tally)
-                phase = 1
+                phase = OPEN
                 continue
-        elif phase == 1:
+        elif phase == OPEN:
             for r in range(1, tally):  # the levels traced so far, in ascending order
                 if visited[r] - visited[r - 1] > 1:
                     stack[top, 0] = visited[r - 1]
                     stack[top, 1] = visited[r]
                     top += 1
-            phase = 2
+            phase = SPLIT
             continue
-        elif phase == 2:
+        elif phase == SPLIT:
             # Split the open stretch with the lowest bound (best first): once the
             # minimum is pinned down, the others are dropped without being traced.
             k = -1
@@ -665,7 +706,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
                 # The bound holds only if both damage terms fall along the grid.
                 if stride == 1 or _monotone(traced, visited, tally):
                     break
-                phase = 3
+                phase = ALL_LEVELS
                 k_next = 0
                 continue
         else:
@@ -713,16 +754,7 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
         tally += 1
         best = min(best, traced[STRIKER_COST, k])
     # The stop rule over the traced levels (no other level can be near the minimum).
-    chosen = -1
-    for r in range(tally):
-        k = visited[r]
-        if traced[STRIKER_COST, k] <= best + tolerance:
-            if (
-                chosen < 0
-                or traced[VICTIM_COST, k] > traced[VICTIM_COST, chosen]
-                or (traced[VICTIM_COST, k] == traced[VICTIM_COST, chosen] and k < chosen)
-            ):
-                chosen = k
+    chosen = stop_rule(traced, visited, tally, best, tolerance)
     damage = -math.expm1(-max(traced[BACK, chosen], 0.0) * LN5 / w80_striker)
     return (
         traced[SURVIVING, chosen],
@@ -735,58 +767,144 @@ def exchange_curve(strike, striker, defenses, size, costs, exhaustive, traced, s
     )
 
 
+@jit
+def stop_rule(traced, visited, count, best, tolerance):
+    """Scalar ``stratstab.models.crisis.stop_rule`` over the levels ``visited[:count]``
+    (in any order) of ``traced``: the lowest striker cost ``best`` among them, the level
+    within ``tolerance`` of it that costs the victim most, then the smallest level."""
+    chosen = -1
+    for r in range(count):
+        k = visited[r]
+        if traced[STRIKER_COST, k] <= best + tolerance:
+            if (
+                chosen < 0
+                or traced[VICTIM_COST, k] > traced[VICTIM_COST, chosen]
+                or (traced[VICTIM_COST, k] == traced[VICTIM_COST, chosen] and k < chosen)
+            ):
+                chosen = k
+    return chosen
+
+
 # --- one batch of variants ---------------------------------------------------------------
 
 
 @jit
-def _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out):
+def _reaction(i, x, plans, bases, fixed, rows, sls, values, slopes, scratch, out):
     """Reaction-function outputs of side ``x`` (the victim of the other's full strike).
 
-    Each variant's searches start from its own forces (factor 1), never from another
-    variant's answer: results do not depend on how variants are grouped or ordered.
+    ``slopes``: :data:`~stratstab.analysis.batch.layout.SLOPE_SECANT` (the reference's
+    secants over +-10 % of the other arsenal and its interceptor step) or
+    ``SLOPE_DERIVATIVE`` (implicit differentiation, as
+    ``arms_race.derivative_slopes``).  Each variant's searches start from its own
+    forces (factor 1), never from another variant's answer: results do not depend on
+    how variants are grouped or ordered.
     """
     o = 1 - x
     queue, type_starts, targets, kill, reliability, fratricide, _ = plans[o]
     counts, edges, victim, orders, defense, tally = scratch
-    delta, lower = steps[0, o, i], steps[1, o, i]
+    delta, lower = values[SLOPE_DELTA, o, i], values[SLOPE_LOWER, o, i]
+    lua_x = values[LAUNCH_UNDER_ATTACK, x, i]
     defense[:] = rows[o]
-    interceptors = defense[0, INTERCEPTORS]
-    need_x = need[x, i]
-    holds = _ranked_once(targets, bases[x], i, lua[x, i], victim, orders[0])
-    args = (targets, kill, reliability, fratricide, counts, edges)
-    args = args + (bases[x], i, lua[x, i], victim, orders, holds, defense, sls[o], tally)
-    # The forces as they are, then the other side's arsenal 10 % up and down, then its
-    # interceptors up and down; the perturbed searches start at the base answer.
+    interceptors = defense[FIRST_LAYER, INTERCEPTORS]
+    need_x = values[REQUIREMENT, x, i]
+    holds = _ranked_once(targets, bases[x], i, lua_x, victim, orders[ORDER_AS_IS])
+    plan = (targets, kill, reliability, fratricide, counts, edges)
+    struck = (bases[x], i, lua_x, victim, orders, holds, defense, sls[o], tally)
     weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
-    landed = full_strike_landed(1.0, args)
-    scale, rise = smallest_sufficient(args, need_x, 1.0, landed, math.nan)
-    found = math.isfinite(scale) and scale > 0
-    near = scale if found else 1.0
-    hint = rise if found else math.nan
-    weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 + SLOPE_STEP, counts, edges)
-    up = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
-    weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0 - SLOPE_STEP, counts, edges)
-    down = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
-    weapon_counts(queue, type_starts, bases[o], i, fixed[o], 1.0, counts, edges)
-    defense[0, INTERCEPTORS] = interceptors + delta
-    more = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
-    fewer = scale
-    if lower != interceptors:
-        defense[0, INTERCEPTORS] = lower
-        fewer = smallest_sufficient(args, need_x, near, math.nan, hint)[0]
+    landed = full_strike_landed(1.0, plan, struck)
+    scale, rise = smallest_sufficient(plan, struck, need_x, 1.0, landed, math.nan)
     total_x = 0.0
     total_o = 0.0
     for j in range(bases[x].shape[2]):
-        total_x += bases[x][0, i, j]
+        total_x += bases[x][BASE_WARHEADS, i, j]
     for j in range(bases[o].shape[2]):
-        total_o += bases[o][0, i, j]
-    out[i, x, 5] = scale * total_x
-    out[i, x, 6] = landed
-    out[i, x, 7] = 1.0 if landed >= need_x else 0.0
-    out[i, x, 8] = 0.0
+        total_o += bases[o][BASE_WARHEADS, i, j]
+    out[i, x, REQUIRED_ARSENAL] = scale * total_x
+    out[i, x, ARRIVING_AFTER_FULL_COUNTERFORCE] = landed
+    out[i, x, ASSURED_RETALIATION] = 1.0 if landed >= need_x else 0.0
+    attacker = (queue, type_starts, bases[o], i, fixed[o])
+    inventory = (interceptors, interceptors + delta, lower)
+    out[i, x, REACTION_SLOPE_ARSENAL] = 0.0
+    if slopes == SLOPE_DERIVATIVE:
+        arsenal, per_interceptor = _derivative_slopes(plan, struck, attacker, inventory, scale)
+        if total_o > 0:
+            out[i, x, REACTION_SLOPE_ARSENAL] = arsenal * total_x / total_o
+        out[i, x, REACTION_SLOPE_INTERCEPTORS] = per_interceptor * total_x
+        return
+    up, down, more, fewer = _secant_scales(plan, struck, attacker, inventory, need_x, scale, rise)
     if total_o > 0:
-        out[i, x, 8] = (up * total_x - down * total_x) / (2 * SLOPE_STEP * total_o)
-    out[i, x, 9] = (more * total_x - fewer * total_x) / (interceptors + delta - lower)
+        out[i, x, REACTION_SLOPE_ARSENAL] = (up * total_x - down * total_x) / (
+            2 * SLOPE_STEP * total_o
+        )
+    out[i, x, REACTION_SLOPE_INTERCEPTORS] = (more * total_x - fewer * total_x) / (
+        interceptors + delta - lower
+    )
+
+
+@jit
+def _secant_scales(plan, struck, attacker, inventory, need, scale, rise):
+    """The required scales behind the secant slopes (``arms_race.reaction_function``):
+    with the other side's arsenal up and down, with its interceptors up and down.
+
+    The other side's arsenal 10 % up and down, then its interceptors up and down; the
+    perturbed searches start at the base answer with its slope as a hint.
+    """
+    queue, type_starts, base, i, fixed = attacker
+    counts, edges = plan[4], plan[5]
+    defense = struck[6]
+    interceptors, more_interceptors, lower = inventory
+    found = math.isfinite(scale) and scale > 0
+    near = scale if found else 1.0
+    hint = rise if found else math.nan
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0 + SLOPE_STEP, counts, edges)
+    up = smallest_sufficient(plan, struck, need, near, math.nan, hint)[0]
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0 - SLOPE_STEP, counts, edges)
+    down = smallest_sufficient(plan, struck, need, near, math.nan, hint)[0]
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0, counts, edges)
+    defense[FIRST_LAYER, INTERCEPTORS] = more_interceptors
+    more = smallest_sufficient(plan, struck, need, near, math.nan, hint)[0]
+    fewer = scale
+    if lower != interceptors:
+        defense[FIRST_LAYER, INTERCEPTORS] = lower
+        fewer = smallest_sufficient(plan, struck, need, near, math.nan, hint)[0]
+    defense[FIRST_LAYER, INTERCEPTORS] = interceptors
+    return up, down, more, fewer
+
+
+@jit
+def _derivative_slopes(plan, struck, attacker, inventory, scale):
+    """Slopes of the required scale by implicit differentiation
+    (``arms_race.derivative_slopes``): ``-(dF/dx) / (dF/df)`` of the condition
+    ``F = landed(f, x) - need = 0`` at the required factor ``f``, each partial a central
+    difference (``DERIVATIVE_STEP`` relative in the factors; one interceptor either side,
+    over which the engagement model is linear).  Zero when no forces are needed, NaN when
+    no factor suffices.
+    """
+    if not scale > 0:
+        return 0.0, 0.0
+    if not math.isfinite(scale):
+        return math.nan, math.nan
+    queue, type_starts, base, i, fixed = attacker
+    counts, edges = plan[4], plan[5]
+    defense = struck[6]
+    interceptors, more_interceptors, lower = inventory
+    h = DERIVATIVE_STEP
+    rise = full_strike_landed(scale * (1.0 + h), plan, struck)
+    rise -= full_strike_landed(scale * (1.0 - h), plan, struck)
+    per_factor = rise / (2.0 * h * scale)
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0 + h, counts, edges)
+    per_arsenal = full_strike_landed(scale, plan, struck)
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0 - h, counts, edges)
+    per_arsenal -= full_strike_landed(scale, plan, struck)
+    per_arsenal /= 2.0 * h
+    weapon_counts(queue, type_starts, base, i, fixed, 1.0, counts, edges)
+    defense[FIRST_LAYER, INTERCEPTORS] = more_interceptors
+    per_interceptor = full_strike_landed(scale, plan, struck)
+    defense[FIRST_LAYER, INTERCEPTORS] = lower
+    per_interceptor -= full_strike_landed(scale, plan, struck)
+    per_interceptor /= more_interceptors - lower
+    defense[FIRST_LAYER, INTERCEPTORS] = interceptors
+    return -per_arsenal / per_factor, -per_interceptor / per_factor
 
 
 @jit
@@ -797,29 +915,31 @@ def evaluate_variants(
 
     ``plans``: per side, its strike plan on the other (queue, type starts, targets,
     SSPK, reliability per type, fratricide, use share; see ``batch._plan_arrays``);
-    ``bases``: per side ``(3, N, n)`` warheads, aim points, survivability; ``fixed``,
-    ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``, each
+    ``bases``: per side ``(BASE_ROWS, N, n)`` warheads, aim points, survivability;
+    ``fixed``, ``reliability``: per side, per system; ``defenses``: ``(2, N, 9)``, each
     variant's first defense layer; ``further``: ``(2, L - 1, 9)``, the further layers
     (the same in every variant; a side with fewer is padded with layers without
     interceptors); ``sls``: ``(2, L)`` shoot-look-shoot flag of each layer;
-    ``values``: ``(6, 2, N)`` w80, launch under attack,
-    retaliation requirement, and the interceptor step and lowered count of the slope;
+    ``values``: ``(VALUE_ROWS, 2, N)``, the rows named in
+    :mod:`~stratstab.analysis.batch.layout` (w80, launch under attack, retaliation
+    requirement, the interceptor step and lowered count of the slope);
     ``settings``: (grid size, cost exponent, enemy weight, exhaustive, reactions,
-    the stop rule's near-tie tolerance);
-    ``solve`` ``(N, 2)``: whether to compute each side's reaction functions for the
-    variant (the caller copies them where it is false).
+    the stop rule's near-tie tolerance, the slope method code);
+    ``solve`` ``(N, 2, 2)``: per variant and side, whether to trace the side's exchange
+    as the striker, and whether to compute its reaction functions (the caller copies
+    both from an earlier variant with the same inputs where false).
     ``work`` ``(N, 2, 3)`` receives, per side, the grid index its stop rule chose as
     the striker, the grid levels traced to find it, and the full-strike evaluations
-    its reaction functions took (0 without them).
+    its reaction functions took (zeros where nothing was computed).
     """
-    size, exponent, enemy_weight, exhaustive, reactions, tolerance = settings
-    w80, lua, need, steps = values[0], values[1], values[2], values[3:5]
+    size, exponent, enemy_weight, exhaustive, reactions, tolerance, slopes = settings
+    w80, lua = values[W80], values[LAUNCH_UNDER_ATTACK]
     n_rows = out.shape[0]
     n_max = max(bases[0].shape[2], bases[1].shape[2])
     curve = np.empty((6, n_max + 1))
     victim = np.empty((6, n_max))
     orders = np.empty((2, n_max), dtype=np.int64)
-    order = orders[0]
+    order = orders[ORDER_AS_IS]
     traced = np.empty((7, size))
     traced[TRACED] = -1.0
     stack = np.empty((2 * size, 3), dtype=np.int64)
@@ -833,12 +953,18 @@ def evaluate_variants(
     edges = (np.empty(plans[0][1].size + 1), np.empty(plans[1][1].size + 1))
     tally = np.zeros(1)
     previous = np.full(2, -1, dtype=np.int64)  # each striker's choice in the last variant
-    results = np.empty((2, 5))
     for i in range(n_rows):
-        defense_row(defenses[0, i], rows[0, 0])
-        defense_row(defenses[1, i], rows[1, 0])
+        defense_row(defenses[0, i], rows[0, FIRST_LAYER])
+        defense_row(defenses[1, i], rows[1, FIRST_LAYER])
         for s in range(2):
             v = 1 - s
+            for q in range(REQUIRED_ARSENAL, out.shape[2]):
+                out[i, s, q] = math.nan
+            work[i, s, STOP_RULE_LEVEL] = 0.0
+            work[i, s, LEVELS_TRACED] = 0.0
+            work[i, s, FULL_STRIKE_EVALUATIONS] = 0.0
+            if not solve[i, s, STRIKES]:
+                continue  # the same exchange as an earlier variant: copied afterwards
             queue, type_starts, targets, kill, rel, fratricide, use_share = plans[s]
             weapon_counts(queue, type_starts, bases[s], i, fixed[s], 1.0, counts[s], edges[s])
             _fill_victim(bases[v], i, 1.0, lua[v, i], targets, victim)
@@ -849,13 +975,13 @@ def evaluate_variants(
             total_held = 0.0
             reliable_use = 0.0
             for k in range(bases[s].shape[2]):
-                held = bases[s][0, i, k]
+                held = bases[s][BASE_WARHEADS, i, k]
                 total_held += held
                 reliable_use += held * use_share[k] * reliability[s][k]
             striker = (
                 maximum,
                 total_held,
-                reliable_use / max(total_held, 1e-12),
+                reliable_use / max(total_held, EMPTY_FORCE_FLOOR),
                 w80[s, i],
                 w80[v, i],
             )
@@ -873,28 +999,19 @@ def evaluate_variants(
                 previous[s],
             )
             previous[s] = index
-            results[s, 0] = surviving
-            results[s, 1] = back
-            results[s, 2] = damage
-            results[s, 3] = striker_cost
-            results[s, 4] = victim_cost
-            work[i, s, 0] = index
-            work[i, s, 1] = traces
-        for x in range(2):
-            struck = 1 - x
-            out[i, x, 0] = results[struck, 0]
-            out[i, x, 1] = results[struck, 1]
-            out[i, x, 2] = results[struck, 2]
-            out[i, x, 3] = results[x, 3]
-            out[i, x, 4] = results[struck, 4]
-            for q in range(5, out.shape[2]):
-                out[i, x, q] = math.nan
+            # What the striker's choice does to the victim, and the striker's own cost.
+            out[i, v, SURVIVING_WARHEADS] = surviving
+            out[i, v, ARRIVING_WARHEADS] = back
+            out[i, v, DAMAGE_FRACTION] = damage
+            out[i, s, C1] = striker_cost
+            out[i, v, C2] = victim_cost
+            work[i, s, STOP_RULE_LEVEL] = index
+            work[i, s, LEVELS_TRACED] = traces
         if reactions:
             for x in range(2):
-                work[i, x, 2] = 0.0
-                if not solve[i, x]:
+                if not solve[i, x, REACTS]:
                     continue  # the same inputs as an earlier variant: copied afterwards
                 tally[0] = 0.0
                 scratch = (counts[1 - x], edges[1 - x], victim, orders, defense, tally)
-                _reaction(i, x, plans, bases, fixed, rows, sls, lua, need, steps, scratch, out)
-                work[i, x, 2] = tally[0]
+                _reaction(i, x, plans, bases, fixed, rows, sls, values, slopes, scratch, out)
+                work[i, x, FULL_STRIKE_EVALUATIONS] = tally[0]

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from stratstab.analysis.batch import layout
 from stratstab.analysis.batch.exchange import StrikePlan, strike_plan
 from stratstab.analysis.batch.inputs import (
     DEFENSE_ARRAY_FIELDS,
@@ -30,21 +31,26 @@ from stratstab.analysis.batch.inputs import (
     is_structural,
 )
 from stratstab.analysis.batch.levers import lever_arrays
-from stratstab.analysis.reference.arms_race import interceptor_slope_step
+from stratstab.analysis.reference.arms_race import check_slopes, interceptor_slope_step
 from stratstab.analysis.reference.inputs import Resolved, side_forces
 from stratstab.analysis.spec.blocks import DefenseSpec
 from stratstab.analysis.spec.levers import SideModifiers, fold_levers
-from stratstab.analysis.spec.outputs import output_names
+from stratstab.analysis.spec.outputs import (
+    EXCHANGE_COLUMNS,
+    PER_SIDE_OUTPUTS,
+    REACTION_COLUMNS,
+    output_names,
+)
 from stratstab.analysis.spec.scenario import Scenario, load_scenario
 from stratstab.errors import InputError
 from stratstab.models.crisis import first_strike_stability_index
 from stratstab.models.effects import kill_probability
 
 #: Per-side outputs of the exchanges alone (``outputs="crisis"``: no reaction functions).
-CRISIS_OUTPUTS = ("surviving_warheads", "arriving_warheads", "damage_fraction", "c1", "c2")
+CRISIS_OUTPUTS = PER_SIDE_OUTPUTS[EXCHANGE_COLUMNS]
 OUTPUT_SETS = ("all", "crisis")
 #: What the kernel reports doing, per side (see :func:`evaluate_resolved`).
-WORK = ("stop_rule_level", "levels_traced", "full_strike_evaluations")
+WORK = layout.WORK
 
 
 def batch_output_names(sides: tuple[str, str], outputs: str = "all") -> list[str]:
@@ -146,16 +152,103 @@ def _plan_arrays(plan: StrikePlan) -> tuple[Any, ...]:
     )
 
 
+def _equal_row_sources(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """For each variant, the first variant whose inputs ``parts`` (arrays with the
+    variants on their first axis) equal its own bit for bit."""
+    if size < 2:
+        return np.arange(size)
+    return first_of_equal_rows(np.concatenate([p.reshape(size, -1) for p in parts], axis=1))
+
+
+def _shared_work(
+    bases: tuple[np.ndarray, ...], defenses: np.ndarray, values: np.ndarray, *, reactions: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which exchanges and reaction functions the kernel computes, and where the others
+    come from: ``solve`` ``(N, 2, 2)`` flags (layout ``STRIKES``, ``REACTS``) and
+    ``source`` ``(2, 2, N)``, the variant each one is copied from.
+
+    Side ``s``'s exchange as the striker depends on its own warheads, survivability,
+    defense and ``w80`` and on everything of the victim's but its requirement; not on
+    its own launch under attack or requirement (it is not struck).  A side's reaction
+    functions depend on its own forces, launch under attack and requirement and on the
+    other side's warheads, survivability, defense and slope steps.  Sweeps over a lever
+    outside one of these sets repeat that part: each distinct case is computed once.
+    """
+    size = values.shape[2]
+    size_first = [b.transpose(1, 0, 2) for b in bases]  # (N, rows, n)
+    owned = [layout.BASE_WARHEADS, layout.BASE_SURVIVABILITY]
+    source = np.empty((2, 2, size), dtype=np.intp)
+    for s in range(2):
+        v = 1 - s
+        source[layout.STRIKES, s] = _equal_row_sources(
+            [
+                size_first[s][:, owned],
+                size_first[v],
+                defenses[s],
+                defenses[v],
+                values[layout.W80].T,
+                values[layout.LAUNCH_UNDER_ATTACK, v],
+            ],
+            size,
+        )
+        source[layout.REACTS, s] = (
+            _equal_row_sources(
+                [
+                    size_first[s],
+                    size_first[v][:, owned],
+                    defenses[v],
+                    values[[layout.LAUNCH_UNDER_ATTACK, layout.REQUIREMENT], s].T,
+                    values[[layout.SLOPE_DELTA, layout.SLOPE_LOWER], v].T,
+                ],
+                size,
+            )
+            if reactions
+            else np.arange(size)
+        )
+    solve = np.ascontiguousarray((source == np.arange(size)).transpose(2, 1, 0))
+    if not reactions:
+        solve[:, :, layout.REACTS] = False
+    return solve, source
+
+
+def _copy_shared(
+    per_side: np.ndarray, done: np.ndarray, solve: np.ndarray, source: np.ndarray
+) -> None:
+    """Fill the exchanges and reaction functions the kernel skipped from their sources
+    (see :func:`_shared_work`); the work record keeps zeros there but the stop-rule level."""
+    for s in range(2):
+        v = 1 - s
+        copied = ~solve[:, s, layout.STRIKES]
+        if copied.any():
+            origin = source[layout.STRIKES, s][copied]
+            for side, column in (
+                (v, layout.SURVIVING_WARHEADS),
+                (v, layout.ARRIVING_WARHEADS),
+                (v, layout.DAMAGE_FRACTION),
+                (s, layout.C1),
+                (v, layout.C2),
+            ):
+                per_side[copied, side, column] = per_side[origin, side, column]
+            done[copied, s, layout.STOP_RULE_LEVEL] = done[origin, s, layout.STOP_RULE_LEVEL]
+        copied = ~solve[:, s, layout.REACTS] & (source[layout.REACTS, s] != np.arange(len(solve)))
+        if copied.any():
+            origin = source[layout.REACTS, s][copied]
+            per_side[copied, s, REACTION_COLUMNS] = per_side[origin, s, REACTION_COLUMNS]
+
+
 def evaluate_resolved(
     batch: BatchResolved,
     *,
     outputs: str = "all",
     exhaustive: bool = False,
     work: dict[str, np.ndarray] | None = None,
+    slopes: str = "secant",
 ) -> dict[str, np.ndarray]:
     """Headline outputs for a batch that shares one structure (see :func:`evaluate_batch`).
 
     Runs the compiled :func:`stratstab.analysis.batch._kernel.evaluate_variants`.
+    Variants whose inputs to one side's exchange (or reaction functions) are equal bit
+    for bit to an earlier variant's share its result: the kernel runs it once.
     ``exhaustive`` traces every level of the counterforce grid instead of bounding
     the stop rule (the same results, slower; for tests).  ``work``, if given, receives
     per side (as the striker) ``SIDE.stop_rule_level`` and ``SIDE.levels_traced``, and
@@ -166,6 +259,7 @@ def evaluate_resolved(
     # process never needs them.
     from stratstab.analysis.batch import _kernel as kernel
 
+    check_slopes(slopes)
     scenario = batch.base.scenario
     sides = scenario.sides
     first, second = sides
@@ -181,44 +275,29 @@ def evaluate_resolved(
     )
     further, layer_sls = _further_layers([batch.base.defense(s) for s in sides], sides, batch)
     interceptors = defenses[:, :, DEFENSE_ARRAY_FIELDS.index("interceptors")]
-    delta = interceptor_slope_step(interceptors)
-    per_side = np.empty((batch.size, 2, len(kernel.SIDE_OUTPUTS)))
-    done = np.zeros((batch.size, 2, 3))
+    delta = interceptor_slope_step(interceptors, slopes)
+    per_side = np.empty((batch.size, 2, len(PER_SIDE_OUTPUTS)))
+    done = np.zeros((batch.size, 2, len(layout.WORK)))
+    base_rows = {
+        layout.BASE_WARHEADS: "warheads",
+        layout.BASE_AIM_POINTS: "aim_points",
+        layout.BASE_SURVIVABILITY: "survivability",
+    }
     bases = tuple(
         np.ascontiguousarray(
-            np.stack([f.warheads, f.aim_points, f.survivability]), dtype=np.float64
+            np.stack([getattr(f, base_rows[row]) for row in range(layout.BASE_ROWS)]),
+            dtype=np.float64,
         )
         for f in forces
     )
-    values = np.ascontiguousarray(
-        np.stack(
-            [
-                np.stack([batch.w80[s] for s in sides]),
-                np.stack([batch.launch_under_attack[s] for s in sides]),
-                np.stack([batch.requirement[s] for s in sides]),
-                delta,
-                np.maximum(interceptors - delta, 0.0),
-            ]
-        ),
-        dtype=np.float64,
-    )
-    # A side's reaction functions depend only on its own forces, launch under attack
-    # and requirement and on the other side's forces and defense: sweeps that vary
-    # something else repeat them, so each distinct case is solved once.
-    solve = np.ones((batch.size, 2), dtype=np.bool_)
-    source = np.tile(np.arange(batch.size), (2, 1))
-    if outputs == "all" and batch.size > 1:
-        for x in range(2):
-            o = 1 - x
-            inputs = [
-                bases[x].transpose(1, 0, 2).reshape(batch.size, -1),
-                bases[o][[0, 2]].transpose(1, 0, 2).reshape(batch.size, -1),
-                defenses[o],
-                values[[1, 2], x].T,
-                values[[3, 4], o].T,
-            ]
-            source[x] = first_of_equal_rows(np.concatenate(inputs, axis=1))
-            solve[:, x] = source[x] == np.arange(batch.size)
+    values = np.empty((layout.VALUE_ROWS, 2, batch.size))
+    for x, side in enumerate(sides):
+        values[layout.W80, x] = batch.w80[side]
+        values[layout.LAUNCH_UNDER_ATTACK, x] = batch.launch_under_attack[side]
+        values[layout.REQUIREMENT, x] = batch.requirement[side]
+    values[layout.SLOPE_DELTA] = delta
+    values[layout.SLOPE_LOWER] = np.maximum(interceptors - delta, 0.0)
+    solve, source = _shared_work(bases, defenses, values, reactions=outputs == "all")
     kernel.evaluate_variants(
         tuple(_plan_arrays(strike_plan(batch.base, side)) for side in sides),
         bases,
@@ -235,14 +314,13 @@ def evaluate_resolved(
             bool(exhaustive),
             outputs == "all",
             float(scenario.cost.stop_rule_tolerance),
+            layout.SLOPE_METHODS.index(slopes),
         ),
         solve,
         per_side,
         done,
     )
-    for x in range(2):
-        copied = ~solve[:, x]
-        per_side[copied, x, 5:] = per_side[source[x][copied], x, 5:]
+    _copy_shared(per_side, done, solve, source)
     if work is not None:
         for x, side in enumerate(sides):
             for q, name in enumerate(WORK):
@@ -251,9 +329,8 @@ def evaluate_resolved(
                 batch.requirement[side], dtype=float
             ) * np.ones(batch.size)
     out: dict[str, np.ndarray] = {}
-    column = {name: q for q, name in enumerate(kernel.SIDE_OUTPUTS)}
     for x, side in enumerate(sides):
-        for name, q in column.items():
+        for q, name in enumerate(PER_SIDE_OUTPUTS):
             out[f"{side}.{name}"] = per_side[:, x, q]
     out["crisis_stability_index"] = np.asarray(
         first_strike_stability_index(
@@ -311,6 +388,7 @@ def evaluate_batch(
     view: str | None = None,
     outputs: str = "all",
     work: dict[str, np.ndarray] | None = None,
+    slopes: str = "secant",
 ) -> dict[str, np.ndarray]:
     """Headline outputs of B variants of ``scenario`` (under ``view``), as arrays of length B.
 
@@ -322,7 +400,10 @@ def evaluate_batch(
     ``outputs="crisis"`` returns only the exchange outputs (see
     :func:`batch_output_names`) and skips the reaction functions.  ``work``, if
     given, receives what the kernel did for each variant (see :func:`evaluate_resolved`).
+    ``slopes``: how the reaction slopes are taken, ``secant`` (default) or
+    ``derivative`` (see :func:`stratstab.analysis.reference.arms_race.derivative_slopes`).
     """
+    check_slopes(slopes)
     names = batch_output_names(scenario.sides, outputs)
     arrays, size = lever_arrays(scenario, levers)
     base_levers = {**scenario.levers, **scenario.view_levers(view)}
@@ -339,7 +420,8 @@ def evaluate_batch(
         values.update({k: v[rows] for k, v in numeric.items()})
         batch = batch_resolved(structure(scenario, group_levers), values, rows.size)
         done: dict[str, np.ndarray] = {}
-        for name, result in evaluate_resolved(batch, outputs=outputs, work=done).items():
+        results = evaluate_resolved(batch, outputs=outputs, work=done, slopes=slopes)
+        for name, result in results.items():
             out[name][rows] = result
         if work is not None:
             for name, result in done.items():

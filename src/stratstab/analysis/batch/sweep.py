@@ -24,6 +24,7 @@ import numpy as np
 
 from stratstab.analysis.batch.evaluate import batch_output_names, evaluate_batch
 from stratstab.analysis.batch.levers import lever_arrays
+from stratstab.analysis.reference.arms_race import check_slopes
 from stratstab.analysis.reference.inputs import load_side_dataset
 from stratstab.analysis.spec.beliefs import (
     base_view,
@@ -157,6 +158,7 @@ class SweepSpec:
     chunk_size: int = 20_000
     extra: dict[str, Any] = field(default_factory=dict)
     outputs: str = "all"
+    slopes: str = "secant"
 
     @property
     def grid_size(self) -> int:
@@ -197,6 +199,7 @@ class SweepSpec:
             "chunk_size": self.chunk_size,
             # Only recorded when not the default, so records of earlier sweeps still match.
             **({"outputs": self.outputs} if self.outputs != "all" else {}),
+            **({"slopes": self.slopes} if self.slopes != "secant" else {}),
         }
 
     def digest(self) -> str:
@@ -288,7 +291,11 @@ def evaluate_chunk(spec: SweepSpec, chunk: int) -> dict[str, np.ndarray]:
         "sample": sample.astype(np.int64),
     }
     columns.update(levers)
-    columns.update(evaluate_batch(spec.scenario, levers, view=spec.view, outputs=spec.outputs))
+    columns.update(
+        evaluate_batch(
+            spec.scenario, levers, view=spec.view, outputs=spec.outputs, slopes=spec.slopes
+        )
+    )
     return columns
 
 
@@ -334,13 +341,16 @@ def sweep_spec(
     view: str | None = None,
     chunk_size: int = 20_000,
     outputs: str = "all",
+    slopes: str = "secant",
 ) -> SweepSpec:
     """A checked sweep over ``vary`` (``PARAM=start:stop:steps`` or ``PARAM=a,b,c`` each).
 
     ``samples`` Monte Carlo draws of the scenario's beliefs per design point (view
     ``view``, or the only one); ``seed=None`` picks a fresh seed (recorded in the
-    provenance).  Raises :class:`InputError` naming the bad option.
+    provenance); ``slopes``: ``secant`` or ``derivative`` reaction slopes.  Raises
+    :class:`InputError` naming the bad option.
     """
+    check_slopes(slopes)
     if not vary:
         raise InputError("give at least one --vary PARAM=start:stop:steps", source="--vary")
     axes = tuple(parse_vary(text, scenario) for text in vary)
@@ -367,6 +377,7 @@ def sweep_spec(
         sample_view=beliefs_view,
         chunk_size=chunk_size,
         outputs=outputs,
+        slopes=slopes,
     )
 
 

@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 
 from stratstab.analysis.reference.exchange_curves import (
+    EMPTY_FORCE_FLOOR,
     arriving,
     launched_warheads,
     maximum_strike,
     strike_setup,
 )
 from stratstab.analysis.reference.inputs import Resolved
+from stratstab.errors import InputError
 from stratstab.models.arms_race import required_arsenal as closed_form_required_arsenal
 from stratstab.models.exchange import counterforce_strike
 from stratstab.models.roots import new_search, next_factor, result, slope, tell
@@ -34,11 +36,37 @@ ARSENAL_SLOPE_STEP = 0.1
 INTERCEPTOR_SLOPE_SHARE = 0.1
 #: ... but by at least this many interceptors.
 INTERCEPTOR_SLOPE_MINIMUM = 10.0
+#: How the reaction slopes are taken: secants over the steps above (the default), or
+#: point derivatives by implicit differentiation (:func:`derivative_slopes`).
+SLOPE_METHODS = ("secant", "derivative")
+#: Relative step of the central differences behind the derivative slopes' partials in
+#: the two scale factors (small against any kink's distance in practice, large against
+#: the 1e-16 rounding of the landed warheads).
+DERIVATIVE_STEP = 1e-6
+#: Interceptors either side for the partial in the inventory: the engagement model is
+#: linear in the inventory between whole multiples of the objects it spreads over, so
+#: a difference over one interceptor either side is exact there.
+INTERCEPTOR_DERIVATIVE_STEP = 1.0
 
 
-def interceptor_slope_step(interceptors: Any) -> Any:
-    """Interceptors added and removed for the interceptor reaction slope (scalar or array)."""
+def interceptor_slope_step(interceptors: Any, slopes: str = "secant") -> Any:
+    """Interceptors added and removed for the interceptor reaction slope (scalar or array).
+
+    ``slopes``: ``secant`` (a tenth of the inventory, at least ten) or ``derivative``
+    (one interceptor).
+    """
+    check_slopes(slopes)
+    if slopes == "derivative":
+        return np.full_like(np.asarray(interceptors, dtype=float), INTERCEPTOR_DERIVATIVE_STEP)
     return np.maximum(INTERCEPTOR_SLOPE_MINIMUM, np.round(INTERCEPTOR_SLOPE_SHARE * interceptors))
+
+
+def check_slopes(slopes: str) -> None:
+    """Raise :class:`InputError` unless ``slopes`` is one of :data:`SLOPE_METHODS`."""
+    if slopes not in SLOPE_METHODS:
+        raise InputError(
+            f"expected one of {', '.join(SLOPE_METHODS)}, got {slopes!r}", source="slopes"
+        )
 
 
 def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, float]:
@@ -57,7 +85,9 @@ def arriving_after_full_strike(resolved: Resolved, victim: str) -> tuple[float, 
     forces = resolved.forces[victim]
     launched = launched_warheads(forces, outcome.surviving_warheads, resolved.scenario.use)
     landed = float(arriving(launched, resolved.defense(striker))[0])
-    destroyed = 1.0 - float(outcome.total_surviving_warheads[0]) / max(forces.total_warheads, 1e-12)
+    destroyed = 1.0 - float(outcome.total_surviving_warheads[0]) / max(
+        forces.total_warheads, EMPTY_FORCE_FLOOR
+    )
     return landed, destroyed
 
 
@@ -126,12 +156,27 @@ class ReactionFunction:
     reaction_slope_interceptors_closed_form: float
 
 
-def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
-    """Requirement of ``side`` and its finite-difference slopes against the other side."""
+def reaction_function(resolved: Resolved, side: str, *, slopes: str = "secant") -> ReactionFunction:
+    """Requirement of ``side`` and its slopes against the other side.
+
+    ``slopes``: ``secant`` (finite differences over +-10 % of the other arsenal and
+    a tenth of its interceptors) or ``derivative`` (:func:`derivative_slopes`).
+    """
+    check_slopes(slopes)
     other = resolved.scenario.other(side)
     landed, destroyed = arriving_after_full_strike(resolved, side)
     scale, rise = required_scale(resolved, side, landed_at_start=landed)
     required = scale * resolved.forces[side].total_warheads
+    if slopes == "derivative":
+        slope_arsenal, slope_interceptors = derivative_slopes(resolved, side, scale)
+        return reaction_from_requirement(
+            resolved,
+            side,
+            required_scale=scale,
+            slope_arsenal=slope_arsenal,
+            slope_interceptors=slope_interceptors,
+            full_strike=(landed, destroyed),
+        )
 
     step = ARSENAL_SLOPE_STEP
     other_total = resolved.forces[other].total_warheads
@@ -162,6 +207,54 @@ def reaction_function(resolved: Resolved, side: str) -> ReactionFunction:
         slope_interceptors=float(slope_interceptors),
         full_strike=(landed, destroyed),
     )
+
+
+def derivative_slopes(resolved: Resolved, side: str, scale: float) -> tuple[float, float]:
+    """Point derivatives of ``side``'s required arsenal by implicit differentiation.
+
+    The requirement is the root ``f`` of ``F(f, a, I) = landed(f, a, I) - need = 0``:
+    ``landed`` is the warheads ``side`` lands after the other side's full counterforce
+    strike with its own forces times ``f``, the other's arsenal times ``a`` and its
+    interceptors ``I``.  By the implicit function theorem ``df/da = -F_a / F_f`` and
+    ``df/dI = -F_I / F_f`` at ``(scale, 1, I)``.  ``F_f`` and ``F_a`` are central
+    differences of :data:`DERIVATIVE_STEP` relative, ``F_I`` over one interceptor either
+    side (exact where the engagement is linear in the inventory).  Returns (required
+    warheads per warhead of the other side, per interceptor of its defense); both 0
+    when no forces are needed, NaN when no factor suffices.  At a kink of ``landed``
+    (an attacker out of weapons, a defense out of interceptors) within the step the
+    result is the mean of the one-sided slopes.
+
+    References
+    ----------
+    REFERENCES §4 (reaction functions); the implicit function theorem.
+    """
+    if not scale > 0:
+        return 0.0, 0.0
+    if not math.isfinite(scale):
+        return math.nan, math.nan
+    other = resolved.scenario.other(side)
+    h = DERIVATIVE_STEP
+
+    def landed(state: Resolved) -> float:
+        return arriving_after_full_strike(state, side)[0]
+
+    at = _with_side_scaled(resolved, side, scale)
+    rise = landed(_with_side_scaled(resolved, side, scale * (1.0 + h)))
+    rise -= landed(_with_side_scaled(resolved, side, scale * (1.0 - h)))
+    per_factor = rise / (2.0 * h * scale)
+    per_arsenal = landed(_with_side_scaled(at, other, 1.0 + h))
+    per_arsenal -= landed(_with_side_scaled(at, other, 1.0 - h))
+    per_arsenal /= 2.0 * h
+    interceptors = resolved.defense(other).interceptors
+    step = int(INTERCEPTOR_DERIVATIVE_STEP)
+    lower = max(interceptors - step, 0)
+    per_interceptor = landed(_with_interceptors(at, other, interceptors + step))
+    per_interceptor -= landed(_with_interceptors(at, other, lower))
+    per_interceptor /= interceptors + step - lower
+    own_total = resolved.forces[side].total_warheads
+    other_total = resolved.forces[other].total_warheads
+    slope_arsenal = -per_arsenal / per_factor * own_total / other_total if other_total > 0 else 0.0
+    return float(slope_arsenal), float(-per_interceptor / per_factor * own_total)
 
 
 def reaction_from_requirement(

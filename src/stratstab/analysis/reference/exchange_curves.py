@@ -63,6 +63,11 @@ class ExchangeCurve:
         return float(self.strike.warheads_used[self.choice.index])
 
 
+#: Warheads below which a force counts as empty where a share of it is taken (keeps the
+#: division defined; no real force is this small).
+EMPTY_FORCE_FLOOR = 1e-12
+
+
 def launched_warheads(
     forces: SideForces, surviving_warheads: np.ndarray, use: UseSpec
 ) -> np.ndarray:
@@ -80,7 +85,7 @@ def mean_use_reliability(forces: SideForces, use: UseSpec) -> float:
     """Reliable launches per deployed warhead of a side's whole force (use share x reliability)."""
     use_share = np.where(forces.fixed, use.fixed, use.survivable)
     held = forces.warheads
-    return float((held * use_share * forces.reliability).sum() / max(held.sum(), 1e-12))
+    return float((held * use_share * forces.reliability).sum() / max(held.sum(), EMPTY_FORCE_FLOOR))
 
 
 def strike_setup(

@@ -28,6 +28,24 @@ PER_SIDE_OUTPUTS = (
     "reaction_slope_arsenal",
     "reaction_slope_interceptors",
 )
+#: Positions of the per-side outputs in :data:`PER_SIDE_OUTPUTS`: the batch kernel's
+#: output columns (module-level integers, so compiled code reads them as constants).
+(
+    SURVIVING_WARHEADS,
+    ARRIVING_WARHEADS,
+    DAMAGE_FRACTION,
+    C1,
+    C2,
+    REQUIRED_ARSENAL,
+    ARRIVING_AFTER_FULL_COUNTERFORCE,
+    ASSURED_RETALIATION,
+    REACTION_SLOPE_ARSENAL,
+    REACTION_SLOPE_INTERCEPTORS,
+) = range(len(PER_SIDE_OUTPUTS))
+#: The per-side outputs of the exchanges (the crisis outputs), then those of the
+#: reaction functions, as column ranges.
+EXCHANGE_COLUMNS = slice(SURVIVING_WARHEADS, REQUIRED_ARSENAL)
+REACTION_COLUMNS = slice(REQUIRED_ARSENAL, len(PER_SIDE_OUTPUTS))
 
 
 def output_names(sides: tuple[str, str]) -> list[str]:

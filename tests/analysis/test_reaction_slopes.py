@@ -1,0 +1,99 @@
+"""Reaction slopes by implicit differentiation (``slopes="derivative"``): the kernel
+against the reference path, both against a fine central difference of the required
+arsenal itself, and the secants staying the default."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from stratstab.analysis.assessment.assess import assess
+from stratstab.analysis.batch.evaluate import evaluate_batch
+from stratstab.analysis.reference import arms_race
+from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.spec.scenario import list_builtin_scenarios, load_scenario
+from stratstab.cli.main import app
+from stratstab.errors import InputError
+
+TWO_SIDED = [s["id"] for s in list_builtin_scenarios(max_sides=2)]
+SLOPES = ("reaction_slope_arsenal", "reaction_slope_interceptors")
+
+
+@pytest.mark.parametrize("scenario_id", TWO_SIDED)
+def test_kernel_derivative_slopes_equal_the_reference(scenario_id):
+    scenario = load_scenario(scenario_id)
+    for view in [None, *scenario.assumptions]:
+        reference = assess(scenario, view, method="reference", slopes="derivative").headline()
+        kernel = evaluate_batch(scenario, {}, view=view, slopes="derivative")
+        for name, value in reference.items():
+            assert kernel[name][0] == pytest.approx(value, rel=1e-6, abs=1e-9), (view, name)
+
+
+@pytest.mark.parametrize("scenario_id", TWO_SIDED)
+def test_derivative_slopes_match_a_fine_central_difference(scenario_id):
+    """dR/dx from the implicit function theorem equals (R(x + h) - R(x - h)) / 2h with
+    the requirement re-solved: a step a hundred times the derivative's own, so that
+    the search's 1e-9 tolerance stays small against the difference."""
+    resolved = resolve(load_scenario(scenario_id))
+    for side in resolved.scenario.sides:
+        other = resolved.scenario.other(side)
+        reaction = arms_race.reaction_function(resolved, side, slopes="derivative")
+        if not np.isfinite(reaction.required_arsenal) or reaction.required_arsenal == 0:
+            continue
+        h = 1e-4
+        up = arms_race.required_warheads(arms_race._with_side_scaled(resolved, other, 1 + h), side)
+        down = arms_race.required_warheads(
+            arms_race._with_side_scaled(resolved, other, 1 - h), side
+        )
+        total = resolved.forces[other].total_warheads
+        fine = (up - down) / (2 * h * total)
+        assert reaction.reaction_slope_arsenal == pytest.approx(fine, rel=2e-3, abs=1e-6), side
+        interceptors = resolved.defense(other).interceptors
+        more = arms_race._with_interceptors(resolved, other, interceptors + 1)
+        lower = max(interceptors - 1, 0)
+        fewer = arms_race._with_interceptors(resolved, other, lower)
+        fine_i = (
+            arms_race.required_warheads(more, side) - arms_race.required_warheads(fewer, side)
+        ) / (interceptors + 1 - lower)
+        assert reaction.reaction_slope_interceptors == pytest.approx(fine_i, rel=2e-3, abs=1e-6), (
+            side
+        )
+
+
+def test_secants_stay_the_default():
+    scenario = load_scenario("us-china-2024-baseline")
+    default = assess(scenario, method="reference").headline()
+    secant = assess(scenario, method="reference", slopes="secant").headline()
+    derivative = assess(scenario, method="reference", slopes="derivative").headline()
+    assert default == secant
+    assert default["CN.required_arsenal"] == derivative["CN.required_arsenal"]
+    assert default["CN.reaction_slope_arsenal"] != derivative["CN.reaction_slope_arsenal"]
+
+
+def test_bad_slope_methods_are_refused():
+    scenario = load_scenario("us-china-2024-baseline")
+    with pytest.raises(InputError, match="secant, derivative"):
+        assess(scenario, slopes="tangent")
+    with pytest.raises(InputError, match="secant, derivative"):
+        evaluate_batch(scenario, {}, slopes="tangent")
+    with pytest.raises(InputError, match="two-sided"):
+        assess(load_scenario("us-china-russia-2024"), slopes="derivative")
+
+
+def test_cli_slopes_option():
+    runner = CliRunner()
+    result = runner.invoke(app, ["assess", "--slopes", "derivative", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    expected = assess(
+        load_scenario("us-china-2024-baseline"), method="reference", slopes="derivative"
+    ).headline()
+    for side in report["sides"]:
+        for name in SLOPES:
+            assert report["per_side"][side][name] == pytest.approx(expected[f"{side}.{name}"])
+    bad = runner.invoke(app, ["assess", "--slopes", "tangent"])
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output
