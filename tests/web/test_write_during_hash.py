@@ -98,3 +98,14 @@ def test_a_weak_password_leaves_the_link_usable(factory):
             administration.use_password_reset(session, token=token, new_password="password")
         session.rollback()
         assert administration.preview_reset(session, token=token).state == "open"
+
+
+def test_account_creation_inside_a_caller_s_transaction_keeps_it(factory):
+    # A transaction the caller began is the caller's: creating two accounts in it keeps
+    # them together (nothing is committed half-way).
+    with pytest.raises(Exception, match="exists already"):
+        with transaction(factory) as session:
+            accounts.create_user(session, username="ru1", password=STRONG + " r", role="member")
+            accounts.create_user(session, username="ru1", password=STRONG + " r", role="member")
+    with factory() as session:
+        assert session.scalar(select(User.id).where(User.username == "ru1")) is None
