@@ -373,16 +373,9 @@ class DialogueStore:
         with self.session() as session:
             return queries.has_participant(session, dialogue, external_id)
 
-    def ensure_participant(
-        self,
-        dialogue: str,
-        *,
-        external_id: str,
-        display_name: str = "",
-        delegation: str | None = None,
-        role: str = "",
-    ) -> str:
-        """``external_id``, added as a participant of ``dialogue`` on first use.
+    def ensure_participant(self, dialogue: str, *, external_id: str, **person: Any) -> str:
+        """``external_id``, added as a participant of ``dialogue`` on first use (``person``:
+        the other keywords of :meth:`add_participant`).
 
         Two first requests of one person may race: the loser finds the winner's row.
         """
@@ -390,13 +383,7 @@ class DialogueStore:
             return external_id
         if not self.has_participant(dialogue, external_id):
             try:
-                self.add_participant(
-                    dialogue,
-                    external_id=external_id,
-                    display_name=display_name,
-                    delegation=delegation,
-                    role=role,
-                )
+                self.add_participant(dialogue, external_id=external_id, **person)
             except InputError:
                 if not self.has_participant(dialogue, external_id):
                     raise
