@@ -531,6 +531,38 @@ class DialogueStore:
             )
         return found
 
+    # The background recomputation of stored consensus analyses (``snapshots``).
+
+    def consensus_due(self, *, now: datetime, debounce_s: float) -> list[snapshots.DueDialogue]:
+        """Dialogues whose stored consensus is out of date and may be recomputed at ``now``."""
+        with self.session() as session:
+            return snapshots.due(session, now=now, debounce_s=debounce_s)
+
+    def seconds_until_consensus_due(self, *, now: datetime, debounce_s: float) -> float | None:
+        """Seconds until the next dialogue is due (None when none is out of date)."""
+        with self.session() as session:
+            return snapshots.seconds_until_due(session, now=now, debounce_s=debounce_s)
+
+    def consensus_version(self, dialogue: str) -> int | None:
+        """The consensus version of ``dialogue`` (None for an unknown dialogue)."""
+        with self.session() as session:
+            return snapshots.version_of(session, dialogue)
+
+    def claim_consensus(self, dialogue_id: int, *, now: datetime, lease_s: float) -> bool:
+        """Lease a dialogue's recomputation for ``lease_s`` seconds; False if another holds it."""
+        with self.session(write=True) as session:
+            return snapshots.claim(session, dialogue_id, now=now, lease_s=lease_s)
+
+    def release_consensus(self, dialogue_id: int) -> None:
+        """Give up the lease of a recomputation that failed (tried again later)."""
+        with self.session(write=True) as session:
+            snapshots.release(session, dialogue_id)
+
+    def store_consensus(self, dialogue_id: int, **computed: Any) -> None:
+        """Store a recomputed analysis (``snapshots.store_result``'s keywords)."""
+        with self.session(write=True) as session:
+            snapshots.store_result(session, dialogue_id, **computed)
+
     def moderate(self, dialogue: str, statement: str, *, state: str) -> StatementInfo:
         """Set a statement's moderation state (pending / accepted / rejected)."""
         choice(state, MODERATION_STATES, field="moderation")
