@@ -52,10 +52,46 @@ def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: P
     assert "launch-on-warning-readiness" in ru_moves
     html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
     assert "Russia" in html and "China" in html and "United States" in html
-    # The index chart draws every pair under the system index, each in the legend.
-    assert "(system: weakest pair)" in html
+    assert ".; " not in html  # each objective is its own list item
+    # The index chart: the system index and every pair, each in a legend.
+    assert "System index (the weakest" in html
     for pair in ("United States–China", "United States–Russia", "China–Russia"):
         assert pair in html
+    _index_figure_keeps_system_and_pairs_apart(record)
+
+
+def _index_figure_keeps_system_and_pairs_apart(record: dict) -> None:
+    """The system index sits alone in the upper panel, every pair in the lower one."""
+    from stratstab.exercises.report_figures import figures
+
+    pairs = {
+        "en": ("United States–China", "United States–Russia", "China–Russia"),
+        "zh": ("美国—中国", "美国—俄罗斯", "中国—俄罗斯"),
+    }
+    system = {"en": "System index (the weakest pair", "zh": "体系指数（取最弱的一对）"}
+    for lang in ("en", "zh"):
+        svg = figures(record, lang=lang)["index"]
+        assert svg.count('id="axes_') == 2
+        top, bottom = svg.split('id="axes_2"')
+        assert system[lang] in top and system[lang] not in bottom
+        # Every pair has its legend entry in the lower panel.
+        for name in pairs[lang]:
+            assert name in bottom
+        lines = [line for line in bottom.split("<path") if "stroke-dasharray" in line]
+        assert len(lines) >= 3  # each pair dashed in its own way
+        if lang == "zh":
+            for english in ("United States", "China", "Russia", "index", "turn", "System"):
+                assert english not in svg, english
+
+
+def test_the_two_sided_index_figure_is_one_panel(tmp_path: Path) -> None:
+    from stratstab.exercises.report_figures import figures
+
+    players = build_players({"US": "hawkish", "CN": "tit-for-tat"}, seed=2)
+    record = run_exercise(load_exercise("maritime-incident"), players, seed=2, turns=2).to_dict()
+    for lang in ("en", "zh"):
+        svg = figures(record, lang=lang)["index"]
+        assert svg.count('id="axes_') == 1 and 'id="legend_1"' in svg
 
 
 def test_a_nuclear_action_among_three_sides_must_name_its_target() -> None:
@@ -147,3 +183,64 @@ def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path
         for key in ("escalation_level", "nuclear_use_risk", "channel_credibility"):
             assert a[key] == pytest.approx(b[key], rel=1e-6, abs=1e-9), key
         assert {s: a["damage"][s] for s in ("US", "CN")} == b["damage"]
+
+
+VARIANTS = {
+    "early-warning-satellite-loss-three-sided": "early-warning-satellite-loss",
+    "nc3-cyber-intrusion-three-sided": "nc3-cyber-intrusion",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_older_scenarios_have_three_sided_variants_of_the_same_story(variant: str) -> None:
+    three = load_exercise(variant)
+    two = load_exercise(VARIANTS[variant])
+    assert three.exercise.sides == ("US", "CN", "RU")
+    assert three.exercise.assessment.scenario == "us-china-russia-2024"
+    assert len(three.exercise.sources) >= 4
+    # The two-sided version stays as it was: two sides on the US–China baseline.
+    assert two.exercise.sides == ("US", "CN")
+    assert two.exercise.assessment.scenario == "us-china-2024-baseline"
+    # Every two-sided move aimed at nobody in particular is still on the menu; the ones
+    # aimed at "the other side" become one move per target.
+    untargeted = {
+        a.id for a in two.exercise.actions if not any(e.side == "other" for e in a.effects)
+    }
+    untargeted -= {a.id for a in two.exercise.actions if a.nuclear}
+    assert untargeted <= {a.id for a in three.exercise.actions}
+    for action in three.exercise.actions:
+        if any(e.side == "other" for e in action.effects) or action.nuclear:
+            assert action.target in ("US", "CN", "RU"), action.id
+    # Russia has its own inject on turn 1 and a menu of its own.
+    assert any(i.turn == 1 and i.to == "RU" for i in three.exercise.injects)
+    ru_menu = {a.id for a in three.exercise.menu("RU")}
+    assert ru_menu and all(a.target != "RU" for a in three.exercise.menu("RU"))
+    assert len(three.exercise.menu("RU")) >= 8
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_three_sided_variant_adjudicates_every_pair(variant: str) -> None:
+    loaded = load_exercise(variant)
+    players = build_players({"US": "tit-for-tat", "CN": "cautious", "RU": "hawkish"}, seed=1)
+    record = run_exercise(loaded, players, seed=1, turns=3).to_dict()
+    start = record["measures"]
+    assert set(start["pair_indices"]) == {"US-CN", "US-RU", "CN-RU"}
+    for turn in record["turns"]:
+        pairs = turn["measures"]["pair_indices"]
+        assert turn["measures"]["crisis_stability_index"] == pytest.approx(min(pairs.values()))
+        assert set(turn["decisions"]) == {"US", "CN", "RU"}
+    # Russia's own turn-1 inject reached Russia alone.
+    first = record["turns"][0]
+    ru_only = [i for i in loaded.exercise.injects if i.turn == 1 and i.to == "RU"][0]
+    assert {(i["id"], i["to"]) for i in first["injects"]} >= {(ru_only.id, "RU")}
+
+
+def test_russia_s_warning_gap_lowers_only_russia_s_launch_under_attack() -> None:
+    from stratstab.analysis.reference.inputs import resolve
+    from stratstab.exercises.adjudication import current_value
+
+    loaded = load_exercise("early-warning-satellite-loss-three-sided")
+    start = resolve(loaded.base, None, dict(loaded.exercise.assessment.levers))
+    assert current_value(start, "RU", "launch_under_attack") == pytest.approx(0.5)
+    assert current_value(start, "US", "launch_under_attack") == pytest.approx(0.5)
+    assert current_value(start, "CN", "launch_under_attack") == pytest.approx(0.0)

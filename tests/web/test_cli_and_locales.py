@@ -77,3 +77,35 @@ def test_demo_seed_is_idempotent(demo_app):
     rows = seed_demo(demo_app.state.session_factory, store=demo_app.state.store)
     assert len(rows) == len(DEMO_USERS)
     assert len(demo_app.state.store.vote_history("us-china-track2")) == before
+
+
+def test_every_key_a_template_names_is_in_both_locales():
+    """A key missing from the catalogue shows as its raw name ("ex.side.US") on the page."""
+    import re
+    from importlib.resources import files
+
+    templates = files("stratstab.web") / "templates"
+    pattern = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""")
+    prefixed = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+\.)["']\s*~""")
+    english, chinese = catalogue("en"), catalogue("zh")
+    named: set[str] = set()
+    prefixes: set[str] = set()
+
+    def walk(folder):
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                walk(entry)
+            elif entry.name.endswith(".html"):
+                text = entry.read_text(encoding="utf-8")
+                named.update(pattern.findall(text))
+                prefixes.update(prefixed.findall(text))
+
+    walk(templates)
+    assert len(named) > 100
+    missing = sorted(key for key in named if key not in english or key not in chinese)
+    assert not missing, missing
+    # Keys built from a prefix ("ex.side." ~ side) need at least one entry under it.
+    empty = sorted(p for p in prefixes if not any(k.startswith(p) for k in english))
+    assert not empty, empty
+    for side in ("US", "CN", "RU"):
+        assert f"ex.side.{side}" in english and f"ex.side.{side}" in chinese

@@ -127,11 +127,9 @@ def _setting(record: dict[str, Any], lang: str) -> str:
     for side, actor in record["actors"].items():
         objectives = actor.get("objectives_zh") if lang == "zh" else None
         objectives = objectives or actor["objectives"]
-        items.append(
-            f"<li><b>{escape(side_name(side, lang))}</b>: "
-            + "; ".join(escape(o) for o in objectives)
-            + "</li>"
-        )
+        # Each objective is a sentence of its own: a nested list, not "…crisis.; Keep…".
+        nested = "".join(f"<li>{escape(o)}</li>" for o in objectives)
+        items.append(f"<li><b>{escape(side_name(side, lang))}</b><ul>{nested}</ul></li>")
     sources = "".join(f"<li>{escape(source)}</li>" for source in record.get("sources", []))
     cited = f"<h3>{escape(_t('sources', lang))}</h3><ol>{sources}</ol>" if sources else ""
     return f"<p>{escape(_pick(record, 'setting', lang))}</p><ul>{''.join(items)}</ul>{cited}"

@@ -3,7 +3,10 @@
 Four figures, each with a legend: the escalation level with every side's moves, the
 risk of nuclear use nobody chose per turn, the crisis-stability index, and the channel's
 credibility.  Sides are told apart by colour, marker and line style, and their markers
-are set slightly apart on the turn axis, so that no side's line hides another's.
+are set slightly apart on the turn axis, so that no side's line hides another's.  With
+three or more sides the index figure has two panels: the system index (the weakest
+pair's) above and every pair's index below, so the system line never lies on the
+weakest pair's.
 Labels follow the report's language; the SVG keeps text as text, so the reader's own
 fonts draw the Chinese.
 """
@@ -18,6 +21,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from stratstab.exercises.ladder import LADDER  # noqa: E402
 from stratstab.exercises.wording import T, pair_name, side_name  # noqa: E402
@@ -61,6 +65,7 @@ def _axes(title: str, ylabel: str, lang: str) -> tuple[plt.Figure, plt.Axes]:
     axes.set_xlabel(_t("axis_turn", lang))
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # turns are whole numbers
     return figure, axes
 
 
@@ -105,43 +110,90 @@ def line_svg(
     ylim: tuple[float, float] | None = None,
     log: bool = False,
     colour: str = "#1f5f8b",
-    others: dict[str, list[float]] | None = None,
 ) -> str:
-    """One measure per turn (turn 0 is the starting position), with its legend.
-
-    ``others`` adds thinner dashed lines with their own markers (e.g. every pair's index
-    under the system index), drawn over the main line so that none hides it.
-    """
+    """One measure per turn (turn 0 is the starting position), with its legend."""
     figure, axes = _axes(title, ylabel, lang)
-    label = title
-    if others:
-        label += "（体系：最弱的一对）" if lang == "zh" else " (system: weakest pair)"
-    axes.plot(
-        range(len(values)),
-        values,
-        marker="o",
-        color=colour,
-        label=label,
-        linewidth=3 if others else 1.5,
-    )
-    styles = [("#1f5f8b", "s", "--"), ("#c62828", "^", ":"), ("#8e6c00", "D", "-.")]
-    for i, (label, series) in enumerate((others or {}).items()):
-        line_colour, marker, dash = styles[i % len(styles)]
-        axes.plot(
-            range(len(series)),
-            series,
-            marker=marker,
-            markersize=4,
-            linestyle=dash,
-            linewidth=1.2,
-            color=line_colour,
-            label=label,
-        )
+    axes.plot(range(len(values)), values, marker="o", color=colour, label=title, linewidth=1.5)
     if log:
         axes.set_yscale("log")
     if ylim is not None:
         axes.set_ylim(*ylim)
     axes.legend(loc="best", fontsize=8, framealpha=0.9)
+    return _svg(figure)
+
+
+PAIR_STYLES = (
+    {"color": "#1f5f8b", "marker": "s", "linestyle": "--"},
+    {"color": "#c62828", "marker": "^", "linestyle": ":"},
+    {"color": "#8e6c00", "marker": "D", "linestyle": "-."},
+    {"color": "#6a4c93", "marker": "v", "linestyle": (0, (5, 1, 1, 1))},
+    {"color": "#00838f", "marker": "P", "linestyle": (0, (1, 2))},
+    {"color": "#5d4037", "marker": "X", "linestyle": (0, (8, 2))},
+)
+
+
+def pair_index_svg(
+    system: list[float],
+    pairs: dict[str, list[float]],
+    weakest: list[str],
+    *,
+    lang: str,
+) -> str:
+    """The system index above, every pair's index below, in two panels on one turn axis.
+
+    The system index is the weakest pair's, so drawn on one axes the two lines would lie
+    on top of each other.  The upper panel draws the system index alone and writes the
+    weakest pair's name where it changes; the lower panel draws every pair with its own
+    colour, marker and dash, the markers set slightly apart on the turn axis so pairs of
+    equal value stay visible.  ``weakest`` names the weakest pair per position (turn 0
+    first).
+    """
+    with matplotlib.rc_context({"font.family": FONT_FAMILY}):
+        figure, (top, bottom) = plt.subplots(
+            2, 1, figsize=(7.2, 5.4), sharex=True, gridspec_kw={"height_ratios": [1, 1.4]}
+        )
+    top.set_title(_t("fig_index", lang))
+    turns = range(len(system))
+    top.plot(
+        turns,
+        system,
+        marker="o",
+        color="#2e7d32",
+        linewidth=2,
+        label=_t("index_system", lang),
+    )
+    previous = None
+    for turn, (value, name) in enumerate(zip(system, weakest, strict=False)):
+        if name and name != previous:
+            top.annotate(
+                name,
+                (turn, value),
+                textcoords="offset points",
+                xytext=(4, 7),
+                fontsize=7,
+                color="#2e7d32",
+            )
+        previous = name
+    for i, (label, series) in enumerate(pairs.items()):
+        offset = (i - (len(pairs) - 1) / 2) * DODGE
+        bottom.plot(
+            [t + offset for t in range(len(series))],
+            series,
+            markersize=5,
+            linewidth=1.3,
+            label=label,
+            **PAIR_STYLES[i % len(PAIR_STYLES)],
+        )
+    for axes, ylabel in (
+        (top, _t("axis_index_system", lang)),
+        (bottom, _t("axis_index_pair", lang)),
+    ):
+        axes.set_ylim(0.0, 1.05)
+        axes.set_ylabel(ylabel)
+        axes.grid(alpha=0.3)
+        axes.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    bottom.set_xlabel(_t("axis_turn", lang))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     return _svg(figure)
 
 
@@ -159,15 +211,7 @@ def figures(record: dict[str, Any], *, lang: str = "en") -> dict[str, str]:
             log=True,
             colour="#c62828",
         ),
-        "index": line_svg(
-            s["index_trajectory"],
-            others=_pair_series(record, lang),
-            title=_t("fig_index", lang),
-            ylabel=_t("axis_index", lang),
-            lang=lang,
-            ylim=(0.0, 1.0),
-            colour="#2e7d32",
-        ),
+        "index": _index_svg(record, lang),
         "credibility": line_svg(
             s["credibility_trajectory"],
             title=_t("fig_credibility", lang),
@@ -179,11 +223,25 @@ def figures(record: dict[str, Any], *, lang: str = "en") -> dict[str, str]:
     }
 
 
-def _pair_series(record: dict[str, Any], lang: str) -> dict[str, list[float]]:
-    """Every pair's index per turn (turn 0 first) in a run of three or more sides."""
+def _index_svg(record: dict[str, Any], lang: str) -> str:
+    """One line for two sides; the system index and every pair's in two panels for more."""
+    trajectory = record["summary"]["index_trajectory"]
     positions = [record.get("measures", {})] + [t.get("measures", {}) for t in record["turns"]]
-    keys = list(positions[0].get("pair_indices", {}))
-    return {
+    if not positions[0].get("pair_indices"):
+        return line_svg(
+            trajectory,
+            title=_t("fig_index", lang),
+            ylabel=_t("axis_index", lang),
+            lang=lang,
+            ylim=(0.0, 1.0),
+            colour="#2e7d32",
+        )
+    keys = list(positions[0]["pair_indices"])
+    pairs = {
         pair_name(key, lang): [p["pair_indices"][key] for p in positions if "pair_indices" in p]
         for key in keys
     }
+    weakest = [
+        pair_name(p["weakest_pair"], lang) if p.get("weakest_pair") else "" for p in positions
+    ]
+    return pair_index_svg(trajectory, pairs, weakest, lang=lang)

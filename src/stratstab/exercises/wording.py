@@ -117,6 +117,9 @@ T: dict[str, tuple[str, str]] = {
     "axis_turn": ("turn (0 = start)", "回合（0 = 开始）"),
     "axis_risk": ("probability within the turn (%)", "本回合内概率（%）"),
     "axis_index": ("index (1 = most stable)", "指数（1 = 最稳定）"),
+    "axis_index_system": ("system index", "体系指数"),
+    "axis_index_pair": ("index of each pair", "各对指数"),
+    "index_system": ("System index (the weakest pair's)", "体系指数（取最弱的一对）"),
     "axis_credibility": ("credibility (0–1)", "可信度（0–1）"),
     "escalation_level": ("escalation level", "升级程度"),
 }

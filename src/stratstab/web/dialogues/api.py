@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from stratstab.accounts.models import User
 from stratstab.dialogue.records import DialogueInfo, RoundInfo, VoteRecord
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
@@ -238,6 +239,21 @@ async def cast_vote(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> VotePublic:
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
+    # Well-formed votes are usually answered by :mod:`~stratstab.web.dialogues.vote_route`
+    # ahead of this route, through the same :func:`record_vote`; this one answers the rest.
+    vote, replayed = await record_vote(request, user, slug, body, idempotency_key)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return vote
+
+
+async def record_vote(
+    request: Request, user: User, slug: str, body: VoteCreate, idempotency_key: str | None
+) -> tuple[VotePublic, bool]:
+    """Cast ``user``'s vote in ``slug``: the vote as answered, and whether it was replayed.
+
+    Every rule (membership, visibility, sealed material, idempotency) is the service's.
+    """
 
     def cast() -> tuple[VoteRecord, bool]:
         return service.cast_vote(
@@ -253,9 +269,7 @@ async def cast_vote(
     # One hop to a worker thread for the reads and the write (which may wait for the
     # write lock); the answer is then built on the event loop, with no second hop.
     record, replayed = await run_in_threadpool(cast)
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return VotePublic(**record.to_dict())
+    return VotePublic(**record.to_dict()), replayed
 
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")

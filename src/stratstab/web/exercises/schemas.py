@@ -214,6 +214,7 @@ class RunPublic(BaseModel):
     seed: int
     status: Literal["awaiting", "finished"]
     turn: int
+    turns: int = 0  # turns the run plays unless it ends early
     awaiting_side: str | None
     awaiting: TurnPublic | None
     ended_by: str | None

@@ -547,6 +547,7 @@ def run_public(
         seed=run.seed,
         status=state.status,
         turn=state.turn,
+        turns=run.row.turns or loaded_exercise(run.exercise_id).exercise.turns,
         awaiting_side=side if side in state.waiting else None,
         awaiting=None if my_move_in or side is None else turn_public(run, state, side),
         ended_by=record.get("ended_by"),
