@@ -51,6 +51,8 @@ class Assessment:
     resolved: Resolved
     curves: dict[str, ExchangeCurve]  # keyed by striker
     reactions: dict[str, ReactionFunction]
+    #: How the reaction slopes were taken: ``secant`` or ``derivative``.
+    slopes: str = "secant"
 
     def __repr__(self) -> str:
         return assessment_repr(self)
@@ -197,6 +199,7 @@ class Assessment:
             "arms_race_slope_product": product,
             "arms_race_stable": stable,
             "arms_race_spectral_radius": math.sqrt(product),
+            "reaction_slopes": self.slopes,
             "pairs": [
                 {
                     "striker": side,
@@ -211,9 +214,12 @@ class Assessment:
         }
         if include_curves:
             out["cost_curves"] = {side: self.curve_report(side) for side in self.sides}
+        parameters = scenario.model_dump(mode="json")
+        if self.slopes != "secant":  # the default leaves digests of earlier reports as they were
+            parameters["reaction_slopes"] = self.slopes
         out["provenance"] = provenance(
             datasets={f.dataset_id: f.dataset_version for f in self.resolved.forces.values()},
-            parameters=scenario.model_dump(mode="json"),
+            parameters=parameters,
             scenario=scenario.name,
         )
         return _plain(out)
@@ -307,7 +313,7 @@ def assess(
             side: reaction_function(resolved, side, slopes=slopes)
             for side in resolved.scenario.sides
         }
-    return Assessment(resolved=resolved, curves=curves, reactions=reactions)
+    return Assessment(resolved=resolved, curves=curves, reactions=reactions, slopes=slopes)
 
 
 COMPARED_QUANTITIES = (
