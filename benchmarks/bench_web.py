@@ -38,7 +38,8 @@ Measurements:
   (``POST /api/v1/dialogues/{slug}/statements``).  Figures: ``statements_refused``
   (answers other than 201) and ``statements_lost`` (submissions not stored).
 
-Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]``.
+Usage: ``python benchmarks/bench_web.py [--quick] [--json] [--only NAME ...]
+[--server-processes N]``.
 ``--quick`` shrinks every measurement (100 voters x 10 votes instead of x 50).
 
 Adding a measurement: write a function ``measure_x(options) -> dict[str, float]`` and
@@ -81,6 +82,7 @@ class Options:
 
     quick: bool
     profile_dir: Path | None = None
+    server_processes: int = 1
 
 
 def _free_port() -> int:
@@ -113,11 +115,19 @@ class Server:
 
     base_url: str
     process: psutil.Process
+    workers: int = 1
 
     def cpu_s(self) -> float:
-        """CPU seconds (user + system) the server process has used so far."""
-        times = self.process.cpu_times()
-        return times.user + times.system
+        """CPU seconds (user + system) the server's processes have used so far."""
+        processes = [self.process, *self.process.children(recursive=True)]
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:  # a helper process that has just ended
+                continue
+            total += times.user + times.system
+        return total
 
 
 @contextmanager
@@ -127,7 +137,9 @@ def serving(
     """A workbench under uvicorn in its own process on ``database_url``.
 
     ``app`` names another application factory (the ``http_floor`` measurement serves
-    :func:`empty_app` with it).  One uvicorn process, one worker, httptools and uvloop.
+    :func:`empty_app` with it).  One uvicorn process, httptools and uvloop; with
+    ``options.server_processes`` above 1, uvicorn's ``--workers`` that many processes on
+    one socket (an experiment: ``stratstab serve`` runs one process).
 
     With ``options.profile_dir`` the server runs under ``py-spy record`` and leaves its
     collapsed stacks in ``<profile_dir>/<name>.txt`` (flamegraph.pl / speedscope read them).
@@ -160,6 +172,8 @@ def serving(
         "--timeout-keep-alive",
         "120",
     ]
+    if options.server_processes > 1:
+        command += ["--workers", str(options.server_processes)]
     if options.profile_dir is not None:
         options.profile_dir.mkdir(parents=True, exist_ok=True)
         output = options.profile_dir / f"{name}.txt"
@@ -180,7 +194,7 @@ def serving(
         served = psutil.Process(process.pid)
         if options.profile_dir is not None:  # the server is py-spy's child
             served = next(c for c in served.children() if "uvicorn" in " ".join(c.cmdline()))
-        yield Server(f"http://127.0.0.1:{port}", served)
+        yield Server(f"http://127.0.0.1:{port}", served, options.server_processes)
     finally:
         process.send_signal(signal.SIGINT)  # py-spy writes its profile on the way out
         try:
@@ -251,52 +265,63 @@ async def _login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
     return {"X-CSRF-Token": answer.json()["csrf_token"]}
 
 
-async def _voter(
-    base_url: str,
-    index: int,
-    plan: np.ndarray,
-    statement_ids: list[str],
-    start: asyncio.Barrier,
-    latencies: list[float],
-    failures: list[int],
-) -> None:
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as client:
-        headers = await _login(client, f"voter{index:03d}")
-        await start.wait()  # every voter logged in: all start together
-        for statement, value in zip(statement_ids, plan, strict=True):
-            started = time.perf_counter()
-            vote = await client.post(
-                f"/api/v1/dialogues/{VOTE_SLUG}/votes",
-                headers=headers,
-                json={"statement": statement, "value": int(value)},
-            )
-            latencies.append(time.perf_counter() - started)
-            if vote.status_code != 201:
-                failures.append(vote.status_code)
+async def _log_in_all(base_url: str) -> list[tuple[str, str]]:
+    """Every voter logged in through the API: (Cookie header, CSRF token) each."""
+
+    async def one(index: int) -> tuple[str, str]:
+        async with httpx.AsyncClient(base_url=base_url, timeout=120.0) as client:
+            headers = await _login(client, f"voter{index:03d}")
+            cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+            return cookie, headers["X-CSRF-Token"]
+
+    return list(await asyncio.gather(*(one(i) for i in range(VOTERS))))
 
 
-async def _all_voters(server: Server, plans: np.ndarray, statement_ids: list[str]) -> dict:
-    # Log everyone in first (argon2 per login), then release all voters at once.
-    start = asyncio.Barrier(VOTERS + 1)
-    latencies: list[float] = []
-    failures: list[int] = []
-    voters = [
-        asyncio.create_task(
-            _voter(server.base_url, i, plans[i], statement_ids, start, latencies, failures)
-        )
-        for i in range(VOTERS)
+def _raw_post(path: str, body: bytes, headers: dict[str, str]) -> str:
+    """One complete HTTP/1.1 keep-alive POST with a JSON body, as latin-1 text."""
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in headers.items()),
     ]
-    await start.wait()
-    started, cpu_before, client_before = time.perf_counter(), server.cpu_s(), time.process_time()
-    await asyncio.gather(*voters)
-    return {
-        "client_cpu_s": time.process_time() - client_before,
-        "cpu_s": server.cpu_s() - cpu_before,
-        "elapsed_s": time.perf_counter() - started,
-        "latencies": latencies,
-        "failures": failures,
+    return "\r\n".join(lines) + "\r\n\r\n" + body.decode("latin-1")
+
+
+def _load(server: Server, connections: list[list[str]]) -> dict:
+    """Send each connection's requests through :mod:`http_load` in its own process.
+
+    The client opens every connection first; the server's CPU is read just before all
+    connections start and just after the last answer.
+    """
+    host, port = server.base_url.removeprefix("http://").split(":")
+    spec = {
+        "host": host,
+        "port": int(port),
+        "connections": [{"requests": requests} for requests in connections],
     }
+    client = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "http_load.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert client.stdin is not None and client.stdout is not None
+    client.stdin.write(json.dumps(spec) + "\n")
+    client.stdin.flush()
+    if client.stdout.readline().strip() != "ready":
+        raise RuntimeError("the load client could not connect")
+    cpu_before = server.cpu_s()
+    client.stdin.write("go\n")
+    client.stdin.flush()
+    line = client.stdout.readline()
+    cpu_s = server.cpu_s() - cpu_before
+    if client.wait() != 0 or not line:
+        raise RuntimeError("the load client failed (see its message above)")
+    outcome = json.loads(line)
+    outcome["cpu_s"] = cpu_s
+    return outcome
 
 
 def measure_votes(options: Options) -> dict[str, float]:
@@ -310,19 +335,34 @@ def measure_votes(options: Options) -> dict[str, float]:
     with DialogueStore(database_url, migrate=False) as store:
         statement_ids = [s.external_id for s in store.statements(VOTE_SLUG)]
     plans = np.random.default_rng(7).choice([-1, 0, 1], size=(VOTERS, statements))
+    path = f"/api/v1/dialogues/{VOTE_SLUG}/votes"
     with serving(database_url, options, "votes") as server:
-        outcome = asyncio.run(_all_voters(server, plans, statement_ids))
+        logins = asyncio.run(_log_in_all(server.base_url))
+        connections = [
+            [
+                _raw_post(
+                    path,
+                    json.dumps({"statement": statement, "value": int(value)}).encode(),
+                    {"Cookie": cookie, "X-CSRF-Token": token},
+                )
+                for statement, value in zip(statement_ids, plans[i], strict=True)
+            ]
+            for i, (cookie, token) in enumerate(logins)
+        ]
+        outcome = _load(server, connections)
+        workers = server.workers
     with DialogueStore(database_url, migrate=False) as store:
         history = store.vote_history(VOTE_SLUG)
     pairs = Counter((v.participant, v.statement) for v in history)
-    latencies = np.asarray(outcome["latencies"])
+    latencies = np.asarray(outcome["latency_s"])
     sent = VOTERS * statements
     return {
+        "server_processes": workers,
         "votes_per_s": round(sent / outcome["elapsed_s"], 1),
         "vote_p50_ms": round(1000 * float(np.percentile(latencies, 50)), 1),
         "vote_p95_ms": round(1000 * float(np.percentile(latencies, 95)), 1),
         "votes_sent": sent,
-        "votes_failed": len(outcome["failures"]),
+        "votes_failed": sum(1 for status in outcome["status"] if status != 201),
         "votes_lost": sent - len(pairs),
         "votes_doubled": sum(1 for c in pairs.values() if c > 1),
         "vote_server_cpu_ms": round(1000 * outcome["cpu_s"] / sent, 2),
@@ -352,38 +392,6 @@ def empty_app():
     return app
 
 
-async def _floor_client(base_url: str, requests: int, start, latencies, failures) -> None:
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as client:
-        await client.post("/warm", json={})
-        await start.wait()
-        for _ in range(requests):
-            started = time.perf_counter()
-            answer = await client.post("/vote", json={"statement": "s1", "value": 1})
-            latencies.append(time.perf_counter() - started)
-            if answer.status_code != 201:
-                failures.append(answer.status_code)
-
-
-async def _floor(server: Server, requests: int) -> dict:
-    start = asyncio.Barrier(VOTERS + 1)
-    latencies: list[float] = []
-    failures: list[int] = []
-    clients = [
-        asyncio.create_task(_floor_client(server.base_url, requests, start, latencies, failures))
-        for _ in range(VOTERS)
-    ]
-    await start.wait()
-    started, cpu_before, client_before = time.perf_counter(), server.cpu_s(), time.process_time()
-    await asyncio.gather(*clients)
-    return {
-        "client_cpu_s": time.process_time() - client_before,
-        "cpu_s": server.cpu_s() - cpu_before,
-        "elapsed_s": time.perf_counter() - started,
-        "latencies": latencies,
-    }
-
-
 def measure_http_floor(options: Options) -> dict[str, float]:
     """What bounds the vote rate: the same 100 clients posting to an app that does nothing.
 
@@ -392,9 +400,11 @@ def measure_http_floor(options: Options) -> dict[str, float]:
     beat on this machine, with the benchmark's own client sharing its cores.
     """
     requests = 10 if options.quick else 50
+    body = json.dumps({"statement": "s1", "value": 1}).encode()
+    connections = [[_raw_post("/vote", body, {})] * requests for _ in range(VOTERS)]
     with serving("sqlite://", options, "http_floor", app="bench_web:empty_app") as server:
-        outcome = asyncio.run(_floor(server, requests))
-    latencies = np.asarray(outcome["latencies"])
+        outcome = _load(server, connections)
+    latencies = np.asarray(outcome["latency_s"])
     sent = VOTERS * requests
     return {
         "floor_requests_per_s": round(sent / outcome["elapsed_s"], 1),
@@ -668,8 +678,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="run each server under py-spy and write its stacks to DIR/<measurement>.txt",
     )
+    parser.add_argument(
+        "--server-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve with N uvicorn worker processes (an experiment; default 1)",
+    )
     args = parser.parse_args(argv)
-    options = Options(quick=args.quick, profile_dir=args.profile)
+    if args.server_processes < 1:
+        parser.error("--server-processes must be 1 or more")
+    options = Options(
+        quick=args.quick, profile_dir=args.profile, server_processes=args.server_processes
+    )
     figures: dict[str, Any] = {}
     for name in args.only or list(MEASUREMENTS):
         figures.update(MEASUREMENTS[name](options))

@@ -84,6 +84,7 @@ def test_json_keys_are_stable(baseline):
         "arms_race_slope_product",
         "arms_race_stable",
         "arms_race_spectral_radius",
+        "reaction_slopes",
         "pairs",
         "per_side",
         "cost_curves",

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from stratstab.cli.main import app
 from stratstab.errors import InputError
-from tests.waiting import wait_until
+from tests.waiting import HANG_GUARD_S, wait_until
 
 SCENARIO = {
     "name": "US forces on both sides (CLI sweep tests)",
@@ -167,6 +167,10 @@ def test_resume_after_killed_sweep_matches_uninterrupted_run(scenario_file, tmp_
     assert pq.read_table(out).to_pandas().equals(pq.read_table(full).to_pandas())
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(marker, process):
     """Wait until the sweep, held by STRATSTAB_SWEEP_PAUSE, has created ``marker``: it
     waits there until stopped, so the test acts at a known point however busy the
@@ -196,10 +200,17 @@ def test_interrupting_a_sweep_says_how_to_resume(scenario_file, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "STRATSTAB_SWEEP_PAUSE": f"1:{paused}"},
+        # A shell's background job (nohup, `cmd &`) starts with SIGINT ignored, and the
+        # child would inherit that and never see the interrupt: give it the default.
+        preexec_fn=_interruptible,
     )
     _wait_for(paused, process)
     process.send_signal(signal.SIGINT)
-    _, errors = process.communicate()
+    try:
+        _, errors = process.communicate(timeout=HANG_GUARD_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
     assert process.returncode == 130, errors
     assert "--resume" in errors and str(parts) in errors.replace("\n", "")
     assert len(list(parts.glob("chunk-*.parquet"))) == 1 and not out.exists()
@@ -243,3 +254,23 @@ def test_crisis_outputs_cannot_be_plotted(scenario_file, tmp_path):
     assert isinstance(result.exception, InputError)
     assert "--outputs all" in str(result.exception)
     assert not (tmp_path / "figs").exists()
+
+
+def test_sweep_takes_derivative_slopes(scenario_file, tmp_path):
+    from stratstab.analysis.batch.evaluate import evaluate_batch
+    from stratstab.analysis.spec.scenario import load_scenario
+
+    out = tmp_path / "slopes.parquet"
+    args = ["sweep", str(scenario_file), "--vary", "A.interceptors=0:100:3", "--json"]
+    result = run([*args, "--slopes", "derivative", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pydict()
+    expected = evaluate_batch(
+        load_scenario(str(scenario_file)),
+        {"A.interceptors": [0.0, 50.0, 100.0]},
+        slopes="derivative",
+    )
+    for name in ("B.reaction_slope_arsenal", "B.reaction_slope_interceptors"):
+        assert table[name] == pytest.approx(list(expected[name]))
+    bad = run([*args, "--slopes", "tangent", "--out", str(tmp_path / "bad.parquet")])
+    assert bad.exit_code == 2

@@ -185,6 +185,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"Arms-race reaction-slope product: [bold]{report['arms_race_slope_product']:.3f}[/bold]"
         f"  ({stable}: product below 1 is stable)"
     )
+    if report.get("reaction_slopes") == "derivative":
+        console.print("Reaction slopes: point derivatives (implicit differentiation)")
     console.print(_side_table(report))
     for side in report["sides"]:
         console.print(_survivor_table(report, side))

@@ -114,6 +114,11 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(reset_pages)
     for domain in domains:
         app.include_router(domain.pages)
+    # Votes, the busiest request, are tried first, on a path without FastAPI's
+    # per-request dependency resolution (same rules, same answers; see vote_route).
+    from stratstab.web.dialogues.vote_route import LeanVoteRoute
+
+    app.router.routes.insert(0, LeanVoteRoute(app.router))
 
 
 def _open_store(url: str):

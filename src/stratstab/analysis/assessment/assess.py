@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stratstab.analysis.assessment import plotting
 from stratstab.analysis.assessment.notebook import (
     assessment_frame,
     assessment_html,
@@ -51,6 +52,8 @@ class Assessment:
     resolved: Resolved
     curves: dict[str, ExchangeCurve]  # keyed by striker
     reactions: dict[str, ReactionFunction]
+    #: How the reaction slopes were taken: ``secant`` or ``derivative``.
+    slopes: str = "secant"
 
     def __repr__(self) -> str:
         return assessment_repr(self)
@@ -81,17 +84,9 @@ class Assessment:
         """A matplotlib figure: ``costs`` (each striker's cost curves and stop point),
         ``survivors`` (surviving warheads per system) or ``reactions`` (reaction
         functions).  The same figures ``stratstab assess --plot`` writes."""
-        # matplotlib and the figure module load on the first plot only.
-        from stratstab.reports import figures
-
-        makers = {
-            "costs": figures.cost_curves_figure,
-            "survivors": figures.survivors_figure,
-            "reactions": figures.reaction_functions_figure,
-        }
-        if kind not in makers:
-            raise InputError(f"expected one of {', '.join(makers)}, got {kind!r}", field="kind")
-        return makers[kind](self)
+        # The reports layer draws (matplotlib loads on the first plot only); this layer
+        # only asks the maker the package registered (see ``plotting``).
+        return plotting.draw(self, kind)
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -197,6 +192,7 @@ class Assessment:
             "arms_race_slope_product": product,
             "arms_race_stable": stable,
             "arms_race_spectral_radius": math.sqrt(product),
+            "reaction_slopes": self.slopes,
             "pairs": [
                 {
                     "striker": side,
@@ -211,9 +207,12 @@ class Assessment:
         }
         if include_curves:
             out["cost_curves"] = {side: self.curve_report(side) for side in self.sides}
+        parameters = scenario.model_dump(mode="json")
+        if self.slopes != "secant":  # the default leaves digests of earlier reports as they were
+            parameters["reaction_slopes"] = self.slopes
         out["provenance"] = provenance(
             datasets={f.dataset_id: f.dataset_version for f in self.resolved.forces.values()},
-            parameters=scenario.model_dump(mode="json"),
+            parameters=parameters,
             scenario=scenario.name,
         )
         return _plain(out)
@@ -307,7 +306,7 @@ def assess(
             side: reaction_function(resolved, side, slopes=slopes)
             for side in resolved.scenario.sides
         }
-    return Assessment(resolved=resolved, curves=curves, reactions=reactions)
+    return Assessment(resolved=resolved, curves=curves, reactions=reactions, slopes=slopes)
 
 
 COMPARED_QUANTITIES = (

@@ -30,16 +30,18 @@ def evaluate_many(
     *,
     view: str | None = None,
     progress: Callable[[int], None] | None = None,
+    slopes: str = "secant",
 ) -> dict[str, np.ndarray]:
     """Headline outputs for each lever set (applied on top of ``view``), as arrays.
 
     Returns a mapping from output name (see :func:`output_names`) to an array with
     one entry per lever set, in order.  ``progress`` is called with the number of
-    variants finished so far.
+    variants finished so far; ``slopes``: ``secant`` or ``derivative`` reaction slopes.
     """
     columns: dict[str, list[float]] = {name: [] for name in output_names(scenario.sides)}
     for done, levers in enumerate(lever_sets, start=1):
-        values = headline(assess(scenario, view, levers=dict(levers), method="reference"))
+        assessment = assess(scenario, view, levers=dict(levers), method="reference", slopes=slopes)
+        values = headline(assessment)
         for name in columns:
             columns[name].append(values[name])
         if progress is not None:
