@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from stratstab.analysis.assessment.assess import assess
-from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.reference.arms_race import _with_side_scaled
 from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.reference.pairwise import SidesAssessment, assess_sides
 from stratstab.analysis.spec.scenario import load_builtin_scenario, scenario_from_dict
 from stratstab.errors import InputError
 from stratstab.packaged import builtin_yaml_files

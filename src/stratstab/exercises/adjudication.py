@@ -8,7 +8,7 @@ because no move in an exercise reads them and they cost about 95 % of the run ti
 Results are cached by lever set: the same levers always give the same index.
 
 With three or more sides the reading runs the exchange of every ordered pair (striker,
-victim) with the third parties' reserves (:mod:`stratstab.analysis.assessment.pairwise`);
+victim) with the third parties' reserves (:mod:`stratstab.analysis.reference.pairwise`);
 the index is the system index, the lowest pair's index
 (:func:`stratstab.models.trilateral.system_index`), and the reading names that weakest
 pair and keeps every pair's index.
@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from stratstab.analysis.assessment.assess import Assessment
-from stratstab.analysis.assessment.pairwise import SidesAssessment
 from stratstab.analysis.reference.exchange_curves import exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
+from stratstab.analysis.reference.pairwise import SidesAssessment
 from stratstab.analysis.spec.lever_table import lever_table
 from stratstab.analysis.spec.levers import SURVIVABILITY_LEVERS
 from stratstab.analysis.spec.scenario import DefenseSpec, Scenario

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from stratstab.analysis.assessment.assess import Assessment  # noqa: E402
-from stratstab.analysis.assessment.pairwise import SidesAssessment  # noqa: E402
 from stratstab.analysis.reference.arms_race import reaction_curve  # noqa: E402
+from stratstab.analysis.reference.pairwise import SidesAssessment  # noqa: E402
 from stratstab.errors import InputError  # noqa: E402
 
 SIDE_COLOURS = ("#1f5fa8", "#b8322a")

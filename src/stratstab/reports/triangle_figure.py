@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from stratstab.analysis.assessment.pairwise import SidesAssessment  # noqa: E402
+from stratstab.analysis.reference.pairwise import SidesAssessment  # noqa: E402
 from stratstab.analysis.spec.outputs import index_reading  # noqa: E402
 
 # Chinese labels need a CJK font where one is installed (Debian: fonts-noto-cjk).

@@ -21,7 +21,6 @@ from stratstab.analysis.assessment.notebook import (
     assessment_html,
     assessment_repr,
 )
-from stratstab.analysis.assessment.pairwise import SidesAssessment, assess_sides, forces_summary
 from stratstab.analysis.batch.evaluate import evaluate_batch
 from stratstab.analysis.reference.arms_race import (
     ReactionFunction,
@@ -32,6 +31,7 @@ from stratstab.analysis.reference.arms_race import (
 )
 from stratstab.analysis.reference.exchange_curves import ExchangeCurve, exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
+from stratstab.analysis.reference.pairwise import SidesAssessment, assess_sides, forces_summary
 from stratstab.analysis.spec.outputs import PER_SIDE_OUTPUTS
 from stratstab.analysis.spec.scenario import Scenario
 from stratstab.errors import InputError

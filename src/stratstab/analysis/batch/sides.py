@@ -1,7 +1,7 @@
 """Headline outputs of many variants of a scenario of three or more sides.
 
 The compiled kernel is two-sided; among three or more sides every variant is assessed
-by the readable reference path (:func:`~stratstab.analysis.assessment.pairwise.assess_sides`:
+by the readable reference path (:func:`~stratstab.analysis.reference.pairwise.assess_sides`:
 every ordered pair's exchange, then each side's requirement and the reaction matrix by
 root searches and central differences).  That costs seconds per variant, not
 microseconds: sweeps spread it over worker processes chunk by chunk
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from stratstab.analysis.assessment.pairwise import assess_sides
 from stratstab.analysis.batch.levers import lever_arrays
 from stratstab.analysis.reference.inputs import resolve
+from stratstab.analysis.reference.pairwise import assess_sides
 from stratstab.analysis.spec.beliefs import is_integer_lever
 from stratstab.analysis.spec.outputs import sides_output_names
 from stratstab.analysis.spec.scenario import Scenario

@@ -1,6 +1,6 @@
 """Tables and Plotly figures of an assessment among three or more sides.
 
-Input is the JSON form of :class:`~stratstab.analysis.assessment.pairwise.SidesAssessment`
+Input is the JSON form of :class:`~stratstab.analysis.reference.pairwise.SidesAssessment`
 (``to_dict()``: ``pairs``, ``pair_indices``, ``per_side``, ``reaction_matrix`` ...) and
 of comparisons of two such assessments; output is rows for the page's tables and plain
 dicts for Plotly.js, every word through the translator ``t``.  The triangle figure is
