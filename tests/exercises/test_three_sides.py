@@ -141,6 +141,7 @@ def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path
         builtin_yaml_files("stratstab.analysis.scenarios")["us-china-russia-2024"].read_text()
     )
     spec.pop("assumptions", None)
+    spec.pop("beliefs", None)  # for `uncertainty`; adjudication does not read them
     # The United States and China aim everything at each other and hold nothing back.
     spec["doctrine"] = {
         "US": {"weights": {"CN": 1.0, "RU": 0.0}, "reserve": 0.0},
