@@ -183,6 +183,9 @@ def test_three_delegations_play_each_other_to_the_report(open_page):  # noqa: F8
     # and China move; Russia misses the turn and the control cell closes it.
     us.reload()
     assert us.locator("[data-testid=missed-deadline]").count() >= 1
+    # The side the United States faces is named with that side's own last move.
+    faced = us.inner_text("[data-testid=opponent-last]")
+    assert faced.startswith("Russia") and "Notify the others of the exercise" in faced
     shot(us, "45-three-seats-us-turn3-en")
     _decide(us, "stand-down-alert", "step back")
     _decide(cn, "stand-down-alert", "同样退一步")
