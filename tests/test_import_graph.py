@@ -185,3 +185,40 @@ def test_every_analysis_module_is_in_a_layer():
         and module.split(".")[2] not in (*ANALYSIS_LAYERS, "scenarios")
     ]
     assert loose == []
+
+
+#: Packages below the presentation layers, and those layers: nothing in the first may
+#: import the second, not even inside a function (where the module graph above does not
+#: look).  Results reach figures through a maker the package registers
+#: (``analysis.assessment.plotting``).
+LIBRARY = ("forces", "models", "analysis", "dialogue", "history")
+PRESENTATION = ("reports", "cli", "web")
+
+
+def _all_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
+
+
+def upward_imports() -> list[str]:
+    """``module -> target`` for every import, anywhere in a module of ``LIBRARY``, of a
+    module of ``PRESENTATION``."""
+    wrong = []
+    for module, path in _modules().items():
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] not in LIBRARY:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in _all_imports(tree):
+            for target in _targets(module, path.name == "__init__.py", node):
+                target_parts = target.split(".")
+                if (
+                    len(target_parts) >= 2
+                    and target_parts[:1] == [PACKAGE]
+                    and (target_parts[1] in PRESENTATION)
+                ):
+                    wrong.append(f"{module} -> {target} (line {node.lineno})")
+    return sorted(set(wrong))
+
+
+def test_library_never_imports_presentation_even_inside_functions():
+    assert upward_imports() == []

@@ -105,6 +105,24 @@ __all__ = [
 ]
 
 
+def _assessment_figure(result: Assessment, kind: str) -> Any:
+    """Draw ``result.plot(kind)`` with the reports layer (matplotlib loads here, on the
+    first plot).  The package is the one place above both ``analysis`` and ``reports``,
+    so it is the one that plugs them together."""
+    from stratstab.reports.figures import assessment_figure
+
+    return assessment_figure(result, kind)
+
+
+def _wire_figures() -> None:
+    from stratstab.analysis.assessment import plotting
+
+    plotting.register_figure_maker(_assessment_figure)
+
+
+_wire_figures()
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         module, attribute = _EXPORTS[name]

@@ -15,7 +15,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransactionOrigin, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -138,6 +138,32 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(resolved, **kwargs)
+
+
+def begin_write(session: Session) -> None:
+    """Make ``session``'s transaction a write transaction from here on.
+
+    On SQLite a transaction begun by a read holds a snapshot; its first write must
+    upgrade the lock, and if another connection committed since the snapshot was taken
+    SQLite refuses at once ("database is locked": the busy timeout does not apply).
+    So a caller that read, did slow work (a password hash) and now writes calls this
+    first: a transaction the session began by itself (autobegin, as a request's session
+    does) that did not begin as a write is committed -- it ends the snapshot; whatever
+    the caller changed before is committed with it -- and the next one begins as a
+    write (BEGIN IMMEDIATE on SQLite, waiting for other writers up to
+    :data:`SQLITE_BUSY_TIMEOUT_MS`).  A transaction the caller began explicitly
+    (``session.begin()``, :func:`transaction`) is theirs to end and is left as it is:
+    begin it with ``write=True`` when it writes.  Objects stay loaded
+    (``expire_on_commit=False``); re-read any fact the write depends on.
+    """
+    current = session.get_transaction()
+    if current is not None:
+        if session.connection().get_execution_options().get(WRITE_OPTION, False):
+            return
+        if current.origin is not SessionTransactionOrigin.AUTOBEGIN:
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -22,6 +22,7 @@ from stratstab.analysis.batch.evaluate import CRISIS_OUTPUTS, WORK
 from stratstab.analysis.batch.inputs import DEFENSE_ARRAY_FIELDS
 from stratstab.analysis.reference import arms_race, exchange_curves
 from stratstab.analysis.spec import outputs
+from stratstab.analysis.spec.blocks import CostSpec
 from stratstab.models import crisis, exchange
 from stratstab.models.crisis import stop_rule
 from stratstab.models.defense import DefenseLayer, engage, through_layers
@@ -197,6 +198,9 @@ def test_output_columns_are_named_in_one_table():
 
 def test_constants_come_from_the_reference():
     assert kernel.LN5 is crisis.LN5
+    assert kernel.KENT_THALER_EXPONENT is crisis.KENT_THALER_EXPONENT
+    assert CostSpec().own_weight_exponent == crisis.KENT_THALER_EXPONENT
+    assert CostSpec().enemy_weight == crisis.KENT_THALER_ENEMY_WEIGHT
     assert kernel.EMPTY_FORCE_FLOOR is exchange_curves.EMPTY_FORCE_FLOOR
     assert kernel.DERIVATIVE_STEP is arms_race.DERIVATIVE_STEP
     assert kernel.PRIORITY_UNIT_EXPONENT == exchange.PRIORITY_DIGITS - 1

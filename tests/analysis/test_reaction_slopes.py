@@ -122,3 +122,41 @@ def test_cli_slopes_option():
     bad = runner.invoke(app, ["assess", "--slopes", "tangent"])
     assert bad.exit_code == 2
     assert "Traceback" not in bad.output
+
+
+def test_scale_invariance_gives_the_arsenal_slope_where_every_system_keeps_an_aim_point():
+    """Launched warheads are homogeneous of degree one in both sides' scales while every
+    targeted system keeps an aim point, so Euler's relation gives the arsenal slope as
+    ``T_X / T_Y (f - L / L_f)`` (docs/models.md): China in the baseline."""
+    from stratstab.analysis.reference.exchange_curves import (
+        launched_warheads,
+        maximum_strike,
+        strike_setup,
+    )
+    from stratstab.models.exchange import counterforce_strike
+
+    resolved = resolve(load_scenario("us-china-2024-baseline"))
+    side, other = "CN", "US"
+
+    def launched(factor: float) -> float:
+        state = arms_race._with_side_scaled(resolved, side, factor)
+        targets, weapons = strike_setup(state, other)
+        outcome = counterforce_strike(
+            targets=targets,
+            weapons=weapons,
+            warheads_used=[maximum_strike(targets, weapons)],
+            fratricide=state.strike(other).fratricide,
+            lethal_radius_method=state.scenario.lethal_radius_method,
+            launch_under_attack=state.launch_under_attack(side),
+        )
+        forces = state.forces[side]
+        return float(launched_warheads(forces, outcome.surviving_warheads, state.scenario.use)[0])
+
+    reaction = arms_race.reaction_function(resolved, side, slopes="derivative")
+    total, other_total = (resolved.forces[s].total_warheads for s in (side, other))
+    f = reaction.required_arsenal / total
+    assert min(resolved.forces[side].aim_points) * f >= 1.0  # the relation's condition
+    h = 1e-6
+    rise = (launched(f * (1 + h)) - launched(f * (1 - h))) / (2 * h * f)
+    euler = total / other_total * (f - launched(f) / rise)
+    assert reaction.reaction_slope_arsenal == pytest.approx(euler, rel=1e-5)

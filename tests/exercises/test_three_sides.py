@@ -47,9 +47,8 @@ def test_a_three_sided_cli_run_with_doctrines_adjudicates_every_pair(tmp_path: P
         first, second = measures["weakest_pair"]
         assert f"weakest pair {names[first][0]}–{names[second][0]}" in turn["outcome"]["en"]
         assert f"最弱的一对为{names[first][1]}—{names[second][1]}" in turn["outcome"]["zh"]
-    # Russia's hawkish doctrine readies launch under attack against the United States.
-    ru_moves = [t["decisions"]["RU"]["action"] for t in record["turns"]]
-    assert "launch-on-warning-readiness" in ru_moves
+    # Russia's hawkish doctrine never drops below posturing.
+    assert all(t["decisions"]["RU"]["score"] >= 2 for t in record["turns"])
     html = (tmp_path / "aar" / "report.html").read_text(encoding="utf-8")
     assert "Russia" in html and "China" in html and "United States" in html
     assert ".; " not in html  # each objective is its own list item
@@ -153,12 +152,18 @@ def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path
         for key, value in spec.items()
         if key != "doctrine"
     }
-    # Russia keeps no forces to speak of: the smallest arsenal the lever allows.
+    # Russia keeps no forces at all: every Russian delivery system at zero launchers.
+    from stratstab.forces.loader import load_dataset
+
+    russia = load_dataset("russia-2024")
+    spec["forces"]["RU"] = {
+        "dataset": "russia-2024",
+        "overrides": {f"{system.name}.launchers": 0 for system in russia.systems},
+    }
     (tmp_path / "three.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     (tmp_path / "two.yaml").write_text(yaml.safe_dump(two_spec, sort_keys=False), encoding="utf-8")
     two = _maritime(str(tmp_path / "two.yaml"))
     three = _maritime(str(tmp_path / "three.yaml"))
-    three["assessment"]["levers"] = {"RU.arsenal_scale": 1e-3}
     three["actors"]["RU"] = {"name": "Russia", "objectives": ["Stay out of it."]}
     for data, name in ((two, "two"), (three, "three")):
         text = yaml.safe_dump(data, sort_keys=False)
@@ -178,6 +183,8 @@ def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path
             assert mine["decisions"][side]["action"] == theirs["decisions"][side]["action"]
         a, b = mine["measures"], theirs["measures"]
         assert a["weakest_pair"] == ["US", "CN"]
+        # A side without forces neither threatens nor can be disarmed: its pairs read 1.
+        assert a["pair_indices"]["US-RU"] == a["pair_indices"]["CN-RU"] == 1.0
         assert a["pair_indices"]["US-CN"] == pytest.approx(b["crisis_stability_index"], abs=1e-6)
         assert a["crisis_stability_index"] == pytest.approx(b["crisis_stability_index"], abs=1e-6)
         for key in ("escalation_level", "nuclear_use_risk", "channel_credibility"):
@@ -244,3 +251,88 @@ def test_russia_s_warning_gap_lowers_only_russia_s_launch_under_attack() -> None
     assert current_value(start, "RU", "launch_under_attack") == pytest.approx(0.5)
     assert current_value(start, "US", "launch_under_attack") == pytest.approx(0.5)
     assert current_value(start, "CN", "launch_under_attack") == pytest.approx(0.0)
+
+
+class Watched:
+    """A doctrine whose observations and decisions are kept for the test to read."""
+
+    def __init__(self, player) -> None:
+        self.player, self.name, self.seen = player, player.name, []
+
+    def decide(self, observation: Observation) -> Decision:
+        decision = self.player.decide(observation)
+        self.seen.append((observation, decision))
+        return decision
+
+
+@pytest.mark.parametrize(
+    "exercise_id",
+    [THREE, "early-warning-satellite-loss-three-sided", "nc3-cyber-intrusion-three-sided"],
+)
+def test_doctrines_act_on_and_write_to_sides_by_the_stated_rule(exercise_id: str) -> None:
+    kinds = {"US": "hawkish", "CN": "cautious", "RU": "hawkish"}
+    players = {s: Watched(p) for s, p in build_players(kinds, seed=4).items()}
+    record = run_exercise(load_exercise(exercise_id), players, seed=4, turns=6).to_dict()
+    log = {m["seq"]: m for m in record["channel_log"]}
+    checked = {"move": 0, "reply": 0, "query": 0, "threat": 0, "notice": 0, "proposal": 0}
+    for side, watched in players.items():
+        for observation, decision in watched.seen:
+            others = {s for s in ("US", "CN", "RU") if s != side}
+            assert set(observation.others) == others
+            # Moves: aimed at the side faced, or at nobody.
+            choice = observation.item(decision.action)
+            assert choice.target in (None, observation.opponent), (side, choice.id)
+            checked["move"] += 1
+            proposals = [m for m in decision.messages if m.kind == "proposal"]
+            if proposals:
+                assert {m.to for m in proposals} == others
+                checked["proposal"] += 1
+            for message in decision.messages:
+                if message.in_reply_to is not None:
+                    assert message.to is None  # the engine sends it to whoever asked
+                    checked["reply"] += 1
+                elif message.kind == "query":
+                    assert message.to == observation.opponent
+                    checked["query"] += 1
+                elif message.kind == "notification" and "unless you withdraw" in message.text:
+                    assert message.to == (choice.target or observation.opponent)
+                    checked["threat"] += 1
+                elif message.kind == "notification" and "Advance notice" in message.text:
+                    expected = {choice.target} if choice.target else others
+                    sent = {m.to for m in decision.messages if m.text == message.text}
+                    assert sent == expected
+                    checked["notice"] += 1
+    # A reply reached the sender of what it answers.
+    for message in log.values():
+        if message["in_reply_to"] is not None:
+            assert message["recipient"] == log[message["in_reply_to"]]["sender"]
+    assert checked["move"] == 18 and checked["threat"] > 0
+    assert checked["notice"] > 0 and checked["proposal"] > 0
+
+
+def test_the_llm_player_may_name_a_recipient_among_the_other_sides() -> None:
+    from stratstab.exercises.actors.base import PlayerError
+    from stratstab.exercises.actors.llm import parse_reply
+
+    loaded = load_exercise(THREE)
+    observations = {}
+
+    class Capture:
+        name = "capture"
+
+        def decide(self, observation: Observation) -> Decision:
+            observations[observation.side] = observation
+            return Decision(action="hold-and-consult", reason="r")
+
+    players = {s: Capture() for s in loaded.exercise.sides}
+    run_exercise(loaded, players, seed=1, turns=1)
+    us = observations["US"]
+    reply = (
+        '{"action": "hold-and-consult", "reason": "r", '
+        '"message": {"kind": "%s", "text": "t", "to": %s}}'
+    )
+    assert parse_reply(reply % ("query", '"RU"'), us).messages[0].to == "RU"
+    assert parse_reply(reply % ("query", "null"), us).messages[0].to is None
+    for bad in ('"US"', '"XX"', "3"):
+        with pytest.raises(PlayerError, match="message 'to'"):
+            parse_reply(reply % ("query", bad), us)

@@ -52,6 +52,7 @@ def _named_keys() -> set[str]:
         text = path.read_text(encoding="utf-8")
         keys |= set(re.findall(r'\.with_key\(\s*"([\w.]+)"', text))
         keys |= set(re.findall(r'\bkey="(dlgerr\.[\w.]+)"', text))
+        keys |= set(re.findall(r'\b(?:StaleTurn|QuotaExceeded)\(\s*"([\w.]+)"', text))
     return keys
 
 

@@ -229,6 +229,9 @@ def use_password_reset(session: Session, *, token: str, new_password: str) -> Us
     if not user.is_active:
         raise _gone("expired")
     set_password(session, user=user, new_password=new_password)
+    if not user.is_active:  # disabled while the password was hashed
+        session.rollback()
+        raise _gone("expired")
     claimed = _update_open_links(session, PasswordReset.id == row.id, now, used_at=now)
     if claimed != 1:
         session.rollback()

@@ -18,7 +18,7 @@ from stratstab.accounts.models import AuditEvent, LoginSession, User, utcnow
 from stratstab.accounts.password_policy import check_new_password
 from stratstab.accounts.passwords import hash_password, needs_rehash, verify_password
 from stratstab.accounts.roles import Role
-from stratstab.db import WRITE_OPTION
+from stratstab.db import begin_write
 from stratstab.errors import ConflictError, InputError, NotFoundError
 
 SUPPORTED_LOCALES = ("en", "zh")
@@ -63,8 +63,7 @@ def create_user(
     # read and the insert, where another writer's commit (the consensus worker's, a
     # job's) would make SQLite refuse the lock upgrade at once ("database is locked").
     password_hash = hash_password(password)
-    if not session.in_transaction():
-        session.connection(execution_options={WRITE_OPTION: True})
+    begin_write(session)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} exists already", field="username").with_key(
             "accounts.error.username_taken", username=username
@@ -108,7 +107,9 @@ def set_password(session: Session, *, user: User, new_password: str) -> None:
     """Give ``user`` a new password (reset, invitation acceptance, change).
 
     The password policy judges it first; every login session of the user ends, so a
-    password changed after a theft shuts the thief out.
+    password changed after a theft shuts the thief out.  The slow hash is made before
+    the write transaction begins (see :func:`stratstab.db.begin_write`): a read
+    transaction ended by it is committed, and ``user`` is read again inside the write.
     """
     check_new_password(
         new_password,
@@ -116,7 +117,10 @@ def set_password(session: Session, *, user: User, new_password: str) -> None:
         display_name=user.display_name,
         other_inputs=[user.delegation_code],
     )
-    user.password_hash = hash_password(new_password)
+    password_hash = hash_password(new_password)
+    begin_write(session)
+    session.refresh(user)
+    user.password_hash = password_hash
     end_all_sessions(session, user=user)
 
 

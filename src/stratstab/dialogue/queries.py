@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from stratstab.dialogue.consensus import VoteMatrix
 from stratstab.dialogue.models import (
@@ -281,3 +281,70 @@ def vote_history(
     if statement is not None:
         query = query.where(Statement.external_id == statement)
     return [VoteRecord(*row) for row in session.execute(query).all()]
+
+
+def no_statement(slug: str, statement: str) -> NotFoundError:
+    """The error for a statement that does not exist or that the reader may not see
+    (one message for both, so that existence is not revealed)."""
+    return NotFoundError(f"no statement {statement!r} in {slug!r}").with_key(
+        "dlgerr.no_statement", statement=statement
+    )
+
+
+def public_voter_count(session: Session, slug: str) -> int:
+    """Participants of ``slug`` with a vote on an accepted, unsealed statement."""
+    query = (
+        select(func.count(func.distinct(Vote.participant_id)))
+        .join(Statement, Statement.id == Vote.statement_id)
+        .join(Dialogue, Dialogue.id == Statement.dialogue_id)
+        .where(
+            Dialogue.slug == slug,
+            Statement.moderation == "accepted",
+            Statement.sealed.is_(False),
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
+# Every request about a dialogue asks it: built once.
+_DELEGATION_CODES = (
+    select(Dialogue.id, Delegation.code)
+    .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
+    .where(Dialogue.slug == bindparam("slug"))
+    .order_by(Delegation.code)
+)
+
+
+def delegation_codes(session: Session, slug: str) -> list[str]:
+    """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug
+    (naming no other dialogue: the web shows it)."""
+    rows = session.execute(_DELEGATION_CODES, {"slug": slug}).all()
+    if not rows:
+        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
+    return [code for _, code in rows if code is not None]
+
+
+def has_participant(session: Session, slug: str, external_id: str) -> bool:
+    """Whether dialogue ``slug`` has a participant ``external_id``."""
+    query = (
+        select(Participant.id)
+        .join(Dialogue, Dialogue.id == Participant.dialogue_id)
+        .where(Dialogue.slug == slug, Participant.external_id == external_id)
+    )
+    return session.scalar(query) is not None
+
+
+def statement_in(session: Session, slug: str, external_id: str) -> Statement:
+    """Statement ``external_id`` of ``slug`` with its author loaded; :func:`no_statement`
+    if there is none."""
+    query = (
+        select(Statement)
+        .join(Dialogue, Dialogue.id == Statement.dialogue_id)
+        .outerjoin(Statement.author)
+        .options(contains_eager(Statement.author))
+        .where(Dialogue.slug == slug, Statement.external_id == external_id)
+    )
+    found = session.scalars(query).first()
+    if found is None:
+        raise no_statement(slug, external_id)
+    return found

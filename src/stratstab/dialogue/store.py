@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
 from stratstab.dialogue import idempotency, polis_io, queries, snapshots
 from stratstab.dialogue import ledger as ledger_ops
+from stratstab.dialogue import membership_queries as membership_ops
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
 from stratstab.dialogue.catalogue import load_catalogue
@@ -68,7 +69,7 @@ from stratstab.dialogue.records import (
 )
 from stratstab.dialogue.scope import ScopeAnalysis, ScopePositionData
 from stratstab.dialogue.validate import choice, nonempty, party_codes, slug_text, vote_fields
-from stratstab.errors import ConflictError, InputError, StoreError
+from stratstab.errors import ConflictError, InputError, NotFoundError, StoreError
 from stratstab.migrations import upgrade_database
 
 # The Core insert of one vote, built once (the hot path of voting).
@@ -145,6 +146,10 @@ class DialogueStore:
         except (ArgumentError, NoSuchModuleError, ImportError, OSError, ValueError) as exc:
             raise StoreError(f"cannot open database: {exc}", database=self.shown_url) from exc
         self._factory = make_session_factory(self.engine)
+        # (dialogue slug, participant id) pairs known to exist: participants are never
+        # deleted, so this saves the web's vote path a query.  Per store, so two apps
+        # (or two databases) in one process never share it.
+        self._known_participants: set[tuple[str, str]] = set()
         if migrate:
             self.upgrade()
             self.recover_interrupted_imports()
@@ -364,6 +369,28 @@ class DialogueStore:
             session.flush()
             return participant_info(found.slug, person)
 
+    def has_participant(self, dialogue: str, external_id: str) -> bool:
+        """Whether ``dialogue`` has a participant ``external_id``."""
+        with self.session() as session:
+            return queries.has_participant(session, dialogue, external_id)
+
+    def ensure_participant(self, dialogue: str, *, external_id: str, **person: Any) -> str:
+        """``external_id``, added as a participant of ``dialogue`` on first use (``person``:
+        the other keywords of :meth:`add_participant`).
+
+        Two first requests of one person may race: the loser finds the winner's row.
+        """
+        if (dialogue, external_id) in self._known_participants:
+            return external_id
+        if not self.has_participant(dialogue, external_id):
+            try:
+                self.add_participant(dialogue, external_id=external_id, **person)
+            except InputError:
+                if not self.has_participant(dialogue, external_id):
+                    raise
+        self._known_participants.add((dialogue, external_id))
+        return external_id
+
     def participants(self, dialogue: str) -> list[ParticipantInfo]:
         """The participants of a dialogue, by external id."""
         with self.session() as session:
@@ -452,6 +479,112 @@ class DialogueStore:
             return [
                 statement_info(found.slug, by_id[i]) for i in queries.natural_order(list(by_id))
             ]
+
+    def delegation_codes(self, dialogue: str) -> list[str]:
+        """The delegation codes of ``dialogue`` in one query (:class:`NotFoundError` if unknown)."""
+        with self.session() as session:
+            return queries.delegation_codes(session, dialogue)
+
+    def public_voter_count(self, dialogue: str) -> int:
+        """Participants with a vote on an accepted, unsealed statement of ``dialogue``."""
+        with self.session() as session:
+            return queries.public_voter_count(session, dialogue)
+
+    def statement_with_delegation(
+        self, dialogue: str, statement: str
+    ) -> tuple[StatementInfo, str | None]:
+        """A statement and its author's delegation code, in one query
+        (:func:`queries.no_statement` if there is none)."""
+        with self.session() as session:
+            found = queries.statement_in(session, dialogue, statement)
+            author = found.author
+            code = author.delegation.code if author and author.delegation else None
+            return statement_info(dialogue, found), code
+
+    def set_sealed(self, dialogue: str, statement: str, *, sealed: bool) -> StatementInfo:
+        """Seal or unseal a statement; the consensus is marked changed when the public set
+        moves."""
+        with self.session(write=True) as session:
+            found = queries.statement_in(session, dialogue, statement)
+            was_public = snapshots.is_public(found)
+            found.sealed = sealed
+            snapshots.mark_if_public_changed(session, found, was_public=was_public)
+            return statement_info(dialogue, found)
+
+    def consensus_snapshot(self, dialogue: str) -> snapshots.Snapshot:
+        """The stored consensus analysis of ``dialogue`` with its versions."""
+        with self.session() as session:
+            found = session.scalar(select(Dialogue.id).where(Dialogue.slug == dialogue))
+            if found is None:
+                raise NotFoundError(f"no dialogue {dialogue!r}").with_key(
+                    "dlgerr.no_dialogue", slug=dialogue
+                )
+            return snapshots.snapshot_of(session, found)
+
+    def consensus_versions(self, dialogue: str) -> snapshots.Snapshot:
+        """The versions of the stored consensus without the analysis (the cheap check
+        open pages poll)."""
+        with self.session() as session:
+            found = snapshots.versions_of(session, dialogue)
+        if found is None:
+            raise NotFoundError(f"no dialogue {dialogue!r}").with_key(
+                "dlgerr.no_dialogue", slug=dialogue
+            )
+        return found
+
+    # Membership (``membership_queries``): roles and parties, heads, completeness.
+
+    def membership(self, dialogue: str, user_id: int) -> tuple[str, str | None] | None:
+        """(role, party) of account ``user_id`` in ``dialogue``; None if not a member."""
+        with self.session() as session:
+            return membership_ops.membership(session, dialogue, user_id)
+
+    def parties_with_head(self, dialogue: str) -> set[str]:
+        """The parties of ``dialogue`` that have a head of delegation."""
+        with self.session() as session:
+            return membership_ops.parties_with_head(session, dialogue)
+
+    def completion(self, dialogue: str) -> dict[str, bool]:
+        """Per party: has it declared its scope positions complete?"""
+        with self.session() as session:
+            return membership_ops.completion(session, dialogue)
+
+    def set_complete(self, dialogue: str, *, party: str, by: str, done: bool) -> bool:
+        """Record (or withdraw) a party's declaration; True when something changed."""
+        with self.session(write=True) as session:
+            return membership_ops.set_complete(session, dialogue, party=party, by=by, done=done)
+
+    # The background recomputation of stored consensus analyses (``snapshots``).
+
+    def consensus_due(self, *, now: datetime, debounce_s: float) -> list[snapshots.DueDialogue]:
+        """Dialogues whose stored consensus is out of date and may be recomputed at ``now``."""
+        with self.session() as session:
+            return snapshots.due(session, now=now, debounce_s=debounce_s)
+
+    def seconds_until_consensus_due(self, *, now: datetime, debounce_s: float) -> float | None:
+        """Seconds until the next dialogue is due (None when none is out of date)."""
+        with self.session() as session:
+            return snapshots.seconds_until_due(session, now=now, debounce_s=debounce_s)
+
+    def consensus_version(self, dialogue: str) -> int | None:
+        """The consensus version of ``dialogue`` (None for an unknown dialogue)."""
+        with self.session() as session:
+            return snapshots.version_of(session, dialogue)
+
+    def claim_consensus(self, dialogue_id: int, *, now: datetime, lease_s: float) -> bool:
+        """Lease a dialogue's recomputation for ``lease_s`` seconds; False if another holds it."""
+        with self.session(write=True) as session:
+            return snapshots.claim(session, dialogue_id, now=now, lease_s=lease_s)
+
+    def release_consensus(self, dialogue_id: int) -> None:
+        """Give up the lease of a recomputation that failed (tried again later)."""
+        with self.session(write=True) as session:
+            snapshots.release(session, dialogue_id)
+
+    def store_consensus(self, dialogue_id: int, **computed: Any) -> None:
+        """Store a recomputed analysis (``snapshots.store_result``'s keywords)."""
+        with self.session(write=True) as session:
+            snapshots.store_result(session, dialogue_id, **computed)
 
     def moderate(self, dialogue: str, statement: str, *, state: str) -> StatementInfo:
         """Set a statement's moderation state (pending / accepted / rejected)."""

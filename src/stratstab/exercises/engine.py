@@ -199,6 +199,7 @@ class ExerciseModel:
                     score=score(action.rung),
                     predicted_index=predicted.crisis_stability_index,
                     predicted_risk=predicted.nuclear_use_risk,
+                    target=action.target,
                 )
             )
         return tuple(items)
@@ -266,6 +267,7 @@ class ExerciseModel:
             channel_credibility=self.state.channel_credibility,
             nuclear_used_by=tuple(sorted(self.state.nuclear_users)),
             injects_zh=tuple(i.text_zh or i.text for i in injects if i.to in ("all", side)),
+            others=self.exercise.opponents(side),
         )
 
     # -- the turn --------------------------------------------------------------------

@@ -27,6 +27,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 LN5 = float(np.log(5.0))
+#: Kent and Thaler's exponent on both damage fractions of the cost, and their weight of
+#: the surcharge for leaving the enemy undamaged (the defaults of :func:`cost`).
+KENT_THALER_EXPONENT = 0.75
+KENT_THALER_ENEMY_WEIGHT = 0.3
 
 
 def damage_fraction(*, arriving_warheads: ArrayLike, w80: ArrayLike) -> NDArray[np.float64]:
@@ -65,8 +69,8 @@ def cost(
     *,
     own_damage: ArrayLike,
     enemy_damage: ArrayLike,
-    own_weight_exponent: float = 0.75,
-    enemy_weight: float = 0.3,
+    own_weight_exponent: float = KENT_THALER_EXPONENT,
+    enemy_weight: float = KENT_THALER_ENEMY_WEIGHT,
 ) -> NDArray[np.float64]:
     """Kent–Thaler cost of an outcome to one side (dimensionless, 0 .. 1 + ``enemy_weight``).
 

@@ -33,6 +33,24 @@ def _output_dir(directory: Path) -> Path:
     return directory
 
 
+#: The figures :meth:`Assessment.plot` draws, by kind.
+FIGURE_KINDS = ("costs", "survivors", "reactions")
+
+
+def assessment_figure(assessment: Assessment, kind: str = "costs") -> plt.Figure:
+    """Figure ``kind`` of an assessment: ``costs`` (each striker's cost curves and stop
+    point), ``survivors`` (surviving warheads per system) or ``reactions`` (reaction
+    functions).  The same figures ``stratstab assess --plot`` writes."""
+    makers = {
+        "costs": cost_curves_figure,
+        "survivors": survivors_figure,
+        "reactions": reaction_functions_figure,
+    }
+    if kind not in makers:
+        raise InputError(f"expected one of {', '.join(FIGURE_KINDS)}, got {kind!r}", field="kind")
+    return makers[kind](assessment)
+
+
 def survivors_figure(assessment: Assessment) -> plt.Figure:
     """Deployed vs surviving warheads per system, each side under the other's strike."""
     report = assessment.to_dict(include_curves=False)

@@ -46,7 +46,7 @@ def demo_password(username: str) -> str:
 def seed_accounts(factory: sessionmaker[Session]) -> list[tuple[str, str, str]]:
     """Create the demo accounts that are missing; return (user, password, role) rows."""
     rows = []
-    with transaction(factory) as session:
+    with transaction(factory, write=True) as session:
         existing = set(session.scalars(select(User.username)))
         for username, display, role, delegation in DEMO_USERS:
             if username not in existing:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stratstab.analysis.assessment import plotting
 from stratstab.analysis.assessment.notebook import (
     assessment_frame,
     assessment_html,
@@ -83,17 +84,9 @@ class Assessment:
         """A matplotlib figure: ``costs`` (each striker's cost curves and stop point),
         ``survivors`` (surviving warheads per system) or ``reactions`` (reaction
         functions).  The same figures ``stratstab assess --plot`` writes."""
-        # matplotlib and the figure module load on the first plot only.
-        from stratstab.reports import figures
-
-        makers = {
-            "costs": figures.cost_curves_figure,
-            "survivors": figures.survivors_figure,
-            "reactions": figures.reaction_functions_figure,
-        }
-        if kind not in makers:
-            raise InputError(f"expected one of {', '.join(makers)}, got {kind!r}", field="kind")
-        return makers[kind](self)
+        # The reports layer draws (matplotlib loads on the first plot only); this layer
+        # only asks the maker the package registered (see ``plotting``).
+        return plotting.draw(self, kind)
 
     @property
     def sides(self) -> tuple[str, ...]:

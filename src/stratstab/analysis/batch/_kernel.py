@@ -21,7 +21,14 @@ Two things make it cheaper than tracing every point of the grid:
   the monotone order, it traces the whole grid instead.
 - **Reaction functions by secant steps.**  The required scale factors come from the
   search of :mod:`stratstab.models.roots` (the same source as the reference,
-  compiled); the four perturbed problems start from the base answer, as there.
+  compiled); the four perturbed problems behind the secant slopes start from the base
+  answer, as there.  Derivative slopes (``arms_race.derivative_slopes``) replace those
+  four searches with six evaluations of the full strike at the base answer.
+
+The caller may mark a side's exchange or reaction functions as already computed for an
+earlier variant with the same inputs (``solve``); the kernel skips them and the caller
+copies the results.  Every array is indexed through the names of
+:mod:`stratstab.analysis.batch.layout`.
 
 References
 ----------
@@ -89,7 +96,7 @@ from stratstab.analysis.batch.layout import (
 from stratstab.analysis.reference.arms_race import ARSENAL_SLOPE_STEP, DERIVATIVE_STEP
 from stratstab.analysis.reference.exchange_curves import EMPTY_FORCE_FLOOR
 from stratstab.models import roots
-from stratstab.models.crisis import LN5
+from stratstab.models.crisis import KENT_THALER_EXPONENT, LN5
 from stratstab.models.exchange import PRIORITY_DIGITS
 
 #: Compiled once and kept on disk; NumPy's floating-point rules (inf and NaN, no
@@ -606,7 +613,7 @@ def _monotone(traced, visited, count):
 @jit
 def _power(x, exponent):
     """``x ** exponent`` for x >= 0; the Kent-Thaler exponent 3/4 by two square roots."""
-    if exponent == 0.75:
+    if exponent == KENT_THALER_EXPONENT:
         root = math.sqrt(x)
         return root * math.sqrt(root)
     return x**exponent

@@ -12,7 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from stratstab.models.crisis import STOP_RULE_TOLERANCE
+from stratstab.models.crisis import (
+    KENT_THALER_ENEMY_WEIGHT,
+    KENT_THALER_EXPONENT,
+    STOP_RULE_TOLERANCE,
+)
 from stratstab.models.defense import DefenseLayer
 
 
@@ -140,8 +144,8 @@ class RetaliationSpec(_Strict):
 class CostSpec(_Strict):
     """Kent–Thaler cost weights (REFERENCES §3)."""
 
-    own_weight_exponent: Annotated[float, Field(gt=0)] = 0.75
-    enemy_weight: NonNegative = 0.3
+    own_weight_exponent: Annotated[float, Field(gt=0)] = KENT_THALER_EXPONENT
+    enemy_weight: NonNegative = KENT_THALER_ENEMY_WEIGHT
     #: Costs within this of the striker's lowest count as ties, broken by the victim's
     #: cost (highest first) and then by the smallest strike (``crisis.stop_rule``).
     stop_rule_tolerance: Annotated[float, Field(ge=0, le=1)] = STOP_RULE_TOLERANCE

@@ -45,6 +45,7 @@ class MenuItem:
     predicted_index: float
     predicted_risk: float = 0.0  # probability of unchosen nuclear use this turn, if taken
     label_zh: str = ""
+    target: str | None = None  # the side the action is aimed at (three or more sides)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Observation:
     channel_credibility: float = 1.0
     nuclear_used_by: tuple[str, ...] = ()  # sides that have used nuclear weapons
     injects_zh: tuple[str, ...] = ()  # the same injects in Chinese, where written
+    others: tuple[str, ...] = ()  # every other side, in file order (``opponent`` among them)
 
     def item(self, action_id: str) -> MenuItem:
         """The menu item with this id (:class:`PlayerError` if not on the menu)."""

@@ -4,6 +4,24 @@ Each doctrine reads the menu (with the crisis-stability index the models predict
 each action) and the opponent's past moves, picks one action by a fixed rule, and
 breaks ties with its own seeded generator, so a run is reproducible from its seed.
 
+With three or more sides every doctrine follows one stated rule for whom it acts on
+and whom it writes to:
+
+- **Moves**: it chooses among the moves aimed at the side it faces (the observation's
+  ``opponent``: the one that used nuclear weapons against it, else the one whose last
+  move was most escalated, else its partner in the weakest pair) and the moves aimed at
+  nobody in particular; a move aimed at a third side is left aside unless nothing else
+  is on the menu.
+- **Messages**: a reply goes to the sender of what it answers; a question about the
+  opponent's last move, a warning after nuclear use and the hawk's threat ("unless you
+  withdraw") go to the opponent (the threat to the move's target where it has one);
+  the cautious side's reassuring advance notice of its own move goes to that move's
+  target, or to every other side when the move is aimed at nobody (an alert change is
+  seen by all); its proposal to stand down goes to every other side.  A message to
+  several sides is several messages.
+
+With two sides every one of these is the other side, so two-sided runs are unchanged.
+
 References: R. Axelrod, *The Evolution of Cooperation* (1984), for tit-for-tat; the
 cautious and hawkish rules are stratstab's own simple caricatures for teaching.
 """
@@ -11,6 +29,7 @@ cautious and hawkish rules are stratstab's own simple caricatures for teaching.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +52,33 @@ def _best(
     """The item with the largest ``key`` (keys are rounded, so ties compare equal)."""
     top = max(key(m) for m in items)
     return _pick([m for m in items if key(m) == top], rng)
+
+
+def _aimed(observation: Observation) -> list[MenuItem]:
+    """The moves aimed at the side faced or at nobody (all of them if none is)."""
+    mine = [m for m in observation.menu if m.target in (None, observation.opponent)]
+    return mine or list(observation.menu)
+
+
+def _to_every_other(observation: Observation, message: OutgoingMessage) -> list[OutgoingMessage]:
+    """One copy of ``message`` to each other side (the default recipient if none known)."""
+    if not observation.others:
+        return [message]
+    return [replace(message, to=side) for side in observation.others]
+
+
+def _notice(
+    observation: Observation, choice: MenuItem, kind: str, en: str, zh: str
+) -> list[OutgoingMessage]:
+    """Advance notice of ``choice``: to its target, else to every other side."""
+    message = _message(kind, en, zh)
+    if choice.target is not None:
+        return [replace(message, to=choice.target)]
+    return _to_every_other(observation, message)
+
+
+def _to_opponent(observation: Observation, message: OutgoingMessage) -> OutgoingMessage:
+    return replace(message, to=observation.opponent) if observation.others else message
 
 
 def _zh(item: MenuItem) -> str:
@@ -63,7 +109,8 @@ class Cautious:
 
     def decide(self, observation: Observation) -> Decision:
         """Choose the action with the highest predicted index among rungs up to posturing."""
-        allowed = [m for m in observation.menu if m.score <= 2] or list(observation.menu)
+        aimed = _aimed(observation)
+        allowed = [m for m in aimed if m.score <= 2] or aimed
         # Highest predicted index first; among equals, the lower rung, then the lower risk.
         choice = _best(
             allowed,
@@ -88,20 +135,23 @@ class Cautious:
             ),
         )
         if choice.score >= 2:
-            messages.append(
-                _message(
-                    "notification",
-                    f"Advance notice: we will '{choice.label}'. This is a defensive measure.",
-                    f"预先通报：我方将「{_zh(choice)}」。这是一项防御性措施。",
-                )
+            messages += _notice(
+                observation,
+                choice,
+                "notification",
+                f"Advance notice: we will '{choice.label}'. This is a defensive measure.",
+                f"预先通报：我方将「{_zh(choice)}」。这是一项防御性措施。",
             )
         if observation.opponent_scores and observation.opponent_scores[-1] >= 3:
             last = observation.opponent_moves[-1]
             messages.append(
-                _message(
-                    "query",
-                    f"Please clarify the intent of your last move '{last}'.",
-                    f"请说明贵方上一步行动「{last}」的意图。",
+                _to_opponent(
+                    observation,
+                    _message(
+                        "query",
+                        f"Please clarify the intent of your last move '{last}'.",
+                        f"请说明贵方上一步行动「{last}」的意图。",
+                    ),
                 )
             )
         if observation.opponent in observation.nuclear_used_by:
@@ -111,20 +161,26 @@ class Cautious:
             )
             reason_zh += "对方已使用核武器；谨慎方暂不报复，并要求立即停止。"
             messages.append(
-                _message(
-                    "notification",
-                    "Your nuclear use is noted. We demand an immediate halt; "
-                    "further use will be answered.",
-                    "我方已注意到贵方使用核武器。我方要求立即停止；再次使用将受到回应。",
+                _to_opponent(
+                    observation,
+                    _message(
+                        "notification",
+                        "Your nuclear use is noted. We demand an immediate halt; "
+                        "further use will be answered.",
+                        "我方已注意到贵方使用核武器。我方要求立即停止；再次使用将受到回应。",
+                    ),
                 )
             )
         if observation.turn == 1 or observation.crisis_stability_index < 0.5:
-            messages.append(
+            several = len(observation.others) > 1
+            messages += _to_every_other(
+                observation,
                 _message(
                     "proposal",
-                    "We propose that both sides return strategic forces to day-to-day alert.",
-                    "我方提议双方将战略力量恢复至日常戒备状态。",
-                )
+                    f"We propose that {'all' if several else 'both'} sides return "
+                    "strategic forces to day-to-day alert.",
+                    f"我方提议{'各方' if several else '双方'}将战略力量恢复至日常戒备状态。",
+                ),
             )
         return Decision(
             action=choice.id,
@@ -151,7 +207,8 @@ class Hawkish:
         struck = observation.opponent in observation.nuclear_used_by
         ceiling = 5 if struck else HAWK_CEILING_SCORE
         target = min(max(last + 1, 2), ceiling)
-        allowed = [m for m in observation.menu if m.score <= target] or list(observation.menu)
+        aimed = _aimed(observation)
+        allowed = [m for m in aimed if m.score <= target] or aimed
         # Highest rung within reach; among equals, the move that leaves the index lowest
         # (pressure on the opponent), then the generator.
         choice = _best(allowed, lambda m: (m.score, -round(m.predicted_index, 9)), self.rng)
@@ -175,13 +232,15 @@ class Hawkish:
             ),
         )
         if choice.score >= 3:
-            messages.append(
-                _message(
-                    "notification",
-                    f"We will '{choice.label}' unless you withdraw.",
-                    f"除非贵方撤回，我方将「{_zh(choice)}」。",
-                )
+            threat = _message(
+                "notification",
+                f"We will '{choice.label}' unless you withdraw.",
+                f"除非贵方撤回，我方将「{_zh(choice)}」。",
             )
+            if choice.target is not None:
+                messages.append(replace(threat, to=choice.target))
+            else:
+                messages.append(_to_opponent(observation, threat))
         # Acknowledges only a turn late: deliberate coolness on the channel.
         acknowledge, self._late_acks = self._late_acks, tuple(m.seq for m in observation.inbox)
         return Decision(
@@ -210,9 +269,8 @@ class TitForTat:
         else:
             target = min(m.score for m in observation.menu)
             basis, basis_zh = "Opens with cooperation", "以合作开局"
-        reachable = [m for m in observation.menu if m.score <= target] or [
-            min(observation.menu, key=lambda m: m.score)
-        ]
+        aimed = _aimed(observation)
+        reachable = [m for m in aimed if m.score <= target] or [min(aimed, key=lambda m: m.score)]
         top = max(m.score for m in reachable)
         choice = _best(
             [m for m in reachable if m.score == top],

@@ -2,7 +2,11 @@
 
 The endpoint is given by URL (e.g. ``http://127.0.0.1:8080/v1``); the player posts to
 ``URL/chat/completions`` and expects the reply's message content to be a JSON object
-``{"action": ID, "reason": TEXT, "message": {"kind": KIND, "text": TEXT} | null}``.
+``{"action": ID, "reason": TEXT, "message": {"kind": KIND, "text": TEXT, "to": SIDE} |
+null}``.  With three or more sides the prompt lists the other sides and the model may
+name one as the message's recipient (``to``); without one the message goes to the
+sender of the message it answers, else to the side the player faces most — the rule
+every player's unaddressed message follows.
 Nothing is downloaded; a timeout, an HTTP error or a malformed reply raises
 :class:`PlayerError` with a one-line explanation.
 """
@@ -24,8 +28,9 @@ SYSTEM_PROMPT = (
     "stability. Each turn you choose exactly one action from the numbered menu by its id "
     "and state your reason. You may send one message on the risk-reduction channel. "
     'Answer with a JSON object only: {"action": "<action id>", "reason": "...", '
-    '"message": {"kind": "notification|query|clarification|proposal", "text": "..."} '
-    "or null}."
+    '"message": {"kind": "notification|query|clarification|proposal", "text": "...", '
+    '"to": "<side code or null>"} or null}. With more than one other side, "to" names '
+    "the side the message is for; null sends it to the side you face most."
 )
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
@@ -59,6 +64,11 @@ class LLMPlayer:
             describe(observation) + f"\nObjectives: {'; '.join(observation.objectives)}"
             f"\nValid action ids: {menu_ids}"
         )
+        if len(observation.others) > 1:
+            user += (
+                f"\nOther sides (message recipients): {', '.join(observation.others)}; "
+                f"you face {observation.opponent} most"
+            )
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
     def decide(self, observation: Observation) -> Decision:
@@ -89,7 +99,14 @@ def parse_reply(content: str, observation: Observation) -> Decision:
     messages: tuple[OutgoingMessage, ...] = ()
     message = data.get("message")
     if isinstance(message, dict) and message.get("kind") in MESSAGE_KINDS:
-        messages = (OutgoingMessage(kind=message["kind"], text=str(message.get("text", ""))),)
+        to = message.get("to")
+        if to is not None and (not isinstance(to, str) or to not in observation.others):
+            raise PlayerError(
+                f"llm player: message 'to' must be null or one of {list(observation.others)}"
+            )
+        messages = (
+            OutgoingMessage(kind=message["kind"], text=str(message.get("text", "")), to=to),
+        )
     elif message not in (None, {}):
         raise PlayerError(f"llm player: message must be null or have kind in {MESSAGE_KINDS}")
     return Decision(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -183,43 +184,38 @@ def put_translation(
     return _translated(request, user, slug, statement_id)
 
 
-@api.post(
-    "/{slug}/statements/{statement_id}/translation/suggestion",
-    response_model=StatementPublic,
-    summary="Ask the configured model for a translation",
-)
-def suggest_translation(
-    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
-) -> StatementPublic:
-    """Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."""
-    actions.machine_suggestion(request, db, user, slug, statement_id, "suggest")
-    return _translated(request, user, slug, statement_id)
+#: The machine-suggestion routes: (method, path suffix, action, route name, summary,
+#: description).  One body serves the three; only the action passed to ``actions`` differs.
+_SUGGESTION_ROUTES = (
+    ("post", "", "suggest", "suggest_translation", "Ask the configured model for a translation",
+     "Stores a machine suggestion (409 when no endpoint is configured, 502 when it fails)."),
+    ("post", "/accept", "accept", "accept_suggestion", "Accept the machine suggestion",
+     "The suggestion becomes the statement's translation, credited to you."),
+    ("delete", "", "discard", "discard_suggestion", "Discard the machine suggestion",
+     "Drop a machine suggestion nobody wants."),
+)  # fmt: skip
 
 
-@api.post(
-    "/{slug}/statements/{statement_id}/translation/suggestion/accept",
-    response_model=StatementPublic,
-    summary="Accept the machine suggestion",
-)
-def accept_suggestion(
-    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
-) -> StatementPublic:
-    """The suggestion becomes the statement's translation, credited to you."""
-    actions.machine_suggestion(request, db, user, slug, statement_id, "accept")
-    return _translated(request, user, slug, statement_id)
+def _suggestion_route(action: str, name: str, description: str) -> Callable[..., StatementPublic]:
+    """The route body for one machine-suggestion action."""
+
+    def route(
+        slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
+    ) -> StatementPublic:
+        actions.machine_suggestion(request, db, user, slug, statement_id, action)
+        return _translated(request, user, slug, statement_id)
+
+    route.__name__ = route.__qualname__ = name
+    route.__doc__ = description
+    return route
 
 
-@api.delete(
-    "/{slug}/statements/{statement_id}/translation/suggestion",
-    response_model=StatementPublic,
-    summary="Discard the machine suggestion",
-)
-def discard_suggestion(
-    slug: str, statement_id: StatementId, request: Request, db: SessionDep, user: CurrentUser
-) -> StatementPublic:
-    """Drop a machine suggestion nobody wants."""
-    actions.machine_suggestion(request, db, user, slug, statement_id, "discard")
-    return _translated(request, user, slug, statement_id)
+for _method, _suffix, _action, _name, _summary, _description in _SUGGESTION_ROUTES:
+    getattr(api, _method)(
+        "/{slug}/statements/{statement_id}/translation/suggestion" + _suffix,
+        response_model=StatementPublic,
+        summary=_summary,
+    )(_suggestion_route(_action, _name, _description))
 
 
 @api.get("/{slug}/next-statement", response_model=NextStatement, summary="Next to vote on")

@@ -83,19 +83,16 @@ class ConsensusWorker:
         at the next step) and never stops the others.
         """
         now = now or self.clock()
-        with self.store.session() as session:
-            due = snapshots.due(session, now=now, debounce_s=self.debounce_s)
+        due = self.store.consensus_due(now=now, debounce_s=self.debounce_s)
         done = []
         for item in due:
-            with self.store.session(write=True) as session:
-                if not snapshots.claim(session, item.dialogue_id, now=now, lease_s=LEASE_S):
-                    continue
+            if not self.store.claim_consensus(item.dialogue_id, now=now, lease_s=LEASE_S):
+                continue
             try:
                 self._recompute(item, now=now)
             except Exception:
                 log.exception("consensus of %s could not be computed", item.slug)
-                with self.store.session(write=True) as session:
-                    snapshots.release(session, item.dialogue_id)
+                self.store.release_consensus(item.dialogue_id)
                 continue
             done.append(item.slug)
         return done
@@ -103,8 +100,7 @@ class ConsensusWorker:
     def _recompute(self, item: snapshots.DueDialogue, *, now: datetime) -> None:
         # The version is read before the votes: a vote arriving meanwhile raises the
         # version past the one stored here, so the dialogue stays due.
-        with self.store.session() as session:
-            version = snapshots.version_of(session, item.slug) or item.version
+        version = self.store.consensus_version(item.slug) or item.version
         started = time.perf_counter()
         previous = self.store.polis_state(item.slug) if self.grouping == "polis" else None
         analysis = service.analyze_public(
@@ -116,24 +112,21 @@ class ConsensusWorker:
         compute_ms = 1000 * (time.perf_counter() - started)
         if analysis is not None and analysis.polis_state is not None:
             self.store.save_polis_state(item.slug, analysis.polis_state)
-        with self.store.session(write=True) as session:
-            snapshots.store_result(
-                session,
-                item.dialogue_id,
-                version=version,
-                result=analysis.to_dict() if analysis is not None else None,
-                now=now,
-                compute_ms=compute_ms,
-            )
+        self.store.store_consensus(
+            item.dialogue_id,
+            version=version,
+            result=analysis.to_dict() if analysis is not None else None,
+            now=now,
+            compute_ms=compute_ms,
+        )
 
     # ------------------------------------------------------------------ the thread
 
     def wait_s(self, now: datetime | None = None) -> float:
         """How long the thread may sleep before the next step has work, in seconds."""
-        with self.store.session() as session:
-            due_in = snapshots.seconds_until_due(
-                session, now=now or self.clock(), debounce_s=self.debounce_s
-            )
+        due_in = self.store.seconds_until_consensus_due(
+            now=now or self.clock(), debounce_s=self.debounce_s
+        )
         return IDLE_POLL_S if due_in is None else min(max(due_in, 0.05), IDLE_POLL_S)
 
     def start(self) -> None:

@@ -13,17 +13,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import bindparam, distinct, func, select
-from sqlalchemy.orm import contains_eager
 
 from stratstab.dialogue import snapshots
 from stratstab.dialogue import store as store_records
 from stratstab.dialogue.clusters import PolisState
 from stratstab.dialogue.consensus import ConsensusResult, VoteMatrix, analyze
-from stratstab.dialogue.convert import statement_info
 from stratstab.dialogue.idempotency import IdempotencyKey, make_key
-from stratstab.dialogue.models import Delegation, Dialogue, Participant, Statement, Vote
-from stratstab.dialogue.queries import VoteTarget
+from stratstab.dialogue.queries import VoteTarget, no_statement
 from stratstab.dialogue.records import DialogueInfo, ParticipantInfo, StatementInfo, VoteRecord
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import InputError, NotFoundError
@@ -34,9 +30,6 @@ from stratstab.web.dialogues.access import (
     statement_visible,
     statement_votable,
 )
-
-# (slug, participant id) pairs known to exist, per store: saves a query per vote.
-_KNOWN_PARTICIPANTS: dict[int, set[tuple[str, str]]] = {}
 
 # Pol.is needs a few voters per statement before groups mean anything.
 MIN_PARTICIPANTS_FOR_ANALYSIS = 4
@@ -79,18 +72,7 @@ def visible_counts(store: DialogueStore, viewer: Viewer, dialogue: DialogueInfo)
 
 def public_voter_count(store: DialogueStore, slug: str) -> int:
     """Participants with a vote on an accepted, unsealed statement."""
-    with store.session() as session:
-        query = (
-            select(func.count(distinct(Vote.participant_id)))
-            .join(Statement, Statement.id == Vote.statement_id)
-            .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-            .where(
-                Dialogue.slug == slug,
-                Statement.moderation == "accepted",
-                Statement.sealed.is_(False),
-            )
-        )
-        return int(session.scalar(query) or 0)
+    return store.public_voter_count(slug)
 
 
 def visible_statement_count(store: DialogueStore, viewer: Viewer, slug: str) -> int:
@@ -104,22 +86,9 @@ def new_statement_id() -> str:
     return "s" + secrets.token_hex(5)
 
 
-# Every request about a dialogue asks it: built once.
-_DELEGATION_CODES = (
-    select(Dialogue.id, Delegation.code)
-    .outerjoin(Delegation, Delegation.dialogue_id == Dialogue.id)
-    .where(Dialogue.slug == bindparam("slug"))
-    .order_by(Delegation.code)
-)
-
-
 def delegation_codes(store: DialogueStore, slug: str) -> list[str]:
     """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug."""
-    with store.session() as session:
-        rows = session.execute(_DELEGATION_CODES, {"slug": slug}).all()
-    if not rows:
-        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
-    return [code for _, code in rows if code is not None]
+    return store.delegation_codes(slug)
 
 
 def check_entry(store: DialogueStore, viewer: Viewer, slug: str) -> list[str]:
@@ -154,7 +123,7 @@ def _visible(store: DialogueStore, viewer: Viewer, slug: str) -> list[VisibleSta
 
 def my_votes(store: DialogueStore, viewer: Viewer, slug: str) -> dict[str, VoteRecord]:
     """The viewer's current vote per statement id."""
-    if not _participant_exists(store, slug, viewer.participant_id):
+    if not store.has_participant(slug, viewer.participant_id):
         return {}
     history = store.vote_history(slug, participant=viewer.participant_id)
     return {v.statement: v for v in history}  # oldest first, so the latest wins
@@ -170,46 +139,14 @@ def next_statement(
     return (remaining[0] if remaining else None), len(votable) - len(remaining), len(votable)
 
 
-def _participant_exists(store: DialogueStore, slug: str, external_id: str) -> bool:
-    with store.session() as session:
-        query = (
-            select(Participant.id)
-            .join(Dialogue, Dialogue.id == Participant.dialogue_id)
-            .where(Dialogue.slug == slug, Participant.external_id == external_id)
-        )
-        return session.scalar(query) is not None
-
-
 def ensure_participant(store: DialogueStore, viewer: Viewer, slug: str) -> str:
     """The viewer's participant id in this dialogue, created on first use."""
-    known = _KNOWN_PARTICIPANTS.setdefault(id(store), set())
-    if (slug, viewer.participant_id) in known:
-        return viewer.participant_id
-    if not _participant_exists(store, slug, viewer.participant_id):
-        try:
-            store.add_participant(
-                slug,
-                external_id=viewer.participant_id,
-                display_name=viewer.username,
-                delegation=viewer.delegation,
-                role=viewer.role,
-            )
-        except InputError:
-            # Two first requests of the same user raced; the other one created it.
-            if not _participant_exists(store, slug, viewer.participant_id):
-                raise
-    known.add((slug, viewer.participant_id))  # participants are never deleted
-    return viewer.participant_id
-
-
-def _statement_row(store: DialogueStore, slug: str, statement_id: str) -> VisibleStatement:
-    for info in store.statements(slug):
-        if info.external_id == statement_id:
-            people = _authors(store, slug)
-            author = people.get(info.author) if info.author else None
-            return VisibleStatement(info, author.delegation if author else None, False)
-    raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
-        "dlgerr.no_statement", statement=statement_id
+    return store.ensure_participant(
+        slug,
+        external_id=viewer.participant_id,
+        display_name=viewer.username,
+        delegation=viewer.delegation,
+        role=viewer.role,
     )
 
 
@@ -217,26 +154,9 @@ def find_statement(
     store: DialogueStore, viewer: Viewer, slug: str, statement_id: str
 ) -> VisibleStatement:
     """The statement if the viewer may see it; 404 otherwise (existence not revealed)."""
-    with store.session() as session:
-        query = (
-            select(Statement)
-            .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-            .outerjoin(Statement.author)
-            .options(contains_eager(Statement.author))
-            .where(Dialogue.slug == slug, Statement.external_id == statement_id)
-        )
-        statement = session.scalars(query).first()
-        if statement is None:
-            raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
-                "dlgerr.no_statement", statement=statement_id
-            )
-        author = statement.author
-        delegation = author.delegation.code if author and author.delegation else None
-        info = statement_info(slug, statement)
+    info, delegation = store.statement_with_delegation(slug, statement_id)
     if not statement_visible(viewer, info, author_delegation=delegation):
-        raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
-            "dlgerr.no_statement", statement=statement_id
-        )
+        raise no_statement(slug, statement_id)
     return VisibleStatement(
         info, delegation, statement_votable(viewer, info, author_delegation=delegation)
     )
@@ -286,7 +206,7 @@ def cast_vote(
         # The rules of find_statement, on the facts the vote's one query read.
         delegation = target.author_delegation
         if not statement_visible(viewer, target, author_delegation=delegation):
-            raise _no_statement(slug, statement)
+            raise no_statement(slug, statement)
         votable = statement_votable(viewer, target, author_delegation=delegation)
         require(votable, "this statement is not open for voting", key="dlgerr.not_votable")
 
@@ -302,14 +222,8 @@ def cast_vote(
         )
     except InputError as exc:
         if exc.field == "statement":  # unknown: the same answer as for one not visible
-            raise _no_statement(slug, statement) from None
+            raise no_statement(slug, statement) from None
         raise
-
-
-def _no_statement(slug: str, statement: str) -> NotFoundError:
-    return NotFoundError(f"no statement {statement!r} in {slug!r}").with_key(
-        "dlgerr.no_statement", statement=statement
-    )
 
 
 def submit_statement(
@@ -391,22 +305,8 @@ def moderate(
     if meta is not None:
         info = store.mark_meta(slug, statement_id, is_meta=meta)
     if sealed is not None:
-        with store.session(write=True) as session:
-            row = session.scalar(
-                select(Statement)
-                .join(Dialogue, Dialogue.id == Statement.dialogue_id)
-                .where(Dialogue.slug == slug, Statement.external_id == statement_id)
-            )
-            if row is None:
-                raise NotFoundError(f"no statement {statement_id!r} in {slug!r}").with_key(
-                    "dlgerr.no_statement", statement=statement_id
-                )
-            was_public = snapshots.is_public(row)
-            row.sealed = sealed
-            snapshots.mark_if_public_changed(session, row, was_public=was_public)
-    return (
-        _statement_row(store, slug, statement_id).info if sealed is not None or not info else info
-    )
+        info = store.set_sealed(slug, statement_id, sealed=sealed)
+    return info if info is not None else store.statement_with_delegation(slug, statement_id)[0]
 
 
 #: Bootstrap resamples behind the page's fragility sentence: fewer than the command line's
@@ -434,11 +334,7 @@ def consensus(
 
 def consensus_snapshot(store: DialogueStore, slug: str) -> snapshots.Snapshot:
     """The stored consensus of ``slug`` with its versions (callers check access first)."""
-    with store.session() as session:
-        found = session.scalar(select(Dialogue.id).where(Dialogue.slug == slug))
-        if found is None:
-            raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
-        return snapshots.snapshot_of(session, found)
+    return store.consensus_snapshot(slug)
 
 
 def consensus_versions(store: DialogueStore, viewer: Viewer, slug: str) -> snapshots.Snapshot:
@@ -446,11 +342,7 @@ def consensus_versions(store: DialogueStore, viewer: Viewer, slug: str) -> snaps
     open pages poll).  The numbers count public changes only: they tell no party
     anything about another's pending or sealed statements or votes on them."""
     check_entry(store, viewer, slug)
-    with store.session() as session:
-        found = snapshots.versions_of(session, slug)
-    if found is None:
-        raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
-    return found
+    return store.consensus_versions(slug)
 
 
 def analyze_public(

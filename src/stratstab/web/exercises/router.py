@@ -12,11 +12,12 @@ from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from stratstab.errors import InputError, from_validation_error
+from stratstab.errors import InputError
 from stratstab.exercises.channel import MESSAGE_KINDS
 from stratstab.exercises.ladder import LADDER
 from stratstab.exercises.store import RunRepository
@@ -113,10 +114,14 @@ def _public(request: Request, run, user) -> RunPublic:
 
 
 def _validated(model, data: dict[str, Any], *, source: str):
+    """``model`` from a page form's fields; a refusal is a 422 in the reader's language,
+    as for every other page form (:func:`stratstab.web.forms.validate_form`)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, source=source) from None
+        raise RequestValidationError(
+            [{**error, "loc": ("form", *error["loc"])} for error in exc.errors()]
+        ) from None
 
 
 def _run_page(request: Request, run, user) -> HTMLResponse:
@@ -254,7 +259,9 @@ async def control_page(run_id: str, request: Request, user: CurrentUser) -> Resp
         k: v for k, v in form.items() if k not in ("csrf_token", "confirm") and str(v).strip() != ""
     }
     if data.get("kind") == "close" and form.get("confirm") != "yes":
-        raise InputError("tick the box to confirm that the turn closes now", field="confirm")
+        raise InputError(
+            "tick the box to confirm that the turn closes now", field="confirm"
+        ).with_key("exerr.confirm_close")
     service.control(run, _validated(ControlCreate, data, source="control form"), user_id=user.id)
     return RedirectResponse(f"/exercises/runs/{run.id}", status_code=303)
 

@@ -68,6 +68,13 @@ def loaded_exercise(exercise_id: str) -> LoadedExercise:
     return load_exercise(exercise_id)
 
 
+def _no_run(run_id: str) -> NotFoundError:
+    """One answer for a run that does not exist and one the reader may not see."""
+    return NotFoundError(f"no exercise run {run_id!r} of yours").with_key(
+        "exerr.no_run", run=run_id
+    )
+
+
 def now() -> datetime:
     """The current time (UTC)."""
     return datetime.now(UTC)
@@ -446,10 +453,10 @@ class RunStore:
         """The run ``run_id`` if the user controls or plays it; NotFoundError otherwise."""
         row = self.repository.run(run_id)
         if row is None:
-            raise NotFoundError(f"no exercise run {run_id!r} of yours")
+            raise _no_run(run_id)
         run = self.load(row)
         if not run.can_view(user_id):
-            raise NotFoundError(f"no exercise run {run_id!r} of yours")
+            raise _no_run(run_id)
         return run
 
     def of_user(self, user_id: int) -> list[ExerciseRun]:

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from fastapi import HTTPException
-
 from stratstab.errors import Forbidden, InputError, NotFoundError
 from stratstab.exercises import list_exercises
 from stratstab.exercises.actors.base import PlayerError
 from stratstab.exercises.ladder import rung
 from stratstab.exercises.report import render_report
 from stratstab.exercises.store import DuplicateMove, ExerciseRunRow
+from stratstab.web.errors import LocalizedError
 from stratstab.web.exercises import runs
 from stratstab.web.exercises.runs import (
     MAX_RUNS_PER_USER,
@@ -49,18 +48,19 @@ DEFAULT_PLAYER = "tit-for-tat"
 CONTROL_ROLES = ("facilitator", "admin")
 
 
-class QuotaExceeded(HTTPException):
+class QuotaExceeded(LocalizedError):
     """A person has started as many runs as one may keep (429)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(status_code=429, detail=message)
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(429, key, **values)
 
 
-class StaleTurn(HTTPException):
-    """The decision is for a turn or side that is not the one awaited (409)."""
+class StaleTurn(LocalizedError):
+    """The decision is for a turn or side that is not the one awaited, or the run is not
+    in the state the request assumed (409)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(status_code=409, detail=message)
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(409, key, **values)
 
 
 @cache
@@ -73,7 +73,9 @@ def exercise_detail(exercise_id: str) -> ExerciseDetail:
     """Setting, actors and action menu of a built-in exercise."""
     if exercise_id not in {e.id for e in exercises()}:
         known = ", ".join(e.id for e in exercises())
-        raise NotFoundError(f"no built-in exercise {exercise_id!r} (built-in: {known})")
+        raise NotFoundError(f"no built-in exercise {exercise_id!r} (built-in: {known})").with_key(
+            "exerr.no_exercise", exercise=exercise_id, known=known
+        )
     scenario = loaded_exercise(exercise_id).exercise
     return ExerciseDetail(
         id=scenario.id,
@@ -123,6 +125,8 @@ def start_run(
     if unknown:
         raise InputError(
             f"unknown side(s) {sorted(unknown)}; expected {detail.sides}", field="players"
+        ).with_key(
+            "exerr.unknown_sides", sides=", ".join(sorted(unknown)), known=", ".join(detail.sides)
         )
     # Side order of the scenario: the player factory gives random streams by position.
     players = {side: body.players.get(side, DEFAULT_PLAYER) for side in detail.sides}
@@ -130,9 +134,13 @@ def start_run(
         players[side] = "delegation"
     multiplayer = any(p in ("delegation", "llm") for p in players.values())
     if multiplayer and owner_role not in CONTROL_ROLES:
-        raise Forbidden("only a facilitator or an administrator can set up delegations or llm")
+        raise Forbidden(
+            "only a facilitator or an administrator can set up delegations or llm"
+        ).with_key("exerr.control_roles")
     if "llm" in players.values() and not llm_configured:
-        raise InputError("no language-model endpoint is configured on this server", field="players")
+        raise InputError(
+            "no language-model endpoint is configured on this server", field="players"
+        ).with_key("exerr.no_llm")
     seats: list[tuple[str, int, bool]] = []
     modes: dict[str, str] = {}
     for side, kind in players.items():
@@ -140,18 +148,24 @@ def start_run(
             continue
         seat = body.seats.get(side)
         if seat is None or not (seat.head or seat.delegates):
-            raise InputError(f"name the head or the delegates who play {side}", field="seats")
+            raise InputError(
+                f"name the head or the delegates who play {side}", field="seats"
+            ).with_key("exerr.seat_needed", side=side)
         modes[side] = seat.mode
         names = ([seat.head] if seat.head else []) + [d for d in seat.delegates if d != seat.head]
         for name in names:
             user_id = user_ids(name)
             if user_id is None:
-                raise InputError(f"no active account {name!r}", field=f"seats.{side}")
+                raise InputError(f"no active account {name!r}", field=f"seats.{side}").with_key(
+                    "exerr.no_account", name=name
+                )
             if any(u == user_id for _, u, _ in seats):
-                raise InputError(f"{name!r} already has a seat in this run", field="seats")
+                raise InputError(
+                    f"{name!r} already has a seat in this run", field="seats"
+                ).with_key("exerr.seat_taken", name=name)
             seats.append((side, user_id, name == seat.head))
     if store.repository.count_owned(owner_id) >= MAX_RUNS_PER_USER:
-        raise QuotaExceeded(f"at most {MAX_RUNS_PER_USER} exercise runs per person")
+        raise QuotaExceeded("exerr.quota", n=MAX_RUNS_PER_USER)
     row = ExerciseRunRow(
         id=new_run_id(),
         owner_id=owner_id,
@@ -168,7 +182,7 @@ def start_run(
     try:
         state = run.replay()  # a bad player set-up fails before anything is stored
     except PlayerError as exc:
-        raise InputError(str(exc), field="players") from None
+        raise _player_failed(exc, field="players") from None
     run = store.add(row, seats)
     state = run.state()
     run.start_clock(state, at=runs.now())
@@ -199,29 +213,43 @@ def may_decide(run: ExerciseRun, side: str, user_id: int) -> str:
         heads = [s for s in run.seats_of(side) if s.is_head]
         if seat.is_head or not heads:
             return "decision"
-        raise Forbidden(f"the head of delegation decides for {side} in this run")
-    raise Forbidden(f"you do not play {side} in this run")
+        raise Forbidden(f"the head of delegation decides for {side} in this run").with_key(
+            "exerr.head_decides", side=side
+        )
+    refused = Forbidden(f"you do not play {side} in this run")
+    raise refused.with_key("exerr.not_your_side", side=side)
+
+
+def _player_failed(exc: PlayerError, *, field: str) -> InputError:
+    """A player (the language model, a doctrine) could not decide: the English detail
+    goes to English readers, a Chinese reader gets the keyed sentence alone."""
+    return InputError(str(exc), field=field).with_key("exerr.player_failed", detail=str(exc))
 
 
 def _check_decision(state: RunState, body: DecisionCreate) -> HumanDecision:
     """Refuse a decision that is stale or names anything the side cannot use."""
     if state.status != "awaiting":
-        raise StaleTurn("this run has ended; open its report")
+        raise StaleTurn("exerr.run_ended")
     if body.side not in state.waiting or body.turn != state.turn:
         raise StaleTurn(
-            f"turn {state.turn} awaits {', '.join(state.waiting)}, not turn {body.turn} "
-            f"of {body.side}; reload the page"
+            "exerr.stale_turn",
+            turn=state.turn,
+            waiting=", ".join(state.waiting),
+            asked_turn=body.turn,
+            side=body.side,
         )
     observation = state.waiting[body.side]
     if body.action not in {m.id for m in observation.menu}:
-        raise InputError(f"{body.action!r} is not on {body.side}'s menu", field="action")
+        raise InputError(f"{body.action!r} is not on {body.side}'s menu", field="action").with_key(
+            "exerr.not_on_menu", action=body.action, side=body.side
+        )
     inbox = {m.seq for m in observation.inbox}
     acknowledge = sorted(inbox) if body.acknowledge is None else sorted(set(body.acknowledge))
     if not set(acknowledge) <= inbox:
         raise InputError(
             f"only messages delivered this turn can be acknowledged: {sorted(inbox)}",
             field="acknowledge",
-        )
+        ).with_key("exerr.acknowledge", delivered=", ".join(map(str, sorted(inbox))) or "-")
     message = body.message
     if message and message.in_reply_to is not None:
         received = {m.seq for m in state.model.channel.received_by(body.side)}
@@ -229,13 +257,13 @@ def _check_decision(state: RunState, body: DecisionCreate) -> HumanDecision:
             raise InputError(
                 f"message {message.in_reply_to} was not delivered to {body.side}",
                 field="message.in_reply_to",
-            )
+            ).with_key("exerr.reply_unknown", message=message.in_reply_to, side=body.side)
     if message and message.to is not None:
         others = [s for s in state.model.exercise.sides if s != body.side]
         if message.to not in others:
             raise InputError(
                 f"a message goes to one of {others}, not {message.to!r}", field="message.to"
-            )
+            ).with_key("exerr.message_to", sides=", ".join(others), to=message.to)
     return HumanDecision(
         message_to=message.to if message else None,
         action=body.action,
@@ -263,7 +291,7 @@ def _store_move(
             run.id, turn=turn, side=side, kind=kind, user_id=user_id, payload=decision.payload()
         )
     except DuplicateMove:
-        raise StaleTurn(f"{side} has already moved on turn {turn}; reload the page") from None
+        raise StaleTurn("exerr.already_moved", side=side, turn=turn) from None
 
 
 def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
@@ -271,7 +299,7 @@ def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
     with run.lock:  # one decision at a time per run object: double submits meet a 409
         settle_deadline(run, at=runs.now())
         if run.row.paused:
-            raise StaleTurn("the control cell has paused this run; wait for it to resume")
+            raise StaleTurn("exerr.paused")
         kind = may_decide(run, body.side, user_id)  # before anything about the side is said
         state = run.state()
         decision = _check_decision(state, body)
@@ -279,7 +307,7 @@ def decide(run: ExerciseRun, body: DecisionCreate, *, user_id: int) -> RunState:
             try:
                 run.replay({**run.decisions(), (body.turn, body.side): decision})
             except PlayerError as exc:
-                raise InputError(str(exc), field="action") from None
+                raise _player_failed(exc, field="action") from None
             _store_move(
                 run,
                 turn=body.turn,
@@ -355,19 +383,25 @@ def settle_deadline(run: ExerciseRun, *, at: datetime) -> None:
 def control(run: ExerciseRun, body: ControlCreate, *, user_id: int) -> None:
     """An action of the control cell (the run's owner only)."""
     if user_id != run.owner_id:
-        raise Forbidden("only the control cell of this run can do that")
+        raise Forbidden("only the control cell of this run can do that").with_key(
+            "exerr.control_cell_only"
+        )
     with run.lock:
         state = run.state()
         if state.status != "awaiting":
-            raise StaleTurn("this run has ended")
+            raise StaleTurn("exerr.run_ended")
         at = runs.now()
         payload: dict[str, Any] = {}
         if body.kind == "inject":
             if not body.text.strip():
-                raise InputError("an injected event needs a text", field="text")
+                raise InputError("an injected event needs a text", field="text").with_key(
+                    "exerr.inject_text"
+                )
             sides = run.players
             if body.to != "all" and body.to not in sides:
-                raise InputError(f"'to' must be all or one of {list(sides)}", field="to")
+                raise InputError(f"'to' must be all or one of {list(sides)}", field="to").with_key(
+                    "exerr.inject_to", sides=", ".join(sides)
+                )
             payload = {
                 "text": body.text.strip(),
                 "text_zh": body.text_zh.strip(),
@@ -376,13 +410,13 @@ def control(run: ExerciseRun, body: ControlCreate, *, user_id: int) -> None:
             }
         elif body.kind == "pause":
             if run.row.paused:
-                raise StaleTurn("the run is already paused")
+                raise StaleTurn("exerr.already_paused")
             deadline = run.deadline()
             remaining = (deadline - at).total_seconds() if deadline else None
             run.repository.update_run(run.id, paused=True, paused_remaining_s=remaining)
         elif body.kind == "resume":
             if not run.row.paused:
-                raise StaleTurn("the run is not paused")
+                raise StaleTurn("exerr.not_paused")
             remaining = run.row.paused_remaining_s
             run.repository.update_run(
                 run.id,
@@ -395,7 +429,7 @@ def control(run: ExerciseRun, body: ControlCreate, *, user_id: int) -> None:
             if deadline is None or body.minutes <= 0:
                 raise InputError(
                     "extend a running deadline by at least one minute", field="minutes"
-                )
+                ).with_key("exerr.extend")
             run.repository.update_run(
                 run.id, deadline_at=deadline + timedelta(minutes=body.minutes)
             )
@@ -532,7 +566,7 @@ def finished_record(run: ExerciseRun) -> dict[str, Any]:
     """The full record of a finished run (409 while a human still has to decide)."""
     state = run.state()
     if state.status != "finished":
-        raise StaleTurn("the after-action report is ready once the run has ended")
+        raise StaleTurn("exerr.report_not_ready")
     return state.record()
 
 
