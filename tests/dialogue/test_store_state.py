@@ -7,7 +7,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from stratstab.dialogue.models import Dialogue
 from stratstab.dialogue.store import DialogueStore
 from stratstab.errors import NotFoundError
 
@@ -123,3 +125,30 @@ def test_no_module_cache_is_keyed_by_object_identity():
 def test_the_scan_finds_an_identity_keyed_cache():
     source = "_SEEN: dict[int, set] = {}\n\ndef f(store):\n    _SEEN.setdefault(id(store), set())\n"
     assert _module_level_caches(ast.parse(source)) == ["_SEEN (line 4)"]
+
+
+def test_membership_and_completeness_through_the_store(tmp_path):
+    from stratstab.accounts import service as accounts
+    from stratstab.dialogue.membership import DialogueMember
+
+    with DialogueStore(f"sqlite:///{tmp_path / 'm.sqlite'}") as store:
+        _dialogue(store)
+        with store.session(write=True) as session:
+            password = "violet anchor drifts past seven harbours"
+            head = accounts.create_user(session, username="chen", role="member", password=password)
+            session.flush()
+            dialogue_id = session.scalar(select(Dialogue.id).where(Dialogue.slug == "cnus"))
+            session.add(DialogueMember(dialogue_id=dialogue_id, user_id=head.id, role="head",
+                                       party="CN"))  # fmt: skip
+            head_id = head.id
+        assert store.membership("cnus", head_id) == ("head", "CN")
+        assert store.membership("cnus", head_id + 1) is None
+        assert store.parties_with_head("cnus") == {"CN"}
+        assert store.completion("cnus") == {"CN": False, "US": False}
+        assert store.set_complete("cnus", party="CN", by="chen", done=True)
+        assert not store.set_complete("cnus", party="CN", by="chen", done=True)  # no change
+        assert store.completion("cnus") == {"CN": True, "US": False}
+        assert store.set_complete("cnus", party="CN", by="chen", done=False)
+        assert store.completion("cnus") == {"CN": False, "US": False}
+        with pytest.raises(NotFoundError):
+            store.completion("nope")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
 from stratstab.dialogue import idempotency, polis_io, queries, snapshots
 from stratstab.dialogue import ledger as ledger_ops
+from stratstab.dialogue import membership_queries as membership_ops
 from stratstab.dialogue import scope_store as scope_ops
 from stratstab.dialogue.agenda import analyze_scope
 from stratstab.dialogue.catalogue import load_catalogue
@@ -530,6 +531,28 @@ class DialogueStore:
                 "dlgerr.no_dialogue", slug=dialogue
             )
         return found
+
+    # Membership (``membership_queries``): roles and parties, heads, completeness.
+
+    def membership(self, dialogue: str, user_id: int) -> tuple[str, str | None] | None:
+        """(role, party) of account ``user_id`` in ``dialogue``; None if not a member."""
+        with self.session() as session:
+            return membership_ops.membership(session, dialogue, user_id)
+
+    def parties_with_head(self, dialogue: str) -> set[str]:
+        """The parties of ``dialogue`` that have a head of delegation."""
+        with self.session() as session:
+            return membership_ops.parties_with_head(session, dialogue)
+
+    def completion(self, dialogue: str) -> dict[str, bool]:
+        """Per party: has it declared its scope positions complete?"""
+        with self.session() as session:
+            return membership_ops.completion(session, dialogue)
+
+    def set_complete(self, dialogue: str, *, party: str, by: str, done: bool) -> bool:
+        """Record (or withdraw) a party's declaration; True when something changed."""
+        with self.session(write=True) as session:
+            return membership_ops.set_complete(session, dialogue, party=party, by=by, done=done)
 
     # The background recomputation of stored consensus analyses (``snapshots``).
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
@@ -25,7 +25,6 @@ from stratstab.dialogue.membership import (
     PARTY_ROLES,
     DialogueMember,
     Invitation,
-    PartyCompletion,
 )
 from stratstab.dialogue.models import Dialogue, utc_now
 from stratstab.dialogue.records import DialogueInfo
@@ -93,20 +92,12 @@ def _membership(session: Session, dialogue_id: int, user_id: int) -> DialogueMem
     )
 
 
-# Every request about a dialogue asks it: one query, built once.
-_MEMBERSHIP = (
-    select(DialogueMember.role, DialogueMember.party)
-    .join(Dialogue, Dialogue.id == DialogueMember.dialogue_id)
-    .where(Dialogue.slug == bindparam("slug"), DialogueMember.user_id == bindparam("user_id"))
-)
-
-
 def viewer_for(store: DialogueStore, user: User, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
-    with store.session() as session:
-        member = session.execute(_MEMBERSHIP, {"slug": slug, "user_id": user.id}).first()
+    member = store.membership(slug, user.id)
     if member is not None:
-        return Viewer(username=user.username, role=member.role, delegation=member.party)
+        role, party = member
+        return Viewer(username=user.username, role=role, delegation=party)
     return Viewer.of(user)
 
 
@@ -631,44 +622,17 @@ def add_member(
 
 def heads(store: DialogueStore, slug: str) -> set[str]:
     """The parties that have a head of delegation."""
-    with store.session() as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        rows = session.scalars(
-            select(DialogueMember.party).where(
-                DialogueMember.dialogue_id == dialogue.id, DialogueMember.role == "head"
-            )
-        ).all()
-    return {p for p in rows if p}
+    return store.parties_with_head(slug)
 
 
 def completion(store: DialogueStore, slug: str) -> dict[str, bool]:
     """Per party: has it declared its scope positions complete?"""
-    with store.session() as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        declared = set(
-            session.scalars(
-                select(PartyCompletion.party).where(PartyCompletion.dialogue_id == dialogue.id)
-            ).all()
-        )
-        return {code: code in declared for code in dialogue.parties or []}
+    return store.completion(slug)
 
 
 def set_complete(store: DialogueStore, slug: str, *, party: str, by: str, done: bool) -> bool:
     """Record (or withdraw) a party's declaration; True when something changed."""
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        row = session.scalar(
-            select(PartyCompletion).where(
-                PartyCompletion.dialogue_id == dialogue.id, PartyCompletion.party == party
-            )
-        )
-        if done and row is None:
-            session.add(PartyCompletion(dialogue_id=dialogue.id, party=party, declared_by=by))
-            return True
-        if not done and row is not None:
-            session.delete(row)
-            return True
-        return False
+    return store.set_complete(slug, party=party, by=by, done=done)
 
 
 __all__ = [
