@@ -13,6 +13,9 @@ import re
 
 import pytest
 
+from .exercise_pages import decide as _decide
+from .exercise_pages import seat_delegations
+from .exercise_pages import set_locale as _locale
 from .test_browser import CHROMIUM, base_url, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -21,48 +24,12 @@ assert CHROMIUM
 ENGLISH_UI = ("Choose your action", "Control cell", "Crisis stability index", "Decide")
 
 
-def _locale(page, lang: str) -> None:
-    page.goto("/exercises")
-    page.click(f"button[name=locale][value={lang}]")
-    page.wait_for_load_state("networkidle")
-
-
-def _decide(
-    page,
-    *,
-    action_index: int,
-    reason: str,
-    message: tuple[str, str] | None = None,
-    acknowledge: bool = True,
-) -> None:
-    page.wait_for_selector("[data-testid=decision-form]")
-    if not acknowledge:
-        for box in page.locator("[data-testid=inbox] input[type=checkbox]").all():
-            box.uncheck()
-    page.locator("[data-testid=action-menu] input[type=radio]").nth(action_index).check()
-    page.fill("[data-testid=reason]", reason)
-    if message:
-        page.select_option("[data-testid=message-kind]", "query")
-        page.fill("[data-testid=message-text]", message[0])
-        page.fill("[data-testid=message-translation]", message[1])
-    page.click("[data-testid=submit-decision]")
-    page.wait_for_load_state("networkidle")
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_two_delegations_play_three_turns_to_the_report(open_page, lang):  # noqa: F811
     control = open_page("facilitator")
     _locale(control, lang)
-    control.goto("/exercises/maritime-incident")
-    for side, head, aide in (("US", "us1", "us2"), ("CN", "cn1", "cn2")):
-        control.select_option(f"[data-testid=player-{side}]", "delegation")
-        control.fill(f"[data-testid=head-{side}]", head)
-        control.fill(f"[data-testid=delegates-{side}]", aide)
-    control.fill("[data-testid=seed]", "5")
-    control.fill("[data-testid=turns]", "3")
-    control.click("[data-testid=start-run]")
-    control.wait_for_selector("[data-testid=control-panel]")
-    run_url = control.url
+    seats = {"US": ("us1", "us2"), "CN": ("cn1", "cn2")}
+    run_url = seat_delegations(control, "maritime-incident", seats, seed=5, turns=3)
     shot(control, f"30-exercise-control-{lang}")
 
     us, cn = open_page("us1"), open_page("cn1")

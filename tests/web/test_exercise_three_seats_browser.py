@@ -18,6 +18,8 @@ import pytest
 from stratstab.accounts import service as accounts
 from stratstab.web.demo import demo_password, seed_demo
 
+from .exercise_pages import decide, seat_delegations
+from .exercise_pages import set_locale as _locale
 from .helpers import build_app
 from .server import running
 from .test_browser import CHROMIUM, open_page, shot  # noqa: F401
@@ -57,36 +59,9 @@ def base_url(tmp_path_factory):
         yield url
 
 
-def _locale(page, lang: str) -> None:
-    page.goto("/exercises")
-    page.click(f"button[name=locale][value={lang}]")
-    page.wait_for_load_state("networkidle")
-
-
-def _decide(
-    page,
-    action: str,
-    reason: str,
-    *,
-    message: tuple[str, str] | None = None,
-    to: str | None = None,
-    acknowledge: bool = True,
-) -> None:
+def _decide(page, action: str, reason: str, **options) -> None:
     page.reload()
-    page.wait_for_selector("[data-testid=decision-form]")
-    if not acknowledge:
-        for box in page.locator("[data-testid=inbox] input[type=checkbox]").all():
-            box.uncheck()
-    page.check(f"[data-testid=action-{action}]")
-    page.fill("[data-testid=reason]", reason)
-    if message:
-        page.select_option("[data-testid=message-kind]", "query")
-        if to:
-            page.select_option("[data-testid=message-to]", to)
-        page.fill("[data-testid=message-text]", message[0])
-        page.fill("[data-testid=message-translation]", message[1])
-    page.click("[data-testid=submit-decision]")
-    page.wait_for_load_state("networkidle")
+    decide(page, action=action, reason=reason, **options)
 
 
 def _sees_no_trace(page, *moves: tuple[str, str, str]) -> None:
@@ -105,23 +80,11 @@ def _sees_no_trace(page, *moves: tuple[str, str, str]) -> None:
             assert trace not in html, trace
 
 
-def _seat_three_delegations(control) -> str:
-    control.goto(f"/exercises/{EXERCISE}")
-    for side, head, aide in (("US", "us1", "us2"), ("CN", "cn1", "cn2"), ("RU", "ru1", "ru2")):
-        control.select_option(f"[data-testid=player-{side}]", "delegation")
-        control.fill(f"[data-testid=head-{side}]", head)
-        control.fill(f"[data-testid=delegates-{side}]", aide)
-    control.fill("[data-testid=seed]", "4")
-    control.fill("[data-testid=turns]", "3")
-    control.click("[data-testid=start-run]")
-    control.wait_for_selector("[data-testid=control-panel]")
-    return control.url
-
-
 def test_three_delegations_play_each_other_to_the_report(open_page):  # noqa: F811
     control = open_page("facilitator")
     _locale(control, "zh")
-    run_url = _seat_three_delegations(control)
+    seats = {"US": ("us1", "us2"), "CN": ("cn1", "cn2"), "RU": ("ru1", "ru2")}
+    run_url = seat_delegations(control, EXERCISE, seats, seed=4, turns=3)
     heading = control.inner_text("[data-testid=control-panel] h2")
     assert "共 3 回合" in heading and "ex." not in control.inner_text("main")
     shot(control, "40-three-seats-control-zh")
@@ -183,6 +146,9 @@ def test_three_delegations_play_each_other_to_the_report(open_page):  # noqa: F8
     # and China move; Russia misses the turn and the control cell closes it.
     us.reload()
     assert us.locator("[data-testid=missed-deadline]").count() >= 1
+    # The side the United States faces is named with that side's own last move.
+    faced = us.inner_text("[data-testid=opponent-last]")
+    assert faced.startswith("Russia") and "Notify the others of the exercise" in faced
     shot(us, "45-three-seats-us-turn3-en")
     _decide(us, "stand-down-alert", "step back")
     _decide(cn, "stand-down-alert", "同样退一步")

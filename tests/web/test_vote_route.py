@@ -17,7 +17,7 @@ from stratstab.web.dialogues import members as members_service
 from stratstab.web.dialogues import vote_route
 from stratstab.web.dialogues.vote_route import LeanVoteRoute
 
-from .helpers import build_app
+from .helpers import build_app, login
 
 SLUG = "lean"
 PASSWORD = "Lean-vote passphrase 9kQ!"
@@ -34,14 +34,11 @@ VOLATILE = ("date", "content-length", "set-cookie")
 
 
 def _client(app, username: str | None) -> TestClient:
+    """A client logged in as ``username``, or an anonymous one with its CSRF token."""
+    if username:
+        return login(app, username, PASSWORD)
     client = TestClient(app)
     client.headers["X-CSRF-Token"] = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    if username:
-        answer = client.post(
-            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 200, answer.text
-        client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
     return client
 
 
