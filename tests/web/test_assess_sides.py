@@ -135,3 +135,17 @@ def test_a_bad_russian_lever_is_a_bilingual_422(client):
         json={"scenario": "us-china-russia-2024", "levers": {"FR.arsenal_scale": 1.2}},
     )
     assert 400 <= unknown.status_code < 500
+
+
+@pytest.mark.parametrize("scenario_id", THREE_SIDED[1:])
+def test_the_other_three_sided_scenarios_assess_in_the_request(client, scenario_id):
+    answer = client.post("/api/v1/assess", json={"scenario": scenario_id})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    expected = assess(load_builtin_scenario(scenario_id)).to_dict()
+    assert body["weakest_pair"] == expected["weakest_pair"]
+    assert [p["crisis_stability_index"] for p in body["pairs"]] == pytest.approx(
+        [p["crisis_stability_index"] for p in expected["pairs"]]
+    )
+    drivers = {s: body["per_side"][s]["requirement_driver"] for s in body["sides"]}
+    assert drivers == {s: expected["per_side"][s]["requirement_driver"] for s in body["sides"]}
