@@ -196,6 +196,7 @@ def test_a_third_side_without_forces_adjudicates_like_the_two_sided_run(tmp_path
 VARIANTS = {
     "early-warning-satellite-loss-three-sided": "early-warning-satellite-loss",
     "nc3-cyber-intrusion-three-sided": "nc3-cyber-intrusion",
+    "asat-approach-early-warning-three-sided": "asat-approach-early-warning",
 }
 
 
@@ -268,7 +269,7 @@ class Watched:
 
 @pytest.mark.parametrize(
     "exercise_id",
-    [THREE, "early-warning-satellite-loss-three-sided", "nc3-cyber-intrusion-three-sided"],
+    [THREE, *sorted(VARIANTS)],
 )
 def test_doctrines_act_on_and_write_to_sides_by_the_stated_rule(exercise_id: str) -> None:
     kinds = {"US": "hawkish", "CN": "cautious", "RU": "hawkish"}
