@@ -44,7 +44,7 @@ def player_name(name: str, lang: str) -> str:
 # key -> (English, Chinese)
 T: dict[str, tuple[str, str]] = {
     "title": ("After-action report", "演习复盘报告"),
-    "exercise": ("exercise", "演习"),
+    "exercise": ("Exercise", "演习"),
     "summary": ("Summary", "概要"),
     "lessons": ("Lessons", "经验教训"),
     "setting": ("Setting and objectives", "背景与目标"),
@@ -56,7 +56,7 @@ T: dict[str, tuple[str, str]] = {
     "sources": ("Sources of the scenario", "情景的资料来源"),
     "value": ("Value", "数值"),
     "players": ("Players", "参与方"),
-    "seed": ("seed", "随机种子"),
+    "seed": ("Seed", "随机种子"),
     "turns_played": ("Turns played / planned", "已进行 / 计划回合"),
     "ended_by": ("Ended by", "结束方式"),
     "ended_turn-limit": ("the planned number of turns", "达到计划回合数"),
