@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from stratstab.cli.main import app
 from stratstab.exercises import build_players, load_exercise, run_exercise
 from stratstab.exercises.actors.base import Decision, Observation
-from stratstab.exercises.schema import ExerciseScenario
+from stratstab.exercises.report import render_report
+from stratstab.exercises.schema import ExerciseScenario, ScenarioSource
 from stratstab.packaged import builtin_yaml_files
 
 THREE = "pacific-incident-russian-alert"
@@ -338,3 +340,46 @@ def test_the_llm_player_may_name_a_recipient_among_the_other_sides() -> None:
     for bad in ('"US"', '"XX"', "3"):
         with pytest.raises(PlayerError, match="message 'to'"):
             parse_reply(reply % ("query", bad), us)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_variant_cites_each_source_with_title_publisher_date_and_dated_address(
+    variant: str,
+) -> None:
+    sources = load_exercise(variant).exercise.sources
+    assert sources and all(isinstance(s, ScenarioSource) for s in sources)
+    # Each address is the primary publication's, recorded on a stated day.
+    linked = [s for s in sources if s.url]
+    assert linked and all(s.url.startswith("https://") and s.accessed for s in linked)
+    record = run_exercise(
+        load_exercise(variant),
+        build_players({"US": "cautious", "CN": "cautious", "RU": "cautious"}, seed=0),
+        seed=0,
+        turns=1,
+    ).to_dict()
+    html = render_report(record, lang="zh")
+    for source in linked:
+        assert f"<a href='{source.url}'>" in html
+    assert f"访问于 {linked[0].accessed}" in html and sources[0].title in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"accessed": None}, "go together"),
+        ({"url": "https://en.wikipedia.org/wiki/Kosmos_2543"}, "primary"),
+        ({"url": "http://example.gov/x"}, "https://"),
+        ({"published": "July 2020"}, "published"),
+    ],
+)
+def test_a_source_without_a_dated_primary_address_is_refused(change, message) -> None:
+    good = {
+        "title": "Global Counterspace Capabilities",
+        "publisher": "Secure World Foundation",
+        "published": "2024-04",
+        "url": "https://swfound.org/counterspace/",
+        "accessed": "2026-12-03",
+    }
+    ScenarioSource(**good)
+    with pytest.raises(ValidationError, match=message):
+        ScenarioSource(**{**good, **change})

@@ -37,7 +37,10 @@ class Recorder:
             "name_zh": exercise.name_zh,
             "setting": exercise.setting,
             "setting_zh": exercise.setting_zh,
-            "sources": list(exercise.sources),
+            "sources": [
+                s if isinstance(s, str) else s.model_dump(exclude_none=True)
+                for s in exercise.sources
+            ],
             "seed": model.seed,
             "players": dict(model.player_names),
             "turns_planned": model.turns,

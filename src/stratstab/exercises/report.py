@@ -122,6 +122,23 @@ def _summary(record: dict[str, Any], lang: str) -> str:
     return _table([_t("measure", lang), _t("value", lang)], rows)
 
 
+def _source(source: str | dict[str, str], lang: str) -> str:
+    """One source of the scenario: a plain citation, or title, publisher, date, what the
+    scenario takes from it, and a link to the primary publication with its access date."""
+    if isinstance(source, str):
+        return escape(source)
+    text = (
+        f"{escape(source['publisher'])}, <i>{escape(source['title'])}</i> "
+        f"({escape(source['published'])})"
+    )
+    if source.get("used_for"):
+        text += f": {escape(source['used_for'])}"
+    if source.get("url"):
+        url = escape(source["url"])
+        text += f"; <a href='{url}'>{url}</a> ({escape(_t('accessed', lang))} {source['accessed']})"
+    return text
+
+
 def _setting(record: dict[str, Any], lang: str) -> str:
     items = []
     for side, actor in record["actors"].items():
@@ -130,7 +147,7 @@ def _setting(record: dict[str, Any], lang: str) -> str:
         # Each objective is a sentence of its own: a nested list, not "…crisis.; Keep…".
         nested = "".join(f"<li>{escape(o)}</li>" for o in objectives)
         items.append(f"<li><b>{escape(side_name(side, lang))}</b><ul>{nested}</ul></li>")
-    sources = "".join(f"<li>{escape(source)}</li>" for source in record.get("sources", []))
+    sources = "".join(f"<li>{_source(source, lang)}</li>" for source in record.get("sources", []))
     cited = f"<h3>{escape(_t('sources', lang))}</h3><ol>{sources}</ol>" if sources else ""
     return f"<p>{escape(_pick(record, 'setting', lang))}</p><ul>{''.join(items)}</ul>{cited}"
 

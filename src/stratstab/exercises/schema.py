@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stratstab.citations import check_primary_url
 from stratstab.exercises.ladder import RungId
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -118,6 +119,34 @@ class Inject(_Strict):
         return self
 
 
+class ScenarioSource(_Strict):
+    """A publication a scenario draws on: title, publisher, date and where to read it.
+
+    ``url`` is the primary publication (:mod:`stratstab.citations`: the issuing
+    government's or organisation's own page, the treaty text, the journal or institute
+    page), left out where no such address is known rather than guessed; ``accessed``
+    (YYYY-MM-DD) is the day the address was recorded and goes with it.
+    """
+
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")  # as precisely as known
+    used_for: str | None = None  # what the scenario takes from it
+    url: str | None = None
+    accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    @field_validator("url")
+    @classmethod
+    def _primary(cls, url: str | None) -> str | None:
+        return None if url is None else check_primary_url(url)
+
+    @model_validator(mode="after")
+    def _dated_address(self) -> ScenarioSource:
+        if (self.url is None) != (self.accessed is None):
+            raise ValueError("a source's url and accessed date go together")
+        return self
+
+
 class Actor(_Strict):
     """A side in the exercise: display name and objectives."""
 
@@ -156,7 +185,8 @@ class ExerciseScenario(_Strict):
     actions: list[Action] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     history: list[str] = Field(default_factory=list)  # related history entry ids
-    sources: list[str] = Field(default_factory=list)  # publications the scenario draws on
+    # Publications the scenario draws on: structured, or a plain citation string.
+    sources: list[ScenarioSource | str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> ExerciseScenario:

@@ -54,6 +54,7 @@ T: dict[str, tuple[str, str]] = {
     "history": ("History that speaks to this run", "与本次演习相关的历史"),
     "measure": ("Measure", "指标"),
     "sources": ("Sources of the scenario", "情景的资料来源"),
+    "accessed": ("accessed", "访问于"),
     "value": ("Value", "数值"),
     "players": ("Players", "参与方"),
     "seed": ("Seed", "随机种子"),
