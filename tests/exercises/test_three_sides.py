@@ -361,6 +361,9 @@ def test_a_variant_cites_each_source_with_title_publisher_date_and_dated_address
     for source in linked:
         assert f"<a href='{source.url}'>" in html
     assert f"访问于 {linked[0].accessed}" in html and sources[0].title in html
+    # What the scenario takes from each source is said in both languages.
+    assert all(s.used_for and s.used_for_zh for s in sources)
+    assert all(s.used_for_zh in html and s.used_for not in html for s in sources)
 
 
 @pytest.mark.parametrize(

@@ -131,8 +131,9 @@ def _source(source: str | dict[str, str], lang: str) -> str:
         f"{escape(source['publisher'])}, <i>{escape(source['title'])}</i> "
         f"({escape(source['published'])})"
     )
-    if source.get("used_for"):
-        text += f": {escape(source['used_for'])}"
+    used_for = (lang == "zh" and source.get("used_for_zh")) or source.get("used_for")
+    if used_for:
+        text += f": {escape(used_for)}"
     if source.get("url"):
         url = escape(source["url"])
         text += f"; <a href='{url}'>{url}</a> ({escape(_t('accessed', lang))} {source['accessed']})"

@@ -132,6 +132,7 @@ class ScenarioSource(_Strict):
     publisher: str = Field(min_length=1)
     published: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")  # as precisely as known
     used_for: str | None = None  # what the scenario takes from it
+    used_for_zh: str | None = None
     url: str | None = None
     accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
