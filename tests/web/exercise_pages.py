@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from stratstab.accounts import service as accounts
+from stratstab.web.demo import demo_password, seed_demo
+
+from .helpers import build_app
+from .server import running
+
 
 def set_locale(page, lang: str) -> None:
     """Switch the interface language with the page's own language buttons."""
@@ -57,3 +67,24 @@ def seat_delegations(
     control.click("[data-testid=start-run]")
     control.wait_for_selector("[data-testid=control-panel]")
     return control.url
+
+
+@contextmanager
+def demo_with_russia(directory: Path) -> Iterator[str]:
+    """A running demo workspace with a Russian delegation added (head ru1, delegate ru2);
+    yields its base URL."""
+    app = build_app(f"sqlite:///{directory / 'demo.sqlite'}")
+    seed_demo(app.state.session_factory, store=app.state.store)
+    with app.state.session_factory() as db:
+        for name, display in (("ru1", "Pavel Orlov (RU)"), ("ru2", "Irina Volkova (RU)")):
+            accounts.create_user(
+                db,
+                username=name,
+                password=demo_password(name),
+                role="delegate",
+                display_name=display,
+                delegation_code="RU",
+            )
+        db.commit()
+    with running(app) as url:
+        yield url

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from stratstab.accounts import service as accounts
-from stratstab.web.demo import demo_password, seed_demo
-
-from .exercise_pages import seat_delegations
+from .exercise_pages import demo_with_russia, seat_delegations
 from .exercise_pages import set_locale as _locale
-from .helpers import build_app
-from .server import running
 from .test_browser import CHROMIUM, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -40,20 +35,7 @@ FITS = """(select) => {
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The demo workspace with a Russian delegation added (head ru1, delegate ru2)."""
-    app = build_app(f"sqlite:///{tmp_path_factory.mktemp('to') / 'demo.sqlite'}")
-    seed_demo(app.state.session_factory, store=app.state.store)
-    with app.state.session_factory() as db:
-        for name, display in (("ru1", "Pavel Orlov (RU)"), ("ru2", "Irina Volkova (RU)")):
-            accounts.create_user(
-                db,
-                username=name,
-                password=demo_password(name),
-                role="delegate",
-                display_name=display,
-                delegation_code="RU",
-            )
-        db.commit()
-    with running(app) as url:
+    with demo_with_russia(tmp_path_factory.mktemp("to")) as url:
         yield url
 
 

@@ -15,13 +15,8 @@ import re
 
 import pytest
 
-from stratstab.accounts import service as accounts
-from stratstab.web.demo import demo_password, seed_demo
-
-from .exercise_pages import decide, seat_delegations
+from .exercise_pages import decide, demo_with_russia, seat_delegations
 from .exercise_pages import set_locale as _locale
-from .helpers import build_app
-from .server import running
 from .test_browser import CHROMIUM, open_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -42,20 +37,7 @@ CHINESE_PAGE_ENGLISH = ("Choose your action", "Control cell", "Crisis stability 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The demo workspace with a Russian delegation added (head ru1, delegate ru2)."""
-    app = build_app(f"sqlite:///{tmp_path_factory.mktemp('three') / 'demo.sqlite'}")
-    seed_demo(app.state.session_factory, store=app.state.store)
-    with app.state.session_factory() as db:
-        for name, display in (("ru1", "Pavel Orlov (RU)"), ("ru2", "Irina Volkova (RU)")):
-            accounts.create_user(
-                db,
-                username=name,
-                password=demo_password(name),
-                role="delegate",
-                display_name=display,
-                delegation_code="RU",
-            )
-        db.commit()
-    with running(app) as url:
+    with demo_with_russia(tmp_path_factory.mktemp("three")) as url:
         yield url
 
 

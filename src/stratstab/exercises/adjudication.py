@@ -27,7 +27,7 @@ import numpy as np
 from stratstab.analysis.assessment.assess import Assessment
 from stratstab.analysis.reference.exchange_curves import exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
-from stratstab.analysis.reference.pairwise import SidesAssessment
+from stratstab.analysis.reference.pairwise import assess_sides
 from stratstab.analysis.spec.lever_table import lever_table
 from stratstab.analysis.spec.levers import SURVIVABILITY_LEVERS
 from stratstab.analysis.spec.scenario import DefenseSpec, Scenario
@@ -107,14 +107,9 @@ def _two_sided_reading(resolved: Resolved) -> StabilityReading:
 def _pairwise_reading(resolved: Resolved) -> StabilityReading:
     """The reading of three or more sides (the arms-race requirements are skipped)."""
     sides = resolved.scenario.sides
-    curves = {
-        (striker, victim): exchange_curve(resolved, striker, victim)
-        for striker in sides
-        for victim in sides
-        if victim != striker
-    }
     # The race block is not read by any pair index; it is left out for speed.
-    assessment = SidesAssessment(resolved=resolved, curves=curves, race=None)  # type: ignore[arg-type]
+    assessment = assess_sides(resolved, arms_race_too=False)
+    curves = assessment.curves
     pairs = assessment.pair_indices
     surviving = {}
     for victim in sides:
