@@ -90,7 +90,11 @@ def test_a_stranger_hammering_one_address_does_not_use_up_the_account_total(tmp_
 
 
 def test_a_burst_of_parallel_wrong_logins_is_held_at_the_limit(tmp_path, monkeypatch):
-    """50 wrong passwords for one account at once: exactly 3 reach the password hash."""
+    """50 wrong passwords for one account at once: at most 3 reach the password hash.
+
+    Fewer may: a refused attempt is counted for a moment before it is given back, so an
+    attempt racing with it can be refused too (the burst gets fewer tries, never more).
+    """
     from stratstab.web.auth import service as auth_service
 
     app = _app(tmp_path)
@@ -113,8 +117,8 @@ def test_a_burst_of_parallel_wrong_logins_is_held_at_the_limit(tmp_path, monkeyp
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         statuses = list(pool.map(attempt, clients))
-    assert len(checked) == 3
-    assert sorted(statuses) == [401] * 3 + [429] * 47
+    assert 1 <= len(checked) <= 3
+    assert sorted(statuses) == [401] * len(checked) + [429] * (50 - len(checked))
 
 
 def test_an_address_is_throttled_across_accounts(tmp_path):
