@@ -248,13 +248,13 @@ def test_a_three_sided_variant_adjudicates_every_pair(variant: str) -> None:
 
 def test_russia_s_warning_gap_lowers_only_russia_s_launch_under_attack() -> None:
     from stratstab.analysis.reference.inputs import resolve
-    from stratstab.exercises.adjudication import current_value
+    from stratstab.analysis.reference.values import lever_value
 
     loaded = load_exercise("early-warning-satellite-loss-three-sided")
     start = resolve(loaded.base, None, dict(loaded.exercise.assessment.levers))
-    assert current_value(start, "RU", "launch_under_attack") == pytest.approx(0.5)
-    assert current_value(start, "US", "launch_under_attack") == pytest.approx(0.5)
-    assert current_value(start, "CN", "launch_under_attack") == pytest.approx(0.0)
+    assert lever_value(start, "RU", "launch_under_attack") == pytest.approx(0.5)
+    assert lever_value(start, "US", "launch_under_attack") == pytest.approx(0.5)
+    assert lever_value(start, "CN", "launch_under_attack") == pytest.approx(0.0)
 
 
 class Watched:

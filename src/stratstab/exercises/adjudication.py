@@ -22,15 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from stratstab.analysis.assessment.assess import Assessment
 from stratstab.analysis.reference.exchange_curves import exchange_curve
 from stratstab.analysis.reference.inputs import Resolved, resolve
 from stratstab.analysis.reference.pairwise import assess_sides
+from stratstab.analysis.reference.values import lever_value
 from stratstab.analysis.spec.lever_table import lever_table
-from stratstab.analysis.spec.levers import SURVIVABILITY_LEVERS
-from stratstab.analysis.spec.scenario import DefenseSpec, Scenario
+from stratstab.analysis.spec.scenario import Scenario
 from stratstab.exercises.schema import Effect
 
 LeverKey = tuple[tuple[str, Any], ...]
@@ -135,30 +133,6 @@ def _surviving_fraction(assessment: Assessment, side: str) -> float:
     return surviving / max(float(assessment.resolved.forces[side].total_warheads), 1e-12)
 
 
-def current_value(resolved: Resolved, side: str, lever: str) -> Any:
-    """The value a lever has in a resolved scenario (for ``add`` effects)."""
-    scenario = resolved.scenario
-    if lever == "posture":
-        return scenario.posture.get(side, "day-to-day")
-    if lever == "launch_under_attack":
-        return scenario.launch_under_attack.get(side, 0.0)
-    if lever in SURVIVABILITY_LEVERS:
-        forces = resolved.forces[side]
-        mask = np.array([b in SURVIVABILITY_LEVERS[lever] for b in forces.basing])
-        weights = forces.launchers[mask]
-        if weights.sum() <= 0:
-            return 0.0
-        return float(np.average(forces.survivability[mask], weights=weights))
-    if lever == "arsenal_scale":
-        return 1.0
-    if lever in ("w80",):
-        return scenario.value_targets[side].w80 if side in scenario.value_targets else 300.0
-    defense = scenario.defenses.get(side) or DefenseSpec()
-    if lever in DefenseSpec.model_fields:
-        return getattr(defense, lever)
-    raise KeyError(f"lever {lever!r} has no readable current value; use set instead of add")
-
-
 def _clip(lever: str, value: float) -> float | int:
     """``value`` brought into the lever's bounds from the lever table."""
     spec = lever_table()[lever]
@@ -183,7 +157,10 @@ def apply_effects(
     """New lever set after ``effects``; ``self``/``other`` resolve against ``actor``.
 
     ``other`` means ``targets`` when given, else every side but ``actor`` (the one other
-    side when there are two).
+    side when there are two).  An ``add`` starts from the lever's value as
+    :func:`~stratstab.analysis.reference.values.lever_value` reads it; it is skipped for
+    a side where the lever has no value (a survivability lever for a side with no
+    system of that basing).
     """
     out = dict(levers)
     resolved: Resolved | None = None
@@ -204,7 +181,9 @@ def apply_effects(
                 continue
             if resolved is None:
                 resolved = resolve(base, None, out)
-            current = float(current_value(resolved, side, effect.lever))
-            out[key] = _clip(effect.lever, current + float(effect.add or 0.0))
+            current = lever_value(resolved, side, effect.lever)
+            if current is None:  # the lever acts on none of the side's systems
+                continue
+            out[key] = _clip(effect.lever, float(current) + float(effect.add or 0.0))
             resolved = None
     return out

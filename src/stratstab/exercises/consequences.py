@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stratstab.exercises.adjudication import crisis_reading, current_value
+from stratstab.analysis.reference.values import lever_value
+from stratstab.exercises.adjudication import crisis_reading
 from stratstab.exercises.ladder import LADDER, NUCLEAR_USE_SCORE
 from stratstab.exercises.schema import Effect, NuclearStrike
 from stratstab.exercises.wording import pair_name, side_name
@@ -122,8 +123,8 @@ def measure(
     reading = crisis_reading(base, levers)
     resolved = resolve(base, None, levers)
     sides = list(base.sides)
-    on_alert = sum(current_value(resolved, s, "posture") == "generated" for s in sides)
-    lua = [float(current_value(resolved, s, "launch_under_attack")) for s in sides]
+    on_alert = sum(lever_value(resolved, s, "posture") == "generated" for s in sides)
+    lua = [float(lever_value(resolved, s, "launch_under_attack")) for s in sides]
     hazard = inadvertent_use_hazard_per_hour(
         escalation_level=state.escalation_level,
         sides_on_alert=on_alert,
@@ -135,7 +136,7 @@ def measure(
     )
     damage = {}
     for side in sides:
-        w80 = float(current_value(resolved, side, "w80"))
+        w80 = float(lever_value(resolved, side, "w80"))
         damage[side] = float(
             damage_fraction(arriving_warheads=state.value_warheads.get(side, 0.0), w80=w80)
         )
@@ -180,7 +181,7 @@ def apply_nuclear_use(
             + VALUE_EQUIVALENT[strike.targets] * strike.warheads
         )
     out = apply_effects(base, levers, nuclear_effects(actor, target), actor=actor)
-    current = float(current_value(resolve(base, None, out), target, "launch_under_attack"))
+    current = float(lever_value(resolve(base, None, out), target, "launch_under_attack"))
     out[f"{target}.launch_under_attack"] = max(current, STRUCK_LAUNCH_UNDER_ATTACK)
     return out
 
@@ -253,8 +254,8 @@ def lever_changes(base, before: dict[str, Any], after: dict[str, Any], *, lang: 
             continue
         side, _, lever = key.partition(".")
         try:
-            old = current_value(resolved_before, side, lever)
-            new = current_value(resolved_after, side, lever)
+            old = lever_value(resolved_before, side, lever)
+            new = lever_value(resolved_after, side, lever)
         except KeyError:
             old, new = before.get(key), after.get(key)
         if old == new:

@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from stratstab.analysis.reference.values import lever_value
 from stratstab.analysis.spec.levers import validate_levers
 from stratstab.analysis.spec.scenario import Scenario, load_scenario
 from stratstab.errors import InputError, NotFoundError, StratstabError, from_validation_error
-from stratstab.exercises.adjudication import current_value
 from stratstab.exercises.schema import Effect, ExerciseScenario
 from stratstab.forces.loader import parse_yaml
 from stratstab.packaged import builtin_yaml_files, read_builtin_or_path
@@ -88,7 +88,7 @@ def _check_effect(base: Scenario, effect: Effect, side: str, *, source: str, fie
     from stratstab.analysis.reference.inputs import resolve
 
     try:
-        value = current_value(resolve(base, None, {}), side, effect.lever)
+        value = lever_value(resolve(base, None, {}), side, effect.lever)
     except KeyError:
         raise InputError(
             f"lever {effect.lever!r} cannot take 'add'; expected a numeric lever "
@@ -96,7 +96,9 @@ def _check_effect(base: Scenario, effect: Effect, side: str, *, source: str, fie
             source=source,
             field=f"{field}.lever",
         ) from None
-    if not isinstance(value, int | float):
+    if value is None:  # the side has no system the lever acts on: the add does nothing
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(
             f"lever {effect.lever!r} is not numeric; use set", source=source, field=f"{field}.add"
         )

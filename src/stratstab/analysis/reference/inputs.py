@@ -9,11 +9,12 @@ built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from stratstab.analysis.spec.blocks import ValueSpec
 from stratstab.analysis.spec.levers import (
     SideModifiers,
     fold_levers,
@@ -218,6 +219,9 @@ class Resolved:
     scenario: Scenario
     forces: dict[str, SideForces]
     view: str | None
+    # The arsenal_scale lever of each side (already applied to ``forces``); a side
+    # missing here is at its dataset's size.
+    arsenal_scales: dict[str, float] = field(default_factory=dict)
 
     def defense(self, side: str) -> DefenseSpec:
         """The side's missile defense (none if the scenario gives none)."""
@@ -228,9 +232,12 @@ class Resolved:
         return self.scenario.strike.get(side) or StrikeSpec()
 
     def w80(self, side: str) -> float:
-        """Arriving warheads that destroy 80 % of the side's value."""
-        spec = self.scenario.value_targets.get(side)
-        return spec.w80 if spec else 300.0
+        """Arriving warheads that destroy 80 % of the side's value (ValueSpec's default)."""
+        return (self.scenario.value_targets.get(side) or ValueSpec()).w80
+
+    def arsenal_scale(self, side: str) -> float:
+        """The multiple of the dataset's launchers, warheads and aim points the side has."""
+        return self.arsenal_scales.get(side, 1.0)
 
     def retaliation_requirement(self, side: str, against: str | None = None) -> float:
         """Warheads the side must land on ``against``'s value for assured retaliation.
@@ -280,4 +287,5 @@ def resolve(
     levers = {**scenario.levers, **scenario.view_levers(view), **(extra_levers or {})}
     folded, modifiers = fold_levers(scenario, levers)
     forces = {side: side_forces(folded, side, modifiers[side]) for side in folded.sides}
-    return Resolved(scenario=folded, forces=forces, view=view)
+    scales = {side: modifiers[side].arsenal_scale for side in folded.sides}
+    return Resolved(scenario=folded, forces=forces, view=view, arsenal_scales=scales)
