@@ -235,3 +235,34 @@ def test_a_third_side_with_a_millionth_of_its_forces_assesses():
     scenario = ss.load_scenario("us-china-russia-2024")
     result = ss.assess(scenario, levers={"RU.arsenal_scale": 1e-6})
     assert 0.0 < result.crisis_stability_index <= 1.5
+
+
+def test_strikes_reused_within_an_analysis_give_the_same_requirement_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stratstab.analysis.reference import trilateral
+
+    computed: list[int] = []
+    real = trilateral.counterforce_strike
+
+    def counted(**inputs: Any) -> Any:
+        computed.append(1)
+        return real(**inputs)
+
+    monkeypatch.setattr(trilateral, "counterforce_strike", counted)
+    resolved = resolve(load_builtin_scenario(THREE))
+    fresh = trilateral.requirement(resolved, "CN")
+    alone = len(computed)
+    strikes = trilateral.Strikes()
+    first = trilateral.requirement(resolved, "CN", strikes=strikes)
+    assert len(computed) == 2 * alone  # an empty memory computes every strike
+    again = trilateral.requirement(resolved, "CN", strikes=strikes)
+    assert len(computed) == 2 * alone  # the same problem again: every strike remembered
+    assert fresh == first == again
+    # A third side's interceptors do not enter CN's survival: only new searches' points
+    # are computed, and the answer equals a computation from scratch.
+    moved = trilateral._with_interceptors(resolved, "RU", 300)
+    from_scratch = trilateral.requirement(moved, "CN")
+    before = len(computed)
+    assert trilateral.requirement(moved, "CN", strikes=strikes) == from_scratch
+    assert len(computed) - before < alone

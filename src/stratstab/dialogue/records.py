@@ -6,7 +6,7 @@ dataclasses that stay valid after the session closed and serialise with ``to_dic
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,12 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     return value
 
 
@@ -25,7 +31,9 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping of the record's fields."""
-        return {key: _plain(value) for key, value in asdict(self).items()}
+        # Field by field, not dataclasses.asdict: that deep-copies every value, and a
+        # vote's answer is built this way on every request.
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)

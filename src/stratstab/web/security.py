@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from functools import lru_cache
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -27,6 +28,7 @@ CSRF_FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
+@lru_cache(maxsize=16)
 def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=f"stratstab.{purpose}")
 
@@ -40,6 +42,14 @@ def unsign(secret: str, purpose: str, signed: str | None) -> str | None:
     """The value of a signed string, or None when absent or tampered with."""
     if not signed:
         return None
+    return _unsigned(secret, purpose, signed)
+
+
+# Every request checks its cookies' signatures: the HMAC and base64 work is done once
+# per distinct cookie.  The signatures carry no timestamp, so the answer for a given
+# (secret, purpose, string) never changes; the bound keeps forged strings from growing it.
+@lru_cache(maxsize=4096)
+def _unsigned(secret: str, purpose: str, signed: str) -> str | None:
     try:
         value = _serializer(secret, purpose).loads(signed)
     except BadSignature:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -62,31 +62,77 @@ def launches_needed(resolved: Resolved, side: str, against: str) -> float:
     return scale * need
 
 
+class Strikes:
+    """The full counterforce strikes computed in one analysis, by their exact inputs.
+
+    The requirement searches of :func:`arms_race` ask for many strikes whose inputs
+    are unchanged: moving a third side's arsenal or a defense leaves the strike of Y
+    on X as it was.  The key is the strike's whole input (target list, weapons, the
+    settings and X's deployed warheads, as bytes), so a stored answer is used only
+    where a fresh computation would give the same numbers bit for bit.
+    """
+
+    def __init__(self) -> None:
+        self.done: dict[tuple, np.ndarray] = {}
+
+    @staticmethod
+    def key(*parts: object) -> tuple:
+        """A hashable, exact key of the strike's inputs (dataclasses field by field)."""
+        out: list[object] = []
+        for part in parts:
+            if isinstance(part, np.ndarray):
+                out += [part.dtype.str, part.shape, part.tobytes()]
+            elif hasattr(part, "__dataclass_fields__"):
+                out.append(Strikes.key(*(getattr(part, f.name) for f in fields(part))))
+            else:
+                out.append(part)
+        return tuple(out)
+
+
 def _survival_after(
-    resolved: Resolved, side: str, attacker: str, share: float | None
+    resolved: Resolved, side: str, attacker: str, share: float | None, strikes: Strikes | None
 ) -> np.ndarray:
     """Share of each of ``side``'s systems surviving ``attacker``'s full counterforce strike.
 
     ``share``: part of the attacker's ready counterforce warheads used (``None``: all but
-    its reserve against the others, as in the pair's exchange).
+    its reserve against the others, as in the pair's exchange).  ``strikes``: strikes
+    already computed in the same analysis (see :class:`Strikes`).
     """
     targets, weapons = strike_setup(resolved, attacker, side, hold_reserve=share is None)
     if share is not None:
         weapons = replace(weapons, warheads=weapons.warheads * share)
+    setting = (
+        resolved.strike(attacker).fratricide,
+        resolved.scenario.lethal_radius_method,
+        resolved.launch_under_attack(side),
+    )
+    deployed = resolved.forces[side].warheads
+    key = Strikes.key(targets, weapons, deployed, *setting)
+    if strikes is not None and (known := strikes.done.get(key)) is not None:
+        return known
+    fratricide, method, launch_under_attack = setting
     outcome = counterforce_strike(
         targets=targets,
         weapons=weapons,
         warheads_used=[maximum_strike(targets, weapons)],
-        fratricide=resolved.strike(attacker).fratricide,
-        lethal_radius_method=resolved.scenario.lethal_radius_method,
-        launch_under_attack=resolved.launch_under_attack(side),
+        fratricide=fratricide,
+        lethal_radius_method=method,
+        launch_under_attack=launch_under_attack,
     )
-    deployed = resolved.forces[side].warheads
     safe = np.where(deployed > 0, deployed, 1.0)
-    return np.where(deployed > 0, outcome.surviving_warheads[0] / safe, 1.0)
+    survival = np.where(deployed > 0, outcome.surviving_warheads[0] / safe, 1.0)
+    if strikes is not None:
+        survival.setflags(write=False)  # shared between callers from now on
+        strikes.done[key] = survival
+    return survival
 
 
-def _launched_after(resolved: Resolved, side: str, attackers: dict[str, float | None]) -> float:
+def _launched_after(
+    resolved: Resolved,
+    side: str,
+    attackers: dict[str, float | None],
+    strikes: Strikes | None = None,
+) -> float:
     """Launches of ``side``'s survivors after the attackers' strikes.
 
     Each attacker plans its strike alone, so their kills on the destroyable part of a
@@ -95,7 +141,7 @@ def _launched_after(resolved: Resolved, side: str, attackers: dict[str, float | 
     part survives every strike.
     """
     forces = resolved.forces[side]
-    shares = [_survival_after(resolved, side, a, share) for a, share in attackers.items()]
+    shares = [_survival_after(resolved, side, a, share, strikes) for a, share in attackers.items()]
     if len(shares) == 1:
         survival = shares[0]
     else:
@@ -129,10 +175,17 @@ class Requirement:
     driver: str | None
 
 
-def requirement(resolved: Resolved, side: str, *, near: Requirement | None = None) -> Requirement:
+def requirement(
+    resolved: Resolved,
+    side: str,
+    *,
+    near: Requirement | None = None,
+    strikes: Strikes | None = None,
+) -> Requirement:
     """``side``'s required arsenal in sequence and simultaneously (module docstring).
 
-    ``near``: the requirement of a slightly different problem, where the searches start.
+    ``near``: the requirement of a slightly different problem, where the searches start;
+    ``strikes``: strikes computed earlier in the same analysis, reused where unchanged.
     """
     adversaries = resolved.scenario.opponents(side)
     launches = {y: launches_needed(resolved, side, y) for y in adversaries}
@@ -143,7 +196,9 @@ def requirement(resolved: Resolved, side: str, *, near: Requirement | None = Non
         start = guess / total if guess and total > 0 else 1.0
         scale = _smallest_factor(
             need,
-            lambda f: _launched_after(_with_side_scaled(resolved, side, f), side, attackers),
+            lambda f: _launched_after(
+                _with_side_scaled(resolved, side, f), side, attackers, strikes
+            ),
             start,
         )
         return scale * total
@@ -197,7 +252,8 @@ class ArmsRace:
 def arms_race(resolved: Resolved) -> ArmsRace:
     """Requirements and their central-difference slopes against every adversary."""
     sides = resolved.scenario.sides
-    requirements = {side: requirement(resolved, side) for side in sides}
+    strikes = Strikes()
+    requirements = {side: requirement(resolved, side, strikes=strikes) for side in sides}
     slopes: dict[tuple[str, str], float] = {}
     interceptor_slopes: dict[tuple[str, str], float] = {}
     for side in sides:
@@ -210,10 +266,16 @@ def arms_race(resolved: Resolved) -> ArmsRace:
             if other_total > 0:
                 base = requirements[side]
                 up = requirement(
-                    _with_side_scaled(resolved, other, 1 + ARSENAL_STEP), side, near=base
+                    _with_side_scaled(resolved, other, 1 + ARSENAL_STEP),
+                    side,
+                    near=base,
+                    strikes=strikes,
                 )
                 down = requirement(
-                    _with_side_scaled(resolved, other, 1 - ARSENAL_STEP), side, near=base
+                    _with_side_scaled(resolved, other, 1 - ARSENAL_STEP),
+                    side,
+                    near=base,
+                    strikes=strikes,
                 )
                 slopes[(side, other)] = (up.required - down.required) / (
                     2 * ARSENAL_STEP * other_total
@@ -224,9 +286,12 @@ def arms_race(resolved: Resolved) -> ArmsRace:
             delta = max(10, int(round(0.1 * interceptors)))
             low_n = max(interceptors - delta, 0)
             more = _with_interceptors(resolved, other, interceptors + delta)
-            high = requirement(more, side, near=requirements[side])
+            high = requirement(more, side, near=requirements[side], strikes=strikes)
             low = requirement(
-                _with_interceptors(resolved, other, low_n), side, near=requirements[side]
+                _with_interceptors(resolved, other, low_n),
+                side,
+                near=requirements[side],
+                strikes=strikes,
             )
             interceptor_slopes[(side, other)] = (high.required - low.required) / (
                 interceptors + delta - low_n
