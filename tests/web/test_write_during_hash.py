@@ -109,3 +109,29 @@ def test_account_creation_inside_a_caller_s_transaction_keeps_it(factory):
             accounts.create_user(session, username="ru1", password=STRONG + " r", role="member")
     with factory() as session:
         assert session.scalar(select(User.id).where(User.username == "ru1")) is None
+
+
+def test_invitation_acceptance_hashes_before_its_write_transaction(
+    factory, writer_commits_during_hash
+):
+    # The other writer commits from inside the hash: were the hash inside the
+    # acceptance's write transaction, that commit would wait for it (and time out).
+    from datetime import timedelta
+
+    from stratstab.dialogue.store import DialogueStore
+    from stratstab.web.dialogues import members
+
+    with DialogueStore(str(factory.kw["bind"].url)) as store:
+        admin = store.active_account("admin")
+        store.create_dialogue(slug="cnus", title="CN–US", track="II", parties=["CN", "US"],
+                              facilitator_id=admin.id)  # fmt: skip
+        token, _ = store.create_invitation(
+            "cnus", role="delegate", party="CN", lifetime=timedelta(days=1), actor_id=admin.id
+        )
+        accepted = members.accept_invitation(
+            store, token, user=None, username="Li", password=STRONG + " li", locale="zh"
+        )
+        assert (accepted.username, accepted.role, accepted.party) == ("li", "delegate", "CN")
+        assert store.membership("cnus", store.active_account("li").id) == ("delegate", "CN")
+    assert writer_commits_during_hash == [1]
+    assert _background_writes(factory) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
@@ -35,8 +36,23 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
-def create_user(
-    session: Session,
+@dataclass(frozen=True)
+class NewAccount:
+    """An account checked and with its password hashed, ready to be written.
+
+    Made by :func:`prepare_account` outside any write transaction: the deliberately
+    slow hash then never holds the database's write lock.
+    """
+
+    username: str
+    display_name: str
+    password_hash: str
+    role: Role
+    delegation_code: str | None
+    locale: str
+
+
+def prepare_account(
     *,
     username: str,
     password: str,
@@ -44,8 +60,11 @@ def create_user(
     display_name: str | None = None,
     delegation_code: str | None = None,
     locale: str = "en",
-) -> User:
-    """Add a user; delegates must name their delegation, other roles must not."""
+) -> NewAccount:
+    """Check a new account's fields and password policy and hash the password.
+
+    Delegates must name their delegation, other roles must not.  Touches no database.
+    """
     if not _USERNAME.match(username):
         raise InputError(
             "expected 2-64 characters: lower-case letters, digits, '_', '.', '-'",
@@ -59,26 +78,59 @@ def create_user(
     check_new_password(
         password, username=username, display_name=display_name, other_inputs=[delegation_code]
     )
-    # Hash before the first read: the deliberately slow hash must not sit between the
-    # read and the insert, where another writer's commit (the consensus worker's, a
-    # job's) would make SQLite refuse the lock upgrade at once ("database is locked").
-    password_hash = hash_password(password)
-    begin_write(session)
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ConflictError(f"user {username!r} exists already", field="username").with_key(
-            "accounts.error.username_taken", username=username
-        )
-    user = User(
+    return NewAccount(
         username=username,
         display_name=display_name or username,
-        password_hash=password_hash,
-        role=role.value,
+        password_hash=hash_password(password),
+        role=role,
         delegation_code=delegation_code if role is Role.DELEGATE else None,
         locale=locale,
+    )
+
+
+def add_account(session: Session, account: NewAccount) -> User:
+    """Write a prepared account (see :func:`prepare_account`); a taken name is a conflict."""
+    begin_write(session)
+    if session.scalar(select(User.id).where(User.username == account.username)) is not None:
+        raise ConflictError(f"user {account.username!r} exists already", field="username").with_key(
+            "accounts.error.username_taken", username=account.username
+        )
+    user = User(
+        username=account.username,
+        display_name=account.display_name,
+        password_hash=account.password_hash,
+        role=account.role.value,
+        delegation_code=account.delegation_code,
+        locale=account.locale,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str | None = None,
+    delegation_code: str | None = None,
+    locale: str = "en",
+) -> User:
+    """Add a user; delegates must name their delegation, other roles must not."""
+    # Hash before the first read: the deliberately slow hash must not sit between the
+    # read and the insert, where another writer's commit (the consensus worker's, a
+    # job's) would make SQLite refuse the lock upgrade at once ("database is locked").
+    prepared = prepare_account(
+        username=username,
+        password=password,
+        role=role,
+        display_name=display_name,
+        delegation_code=delegation_code,
+        locale=locale,
+    )
+    return add_account(session, prepared)
 
 
 def checked_role(role: Role | str, delegation_code: str | None) -> Role:

@@ -181,3 +181,63 @@ class ImportSummary(Record):
     participants: int
     statements: int
     votes: int
+
+
+@dataclass(frozen=True)
+class MemberInfo(Record):
+    """A member of a dialogue as the members list shows it; ``party`` for heads and
+    delegates only."""
+
+    username: str
+    display_name: str
+    role: str
+    party: str | None
+    joined_at: datetime
+    active: bool
+
+
+@dataclass(frozen=True)
+class InvitationInfo(Record):
+    """An invitation without its secret; ``state`` is open, used, expired or revoked."""
+
+    id: int
+    role: str
+    party: str | None
+    note: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    state: str
+    used_by: str | None
+
+
+@dataclass(frozen=True)
+class InvitationPreview(Record):
+    """What an invitation link shows before it is accepted."""
+
+    slug: str
+    title: str
+    title_zh: str
+    role: str
+    party: str | None
+    expires_at: datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class AcceptedInvitation(Record):
+    """The outcome of accepting an invitation: the account and its new membership."""
+
+    username: str
+    slug: str
+    role: str
+    party: str | None
+
+
+@dataclass(frozen=True)
+class AccountRef(Record):
+    """An active account as dialogue access needs it: its id, name and account role."""
+
+    id: int
+    username: str
+    role: str

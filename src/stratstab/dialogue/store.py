@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from stratstab.accounts.service import NewAccount
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
 from stratstab.dialogue import idempotency, polis_io, queries, snapshots
+from stratstab.dialogue import invitation_queries as invitation_ops
 from stratstab.dialogue import ledger as ledger_ops
 from stratstab.dialogue import membership_queries as membership_ops
 from stratstab.dialogue import scope_store as scope_ops
@@ -58,10 +60,15 @@ from stratstab.dialogue.models import (
     utc_now,
 )
 from stratstab.dialogue.records import (
+    AcceptedInvitation,
+    AccountRef,
     DelegationInfo,
     DialogueInfo,
     ImportSummary,
+    InvitationInfo,
+    InvitationPreview,
     LedgerRow,
+    MemberInfo,
     ParticipantInfo,
     RoundInfo,
     StatementInfo,
@@ -209,10 +216,13 @@ class DialogueStore:
         parties: Sequence[str] = (),
         description: str = "",
         title_zh: str = "",
+        facilitator_id: int | None = None,
     ) -> DialogueInfo:
         """Create a dialogue series with round 1 open and one delegation per party.
 
         A dialogue has 2 to 4 parties, each a code of 2-16 capital letters (CN, US, RU).
+        With ``facilitator_id`` that account becomes the dialogue's facilitator and the
+        creation is audited (``dialogue.create``), in the same transaction.
         """
         slug = slug_text(slug, field="slug")
         if slug in RESERVED_SLUGS:
@@ -232,6 +242,16 @@ class DialogueStore:
             session.add(Round(dialogue_id=dialogue.id, number=1, status="open"))
             for code in codes:
                 session.add(Delegation(dialogue_id=dialogue.id, code=code))
+            if facilitator_id is not None:
+                membership_ops.add_creator(session, dialogue, facilitator_id)
+                membership_ops.audit(
+                    session,
+                    facilitator_id,
+                    "dialogue.create",
+                    slug,
+                    track=track,
+                    parties=list(codes),
+                )
             session.flush()
             return dialogue_info(session, dialogue)
 
@@ -244,10 +264,14 @@ class DialogueStore:
         track: str | None = None,
         description: str | None = None,
         archived: bool | None = None,
+        audited_by: int | None = None,
     ) -> DialogueInfo:
         """Edit a dialogue's titles, track or description, or archive / restore it.
 
         The parties are fixed once the dialogue exists: positions and votes refer to them.
+        With ``audited_by`` the change is audited as done by that account, in the same
+        transaction (``dialogue.edit``, ``dialogue.archive`` or ``dialogue.restore``,
+        with the fields given).
         """
         if track is not None:
             choice(track, TRACK_LEVELS, field="track")
@@ -263,6 +287,19 @@ class DialogueStore:
                 found.description = description
             if archived is not None:
                 found.archived_at = (found.archived_at or utc_now()) if archived else None
+            if audited_by is not None:
+                changed = {
+                    "title": title,
+                    "title_zh": title_zh,
+                    "track": track,
+                    "description": description,
+                    "archived": archived,
+                }
+                action = "dialogue.edit"
+                if archived is not None:
+                    action = "dialogue.archive" if archived else "dialogue.restore"
+                given = {k: v for k, v in changed.items() if v is not None}
+                membership_ops.audit(session, audited_by, action, slug, **given)
             session.flush()
             return dialogue_info(session, found)
 
@@ -553,6 +590,102 @@ class DialogueStore:
         """Record (or withdraw) a party's declaration; True when something changed."""
         with self.session(write=True) as session:
             return membership_ops.set_complete(session, dialogue, party=party, by=by, done=done)
+
+    def active_account(self, username: str) -> AccountRef | None:
+        """The active account called ``username`` (None: unknown or disabled)."""
+        with self.session() as session:
+            return membership_ops.active_account(session, username)
+
+    def members(self, dialogue: str) -> list[MemberInfo]:
+        """The members of ``dialogue`` by role, party and name."""
+        with self.session() as session:
+            return membership_ops.members(session, dialogue)
+
+    def add_member(
+        self,
+        dialogue: str,
+        *,
+        username: str,
+        role: str,
+        party: str | None = None,
+        actor_id: int | None = None,
+    ) -> MemberInfo:
+        """Make account ``username`` a member in ``role`` (and ``party``), audited as
+        done by ``actor_id`` (None: the system).  One head per party."""
+        with self.session(write=True) as session:
+            return membership_ops.add_member(
+                session, dialogue, username=username, role=role, party=party, actor_id=actor_id
+            )
+
+    def change_member(
+        self, dialogue: str, username: str, *, role: str, party: str | None, actor_id: int
+    ) -> MemberInfo:
+        """Give member ``username`` another role or party (audited).  One head per party."""
+        with self.session(write=True) as session:
+            return membership_ops.change_member(
+                session, dialogue, username, role=role, party=party, actor_id=actor_id
+            )
+
+    def remove_member(self, dialogue: str, username: str, *, actor_id: int) -> None:
+        """Remove member ``username`` from ``dialogue`` (audited)."""
+        with self.session(write=True) as session:
+            membership_ops.remove_member(session, dialogue, username, actor_id=actor_id)
+
+    # Invitations (``invitation_queries``): one-time links to join in a role and party.
+
+    def create_invitation(
+        self,
+        dialogue: str,
+        *,
+        role: str,
+        party: str | None,
+        lifetime: timedelta,
+        note: str = "",
+        actor_id: int,
+    ) -> tuple[str, InvitationInfo]:
+        """A new invitation lasting ``lifetime``; returns its secret token (shown once,
+        only its hash is stored) and its record.  Audited as done by ``actor_id``."""
+        with self.session(write=True) as session:
+            return invitation_ops.create(
+                session,
+                dialogue,
+                role=role,
+                party=party,
+                note=note,
+                lifetime=lifetime,
+                now=utc_now(),
+                actor_id=actor_id,
+            )
+
+    def invitations(self, dialogue: str) -> list[InvitationInfo]:
+        """Every invitation of ``dialogue``, newest first, with its state now."""
+        with self.session() as session:
+            return invitation_ops.listing(session, dialogue, now=utc_now())
+
+    def revoke_invitation(self, dialogue: str, invitation_id: int, *, actor_id: int) -> None:
+        """Revoke an invitation not used yet (revoking twice changes nothing)."""
+        with self.session(write=True) as session:
+            invitation_ops.revoke(
+                session, dialogue, invitation_id, now=utc_now(), actor_id=actor_id
+            )
+
+    def invitation_preview(self, token: str) -> InvitationPreview:
+        """What the invitation with secret ``token`` offers and its state now."""
+        with self.session() as session:
+            return invitation_ops.preview(session, token, now=utc_now())
+
+    def accept_invitation(
+        self, token: str, *, user_id: int | None = None, new_account: NewAccount | None = None
+    ) -> AcceptedInvitation:
+        """Accept an invitation for an existing account or a new one, in one transaction.
+
+        ``new_account`` comes from :func:`stratstab.accounts.service.prepare_account`,
+        whose slow password hash is made before this write transaction holds the lock.
+        """
+        with self.session(write=True) as session:
+            return invitation_ops.accept(
+                session, token, now=utc_now(), user_id=user_id, new_account=new_account
+            )
 
     # The background recomputation of stored consensus analyses (``snapshots``).
 

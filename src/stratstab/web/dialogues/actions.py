@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from stratstab.accounts.models import User
 from stratstab.dialogue.records import LedgerRow, StatementInfo
 from stratstab.dialogue.scope import ScopePositionData
+from stratstab.web.deps import SessionDep
 from stratstab.web.dialogues import scope_service, service, translation
 from stratstab.web.dialogues.common import audit, store_of, viewer_of
 from stratstab.web.dialogues.schemas import (
@@ -29,7 +29,12 @@ SuggestionAction = Literal["suggest", "accept", "discard"]
 
 
 def moderate(
-    request: Request, db: Session, user: User, slug: str, statement_id: str, body: ModerationUpdate
+    request: Request,
+    db: SessionDep,
+    user: User,
+    slug: str,
+    statement_id: str,
+    body: ModerationUpdate,
 ) -> None:
     """Accept / reject, seal / unseal or mark a statement as meta (facilitators)."""
     service.moderate(
@@ -54,7 +59,12 @@ def moderate(
 
 
 def save_translation(
-    request: Request, db: Session, user: User, slug: str, statement_id: str, body: TranslationUpdate
+    request: Request,
+    db: SessionDep,
+    user: User,
+    slug: str,
+    statement_id: str,
+    body: TranslationUpdate,
 ) -> None:
     """A person's translation of a statement (empty text removes it)."""
     translation.save_translation(
@@ -70,7 +80,7 @@ def save_translation(
 
 def machine_suggestion(
     request: Request,
-    db: Session,
+    db: SessionDep,
     user: User,
     slug: str,
     statement_id: str,
@@ -98,7 +108,7 @@ def machine_suggestion(
 
 
 def add_ledger_item(
-    request: Request, db: Session, user: User, slug: str, body: LedgerItemCreate
+    request: Request, db: SessionDep, user: User, slug: str, body: LedgerItemCreate
 ) -> LedgerRow:
     """Open a ledger item in the current round (facilitators)."""
     row = scope_service.add_ledger_item(
@@ -109,7 +119,7 @@ def add_ledger_item(
 
 
 def set_ledger_status(
-    request: Request, db: Session, user: User, slug: str, key: str, body: LedgerStatusUpdate
+    request: Request, db: SessionDep, user: User, slug: str, key: str, body: LedgerStatusUpdate
 ) -> LedgerRow:
     """Record a ledger item's status in the current round (facilitators)."""
     row = scope_service.set_ledger_status(
@@ -125,7 +135,7 @@ def set_ledger_status(
 
 
 def set_scope_position(
-    request: Request, db: Session, user: User, slug: str, topic: str, body: ScopePositionUpdate
+    request: Request, db: SessionDep, user: User, slug: str, topic: str, body: ScopePositionUpdate
 ) -> ScopePositionData:
     """The viewer's delegation's position on a topic (sealed until the reveal)."""
     position = scope_service.set_position(

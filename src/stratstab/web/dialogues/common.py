@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import User
 from stratstab.dialogue.store import DialogueStore
+from stratstab.web.deps import SessionDep
 from stratstab.web.dialogues import members
 from stratstab.web.dialogues.access import Viewer
 from stratstab.web.dialogues.schemas import MachineSuggestion, StatementPublic
@@ -24,7 +24,7 @@ def viewer_of(request: Request, user: User, slug: str) -> Viewer:
     return members.viewer_for(store_of(request), user, slug)
 
 
-def audit(db: Session, user: User, action: str, target: str, **detail: object) -> None:
+def audit(db: SessionDep, user: User, action: str, target: str, **detail: object) -> None:
     """Record and commit an audit event about a dialogue object."""
     accounts.record(
         db, actor=user, action=action, target_type="dialogue", target_id=target, detail=dict(detail)

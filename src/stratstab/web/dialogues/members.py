@@ -1,98 +1,40 @@
 """Dialogue set-up: creating and editing dialogues, members, invitations, completeness.
 
 The one service layer behind the set-up pages, the JSON API and (for creation) the
-command line.  Every function resolves the caller's role in the dialogue from
-:class:`~stratstab.dialogue.membership.DialogueMember` and records each change in the
+command line.  Every function resolves the caller's role in the dialogue from its
+membership and decides who may do what; the reads and writes go through
+:class:`~stratstab.dialogue.store.DialogueStore`, which records each change in the
 audit log in the same transaction as the change itself.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from datetime import timedelta
 
 from stratstab.accounts import service as accounts
 from stratstab.accounts.models import User
 from stratstab.accounts.roles import Role
-from stratstab.dialogue import queries
-from stratstab.dialogue.membership import (
-    MEMBER_ROLES,
-    PARTY_ROLES,
-    DialogueMember,
-    Invitation,
+from stratstab.dialogue.invitation_queries import gone as invitation_gone
+from stratstab.dialogue.records import (
+    AcceptedInvitation,
+    AccountRef,
+    DialogueInfo,
+    InvitationInfo,
+    InvitationPreview,
+    MemberInfo,
 )
-from stratstab.dialogue.models import Dialogue, utc_now
-from stratstab.dialogue.records import DialogueInfo
 from stratstab.dialogue.store import DialogueStore
-from stratstab.errors import ConflictError, Forbidden, GoneError, InputError, NotFoundError
+from stratstab.errors import Forbidden, InputError, NotFoundError
 from stratstab.web.dialogues.access import Viewer, can_enter, require
 
 DEFAULT_INVITATION_DAYS = 7
 MAX_INVITATION_DAYS = 60
 
 
-def token_hash(token: str) -> str:
-    """The SHA-256 hex digest under which a one-time token is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    """A member of a dialogue as the members list shows it."""
-
-    username: str
-    display_name: str
-    role: str
-    party: str | None
-    joined_at: datetime
-    active: bool
-
-
-@dataclass(frozen=True)
-class InvitationInfo:
-    """An invitation without its secret; ``state`` is open, used, expired or revoked."""
-
-    id: int
-    role: str
-    party: str | None
-    note: str
-    created_by: str
-    created_at: datetime
-    expires_at: datetime
-    state: str
-    used_by: str | None
-
-
-@dataclass(frozen=True)
-class InvitationPreview:
-    """What an invitation link shows before it is accepted."""
-
-    slug: str
-    title: str
-    title_zh: str
-    role: str
-    party: str | None
-    expires_at: datetime
-    state: str
-
-
 # ---------------------------------------------------------------- viewers
 
 
-def _membership(session: Session, dialogue_id: int, user_id: int) -> DialogueMember | None:
-    return session.scalar(
-        select(DialogueMember).where(
-            DialogueMember.dialogue_id == dialogue_id, DialogueMember.user_id == user_id
-        )
-    )
-
-
-def viewer_for(store: DialogueStore, user: User, slug: str) -> Viewer:
+def viewer_for(store: DialogueStore, user: User | AccountRef, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
     member = store.membership(slug, user.id)
     if member is not None:
@@ -126,21 +68,6 @@ def list_dialogues(store: DialogueStore, user: User) -> list[DialogueInfo]:
 # ---------------------------------------------------------------- dialogues
 
 
-def _audit(session: Session, user: User | None, action: str, target: str, **detail: object) -> None:
-    accounts.record(
-        session,
-        actor=user,
-        action=action,
-        target_type="dialogue",
-        target_id=target,
-        detail=dict(detail),
-    )
-
-
-def _actor(session: Session, user: User | None) -> User | None:
-    return session.get(User, user.id) if user is not None else None
-
-
 def create_dialogue(
     store: DialogueStore,
     user: User,
@@ -157,30 +84,15 @@ def create_dialogue(
         raise Forbidden("only facilitators and admins set up dialogues").with_key(
             "dlgerr.setup_forbidden"
         )
-    info = store.create_dialogue(
+    return store.create_dialogue(
         slug=slug,
         title=title,
         title_zh=title_zh,
         track=track,
         parties=parties,
         description=description,
+        facilitator_id=user.id,
     )
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, info.slug)
-        session.add(
-            DialogueMember(
-                dialogue_id=dialogue.id, user_id=user.id, role="facilitator", invited_by="creator"
-            )
-        )
-        _audit(
-            session,
-            _actor(session, user),
-            "dialogue.create",
-            info.slug,
-            track=info.track,
-            parties=list(info.parties),
-        )
-    return info
 
 
 def update_dialogue(
@@ -197,31 +109,15 @@ def update_dialogue(
     """Edit or archive / restore a dialogue (its facilitators and admins)."""
     viewer = enter(store, user, slug)
     require(viewer.runs_dialogues, "only facilitators edit a dialogue")
-    info = store.update_dialogue(
+    return store.update_dialogue(
         slug,
         title=title,
         title_zh=title_zh,
         track=track,
         description=description,
         archived=archived,
+        audited_by=user.id,
     )
-    changed = {
-        k: v
-        for k, v in {
-            "title": title,
-            "title_zh": title_zh,
-            "track": track,
-            "description": description,
-            "archived": archived,
-        }.items()
-        if v is not None
-    }
-    action = "dialogue.edit"
-    if archived is not None:
-        action = "dialogue.archive" if archived else "dialogue.restore"
-    with store.session(write=True) as session:
-        _audit(session, _actor(session, user), action, slug, **changed)
-    return info
 
 
 def enter(store: DialogueStore, user: User, slug: str) -> Viewer:
@@ -252,62 +148,7 @@ def members(store: DialogueStore, user: User, slug: str) -> list[MemberInfo]:
 
 def member_list(store: DialogueStore, slug: str) -> list[MemberInfo]:
     """The dialogue's members by role, party and name (callers check access first)."""
-    with store.session() as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        rows = session.execute(
-            select(DialogueMember, User)
-            .join(User, User.id == DialogueMember.user_id)
-            .where(DialogueMember.dialogue_id == dialogue.id)
-        ).all()
-        order = {role: i for i, role in enumerate(MEMBER_ROLES)}
-        found = [
-            MemberInfo(
-                username=u.username,
-                display_name=u.display_name,
-                role=m.role,
-                party=m.party,
-                joined_at=m.joined_at,
-                active=bool(u.is_active),
-            )
-            for m, u in rows
-        ]
-    return sorted(found, key=lambda m: (order[m.role], m.party or "", m.username))
-
-
-def _check_role(dialogue: Dialogue, role: str, party: str | None) -> str | None:
-    if role not in MEMBER_ROLES:
-        raise InputError(f"expected one of {', '.join(MEMBER_ROLES)}", field="role").with_key(
-            "dlgerr.role_choice"
-        )
-    if role in PARTY_ROLES:
-        code = (party or "").strip().upper()
-        if code not in (dialogue.parties or []):
-            raise InputError(
-                f"a {role} belongs to one of the parties {', '.join(dialogue.parties or [])}",
-                field="party",
-            ).with_key("dlgerr.party_needed", parties=", ".join(dialogue.parties or []))
-        return code
-    if party:
-        raise InputError(
-            f"a {role} belongs to no party; leave party empty", field="party"
-        ).with_key("dlgerr.party_none")
-    return None
-
-
-def _check_one_head(session: Session, dialogue: Dialogue, role: str, party: str | None) -> None:
-    if role != "head":
-        return
-    existing = session.scalar(
-        select(func.count(DialogueMember.id)).where(
-            DialogueMember.dialogue_id == dialogue.id,
-            DialogueMember.role == "head",
-            DialogueMember.party == party,
-        )
-    )
-    if existing:
-        raise ConflictError(f"delegation {party} has a head already", field="role").with_key(
-            "dlgerr.head_taken", party=party
-        )
+    return store.members(slug)
 
 
 def change_member(
@@ -316,32 +157,7 @@ def change_member(
     """Give a member another role (or party) in this dialogue (facilitators)."""
     viewer = enter(store, user, slug)
     require(viewer.runs_dialogues, "only facilitators change roles")
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        code = _check_role(dialogue, role, party)
-        target = accounts.get_user(session, username=username)
-        member = _membership(session, dialogue.id, target.id)
-        if member is None:
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
-                "dlgerr.not_member", username=username
-            )
-        if (member.role, member.party) != (role, code):
-            _check_one_head(session, dialogue, role, code)
-        before = (member.role, member.party)
-        member.role, member.party = role, code
-        _audit(
-            session,
-            _actor(session, user),
-            "member.change",
-            f"{slug}/{username}",
-            before=list(before),
-            role=role,
-            party=code,
-        )
-        session.flush()
-        return MemberInfo(
-            target.username, target.display_name, role, code, member.joined_at, target.is_active
-        )
+    return store.change_member(slug, username, role=role, party=party, actor_id=user.id)
 
 
 def remove_member(
@@ -351,24 +167,7 @@ def remove_member(
     viewer = enter(store, user, slug)
     require(viewer.runs_dialogues, "only facilitators remove members")
     _require_confirm(confirm)
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        target = accounts.get_user(session, username=username)
-        member = _membership(session, dialogue.id, target.id)
-        if member is None:
-            raise NotFoundError(f"{username!r} is not a member of {slug!r}").with_key(
-                "dlgerr.not_member", username=username
-            )
-        role, party = member.role, member.party
-        session.delete(member)
-        _audit(
-            session,
-            _actor(session, user),
-            "member.remove",
-            f"{slug}/{username}",
-            role=role,
-            party=party,
-        )
+    store.remove_member(slug, username, actor_id=user.id)
 
 
 def _require_confirm(confirm: bool) -> None:
@@ -379,30 +178,6 @@ def _require_confirm(confirm: bool) -> None:
 
 
 # ---------------------------------------------------------------- invitations
-
-
-def _state(invitation: Invitation, now: datetime) -> str:
-    if invitation.revoked_at is not None:
-        return "revoked"
-    if invitation.used_at is not None:
-        return "used"
-    if invitation.expires_at <= now:
-        return "expired"
-    return "open"
-
-
-def _invitation_info(row: Invitation, now: datetime) -> InvitationInfo:
-    return InvitationInfo(
-        id=row.id,
-        role=row.role,
-        party=row.party,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        state=_state(row, now),
-        used_by=row.used_by,
-    )
 
 
 def create_invitation(
@@ -423,91 +198,33 @@ def create_invitation(
         raise InputError(
             f"an invitation lasts 1 to {MAX_INVITATION_DAYS} days", field="expires_in_days"
         ).with_key("dlgerr.invitation_days", days=MAX_INVITATION_DAYS)
-    token = secrets.token_urlsafe(32)
-    now = utc_now()
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        code = _check_role(dialogue, role, party)
-        row = Invitation(
-            dialogue_id=dialogue.id,
-            token_hash=token_hash(token),
-            role=role,
-            party=code,
-            note=note.strip()[:200],
-            created_by=user.username,
-            created_at=now,
-            expires_at=now + timedelta(days=expires_in_days),
-        )
-        session.add(row)
-        session.flush()
-        _audit(
-            session,
-            _actor(session, user),
-            "invitation.create",
-            slug,
-            invitation=row.id,
-            role=role,
-            party=code,
-        )
-        return token, _invitation_info(row, now)
+    return store.create_invitation(
+        slug,
+        role=role,
+        party=party,
+        lifetime=timedelta(days=expires_in_days),
+        note=note,
+        actor_id=user.id,
+    )
 
 
 def invitations(store: DialogueStore, user: User, slug: str) -> list[InvitationInfo]:
     """Every invitation of the dialogue, newest first (facilitators)."""
     viewer = enter(store, user, slug)
     require(viewer.runs_dialogues, "only facilitators see invitations")
-    now = utc_now()
-    with store.session() as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        rows = session.scalars(
-            select(Invitation)
-            .where(Invitation.dialogue_id == dialogue.id)
-            .order_by(Invitation.id.desc())
-        ).all()
-        return [_invitation_info(r, now) for r in rows]
+    return store.invitations(slug)
 
 
 def revoke_invitation(store: DialogueStore, user: User, slug: str, invitation_id: int) -> None:
     """Revoke an invitation that was not used yet (facilitators)."""
     viewer = enter(store, user, slug)
     require(viewer.runs_dialogues, "only facilitators revoke invitations")
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        row = session.get(Invitation, invitation_id)
-        if row is None or row.dialogue_id != dialogue.id:
-            raise NotFoundError(f"no invitation {invitation_id} in {slug!r}").with_key(
-                "dlgerr.no_invitation"
-            )
-        if row.used_at is not None:
-            raise ConflictError("this invitation was used already", field="invitation").with_key(
-                "dlgerr.invitation_used"
-            )
-        if row.revoked_at is None:
-            row.revoked_at = utc_now()
-            _audit(session, _actor(session, user), "invitation.revoke", slug, invitation=row.id)
-
-
-def _open_invitation(session: Session, token: str) -> tuple[Invitation, Dialogue]:
-    row = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
-    if row is None:
-        raise NotFoundError("no such invitation").with_key("dlgerr.no_invitation")
-    dialogue = session.get(Dialogue, row.dialogue_id)
-    return row, dialogue
+    store.revoke_invitation(slug, invitation_id, actor_id=user.id)
 
 
 def preview_invitation(store: DialogueStore, token: str) -> InvitationPreview:
     """What the invitation offers and whether it can still be accepted."""
-    with store.session() as session:
-        row, dialogue = _open_invitation(session, token)
-        return InvitationPreview(
-            slug=dialogue.slug,
-            title=dialogue.title,
-            title_zh=dialogue.title_zh or "",
-            role=row.role,
-            party=row.party,
-            expires_at=row.expires_at,
-            state=_state(row, utc_now()),
-        )
+    return store.invitation_preview(token)
 
 
 def accept_invitation(
@@ -519,64 +236,25 @@ def accept_invitation(
     password: str = "",
     display_name: str = "",
     locale: str = "en",
-) -> tuple[User, str]:
+) -> AcceptedInvitation:
     """Accept an invitation: logged in, it adds the membership; anonymously, it also
     creates the account (the same password rules as every account).  Returns the
-    account and the dialogue slug.  A used, expired or revoked link is gone (410)."""
-    with store.session(write=True) as session:
-        row, dialogue = _open_invitation(session, token)
-        state = _state(row, utc_now())
-        if state != "open":
-            gone = GoneError(f"this invitation link was {state}; ask the facilitator for a new one")
-            gone.state = state
-            raise gone.with_key(f"setup.gone.{state}")
-        if user is None:
-            account = accounts.create_user(
-                session,
-                username=username.strip().lower(),
-                password=password,
-                role=Role.MEMBER.value,
-                display_name=display_name.strip() or None,
-                locale=locale,
-            )
-            accounts.record(
-                session,
-                actor=account,
-                action="user.create",
-                target_type="user",
-                target_id=account.username,
-                detail={"via": "invitation", "invitation": row.id},
-            )
-        else:
-            account = session.get(User, user.id)
-        member = _membership(session, dialogue.id, account.id)
-        if member is not None:
-            raise ConflictError(
-                f"you are a {member.role} of this dialogue already", field="invitation"
-            ).with_key("dlgerr.member_already")
-        _check_one_head(session, dialogue, row.role, row.party)
-        session.add(
-            DialogueMember(
-                dialogue_id=dialogue.id,
-                user_id=account.id,
-                role=row.role,
-                party=row.party,
-                invited_by=row.created_by,
-            )
-        )
-        row.used_at, row.used_by = utc_now(), account.username
-        _audit(
-            session,
-            account,
-            "invitation.accept",
-            dialogue.slug,
-            invitation=row.id,
-            role=row.role,
-            party=row.party,
-        )
-        session.flush()
-        session.expunge(account)
-        return account, dialogue.slug
+    account's name, the dialogue and the role and party taken.  A used, expired or
+    revoked link is gone (410), before any account field is judged."""
+    if user is not None:
+        return store.accept_invitation(token, user_id=user.id)
+    found = store.invitation_preview(token)
+    if found.state != "open":
+        raise invitation_gone(found.state)
+    # The slow password hash is made here, before the write transaction begins.
+    new_account = accounts.prepare_account(
+        username=username.strip().lower(),
+        password=password,
+        role=Role.MEMBER.value,
+        display_name=display_name.strip() or None,
+        locale=locale,
+    )
+    return store.accept_invitation(token, new_account=new_account)
 
 
 def add_member(
@@ -587,34 +265,15 @@ def add_member(
     role: str,
     party: str | None = None,
     actor: User | None = None,
-) -> None:
+) -> MemberInfo:
     """Make an existing account a member directly (the demo and the command line)."""
-    with store.session(write=True) as session:
-        dialogue = queries.dialogue_by_slug(session, slug)
-        code = _check_role(dialogue, role, party)
-        account = accounts.get_user(session, username=username)
-        if _membership(session, dialogue.id, account.id) is not None:
-            raise ConflictError(f"{username!r} is a member already", field="username").with_key(
-                "dlgerr.is_member", username=username
-            )
-        _check_one_head(session, dialogue, role, code)
-        session.add(
-            DialogueMember(
-                dialogue_id=dialogue.id,
-                user_id=account.id,
-                role=role,
-                party=code,
-                invited_by=actor.username if actor else "system",
-            )
-        )
-        _audit(
-            session,
-            _actor(session, actor),
-            "member.add",
-            f"{slug}/{username}",
-            role=role,
-            party=code,
-        )
+    return store.add_member(
+        slug,
+        username=username,
+        role=role,
+        party=party,
+        actor_id=actor.id if actor is not None else None,
+    )
 
 
 # ---------------------------------------------------------------- completeness

@@ -24,11 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Response
-from sqlalchemy import select
 
 from stratstab import __version__
-from stratstab.accounts.models import User
-from stratstab.db import make_session_factory
 from stratstab.dialogue.catalogue import load_catalogue
 from stratstab.dialogue.membership import MEMBER_ROLES
 from stratstab.dialogue.store import DialogueStore
@@ -260,12 +257,10 @@ def report_viewer(store: DialogueStore, username: str | None, slug: str) -> View
     """
     if username is None:
         return Viewer(username=PUBLIC_READER, role="observer", delegation=None)
-    factory = make_session_factory(store.engine)
-    with factory() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
-            raise InputError(f"no active account {username!r}", field="--as")
-    return members.viewer_for(store, user, slug)
+    account = store.active_account(username)
+    if account is None:
+        raise InputError(f"no active account {username!r}", field="--as")
+    return members.viewer_for(store, account, slug)
 
 
 def outcome_report(

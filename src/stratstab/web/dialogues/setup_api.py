@@ -195,7 +195,7 @@ def accept_invitation(
             "username and password are needed to create your account", field="username"
         ).with_key("dlgerr.credentials_needed")
     try:
-        account, slug = members.accept_invitation(
+        accepted = members.accept_invitation(
             store_of(request),
             token,
             user=user,
@@ -209,7 +209,6 @@ def accept_invitation(
             {"detail": str(exc), "detail_zh": GONE_ZH.get(exc.state, ""), "state": exc.state},
             status_code=410,
         )
-    viewer = members.viewer_for(store_of(request), account, slug)
     return InvitationAccepted(
-        username=account.username, dialogue=slug, role=viewer.role, party=viewer.delegation
+        username=accepted.username, dialogue=accepted.slug, role=accepted.role, party=accepted.party
     )

@@ -270,7 +270,7 @@ def invitation_accept(
             raise InputError("username and password are needed", field="username").with_key(
                 "dlgerr.credentials_needed"
             )
-        account, slug = members.accept_invitation(
+        accepted = members.accept_invitation(
             store,
             token,
             user=user,
@@ -286,7 +286,7 @@ def invitation_accept(
         response = _invitation_page(request, token, user, error=str(exc), form=form)
         response.status_code = 409 if isinstance(exc, ConflictError) else 400
         return response
-    target = RedirectResponse(f"/dialogues/{slug}/vote?done=joined", status_code=303)
+    target = RedirectResponse(f"/dialogues/{accepted.slug}/vote?done=joined", status_code=303)
     if user is None:
-        auth_service.log_in(db, request, target, username=account.username, password=password)
+        auth_service.log_in(db, request, target, username=accepted.username, password=password)
     return target
