@@ -65,6 +65,14 @@ def test_three_sided_explorer_follows_a_russian_lever_in_chinese(open_page):
             timeout=0,
         )
         page.evaluate("() => window.__drawn")
+        # "Computing…" is there, in Chinese, for updates that take long; hidden once done.
+        busy = page.locator("[data-testid=assess-busy]")
+        assert busy.text_content() == "正在计算…"
+        page.wait_for_function(
+            "() => !document.querySelector('#levers').classList.contains('htmx-request')",
+            timeout=0,
+        )
+        assert not busy.is_visible()
         expected = assess(
             load_builtin_scenario("us-china-russia-2024"),
             "US-view",
