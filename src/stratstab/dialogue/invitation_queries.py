@@ -133,7 +133,8 @@ def _by_token(session: Session, token: str) -> tuple[Invitation, Dialogue]:
     row = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
     if row is None:
         raise NotFoundError("no such invitation").with_key("dlgerr.no_invitation")
-    return row, session.get(Dialogue, row.dialogue_id)
+    # The foreign key (ON DELETE CASCADE) keeps an invitation's dialogue in place.
+    return row, session.get_one(Dialogue, row.dialogue_id)
 
 
 def preview(session: Session, token: str, *, now: datetime) -> InvitationPreview:
@@ -181,11 +182,12 @@ def accept(
             detail={"via": "invitation", "invitation": row.id},
         )
     else:
-        account = session.get(User, user_id)
-        if account is None:
+        found = session.get(User, user_id)
+        if found is None:
             raise NotFoundError(f"no account {user_id}").with_key(
                 "accounts.error.no_user", username=str(user_id)
             )
+        account = found
     member = member_row(session, dialogue.id, account.id)
     if member is not None:
         raise ConflictError(
