@@ -139,3 +139,20 @@ def test_an_unknown_lever_is_a_key_error():
         lever_value(resolved, "US", "further_layers")
     with pytest.raises(KeyError):
         lever_value(resolved, "US", "no_such_lever")
+
+
+@pytest.mark.parametrize(
+    ("lever", "words"),
+    [("shoot_look_shoot", "is not numeric; use set"), ("further_layers", "cannot take 'add'")],
+)
+def test_an_exercise_adding_to_a_lever_without_a_number_is_refused_on_load(lever, words):
+    from importlib.resources import files
+
+    from stratstab.errors import InputError
+    from stratstab.exercises.loader import exercise_from_text
+
+    text = (files("stratstab.exercises.scenarios") / "maritime-incident.yaml").read_text()
+    assert "lever: interceptors, add: 20" in text
+    bad = text.replace("lever: interceptors, add: 20", f"lever: {lever}, add: 1", 1)
+    with pytest.raises(InputError, match=words):
+        exercise_from_text(bad, source="bad.yaml", default_id="bad")
