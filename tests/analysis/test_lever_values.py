@@ -156,3 +156,10 @@ def test_an_exercise_adding_to_a_lever_without_a_number_is_refused_on_load(lever
     bad = text.replace("lever: interceptors, add: 20", f"lever: {lever}, add: 1", 1)
     with pytest.raises(InputError, match=words):
         exercise_from_text(bad, source="bad.yaml", default_id="bad")
+
+
+def test_a_survivability_lever_reads_back_exactly_what_was_set():
+    base = load_exercise("maritime-incident").base
+    for value in (0.1, 0.37, 0.6):
+        resolved = resolve(base, None, {"CN.survivability_mobile": value})
+        assert lever_value(resolved, "CN", "survivability_mobile") == value

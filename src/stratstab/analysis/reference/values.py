@@ -40,6 +40,8 @@ def _survivability(resolved: Resolved, side: str, name: str) -> float | None:
     if not chosen.any():
         return None
     values = forces.survivability[chosen]
+    if np.all(values == values[0]):  # the usual case (a lever sets them all): exactly it
+        return float(values[0])
     weights = forces.warheads[chosen]
     if weights.sum() <= 0:  # systems without warheads: every one counts the same
         return float(values.mean())
