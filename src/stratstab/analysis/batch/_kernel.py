@@ -109,7 +109,7 @@ PRUNE_MARGIN = 1e-10
 #: Allowed rise between traced points before the monotone order counts as broken.
 MONOTONE_SLACK = 1e-12
 #: Coarse stretches traced first (the grid is split into this many).
-COARSE_STRETCHES = 4
+COARSE_STRETCHES = 2
 #: Exponent of the rounding unit of :func:`priority_key` relative to a value's leading
 #: digit (``exchange.priority_key``: ``PRIORITY_DIGITS`` significant digits).
 PRIORITY_UNIT_EXPONENT = float(PRIORITY_DIGITS - 1)
