@@ -86,7 +86,8 @@ def first_of_equal_rows(rows: np.ndarray) -> np.ndarray:
     count, width = rows.shape
     if count == 0:
         return np.zeros(0, dtype=np.intp)
-    values = np.asarray(rows, dtype=np.float64)
+    # Column by column: each column contiguous in memory (no copy if it already is).
+    values = np.asfortranarray(rows, dtype=np.float64)
     weights = np.random.default_rng(0x5EED).uniform(0.5, 1.5, width)
     keys = np.zeros(count)
     with np.errstate(all="ignore"):
@@ -164,7 +165,9 @@ def _equal_row_sources(parts: list[np.ndarray], size: int) -> np.ndarray:
     variants on their first axis) equal its own bit for bit."""
     if size < 2:
         return np.arange(size)
-    return first_of_equal_rows(np.concatenate([p.reshape(size, -1) for p in parts], axis=1))
+    # Stacked as (inputs, variants) and read transposed: one contiguous run per input.
+    columns = np.concatenate([p.reshape(size, -1).T for p in parts], axis=0)
+    return first_of_equal_rows(columns.T)
 
 
 def _shared_work(
