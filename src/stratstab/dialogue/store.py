@@ -17,6 +17,8 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -133,6 +135,21 @@ def assign_statement_id(session: Session, dialogue: Dialogue) -> str:
     return str(1 + max((int(i) for i in taken if i.isdigit()), default=-1))
 
 
+@dataclass
+class _Unit:
+    """A transaction that several calls of one store share (see :meth:`DialogueStore.unit`)."""
+
+    store: DialogueStore
+    session: Session
+    write: bool
+    # Facts to remember in memory once the transaction has committed, not before.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+# The unit of work open in this context (thread, or task on the event loop), if any.
+_UNIT: ContextVar[_Unit | None] = ContextVar("stratstab_store_unit", default=None)
+
+
 class DialogueStore:
     """Dialogues, rounds, delegations, statements, votes, scope positions and ledger.
 
@@ -195,10 +212,65 @@ class DialogueStore:
         on SQLite it holds the write lock from its start).  A unique-constraint
         violation that slipped past the explicit checks becomes an
         :class:`InputError` about a duplicate record.
+
+        Inside :meth:`unit` the unit's transaction is used instead of a new one; a
+        write then runs in a savepoint, so a refused write is undone alone.
         """
+        unit = _UNIT.get()
+        if unit is not None and unit.store is self:
+            if write and not unit.write:
+                raise RuntimeError("a write inside a read-only unit of work")
+            with self._translated(write):
+                if write:
+                    with unit.session.begin_nested():
+                        yield unit.session
+                else:
+                    yield unit.session
+            return
+        with self._translated(write), transaction(self._factory, write=write) as session:
+            yield session
+
+    @contextmanager
+    def unit(self, *, write: bool = False) -> Iterator[None]:
+        """Make the store calls inside this block share one transaction.
+
+        For request paths that read several facts and then write (a vote: the voter's
+        membership, the dialogue's delegations, the write itself): one transaction
+        instead of one per call, and every rule is checked on the same snapshot as the
+        write.  ``write`` when anything inside writes; on SQLite the block then holds
+        the write lock from its start, so keep it short.  Everything inside commits
+        together or not at all.  Units do not nest across stores; a unit inside a unit
+        of the same store is the outer one.
+        """
+        current = _UNIT.get()
+        if current is not None and current.store is self:
+            if write and not current.write:
+                raise RuntimeError("a write unit inside a read-only unit of work")
+            yield
+            return
+        with self.session(write=write) as session:
+            unit = _Unit(self, session, write)
+            token = _UNIT.set(unit)
+            try:
+                yield
+            finally:
+                _UNIT.reset(token)
+        for remember in unit.after_commit:
+            remember()
+
+    def _after_commit(self, remember: Callable[[], None]) -> None:
+        """Run ``remember`` once the current transaction has committed (now, outside a unit)."""
+        unit = _UNIT.get()
+        if unit is not None and unit.store is self:
+            unit.after_commit.append(remember)
+        else:
+            remember()
+
+    @contextmanager
+    def _translated(self, write: bool) -> Iterator[None]:
+        """Database failures as the store's errors (see :meth:`session`)."""
         try:
-            with transaction(self._factory, write=write) as session:
-                yield session
+            yield
         except IntegrityError as exc:
             raise InputError(f"duplicate or inconsistent record: {_reason(exc)}") from exc
         except DBAPIError as exc:
@@ -425,7 +497,7 @@ class DialogueStore:
             except InputError:
                 if not self.has_participant(dialogue, external_id):
                     raise
-        self._known_participants.add((dialogue, external_id))
+        self._after_commit(lambda: self._known_participants.add((dialogue, external_id)))
         return external_id
 
     def participants(self, dialogue: str) -> list[ParticipantInfo]:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from stratstab.accounts.models import User
 from stratstab.accounts.roles import Role
+from stratstab.accounts.service import Principal
 from stratstab.dialogue.records import AccountRef
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.errors import Forbidden
@@ -42,7 +43,7 @@ class Viewer:
     delegation: str | None
 
     @classmethod
-    def of(cls, user: User | AccountRef) -> Viewer:
+    def of(cls, user: User | AccountRef | Principal) -> Viewer:
         """The account-level viewer: admins may enter every dialogue, nobody else any.
 
         Routes about one dialogue use ``members.viewer_for`` instead, which knows the

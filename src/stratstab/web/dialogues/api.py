@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from stratstab.accounts.models import User
+from stratstab.accounts.service import Principal
 from stratstab.dialogue.records import DialogueInfo, RoundInfo, VoteRecord
 from stratstab.dialogue.scope import ScopePositionData
 from stratstab.web.deps import CurrentUser, SessionDep
@@ -248,7 +249,11 @@ async def cast_vote(
 
 
 async def record_vote(
-    request: Request, user: User, slug: str, body: VoteCreate, idempotency_key: str | None
+    request: Request,
+    user: User | Principal,
+    slug: str,
+    body: VoteCreate,
+    idempotency_key: str | None,
 ) -> tuple[VotePublic, bool]:
     """Cast ``user``'s vote in ``slug``: the vote as answered, and whether it was replayed.
 
@@ -256,15 +261,18 @@ async def record_vote(
     """
 
     def cast() -> tuple[VoteRecord, bool]:
-        return service.cast_vote(
-            store_of(request),
-            viewer_of(request, user, slug),
-            slug,
-            statement=body.statement,
-            value=body.value,
-            importance=body.importance,
-            idempotency_key=idempotency_key,
-        )
+        store = store_of(request)
+        # The membership, the entry check and the write in one write transaction.
+        with store.unit(write=True):
+            return service.cast_vote(
+                store,
+                viewer_of(request, user, slug),
+                slug,
+                statement=body.statement,
+                value=body.value,
+                importance=body.importance,
+                idempotency_key=idempotency_key,
+            )
 
     # One hop to a worker thread for the reads and the write (which may wait for the
     # write lock); the answer is then built on the event loop, with no second hop.

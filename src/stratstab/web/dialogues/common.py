@@ -19,7 +19,7 @@ def store_of(request: Request) -> DialogueStore:
     return request.app.state.store
 
 
-def viewer_of(request: Request, user: User, slug: str) -> Viewer:
+def viewer_of(request: Request, user: User | accounts.Principal, slug: str) -> Viewer:
     """The user's viewer in dialogue ``slug``: their role there."""
     return members.viewer_for(store_of(request), user, slug)
 

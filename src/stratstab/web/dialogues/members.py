@@ -34,7 +34,9 @@ MAX_INVITATION_DAYS = 60
 # ---------------------------------------------------------------- viewers
 
 
-def viewer_for(store: DialogueStore, user: User | AccountRef, slug: str) -> Viewer:
+def viewer_for(
+    store: DialogueStore, user: User | AccountRef | accounts.Principal, slug: str
+) -> Viewer:
     """The user's viewer in dialogue ``slug``: their membership, else admin, else none."""
     member = store.membership(slug, user.id)
     if member is not None:

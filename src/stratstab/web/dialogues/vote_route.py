@@ -11,11 +11,13 @@ by calling the very functions the FastAPI route depends on, in the same order:
    of the documented length, no control character in the URL
    (:func:`~stratstab.web.deps.plain_url`).  Anything else is handed, untouched, to the
    FastAPI route, which answers it exactly as it always has (422 and its message);
-2. :func:`~stratstab.web.deps.get_login`, :func:`~stratstab.web.deps.get_translator`,
+2. :func:`~stratstab.web.deps.get_principal` (the login of :func:`~stratstab.web.deps.get_login`
+   read as plain values by one Core query), then :func:`~stratstab.web.deps.get_translator`,
    :func:`~stratstab.web.deps.csrf_protect`, :func:`~stratstab.web.deps.get_current_user`
    — their errors (401, 403) reach the app's error handlers as before;
 3. :func:`~stratstab.web.dialogues.api.record_vote`, the route's own body: membership,
-   visibility, sealed material and idempotency are the service's rules, not copied here.
+   visibility, sealed material and idempotency are the service's rules, not copied here,
+   read and written in one transaction (:meth:`~stratstab.dialogue.store.DialogueStore.unit`).
 
 The answer is the route's response model serialized by pydantic, with the same status
 (201) and the ``Idempotent-Replayed`` header on a replay.
@@ -35,8 +37,7 @@ from starlette.types import Message, Receive, Scope, Send
 from stratstab.web.deps import (
     csrf_protect,
     get_current_user,
-    get_login,
-    get_optional_user,
+    get_principal,
     get_translator,
     plain_url,
 )
@@ -100,12 +101,12 @@ class LeanVoteRoute(Route):
             await self._decline(scope, body, receive, send)
             return
         slug = request.path_params["slug"]
-        with request.app.state.session_factory() as db:
-            login = await get_login(request, db)
-        user = await get_optional_user(login)
-        await get_translator(request, user)
-        await csrf_protect(request, login)
-        user = await get_current_user(user)
+        # The login as plain values (one Core query); the checks below read only the
+        # attributes a Principal shares with the ORM objects (locale, csrf_token, id...).
+        login = get_principal(request)
+        await get_translator(request, login)  # type: ignore[arg-type]
+        await csrf_protect(request, login)  # type: ignore[arg-type]
+        user = await get_current_user(login)  # type: ignore[arg-type]
         answer, replayed = await record_vote(request, user, slug, vote, key)
         response = Response(
             answer.model_dump_json(), status_code=201, media_type="application/json"
