@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,8 @@ def clopper_pearson_interval(
     every true proportion and every n, which matters at 10–40 voters; the price is a
     slightly wider interval.  ``trials == 0`` gives the uninformative (0, 1).
 
-    Computed by SciPy: ``binomtest(k, n).proportion_ci(method="exact")``.
+    Computed by SciPy: ``binomtest(k, n).proportion_ci(method="exact")``, memoised per
+    distinct (k, n, confidence).
 
     References: Clopper & Pearson (1934), Biometrika 26(4):404–413.
     """
@@ -37,7 +39,15 @@ def clopper_pearson_interval(
         raise ValueError(f"need 0 <= successes <= trials, got {successes}/{trials}")
     if trials == 0:
         return 0.0, 1.0
-    interval = scipy_stats.binomtest(int(successes), int(trials)).proportion_ci(
+    return _exact_interval(int(successes), int(trials), float(confidence))
+
+
+@lru_cache(maxsize=8192)
+def _exact_interval(successes: int, trials: int, confidence: float) -> tuple[float, float]:
+    # Counts in a dialogue are small integers that repeat across statements, groups and
+    # every recompute, so the (comparatively slow) root search in SciPy runs once per
+    # distinct (k, n, confidence).
+    interval = scipy_stats.binomtest(successes, trials).proportion_ci(
         confidence_level=confidence, method="exact"
     )
     return float(interval.low), float(interval.high)
