@@ -6,6 +6,8 @@ Every test drives the worker's step with an explicit clock; nothing sleeps.
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
 
 import pytest
@@ -204,3 +206,39 @@ def test_the_polis_grouping_warm_starts_from_the_stored_state(tmp_path, monkeypa
     assert app.state.consensus.step(now=T0 + timedelta(minutes=1)) == [SLUG]
     assert starts[1] is not None  # the next one from the stored centres
     assert starts[1].to_dict() == state.to_dict()
+
+
+def test_the_child_process_computes_what_the_thread_computes(tmp_path):
+    """The server's worker computes in a child process; the stored analysis is the same."""
+    results = []
+    for where in ("thread", "child"):
+        app = build_app(f"sqlite:///{tmp_path / f'{where}.sqlite'}")
+        make_accounts(app)
+        make_dialogue(app)
+        worker = app.state.consensus
+        try:
+            run = worker.in_child if where == "child" else None
+            assert worker.step(now=T0, run=run) == [SLUG]
+            children = list(worker._child._processes) if worker._child else []
+        finally:
+            worker.stop()
+        assert len(children) == (1 if where == "child" else 0)
+        assert os.getpid() not in children
+        result = _client(app, "obs").get(f"/api/v1/dialogues/{SLUG}/consensus").json()
+        result.pop("provenance", None)  # holds the computing time
+        results.append(result)
+    assert results[0] == results[1] and results[0]["participants"]
+
+
+def test_a_child_process_that_dies_costs_one_computation_in_the_thread(room):
+    worker = room.state.consensus
+    try:
+        worker.in_child(int)  # starts the child
+        (pid,) = worker._child._processes
+        os.kill(pid, signal.SIGKILL)
+        worker._child._processes[pid].join()
+        assert worker.step(now=T0, run=worker.in_child) == [SLUG]  # computed here instead
+        assert worker._child is None  # the next computation starts a new child
+        assert worker.in_child(int) == 0 and worker._child is not None
+    finally:
+        worker.stop()

@@ -186,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store,
         debounce_s=settings.consensus_debounce_s,
         grouping=settings.consensus_grouping,
+        child_process=settings.consensus_child_process,
     )
     from stratstab.accounts.throttle import LoginThrottle
 

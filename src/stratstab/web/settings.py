@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # grouping from the previous one as Pol.is does, "batch" is reproducible from seed 0.
     consensus_debounce_s: float = Field(default=5.0, ge=0.1, le=3600)
     consensus_grouping: Literal["batch", "polis"] = "batch"
+    # The background analysis runs in a child process of the server (so that it never
+    # holds up requests); off, it runs in the server's worker thread.
+    consensus_child_process: bool = True
     job_time_budget_s: float = Field(default=300.0, gt=0, le=86_400)
     job_memory_budget_mib: int = Field(default=2048, ge=512, le=1_048_576)
     # Optional machine translation of statements: an OpenAI-compatible endpoint the

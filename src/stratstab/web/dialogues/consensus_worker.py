@@ -7,6 +7,14 @@ most once per ``debounce_s`` seconds, stores the result with the version it refl
 and so every open page reads one stored analysis instead of computing its own.  Pages
 ask a tiny version endpoint and fetch the new fragment only when the version moved.
 
+The computation itself (grouping, bootstrap, exact intervals: a fraction of a second of
+CPU for a large room) runs in a child process of its own when the worker runs as a
+thread: in the server process it would hold the interpreter lock for that long and
+delay every vote being answered meanwhile.  The child is started on the first
+computation and reused; if it dies, the computation runs in the thread and the next
+one starts a new child.  :meth:`ConsensusWorker.step` called directly (as tests do)
+computes in the calling thread unless it is given somewhere else to run it.
+
 The dirty flag lives in the database, so a restart loses nothing: the first step after
 start computes every dialogue left out of date.  Several server processes share the
 work through a lease per dialogue.  The grouping is the reproducible batch grouping by
@@ -20,18 +28,25 @@ Tests drive :meth:`ConsensusWorker.step` with an explicit ``now``; nothing sleep
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Literal
 
 from stratstab.dialogue import snapshots
+from stratstab.dialogue.consensus import ConsensusResult
 from stratstab.dialogue.models import utc_now
 from stratstab.dialogue.store import DialogueStore
 from stratstab.web.dialogues import service
 
 log = logging.getLogger(__name__)
+
+#: Runs one analysis (a call without arguments) somewhere and returns its result.
+Runner = Callable[[Callable[[], ConsensusResult]], ConsensusResult]
 
 #: Shortest time between two computations of one dialogue, in seconds.
 DEFAULT_DEBOUNCE_S = 5.0
@@ -55,6 +70,9 @@ class ConsensusWorker:
         from the previous update, as Pol.is does).
     clock:
         Source of the current time (tests pass their own).
+    child_process:
+        Whether the thread started by :meth:`start` computes in a child process
+        (the default) rather than in itself.
     """
 
     def __init__(
@@ -64,23 +82,27 @@ class ConsensusWorker:
         debounce_s: float = DEFAULT_DEBOUNCE_S,
         grouping: Literal["batch", "polis"] = "batch",
         clock: Callable[[], datetime] = utc_now,
+        child_process: bool = True,
     ) -> None:
         self.store = store
         self.debounce_s = debounce_s
         self.grouping = grouping
         self.clock = clock
+        self.child_process = child_process
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._child: ProcessPoolExecutor | None = None
 
     # ------------------------------------------------------------------ one step
 
-    def step(self, now: datetime | None = None) -> list[str]:
+    def step(self, now: datetime | None = None, *, run: Runner | None = None) -> list[str]:
         """Recompute every dialogue that is due at ``now``; return their slugs.
 
         A dialogue is due when its version is ahead of its stored result, its last
         computation is at least ``debounce_s`` old, and no other process holds it.
         A computation that fails leaves the dialogue out of date (logged; tried again
-        at the next step) and never stops the others.
+        at the next step) and never stops the others.  ``run`` runs each analysis
+        (a picklable call without arguments); by default in this thread.
         """
         now = now or self.clock()
         due = self.store.consensus_due(now=now, debounce_s=self.debounce_s)
@@ -89,7 +111,7 @@ class ConsensusWorker:
             if not self.store.claim_consensus(item.dialogue_id, now=now, lease_s=LEASE_S):
                 continue
             try:
-                self._recompute(item, now=now)
+                self._recompute(item, now=now, run=run)
             except Exception:
                 log.exception("consensus of %s could not be computed", item.slug)
                 self.store.release_consensus(item.dialogue_id)
@@ -97,7 +119,7 @@ class ConsensusWorker:
             done.append(item.slug)
         return done
 
-    def _recompute(self, item: snapshots.DueDialogue, *, now: datetime) -> None:
+    def _recompute(self, item: snapshots.DueDialogue, *, now: datetime, run: Runner | None) -> None:
         # The version is read before the votes: a vote arriving meanwhile raises the
         # version past the one stored here, so the dialogue stays due.
         version = self.store.consensus_version(item.slug) or item.version
@@ -108,6 +130,7 @@ class ConsensusWorker:
             item.slug,
             kmeans="polis" if self.grouping == "polis" else "default",
             previous=previous,
+            run=run,
         )
         compute_ms = 1000 * (time.perf_counter() - started)
         if analysis is not None and analysis.polis_state is not None:
@@ -138,16 +161,34 @@ class ConsensusWorker:
         self._thread.start()
 
     def stop(self) -> None:
-        """Ask the thread to end and wait for the step under way."""
+        """Ask the thread to end and wait for the step under way; end the child process."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        if self._child is not None:
+            self._child.shutdown(wait=True, cancel_futures=True)
+            self._child = None
+
+    def in_child(self, call: Callable[[], ConsensusResult]) -> ConsensusResult:
+        """Run ``call`` in the worker's child process (started on first use)."""
+        if self._child is None:
+            # "spawn": a fresh interpreter, never a fork of this threaded server.
+            self._child = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        try:
+            return self._child.submit(call).result()
+        except BrokenProcessPool:
+            log.warning("the consensus child process ended; computing in the server once")
+            self._child = None
+            return call()
 
     def _run(self) -> None:
+        runner = self.in_child if self.child_process else None
         while not self._stop.is_set():
             try:
-                self.step()
+                self.step(run=runner)
                 pause = self.wait_s()
             except Exception:  # the database went away for a moment: try again later
                 log.exception("consensus worker step failed")

@@ -8,7 +8,9 @@ see.  Scope and ledger operations live in :mod:`stratstab.web.dialogues.scope_se
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -352,12 +354,31 @@ def analyze_public(
     seed: int = 0,
     kmeans: Literal["default", "polis"] = "default",
     previous: PolisState | None = None,
+    run: Callable[[Callable[[], ConsensusResult]], ConsensusResult] | None = None,
 ) -> ConsensusResult | None:
     """Analyse the public statements' latest votes; None if too few participants voted.
 
     The same for every viewer (public statements only), so it is computed once per
-    change and stored, never per page.
+    change and stored, never per page.  ``run`` calls the computation (a picklable
+    call of :func:`~stratstab.dialogue.consensus.analyze`) where it should run, e.g.
+    in another process; by default here.
     """
+    votes = public_votes(store, slug)
+    if votes is None:
+        return None
+    call = functools.partial(
+        analyze,
+        votes=votes,
+        seed=seed,
+        stability_resamples=WEB_STABILITY_RESAMPLES,
+        kmeans=kmeans,
+        previous=previous,
+    )
+    return call() if run is None else run(call)
+
+
+def public_votes(store: DialogueStore, slug: str) -> VoteMatrix | None:
+    """The latest votes on the public statements, or None when too few participants voted."""
     matrix = store.vote_matrix(slug)
     public = {
         s.external_id
@@ -371,18 +392,11 @@ def analyze_public(
     voters = [i for i in range(values.shape[0]) if np.isfinite(values[i]).any()]
     if len(voters) < MIN_PARTICIPANTS_FOR_ANALYSIS:
         return None
-    subset = VoteMatrix(
+    return VoteMatrix(
         participant_ids=[matrix.participant_ids[i] for i in voters],
         statement_ids=[matrix.statement_ids[j] for j in keep],
         values=values[voters],
         moderated_out=np.zeros(len(keep), dtype=bool),
         delegations=[matrix.delegations[i] for i in voters],
         statement_texts=[matrix.statement_texts[j] for j in keep],
-    )
-    return analyze(
-        votes=subset,
-        seed=seed,
-        stability_resamples=WEB_STABILITY_RESAMPLES,
-        kmeans=kmeans,
-        previous=previous,
     )
