@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from datetime import timedelta
 
+import psutil
 import pytest
 
 from stratstab.dialogue import snapshots
@@ -242,3 +245,27 @@ def test_a_child_process_that_dies_costs_one_computation_in_the_thread(room):
         assert worker.in_child(int) == 0 and worker._child is not None
     finally:
         worker.stop()
+
+
+def test_the_child_process_ends_when_the_server_is_killed(tmp_path):
+    """A server killed outright (no shutdown) leaves no consensus child behind."""
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import multiprocessing, os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from stratstab.web.dialogues.child_process import prepare\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'),\n"
+        "                               initializer=prepare, initargs=('json',))\n"
+        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = psutil.Process(int(server.stdout.readline()))
+        assert child.ppid() == server.pid
+    finally:
+        server.kill()
+        server.wait()
+    child.wait(timeout=120)  # returns as soon as the child has ended itself
+    assert not child.is_running()

@@ -37,7 +37,7 @@ _MEMBERSHIP = (
 
 def membership(session: Session, slug: str, user_id: int) -> tuple[str, str | None] | None:
     """(role, party) of account ``user_id`` in dialogue ``slug``; None if not a member."""
-    row = session.execute(_MEMBERSHIP, {"slug": slug, "user_id": user_id}).first()
+    row = session.connection().execute(_MEMBERSHIP, {"slug": slug, "user_id": user_id}).first()
     return None if row is None else (row.role, row.party)
 
 

@@ -126,7 +126,9 @@ def vote_target(
     parameters = {"slug": slug, "participant": participant, "statement": statement}
     if round_number is not None:
         parameters["round_number"] = round_number
-    row = session.execute(_VOTE_TARGET[round_number is not None], parameters).first()
+    # Core execution on the session's connection: plain columns need no ORM layer, and
+    # this is the busiest query of the workbench (one per vote).
+    row = session.connection().execute(_VOTE_TARGET[round_number is not None], parameters).first()
     if row is None or row[1] is None or (round_number is not None and row[8] is None):
         return None
     return VoteTarget(*row)
@@ -318,7 +320,7 @@ _DELEGATION_CODES = (
 def delegation_codes(session: Session, slug: str) -> list[str]:
     """Delegation codes of a dialogue in one query; NotFoundError for an unknown slug
     (naming no other dialogue: the web shows it)."""
-    rows = session.execute(_DELEGATION_CODES, {"slug": slug}).all()
+    rows = session.connection().execute(_DELEGATION_CODES, {"slug": slug}).all()
     if not rows:
         raise NotFoundError(f"no dialogue {slug!r}").with_key("dlgerr.no_dialogue", slug=slug)
     return [code for _, code in rows if code is not None]

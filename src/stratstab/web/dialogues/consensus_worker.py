@@ -12,7 +12,9 @@ CPU for a large room) runs in a child process of its own when the worker runs as
 thread: in the server process it would hold the interpreter lock for that long and
 delay every vote being answered meanwhile.  The child is started on the first
 computation and reused; if it dies, the computation runs in the thread and the next
-one starts a new child.  :meth:`ConsensusWorker.step` called directly (as tests do)
+one starts a new child.  :meth:`start` starts the child at once, so that its interpreter
+and the analysis's libraries are loaded before the first vote of a session rather than
+during it.  :meth:`ConsensusWorker.step` called directly (as tests do)
 computes in the calling thread unless it is given somewhere else to run it.
 
 The dirty flag lives in the database, so a restart loses nothing: the first step after
@@ -42,6 +44,7 @@ from stratstab.dialogue.consensus import ConsensusResult
 from stratstab.dialogue.models import utc_now
 from stratstab.dialogue.store import DialogueStore
 from stratstab.web.dialogues import service
+from stratstab.web.dialogues.child_process import prepare as prepare_child
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +160,8 @@ class ConsensusWorker:
         if self._thread is not None and self._thread.is_alive():
             return
         self._stop.clear()
+        if self.child_process:
+            self._start_child()
         self._thread = threading.Thread(target=self._run, name="consensus-worker", daemon=True)
         self._thread.start()
 
@@ -172,17 +177,27 @@ class ConsensusWorker:
 
     def in_child(self, call: Callable[[], ConsensusResult]) -> ConsensusResult:
         """Run ``call`` in the worker's child process (started on first use)."""
-        if self._child is None:
-            # "spawn": a fresh interpreter, never a fork of this threaded server.
-            self._child = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
+        child = self._child or self._start_child()
         try:
-            return self._child.submit(call).result()
+            return child.submit(call).result()
         except BrokenProcessPool:
             log.warning("the consensus child process ended; computing in the server once")
             self._child = None
             return call()
+
+    def _start_child(self) -> ProcessPoolExecutor:
+        # "spawn": a fresh interpreter, never a fork of this threaded server.  The child
+        # imports the analysis when it starts and ends itself if the server is killed;
+        # submitting a trivial call starts it now (the executor would otherwise start it
+        # at the first computation).
+        self._child = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=prepare_child,
+            initargs=("stratstab.dialogue.consensus",),
+        )
+        self._child.submit(int)
+        return self._child
 
     def _run(self) -> None:
         runner = self.in_child if self.child_process else None
