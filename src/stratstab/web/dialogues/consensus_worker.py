@@ -10,12 +10,12 @@ ask a tiny version endpoint and fetch the new fragment only when the version mov
 The computation itself (grouping, bootstrap, exact intervals: a fraction of a second of
 CPU for a large room) runs in a child process of its own when the worker runs as a
 thread: in the server process it would hold the interpreter lock for that long and
-delay every vote being answered meanwhile.  The child is started on the first
-computation and reused; if it dies, the computation runs in the thread and the next
-one starts a new child.  :meth:`start` starts the child at once, so that its interpreter
-and the analysis's libraries are loaded before the first vote of a session rather than
-during it.  :meth:`ConsensusWorker.step` called directly (as tests do)
-computes in the calling thread unless it is given somewhere else to run it.
+delay every vote being answered meanwhile.  :meth:`start` starts the child with the
+thread, so that its interpreter and the analysis's libraries are loaded before the
+first vote of a session rather than during it; the child is reused, and if it dies the
+computation runs in the thread and the next one starts a new child.
+:meth:`ConsensusWorker.step` called directly (as tests do) computes in the calling
+thread unless it is given somewhere else to run it.
 
 The dirty flag lives in the database, so a restart loses nothing: the first step after
 start computes every dialogue left out of date.  Several server processes share the
@@ -45,11 +45,9 @@ from stratstab.dialogue.models import utc_now
 from stratstab.dialogue.store import DialogueStore
 from stratstab.web.dialogues import service
 from stratstab.web.dialogues.child_process import prepare as prepare_child
+from stratstab.web.dialogues.service import Runner
 
 log = logging.getLogger(__name__)
-
-#: Runs one analysis (a call without arguments) somewhere and returns its result.
-Runner = Callable[[Callable[[], ConsensusResult]], ConsensusResult]
 
 #: Shortest time between two computations of one dialogue, in seconds.
 DEFAULT_DEBOUNCE_S = 5.0
@@ -176,7 +174,7 @@ class ConsensusWorker:
             self._child = None
 
     def in_child(self, call: Callable[[], ConsensusResult]) -> ConsensusResult:
-        """Run ``call`` in the worker's child process (started on first use)."""
+        """Run ``call`` in the worker's child process (started here if it is not running)."""
         child = self._child or self._start_child()
         try:
             return child.submit(call).result()

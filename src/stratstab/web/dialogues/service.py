@@ -347,6 +347,10 @@ def consensus_versions(store: DialogueStore, viewer: Viewer, slug: str) -> snaps
     return store.consensus_versions(slug)
 
 
+#: Runs one analysis (a call without arguments) somewhere and returns its result.
+Runner = Callable[[Callable[[], ConsensusResult]], ConsensusResult]
+
+
 def analyze_public(
     store: DialogueStore,
     slug: str,
@@ -354,7 +358,7 @@ def analyze_public(
     seed: int = 0,
     kmeans: Literal["default", "polis"] = "default",
     previous: PolisState | None = None,
-    run: Callable[[Callable[[], ConsensusResult]], ConsensusResult] | None = None,
+    run: Runner | None = None,
 ) -> ConsensusResult | None:
     """Analyse the public statements' latest votes; None if too few participants voted.
 
