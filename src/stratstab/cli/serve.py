@@ -73,7 +73,7 @@ def serve(
     url, notes = plan_database(database_url=database_url, demo=demo)
     listening = listen(host, port)  # before anything is announced or seeded
 
-    from stratstab.web.app import create_app
+    from stratstab.web.app import create_app, settle_heap
     from stratstab.web.demo import seed_demo
     from stratstab.web.settings import Settings
 
@@ -81,13 +81,20 @@ def serve(
         console.print(note)
     settings = Settings(demo=demo, database_url=url)
     app = create_app(settings)
+    app.state.settle_heap_at_start = True  # a long-running process: see settle_heap
     if demo:
         credentials = seed_demo(app.state.session_factory, store=app.state.store)
         _print_credentials(credentials)
     console.print(f"stratstab workbench on http://{host}:{port}/  (Ctrl+C stops it)")
+
     # Load the compiled kernel while the server starts: the first assessment a user
     # asks for then answers in milliseconds instead of waiting for Numba (about a second).
-    threading.Thread(target=warm_kernel, name="kernel-warm-up", daemon=True).start()
+    # What the warm-up loads is permanent too: keep it out of later collections.
+    def warm_up() -> None:
+        warm_kernel()
+        settle_heap()
+
+    threading.Thread(target=warm_up, name="kernel-warm-up", daemon=True).start()
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
     uvicorn.Server(config).run(sockets=[listening])
 

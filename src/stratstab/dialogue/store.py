@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from stratstab.accounts.service import NewAccount
+from stratstab.accounts.service import NewAccount, Principal, resolve_principal
 from stratstab.db import database_url, make_engine, make_session_factory, transaction
 from stratstab.dialogue import idempotency, polis_io, queries, snapshots
 from stratstab.dialogue import invitation_queries as invitation_ops
@@ -662,6 +662,15 @@ class DialogueStore:
         """Record (or withdraw) a party's declaration; True when something changed."""
         with self.session(write=True) as session:
             return membership_ops.set_complete(session, dialogue, party=party, by=by, done=done)
+
+    def login(self, token: str) -> Principal | None:
+        """The live login for a session cookie's token (None: unknown, expired or disabled).
+
+        Inside a :meth:`unit`, read on the unit's snapshot: a vote checks the login, the
+        membership and its target in the transaction that writes it.
+        """
+        with self.session() as session:
+            return resolve_principal(session.connection(), token=token)
 
     def active_account(self, username: str) -> AccountRef | None:
         """The active account called ``username`` (None: unknown or disabled)."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from stratstab.accounts.models import LoginSession, User
 from stratstab.accounts.roles import Role
-from stratstab.accounts.service import Principal, resolve_principal, resolve_session
+from stratstab.accounts.service import Principal, resolve_session
 from stratstab.web.i18n import Translator, negotiate_locale
 from stratstab.web.security import (
     CSRF_FORM_FIELD,
@@ -69,39 +69,32 @@ async def get_login(request: Request, db: SessionDep) -> LoginSession | None:
     """
     if getattr(request.state, "login_resolved", False):
         return request.state.login
-    secret = request.app.state.settings.secret
-    token = unsign(secret, "session", request.cookies.get(SESSION_COOKIE))
+    token = login_token(request)
     login = resolve_session(db, token=token) if token else None
     # End the read transaction now: the connection goes back to the pool while the
     # route works (objects stay loaded: the factory does not expire on commit).  Holding
     # it for the whole request starves the pool under many concurrent requests.
     db.commit()
-    request.state.login = login
-    request.state.login_resolved = True
-    return login
+    return remember_login(request, login)
 
 
 LoginDep = Annotated[LoginSession | None, Depends(get_login)]
 
 
-def get_principal(request: Request) -> Principal | None:
-    """The login named by the signed cookie as plain values (the vote route's lean path).
+def login_token(request: Request) -> str | None:
+    """The login token in the request's session cookie; None when absent or not signed by us.
 
-    The same cookie, signature and rules as :func:`get_login`, read with one Core query
-    on a pooled connection instead of loading ORM objects; cached on the request in
-    the same place, so the CSRF check and the error pages see it.
+    Only checks the signature (memoised per cookie): whether the login is still live is
+    for :func:`get_login`, or :func:`~stratstab.accounts.service.resolve_principal`.
     """
-    if getattr(request.state, "login_resolved", False):
-        return request.state.login
-    secret = request.app.state.settings.secret
-    token = unsign(secret, "session", request.cookies.get(SESSION_COOKIE))
-    principal = None
-    if token:
-        with request.app.state.engine.connect() as connection:
-            principal = resolve_principal(connection, token=token)
-    request.state.login = principal
+    return unsign(request.app.state.settings.secret, "session", request.cookies.get(SESSION_COOKIE))
+
+
+def remember_login(request: Request, login: LoginSession | Principal | None):
+    """Cache the request's login where the CSRF check and the error pages look for it."""
+    request.state.login = login
     request.state.login_resolved = True
-    return principal
+    return login
 
 
 async def get_optional_user(login: LoginDep) -> User | None:
@@ -158,6 +151,11 @@ async def csrf_protect(request: Request, login: LoginDep) -> None:
         form = await request.form()
         value = form.get(CSRF_FORM_FIELD)
         given = value if isinstance(value, str) else None
+    check_csrf(request, login, given)
+
+
+def check_csrf(request: Request, login: LoginSession | Principal | None, given: str | None) -> None:
+    """Refuse (403) ``given`` unless it is the login session's token (anonymous: the cookie's)."""
     expected = login.csrf_token if login else request.state.anon_csrf
     if not tokens_match(expected, given):
         raise CsrfRefused()
@@ -165,6 +163,11 @@ async def csrf_protect(request: Request, login: LoginDep) -> None:
 
 async def get_translator(request: Request, user: OptionalUser) -> Translator:
     """The translator for this request's interface language."""
+    return translator_for(request, user)
+
+
+def translator_for(request: Request, user: User | Principal | None) -> Translator:
+    """:func:`get_translator` for code outside FastAPI's dependencies (a worker thread)."""
     locale = negotiate_locale(
         user_locale=user.locale if user else None,
         cookie_locale=request.cookies.get(LOCALE_COOKIE),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Annotated, Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from stratstab.accounts.models import User
 from stratstab.accounts.service import Principal
@@ -44,6 +46,9 @@ from stratstab.web.dialogues.schemas import (
     VotePublic,
 )
 from stratstab.web.params import RoundNumber, Seed
+
+#: Worker threads that votes may occupy at once (see :func:`_vote_threads`).
+VOTE_THREADS = 4
 
 api = APIRouter(prefix="/dialogues", tags=["dialogues"])
 
@@ -242,7 +247,7 @@ async def cast_vote(
     """Agree (1), disagree (-1) or pass (0); a new vote replaces your earlier one."""
     # Well-formed votes are usually answered by :mod:`~stratstab.web.dialogues.vote_route`
     # ahead of this route, through the same :func:`record_vote`; this one answers the rest.
-    vote, replayed = await record_vote(request, user, slug, body, idempotency_key)
+    vote, replayed = await record_vote(request, lambda: user, slug, body, idempotency_key)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return vote
@@ -250,23 +255,27 @@ async def cast_vote(
 
 async def record_vote(
     request: Request,
-    user: User | Principal,
+    voter: Callable[[], User | Principal],
     slug: str,
     body: VoteCreate,
     idempotency_key: str | None,
 ) -> tuple[VotePublic, bool]:
-    """Cast ``user``'s vote in ``slug``: the vote as answered, and whether it was replayed.
+    """Cast ``voter()``'s vote in ``slug``: the vote as answered, and whether it was replayed.
 
-    Every rule (membership, visibility, sealed material, idempotency) is the service's.
+    ``voter`` is called inside the vote's transaction, in the worker thread: the lean
+    route reads and checks the login there, so that no database call runs on the event
+    loop.  Every rule (membership, visibility, sealed material, idempotency) is the
+    service's.
     """
 
     def cast() -> tuple[VoteRecord, bool]:
         store = store_of(request)
-        # The membership, the entry check and the write in one write transaction.
+        # The login, the membership, the entry check and the write in one write
+        # transaction.
         with store.unit(write=True):
             return service.cast_vote(
                 store,
-                viewer_of(request, user, slug),
+                viewer_of(request, voter(), slug),
                 slug,
                 statement=body.statement,
                 value=body.value,
@@ -276,8 +285,23 @@ async def record_vote(
 
     # One hop to a worker thread for the reads and the write (which may wait for the
     # write lock); the answer is then built on the event loop, with no second hop.
-    record, replayed = await run_in_threadpool(cast)
+    record, replayed = await anyio.to_thread.run_sync(cast, limiter=_vote_threads(request))
     return VotePublic(**record.to_dict()), replayed
+
+
+def _vote_threads(request: Request) -> anyio.CapacityLimiter:
+    """The worker threads votes may occupy at once (a limiter per app and event loop).
+
+    Votes write one after another anyway (SQLite has one writer), so a few threads keep
+    the writer busy; the rest of a burst waits in the limiter's first-come queue on the
+    event loop instead of in the shared thread pool, where it would hold every thread a
+    page needs and then contend for the write lock in no particular order.
+    """
+    loop = asyncio.get_running_loop()
+    held = getattr(request.app.state, "vote_threads", None)
+    if held is None or held[0] is not loop:
+        held = request.app.state.vote_threads = (loop, anyio.CapacityLimiter(VOTE_THREADS))
+    return held[1]
 
 
 @api.get("/{slug}/consensus", summary="Consensus analysis")

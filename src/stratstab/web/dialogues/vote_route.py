@@ -11,13 +11,20 @@ by calling the very functions the FastAPI route depends on, in the same order:
    of the documented length, no control character in the URL
    (:func:`~stratstab.web.deps.plain_url`).  Anything else is handed, untouched, to the
    FastAPI route, which answers it exactly as it always has (422 and its message);
-2. :func:`~stratstab.web.deps.get_principal` (the login of :func:`~stratstab.web.deps.get_login`
-   read as plain values by one Core query), then :func:`~stratstab.web.deps.get_translator`,
-   :func:`~stratstab.web.deps.csrf_protect`, :func:`~stratstab.web.deps.get_current_user`
-   — their errors (401, 403) reach the app's error handlers as before;
-3. :func:`~stratstab.web.dialogues.api.record_vote`, the route's own body: membership,
-   visibility, sealed material and idempotency are the service's rules, not copied here,
-   read and written in one transaction (:meth:`~stratstab.dialogue.store.DialogueStore.unit`).
+2. :func:`~stratstab.web.dialogues.api.record_vote`, the route's own body, which reads and
+   writes in one transaction (:meth:`~stratstab.dialogue.store.DialogueStore.unit`) in a
+   worker thread.  First in that transaction, the checks of the app's dependencies in
+   their order: the login named by the cookie of :func:`~stratstab.web.deps.get_login`
+   (read as plain values, :meth:`~stratstab.dialogue.store.DialogueStore.login`), the
+   translator of :func:`~stratstab.web.deps.get_translator`, the CSRF rule of
+   :func:`~stratstab.web.deps.csrf_protect` and the 401 of
+   :func:`~stratstab.web.deps.get_current_user` — their errors reach the app's error
+   handlers as before.  Then membership, visibility, sealed material and idempotency:
+   the service's rules, not copied here.
+
+Reading the login in the worker thread rather than on the event loop matters under
+load: every SQLite call lets go of the interpreter lock, and the event loop then waits
+for it behind the worker threads while every other request waits for the loop.
 
 The answer is the route's response model serialized by pydantic, with the same status
 (201) and the ``Idempotent-Replayed`` header on a replay.
@@ -34,15 +41,19 @@ from starlette.responses import Response
 from starlette.routing import Match, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
+from stratstab.accounts.service import Principal
 from stratstab.web.deps import (
-    csrf_protect,
-    get_current_user,
-    get_principal,
-    get_translator,
+    NotAuthenticated,
+    check_csrf,
+    login_token,
     plain_url,
+    remember_login,
+    translator_for,
 )
 from stratstab.web.dialogues.api import REPLAYED_HEADER, record_vote
+from stratstab.web.dialogues.common import store_of
 from stratstab.web.dialogues.schemas import VoteCreate
+from stratstab.web.security import CSRF_HEADER
 
 VOTE_PATH = "/api/v1/dialogues/{slug}/votes"
 
@@ -101,13 +112,20 @@ class LeanVoteRoute(Route):
             await self._decline(scope, body, receive, send)
             return
         slug = request.path_params["slug"]
-        # The login as plain values (one Core query); the checks below read only the
-        # attributes a Principal shares with the ORM objects (locale, csrf_token, id...).
-        login = get_principal(request)
-        await get_translator(request, login)  # type: ignore[arg-type]
-        await csrf_protect(request, login)  # type: ignore[arg-type]
-        user = await get_current_user(login)  # type: ignore[arg-type]
-        answer, replayed = await record_vote(request, user, slug, vote, key)
+        token = login_token(request)  # the cookie's signature: no database call
+
+        def voter() -> Principal:
+            # In the vote's transaction (worker thread).  The checks read only what a
+            # Principal shares with the ORM objects (locale, csrf_token, id...).
+            login = remember_login(request, store_of(request).login(token) if token else None)
+            translator_for(request, login)
+            # JSON bodies only reach this route: the token can only be in the header.
+            check_csrf(request, login, request.headers.get(CSRF_HEADER))
+            if login is None:
+                raise NotAuthenticated()
+            return login
+
+        answer, replayed = await record_vote(request, voter, slug, vote, key)
         response = Response(
             answer.model_dump_json(), status_code=201, media_type="application/json"
         )
