@@ -132,7 +132,11 @@ class Server:
 
 @contextmanager
 def serving(
-    database_url: str, options: Options, name: str, *, app: str = "stratstab.web.app:create_app"
+    database_url: str,
+    options: Options,
+    name: str,
+    *,
+    app: str = "stratstab.web.app:create_server_app",
 ) -> Iterator[Server]:
     """A workbench under uvicorn in its own process on ``database_url``.
 

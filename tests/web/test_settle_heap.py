@@ -11,12 +11,11 @@ _SCRIPT = textwrap.dedent(
     """
     import gc, sys
     from fastapi.testclient import TestClient
-    from stratstab.web.app import create_app
+    from stratstab.web.app import create_app, create_server_app
     from stratstab.web.settings import Settings
 
-    app = create_app(Settings(database_url=sys.argv[1], secret_key="k" * 40))
-    if sys.argv[2] == "serve":
-        app.state.settle_heap_at_start = True
+    factory = create_server_app if sys.argv[2] == "serve" else create_app
+    app = factory(Settings(database_url=sys.argv[1], secret_key="k" * 40))
     with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
         print(gc.get_freeze_count())

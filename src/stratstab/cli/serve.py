@@ -73,15 +73,14 @@ def serve(
     url, notes = plan_database(database_url=database_url, demo=demo)
     listening = listen(host, port)  # before anything is announced or seeded
 
-    from stratstab.web.app import create_app, settle_heap
+    from stratstab.web.app import create_server_app, settle_heap
     from stratstab.web.demo import seed_demo
     from stratstab.web.settings import Settings
 
     for note in notes:
         console.print(note)
     settings = Settings(demo=demo, database_url=url)
-    app = create_app(settings)
-    app.state.settle_heap_at_start = True  # a long-running process: see settle_heap
+    app = create_server_app(settings)
     if demo:
         credentials = seed_demo(app.state.session_factory, store=app.state.store)
         _print_credentials(credentials)

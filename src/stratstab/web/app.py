@@ -233,3 +233,13 @@ def _document_path_examples(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_server_app(settings: Settings | None = None) -> FastAPI:
+    """:func:`create_app` for a long-running server process: what ``stratstab serve`` runs.
+
+    The same workbench; once started it also calls :func:`settle_heap`.
+    """
+    app = create_app(settings)
+    app.state.settle_heap_at_start = True
+    return app
