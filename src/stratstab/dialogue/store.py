@@ -666,8 +666,8 @@ class DialogueStore:
     def login(self, token: str) -> Principal | None:
         """The live login for a session cookie's token (None: unknown, expired or disabled).
 
-        Inside a :meth:`unit`, read on the unit's snapshot: a vote checks the login, the
-        membership and its target in the transaction that writes it.
+        The rules of :func:`stratstab.accounts.service.resolve_principal`, read on the
+        store's connection (the vote route reads it in its worker thread).
         """
         with self.session() as session:
             return resolve_principal(session.connection(), token=token)

@@ -262,20 +262,20 @@ async def record_vote(
 ) -> tuple[VotePublic, bool]:
     """Cast ``voter()``'s vote in ``slug``: the vote as answered, and whether it was replayed.
 
-    ``voter`` is called inside the vote's transaction, in the worker thread: the lean
+    ``voter`` is called in the worker thread, before the write transaction: the lean
     route reads and checks the login there, so that no database call runs on the event
-    loop.  Every rule (membership, visibility, sealed material, idempotency) is the
-    service's.
+    loop, and a refused login never waits for (or holds) the write lock.  Every rule
+    (membership, visibility, sealed material, idempotency) is the service's.
     """
 
     def cast() -> tuple[VoteRecord, bool]:
         store = store_of(request)
-        # The login, the membership, the entry check and the write in one write
-        # transaction.
+        person = voter()
+        # The membership, the entry check and the write in one write transaction.
         with store.unit(write=True):
             return service.cast_vote(
                 store,
-                viewer_of(request, voter(), slug),
+                viewer_of(request, person, slug),
                 slug,
                 statement=body.statement,
                 value=body.value,

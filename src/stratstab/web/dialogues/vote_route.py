@@ -11,16 +11,18 @@ by calling the very functions the FastAPI route depends on, in the same order:
    of the documented length, no control character in the URL
    (:func:`~stratstab.web.deps.plain_url`).  Anything else is handed, untouched, to the
    FastAPI route, which answers it exactly as it always has (422 and its message);
-2. :func:`~stratstab.web.dialogues.api.record_vote`, the route's own body, which reads and
-   writes in one transaction (:meth:`~stratstab.dialogue.store.DialogueStore.unit`) in a
-   worker thread.  First in that transaction, the checks of the app's dependencies in
-   their order: the login named by the cookie of :func:`~stratstab.web.deps.get_login`
-   (read as plain values, :meth:`~stratstab.dialogue.store.DialogueStore.login`), the
-   translator of :func:`~stratstab.web.deps.get_translator`, the CSRF rule of
+2. :func:`~stratstab.web.dialogues.api.record_vote`, the route's own body, in a worker
+   thread.  First the checks of the app's dependencies in their order: the login named
+   by the cookie of :func:`~stratstab.web.deps.get_login` (read as plain values,
+   :meth:`~stratstab.dialogue.store.DialogueStore.login`; without a signed cookie there
+   is nothing to read and the request is refused on the event loop), the translator of
+   :func:`~stratstab.web.deps.get_translator`, the CSRF rule of
    :func:`~stratstab.web.deps.csrf_protect` and the 401 of
    :func:`~stratstab.web.deps.get_current_user` — their errors reach the app's error
-   handlers as before.  Then membership, visibility, sealed material and idempotency:
-   the service's rules, not copied here.
+   handlers as before, in the voter's language even when the database is locked.  Then,
+   in one write transaction (:meth:`~stratstab.dialogue.store.DialogueStore.unit`),
+   membership, visibility, sealed material, idempotency and the write: the service's
+   rules, not copied here.
 
 Reading the login in the worker thread rather than on the event loop matters under
 load: every SQLite call lets go of the interpreter lock, and the event loop then waits
@@ -85,6 +87,20 @@ def _well_formed_key(request: Request) -> tuple[bool, str | None]:
 _DECLINED = "stratstab.lean_vote_declined"
 
 
+def _admit(request: Request, login: Principal | None) -> Principal:
+    """The checks of the app's dependencies on ``login``, in their order; raise to refuse.
+
+    They read only what a Principal shares with the ORM objects (locale, csrf_token...).
+    """
+    remember_login(request, login)
+    translator_for(request, login)
+    # JSON bodies only reach this route: the token can only be in the header.
+    check_csrf(request, login, request.headers.get(CSRF_HEADER))
+    if login is None:
+        raise NotAuthenticated()
+    return login
+
+
 class LeanVoteRoute(Route):
     """The lean path as a route of ``router`` (the app's), tried before every other route."""
 
@@ -113,17 +129,12 @@ class LeanVoteRoute(Route):
             return
         slug = request.path_params["slug"]
         token = login_token(request)  # the cookie's signature: no database call
+        if token is None:  # no login to read: refused here, the database untouched
+            _admit(request, None)
 
         def voter() -> Principal:
-            # In the vote's transaction (worker thread).  The checks read only what a
-            # Principal shares with the ORM objects (locale, csrf_token, id...).
-            login = remember_login(request, store_of(request).login(token) if token else None)
-            translator_for(request, login)
-            # JSON bodies only reach this route: the token can only be in the header.
-            check_csrf(request, login, request.headers.get(CSRF_HEADER))
-            if login is None:
-                raise NotAuthenticated()
-            return login
+            # In the worker thread, before the write transaction; token is never None here.
+            return _admit(request, store_of(request).login(token) if token else None)
 
         answer, replayed = await record_vote(request, voter, slug, vote, key)
         response = Response(
