@@ -91,6 +91,13 @@ def test_map_cell_click_loads_the_variant(open_page):
     page.wait_for_selector("[data-testid=map-panel] .main-svg")
     assert page.locator("[data-testid=map-panel]").count() == 2  # US-view and CN-view
     shot(page, "13-stability-map")
+    # The served Plotly bundle is a partial one: every trace type drawn must be in it.
+    known, used = page.evaluate(
+        """() => [Object.keys(Plotly.PlotSchema.get().traces),
+                  [...document.querySelectorAll("div.plot")].flatMap(
+                    (el) => (el.data || []).map((trace) => trace.type || "scatter"))]"""
+    )
+    assert {"scatter", "bar", "heatmap"} <= set(used) <= set(known)
     before = _csi(page)
     panel = page.locator("[data-testid=map-panel]").nth(1)  # CN-view
     panel.scroll_into_view_if_needed()

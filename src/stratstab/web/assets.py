@@ -1,7 +1,8 @@
 """Long-lived static assets: the Plotly.js bundle under a content-hashed URL, gzip-compressed.
 
-The bundle (``static/vendor/plotly-cartesian.min.js``, 1.5 MB, about 0.5 MB compressed)
-is read and compressed once per process.  Its URL carries a digest of its bytes, so a
+The bundle (``static/vendor/plotly-stratstab.min.js``: Plotly.js with only the trace
+types the workbench draws, built by ``tools/plotly-bundle``; 1.2 MB, about 0.4 MB
+compressed) is read and compressed once per process.  Its URL carries a digest of its bytes, so a
 browser may keep it for a year (``immutable``) and a new bundle gets a new URL.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-PLOTLY_FILE = Path(__file__).parent / "static" / "vendor" / "plotly-cartesian.min.js"
+PLOTLY_FILE = Path(__file__).parent / "static" / "vendor" / "plotly-stratstab.min.js"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
