@@ -666,11 +666,12 @@ class DialogueStore:
     def login(self, token: str) -> Principal | None:
         """The live login for a session cookie's token (None: unknown, expired or disabled).
 
-        The rules of :func:`stratstab.accounts.service.resolve_principal`, read on the
-        store's connection (the vote route reads it in its worker thread).
+        The rules of :func:`stratstab.accounts.service.resolve_principal`: one Core query
+        on a pooled connection, no ORM session (the vote route reads it in its worker
+        thread for every vote).
         """
-        with self.session() as session:
-            return resolve_principal(session.connection(), token=token)
+        with self._translated(False), self.engine.connect() as connection:
+            return resolve_principal(connection, token=token)
 
     def active_account(self, username: str) -> AccountRef | None:
         """The active account called ``username`` (None: unknown or disabled)."""
